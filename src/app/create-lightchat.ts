@@ -1,0 +1,82 @@
+import { homedir } from 'node:os';
+import { createProviderFactories } from '../adapters/providers/index.js';
+import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
+import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
+import type { ChatLog } from '../domain/ports/chat-log.port.js';
+import type { ProviderOverlay } from '../domain/services/provider-registry.js';
+import { ChatService } from '../domain/services/chat-service.js';
+import { ProviderRegistry } from '../domain/services/provider-registry.js';
+import { SettingsService } from '../domain/services/settings-service.js';
+import type { Settings } from '../domain/settings.js';
+import { defaultPaths } from './paths.js';
+
+export interface LightChatOptions {
+  /** Default: the OS path of CONTRACT section 1. */
+  settingsPath?: string;
+  /** `--log-dir`: wins over `log_dir` in the file. */
+  logDir?: string;
+  /** `--no-log` gives false: nothing is written this run, whatever the file says. */
+  logging?: boolean;
+  /** `--port`: wins over `api.port`. */
+  port?: number;
+  /** Providers added for this run only (the demo), never written to the file. */
+  overlays?: ProviderOverlay[];
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The core, wired: what every host (serve, desktop, tests) runs on. */
+export interface LightChat {
+  chat: ChatService;
+  providers: ProviderRegistry;
+  settings: SettingsService;
+  logs: ChatLog;
+  /** True when this run has a demo provider. */
+  demo: boolean;
+  close(): Promise<void>;
+}
+
+const MB = 1024 * 1024;
+
+/** The composition root: the only place that constructs adapters. */
+export async function createLightChat(options: LightChatOptions = {}): Promise<LightChat> {
+  const env = options.env ?? process.env;
+  const paths = defaultPaths({ platform: process.platform, env, home: homedir() });
+  const logs = new JsonlChatLog({ enabled: false, dir: options.logDir ?? paths.logDir, maxFiles: 5, maxFileSizeBytes: 10 * MB });
+  const store = new YamlSettingsStore({ path: options.settingsPath ?? paths.settingsPath });
+  const settings = new SettingsService({
+    store,
+    log: logs,
+    env,
+    overrides: { logDir: options.logDir, loggingEnabled: options.logging === false ? false : undefined, port: options.port },
+  });
+  const providers = new ProviderRegistry(createProviderFactories({ env }));
+  for (const overlay of options.overlays ?? []) providers.addOverlay(overlay);
+
+  const applySettings = (current: Settings) => {
+    logs.configure({
+      enabled: current.loggingEnabled,
+      dir: current.logDir ?? paths.logDir,
+      maxFiles: current.logMaxFiles,
+      maxFileSizeBytes: current.logMaxFileSizeMb * MB,
+    });
+    providers.rebuild(current);
+  };
+  // The log is configured before the settings load so that the load itself is logged.
+  applySettings(settings.effective());
+  settings.onChange(() => applySettings(settings.effective()));
+  await settings.start();
+  logs.append({ role: 'system', content: 'LightChat started', eventType: 'app_start', details: { settings_path: settings.path } });
+
+  return {
+    chat: new ChatService({ providers, log: logs }),
+    providers,
+    settings,
+    logs,
+    demo: (options.overlays ?? []).length > 0,
+    async close() {
+      logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
+      await settings.close();
+      await logs.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { ERROR_CODES } from './errors.js';
+
+export const chatRoleSchema = z.enum(['user', 'assistant', 'system']);
+export const chatMessageSchema = z.strictObject({ role: chatRoleSchema, content: z.string() });
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+export const chatOptionsSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().positive().optional(),
+  /** Ollama only: the context window. */
+  numCtx: z.number().int().positive().optional(),
+});
+export type ChatOptions = z.infer<typeof chatOptionsSchema>;
+
+export const chatRequestSchema = z.strictObject({
+  messages: z
+    .array(chatMessageSchema)
+    .min(1, 'messages must hold at least one message')
+    .refine((messages) => messages.some((message) => message.role === 'user'), 'messages must hold a user message'),
+  providerId: z.string().min(1).optional(),
+  modelId: z.string().min(1).optional(),
+  systemPrompt: z.string().nullish(),
+  options: chatOptionsSchema.optional(),
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+export const usageSchema = z.object({ promptTokens: z.number().int().nullable(), completionTokens: z.number().int() });
+export type Usage = z.infer<typeof usageSchema>;
+
+export const chatStatsSchema = z.object({ ttftMs: z.number().nullable(), durationMs: z.number(), tokensPerS: z.number() });
+export type ChatStats = z.infer<typeof chatStatsSchema>;
+
+export const chatEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('token'), text: z.string() }),
+  z.object({ type: z.literal('thinking'), text: z.string() }),
+  z.object({
+    type: z.literal('done'),
+    finishReason: z.string(),
+    providerId: z.string(),
+    modelId: z.string(),
+    usage: usageSchema,
+    stats: chatStatsSchema,
+  }),
+  z.object({
+    type: z.literal('error'),
+    errorCode: z.enum(ERROR_CODES),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()),
+  }),
+]);
+export type ChatEvent = z.infer<typeof chatEventSchema>;
+export type ChatDoneEvent = Extract<ChatEvent, { type: 'done' }>;
+export type ChatErrorEvent = Extract<ChatEvent, { type: 'error' }>;

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { ChatMessage, ChatOptions } from './chat.js';
+import { PROVIDER_TYPES, type ProviderConfig } from './settings.js';
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  sizeBytes: z.number().optional(),
+  modifiedAt: z.string().optional(),
+  family: z.string().optional(),
+  parameterSize: z.string().optional(),
+  quantization: z.string().optional(),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+export const PROVIDER_STATUSES = ['ok', 'unreachable', 'unauthorized', 'error'] as const;
+export const providerInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(PROVIDER_TYPES),
+  status: z.enum(PROVIDER_STATUSES),
+  statusMessage: z.string().nullable(),
+  host: z.string(),
+  defaultModel: z.string().nullable(),
+  isDefault: z.boolean(),
+  demo: z.boolean(),
+});
+export type ProviderInfo = z.infer<typeof providerInfoSchema>;
+
+/** What a provider adapter streams: text, thinking, and one `done` at the end. */
+export type ProviderChunk =
+  | { type: 'token'; text: string }
+  | { type: 'thinking'; text: string }
+  | { type: 'done'; finishReason: string; usage?: { promptTokens?: number; completionTokens?: number } };
+
+export interface ProviderChatRequest {
+  model: string;
+  /** The system prompt, if any, is already the first message. */
+  messages: ChatMessage[];
+  options: ChatOptions;
+}
+
+/**
+ * The port every provider adapter implements. Adapters throw `AppError`s with a `failure` kind and
+ * never retry on their own: the ChatService owns the retry policy and the timeouts.
+ */
+export interface ChatProvider {
+  readonly config: ProviderConfig;
+  listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** Aborting `signal` (or leaving the iteration early) aborts the HTTP request. */
+  streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncIterable<ProviderChunk>;
+}
+
+export type ProviderFactory = (config: ProviderConfig) => ChatProvider;

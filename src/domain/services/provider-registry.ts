@@ -1,0 +1,125 @@
+import { AppError, toAppError } from '../errors.js';
+import type { ChatProvider, ProviderFactory, ProviderInfo } from '../provider.js';
+import {
+  effectiveDefaultProvider,
+  type ProviderConfig,
+  type ProviderType,
+  providerHost,
+  providerName,
+  type Settings,
+} from '../settings.js';
+
+export const PROBE_TIMEOUT_MS = 2_000;
+
+/** A provider added at run time (the demo), never written to the settings file. */
+export interface ProviderOverlay {
+  config: ProviderConfig;
+  makeDefault: boolean;
+}
+
+interface Entry {
+  provider: ChatProvider;
+  demo: boolean;
+}
+
+/**
+ * The providers in force, built from settings through a factory map `type → adapter` and rebuilt on
+ * every reload. Chats in flight keep the adapter they started with.
+ */
+export class ProviderRegistry {
+  private entries = new Map<string, Entry>();
+  private overlays: ProviderOverlay[] = [];
+  private settings: Settings | null = null;
+
+  constructor(private readonly factories: Record<ProviderType, ProviderFactory>) {}
+
+  rebuild(settings: Settings): void {
+    this.settings = settings;
+    const entries = new Map<string, Entry>();
+    for (const overlay of this.overlays) {
+      entries.set(overlay.config.id, { provider: this.factories[overlay.config.type](overlay.config), demo: true });
+    }
+    for (const config of settings.providers) {
+      if (!entries.has(config.id)) entries.set(config.id, { provider: this.factories[config.type](config), demo: false });
+    }
+    this.entries = entries;
+  }
+
+  addOverlay(overlay: ProviderOverlay): void {
+    this.overlays.push(overlay);
+    if (this.settings) this.rebuild(this.settings);
+  }
+
+  defaultId(): string | null {
+    const overlay = this.overlays.find((candidate) => candidate.makeDefault);
+    if (overlay) return overlay.config.id;
+    return this.settings ? effectiveDefaultProvider(this.settings) : null;
+  }
+
+  /** The provider to use: the given id, else the default. Throws PROVIDER_NOT_FOUND. */
+  resolve(providerId?: string): ChatProvider {
+    const id = providerId ?? this.defaultId();
+    const entry = id === null ? undefined : this.entries.get(id);
+    if (!entry) {
+      const known = [...this.entries.keys()];
+      throw new AppError(
+        'PROVIDER_NOT_FOUND',
+        id === null
+          ? 'No provider is configured. Add one under `providers:` in settings.yaml.'
+          : `There is no provider "${id}". Configured providers: ${known.join(', ') || 'none'}.`,
+        { details: { provider_id: id, known_providers: known } },
+      );
+    }
+    return entry.provider;
+  }
+
+  isDemo(providerId: string): boolean {
+    return this.entries.get(providerId)?.demo ?? false;
+  }
+
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Every provider with a live status from a short probe, probed in parallel. */
+  async list(signal?: AbortSignal): Promise<ProviderInfo[]> {
+    const defaultId = this.defaultId();
+    return Promise.all(
+      [...this.entries.values()].map(async ({ provider, demo }) => {
+        const { status, statusMessage } = await probe(provider, signal);
+        const config = provider.config;
+        return {
+          id: config.id,
+          name: providerName(config),
+          type: config.type,
+          status,
+          statusMessage,
+          host: providerHost(config),
+          defaultModel: config.defaultModel,
+          isDefault: config.id === defaultId,
+          demo,
+        };
+      }),
+    );
+  }
+}
+
+async function probe(
+  provider: ChatProvider,
+  outer?: AbortSignal,
+): Promise<Pick<ProviderInfo, 'status' | 'statusMessage'>> {
+  const signals = [AbortSignal.timeout(PROBE_TIMEOUT_MS), ...(outer ? [outer] : [])];
+  try {
+    await provider.listModels(AbortSignal.any(signals));
+    return { status: 'ok', statusMessage: null };
+  } catch (error) {
+    const appError = toAppError(error);
+    const status =
+      appError.code === 'PROVIDER_UNREACHABLE' || appError.code === 'PROVIDER_TIMEOUT'
+        ? 'unreachable'
+        : appError.code === 'PROVIDER_UNAUTHORIZED'
+          ? 'unauthorized'
+          : 'error';
+    return { status, statusMessage: appError.message };
+  }
+}

@@ -1,0 +1,169 @@
+import type { ConfigError } from '../config-error.js';
+import { AppError } from '../errors.js';
+import type { ChatLog } from '../ports/chat-log.port.js';
+import type { SettingsSnapshot, SettingsStore } from '../ports/settings-store.port.js';
+import { DEFAULT_SETTINGS, type ProviderConfig, resolveApiKey, type Settings, settingsSchema } from '../settings.js';
+import { zodIssues } from './validation.js';
+
+export type RedactedProvider = Omit<ProviderConfig, 'apiKey' | 'proxy'> & {
+  apiKeySet: boolean;
+  apiKeySource: 'file' | 'env' | 'none';
+  proxySet: boolean;
+};
+export type RedactedSettings = Omit<Settings, 'providers'> & { providers: RedactedProvider[] };
+/** What `GET /config` and `config.get` answer: the file's own settings, secrets replaced, plus `revision`. */
+export type ConfigView = RedactedSettings & { revision: string };
+export interface ConfigChange {
+  config: ConfigView;
+  error: ConfigError | null;
+}
+
+/** Command-line flags: they win over the file for the whole run, also after a reload. */
+export interface SettingsOverrides {
+  logDir?: string;
+  loggingEnabled?: boolean;
+  port?: number;
+}
+
+export interface SettingsServiceDeps {
+  store: SettingsStore;
+  log: ChatLog;
+  env: Readonly<Record<string, string | undefined>>;
+  overrides?: SettingsOverrides;
+}
+
+/** Fields of a provider that `GET /config` adds and a `PUT` may send back: ignored on update. */
+const VIEW_ONLY_KEYS = ['apiKeySet', 'apiKeySource', 'proxySet', 'previousId'] as const;
+
+/**
+ * The settings in force: the last good file (or built-in defaults when the file was invalid from the
+ * start), the last load error, change events, redaction and the secrets round trip of `PUT /config`.
+ */
+export class SettingsService {
+  private settings: Settings = DEFAULT_SETTINGS;
+  private revision = '';
+  private error: ConfigError | null = null;
+  private readonly listeners = new Set<(change: ConfigChange) => void>();
+  private unwatch: (() => void) | null = null;
+
+  constructor(private readonly deps: SettingsServiceDeps) {}
+
+  get path(): string {
+    return this.deps.store.path;
+  }
+
+  async start(): Promise<void> {
+    this.apply(await this.deps.store.load(), 'config_loaded');
+    this.unwatch = this.deps.store.watch((snapshot) => this.apply(snapshot, 'config_reloaded'));
+  }
+
+  /** The file's settings in force (no flags applied). */
+  current(): Settings {
+    return this.settings;
+  }
+
+  /** The settings with command-line flags applied: what the hosts run on. */
+  effective(): Settings {
+    const { overrides = {} } = this.deps;
+    return {
+      ...this.settings,
+      logDir: overrides.logDir ?? this.settings.logDir,
+      loggingEnabled: overrides.loggingEnabled ?? this.settings.loggingEnabled,
+      api: { ...this.settings.api, port: overrides.port ?? this.settings.api.port },
+    };
+  }
+
+  loadError(): ConfigError | null {
+    return this.error;
+  }
+
+  view(): ConfigView {
+    return { ...this.redact(this.settings), revision: this.revision };
+  }
+
+  onChange(listener: (change: ConfigChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Saves the whole settings object sent by a client (camelCase, with `revision`). A provider sent
+   * without `apiKey`/`proxy` keeps the stored one (by id, or by `previousId` when renamed); `""` clears it.
+   */
+  async update(input: unknown, options: { overwrite?: boolean } = {}): Promise<ConfigView> {
+    const { revision, candidate } = this.mergeSecrets(input);
+    const parsed = settingsSchema.safeParse(candidate);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      throw new AppError('CONFIG_INVALID', `The settings are not valid: ${describe(issues[0])}`, { details: { issues } });
+    }
+    const snapshot = await this.deps.store.save(parsed.data, { expectedRevision: revision, overwrite: options.overwrite });
+    this.apply(snapshot, 'config_saved');
+    return this.view();
+  }
+
+  async close(): Promise<void> {
+    this.unwatch?.();
+    await this.deps.store.close();
+  }
+
+  private apply(snapshot: SettingsSnapshot, eventType: string): void {
+    this.revision = snapshot.revision;
+    if (snapshot.ok) {
+      this.settings = snapshot.settings;
+      this.error = null;
+      this.deps.log.append({ role: 'system', content: `Settings applied from ${this.path}`, eventType, details: { path: this.path } });
+    } else {
+      this.error = snapshot.error;
+      const where = snapshot.error.line === undefined ? '' : ` (line ${snapshot.error.line})`;
+      this.deps.log.append({
+        role: 'error',
+        content: `settings.yaml is invalid${where}: ${snapshot.error.message}. The last good settings stay in force.`,
+        eventType: 'config_error',
+        details: { path: this.path, ...snapshot.error },
+      });
+    }
+    const change = { config: this.view(), error: this.error };
+    for (const listener of this.listeners) listener(change);
+  }
+
+  private mergeSecrets(input: unknown): { revision: string; candidate: unknown } {
+    if (!isRecord(input) || typeof input.revision !== 'string') {
+      throw new AppError('VALIDATION_ERROR', 'Send the whole settings object with the `revision` from GET /config.', {
+        details: { issues: [{ path: ['revision'], message: 'revision is required' }] },
+      });
+    }
+    const { revision, ...candidate } = input;
+    if (Array.isArray(candidate.providers)) {
+      const stored = new Map(this.settings.providers.map((provider) => [provider.id, provider]));
+      candidate.providers = candidate.providers.map((entry: unknown) => {
+        if (!isRecord(entry)) return entry;
+        const from = stored.get(String(entry.previousId ?? entry.id));
+        const provider: Record<string, unknown> = { ...entry };
+        for (const key of VIEW_ONLY_KEYS) delete provider[key];
+        for (const secret of ['apiKey', 'proxy'] as const) {
+          if (provider[secret] === undefined && from?.[secret] !== undefined) provider[secret] = from[secret];
+          if (provider[secret] === '') delete provider[secret];
+        }
+        return provider;
+      });
+    }
+    return { revision, candidate };
+  }
+
+  private redact(settings: Settings): RedactedSettings {
+    return {
+      ...settings,
+      providers: settings.providers.map(({ apiKey, proxy, ...rest }) => {
+        const { source } = resolveApiKey({ ...rest, apiKey }, this.deps.env);
+        return { ...rest, apiKeySet: source !== 'none', apiKeySource: source, proxySet: proxy !== undefined };
+      }),
+    };
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const describe = (issue: { path: (string | number)[]; message: string } | undefined): string =>
+  issue ? `${issue.path.join('.') || '(top level)'}: ${issue.message}` : 'unknown problem';

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** The settings of CONTRACT section 2, in camelCase. The file's snake_case is mapped in `casing.ts`. */
+export const PROVIDER_TYPES = ['ollama', 'openai'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+export const DEFAULT_HOSTS: Record<ProviderType, string> = {
+  ollama: 'http://127.0.0.1:11434',
+  openai: 'https://api.openai.com/v1',
+};
+
+/** First-token timeout defaults: a local Ollama may need minutes to load a model. */
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_S: Record<ProviderType, number> = { ollama: 300, openai: 60 };
+export const DEFAULT_IDLE_TIMEOUT_S = 60;
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+      message: `${what} must be an http:// or https:// URL, e.g. http://127.0.0.1:11434`,
+    });
+
+const nullableText = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
+
+export const providerConfigSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/, 'id may contain only lowercase letters, digits, "_" and "-", e.g. ollama_local'),
+  name: nullableText,
+  type: z.enum(PROVIDER_TYPES, { message: 'type must be "ollama" or "openai"' }),
+  host: httpUrl('host').optional(),
+  defaultModel: nullableText,
+  systemPrompt: nullableText,
+  apiKey: z.string().optional(),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'api_key_env must be an environment variable name').optional(),
+  proxy: httpUrl('proxy').optional(),
+  timeoutS: z.number().positive().optional(),
+  idleTimeoutS: z.number().positive().optional(),
+});
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const apiSettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  port: z.number().int().min(1).max(65535).default(8000),
+});
+
+export const settingsSchema = z
+  .strictObject({
+    defaultProvider: z.string().nullish().transform((value) => value ?? null),
+    loggingEnabled: z.boolean().default(true),
+    logDir: nullableText,
+    logMaxFiles: z.number().int().min(1).max(1000).default(5),
+    logMaxFileSizeMb: z.number().positive().max(10_000).default(10),
+    api: apiSettingsSchema.default({ enabled: true, port: 8000 }),
+    providers: z.array(providerConfigSchema).default([]),
+  })
+  .superRefine((settings, ctx) => {
+    const seen = new Set<string>();
+    settings.providers.forEach((provider, index) => {
+      if (seen.has(provider.id)) {
+        ctx.addIssue({ code: 'custom', path: ['providers', index, 'id'], message: `duplicate provider id "${provider.id}"` });
+      }
+      seen.add(provider.id);
+    });
+    if (settings.defaultProvider !== null && !seen.has(settings.defaultProvider)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['defaultProvider'],
+        message: `default_provider "${settings.defaultProvider}" is not the id of any provider (${[...seen].join(', ') || 'none configured'})`,
+      });
+    }
+  });
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+/** Built-in defaults, also what LightChat runs on when the file is invalid at start-up. */
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({
+  defaultProvider: 'ollama_local',
+  providers: [
+    { id: 'ollama_local', name: 'Ollama (local)', type: 'ollama', host: DEFAULT_HOSTS.ollama },
+    { id: 'openai', name: 'OpenAI', type: 'openai', host: DEFAULT_HOSTS.openai, apiKeyEnv: 'OPENAI_API_KEY' },
+  ],
+});
+
+export const providerHost = (provider: ProviderConfig): string => provider.host ?? DEFAULT_HOSTS[provider.type];
+export const providerName = (provider: ProviderConfig): string => provider.name ?? provider.id;
+
+/** The default provider in force: the configured one, else the first. */
+export const effectiveDefaultProvider = (settings: Settings): string | null =>
+  settings.defaultProvider ?? settings.providers[0]?.id ?? null;
+
+/** Where a provider's key comes from (`api_key` wins over `api_key_env`). */
+export function resolveApiKey(
+  provider: ProviderConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): { key: string | undefined; source: 'file' | 'env' | 'none' } {
+  if (provider.apiKey) return { key: provider.apiKey, source: 'file' };
+  const fromEnv = provider.apiKeyEnv ? env[provider.apiKeyEnv] : undefined;
+  if (fromEnv) return { key: fromEnv, source: 'env' };
+  return { key: undefined, source: 'none' };
+}
+
+/** Loopback hosts are never proxied, and a first-token timeout against them is not retried. */
+export function isLoopbackUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
