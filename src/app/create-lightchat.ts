@@ -1,10 +1,10 @@
 import { homedir } from 'node:os';
-import { createProviderFactories } from '../adapters/providers/index.js';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
+import { createProviderFactories } from '../adapters/providers/index.js';
 import type { ChatLog } from '../domain/ports/chat-log.port.js';
-import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 import { ChatService } from '../domain/services/chat-service.js';
+import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 import { ProviderRegistry } from '../domain/services/provider-registry.js';
 import { SettingsService } from '../domain/services/settings-service.js';
 import type { Settings } from '../domain/settings.js';
@@ -41,13 +41,22 @@ const MB = 1024 * 1024;
 export async function createLightChat(options: LightChatOptions = {}): Promise<LightChat> {
   const env = options.env ?? process.env;
   const paths = defaultPaths({ platform: process.platform, env, home: homedir() });
-  const logs = new JsonlChatLog({ enabled: false, dir: options.logDir ?? paths.logDir, maxFiles: 5, maxFileSizeBytes: 10 * MB });
+  const logs = new JsonlChatLog({
+    enabled: false,
+    dir: options.logDir ?? paths.logDir,
+    maxFiles: 5,
+    maxFileSizeBytes: 10 * MB,
+  });
   const store = new YamlSettingsStore({ path: options.settingsPath ?? paths.settingsPath });
   const settings = new SettingsService({
     store,
     log: logs,
     env,
-    overrides: { logDir: options.logDir, loggingEnabled: options.logging === false ? false : undefined, port: options.port },
+    overrides: {
+      logDir: options.logDir,
+      loggingEnabled: options.logging === false ? false : undefined,
+      port: options.port,
+    },
   });
   const providers = new ProviderRegistry(createProviderFactories({ env }));
   for (const overlay of options.overlays ?? []) providers.addOverlay(overlay);
@@ -65,7 +74,12 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
   applySettings(settings.effective());
   settings.onChange(() => applySettings(settings.effective()));
   await settings.start();
-  logs.append({ role: 'system', content: 'LightChat started', eventType: 'app_start', details: { settings_path: settings.path } });
+  logs.append({
+    role: 'system',
+    content: 'LightChat started',
+    eventType: 'app_start',
+    details: { settings_path: settings.path },
+  });
 
   return {
     chat: new ChatService({ providers, log: logs }),

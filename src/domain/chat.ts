@@ -17,7 +17,10 @@ export const chatRequestSchema = z.strictObject({
   messages: z
     .array(chatMessageSchema)
     .min(1, 'messages must hold at least one message')
-    .refine((messages) => messages.some((message) => message.role === 'user'), 'messages must hold a user message'),
+    .refine(
+      (messages) => messages.some((message) => message.role === 'user'),
+      'messages must hold a user message',
+    ),
   providerId: z.string().min(1).optional(),
   modelId: z.string().min(1).optional(),
   systemPrompt: z.string().nullish(),
@@ -25,10 +28,17 @@ export const chatRequestSchema = z.strictObject({
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
-export const usageSchema = z.object({ promptTokens: z.number().int().nullable(), completionTokens: z.number().int() });
+export const usageSchema = z.object({
+  promptTokens: z.number().int().nullable(),
+  completionTokens: z.number().int(),
+});
 export type Usage = z.infer<typeof usageSchema>;
 
-export const chatStatsSchema = z.object({ ttftMs: z.number().nullable(), durationMs: z.number(), tokensPerS: z.number() });
+export const chatStatsSchema = z.object({
+  ttftMs: z.number().nullable(),
+  durationMs: z.number(),
+  tokensPerS: z.number(),
+});
 export type ChatStats = z.infer<typeof chatStatsSchema>;
 
 export const chatEventSchema = z.discriminatedUnion('type', [

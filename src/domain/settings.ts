@@ -36,7 +36,10 @@ export const providerConfigSchema = z.strictObject({
   defaultModel: nullableText,
   systemPrompt: nullableText,
   apiKey: z.string().optional(),
-  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'api_key_env must be an environment variable name').optional(),
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'api_key_env must be an environment variable name')
+    .optional(),
   proxy: httpUrl('proxy').optional(),
   timeoutS: z.number().positive().optional(),
   idleTimeoutS: z.number().positive().optional(),
@@ -50,7 +53,10 @@ export const apiSettingsSchema = z.strictObject({
 
 export const settingsSchema = z
   .strictObject({
-    defaultProvider: z.string().nullish().transform((value) => value ?? null),
+    defaultProvider: z
+      .string()
+      .nullish()
+      .transform((value) => value ?? null),
     loggingEnabled: z.boolean().default(true),
     logDir: nullableText,
     logMaxFiles: z.number().int().min(1).max(1000).default(5),
@@ -62,7 +68,11 @@ export const settingsSchema = z
     const seen = new Set<string>();
     settings.providers.forEach((provider, index) => {
       if (seen.has(provider.id)) {
-        ctx.addIssue({ code: 'custom', path: ['providers', index, 'id'], message: `duplicate provider id "${provider.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['providers', index, 'id'],
+          message: `duplicate provider id "${provider.id}"`,
+        });
       }
       seen.add(provider.id);
     });
@@ -86,7 +96,8 @@ export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({
   ],
 });
 
-export const providerHost = (provider: ProviderConfig): string => provider.host ?? DEFAULT_HOSTS[provider.type];
+export const providerHost = (provider: ProviderConfig): string =>
+  provider.host ?? DEFAULT_HOSTS[provider.type];
 export const providerName = (provider: ProviderConfig): string => provider.name ?? provider.id;
 
 /** The default provider in force: the configured one, else the first. */

@@ -56,7 +56,8 @@ export class ChatService {
     }
     const request: ChatRequest = parsed.data;
     const provider = this.deps.providers.resolve(request.providerId);
-    const modelId = request.modelId ?? provider.config.defaultModel ?? (await this.firstModel(provider, signal));
+    const modelId =
+      request.modelId ?? provider.config.defaultModel ?? (await this.firstModel(provider, signal));
     const systemPrompt = blankToNull(request.systemPrompt) ?? blankToNull(provider.config.systemPrompt);
     return {
       requestId: this.newId(),
@@ -89,7 +90,8 @@ export class ChatService {
         } catch (error) {
           const appError = toAppError(error);
           if (stop.signal.aborted) break;
-          if (run.started || attempt > 1 || !shouldRetry(appError, { loopback: run.loopback })) throw appError;
+          if (run.started || attempt > 1 || !shouldRetry(appError, { loopback: run.loopback }))
+            throw appError;
           run.logRetry(appError);
           await sleep(retryDelayMs(appError), stop.signal);
           if (stop.signal.aborted) break;
@@ -164,7 +166,11 @@ class ChatRun {
     const request = new AbortController();
     const onAbort = () => request.abort(outer.reason);
     outer.addEventListener('abort', onAbort, { once: true });
-    const watchdog = new Watchdog(() => (this.started ? idleMs : firstMs), this.now, () => request.abort());
+    const watchdog = new Watchdog(
+      () => (this.started ? idleMs : firstMs),
+      this.now,
+      () => request.abort(),
+    );
     let done: Extract<ProviderChunk, { type: 'done' }> | null = null;
     try {
       const chunks = this.chat.provider.streamChat(
@@ -178,7 +184,10 @@ class ChatRun {
           break;
         }
         if (chunk.text === '') continue;
-        this.firstChunkAt ??= this.now();
+        if (this.firstChunkAt === null) {
+          this.firstChunkAt = this.now();
+          watchdog.restart();
+        }
         this.countedTokens++;
         if (chunk.type === 'token') this.answer += chunk.text;
         else this.thinking += chunk.text;
@@ -198,7 +207,10 @@ class ChatRun {
       throw new AppError(
         'PROVIDER_ERROR',
         `${providerName(config)} closed the stream before the answer was finished. The partial answer is kept; try again.`,
-        { failure: 'connection', details: { provider_id: config.id, model_id: this.chat.modelId, reason: 'stream_cut' } },
+        {
+          failure: 'connection',
+          details: { provider_id: config.id, model_id: this.chat.modelId, reason: 'stream_cut' },
+        },
       );
     }
     this.finishReason = done.finishReason;
@@ -274,7 +286,12 @@ class ChatRun {
       providerId: this.chat.providerId,
       modelId: this.chat.modelId,
       eventType: 'chat_error',
-      details: { request_id: this.chat.requestId, error_code: error.code, message: error.message, ...this.stats() },
+      details: {
+        request_id: this.chat.requestId,
+        error_code: error.code,
+        message: error.message,
+        ...this.stats(),
+      },
     });
   }
 
@@ -302,11 +319,17 @@ class ChatRun {
     const message = this.started
       ? `${name} stopped sending for ${idleMs / 1000} s in the middle of the answer (idle_timeout_s). The partial answer is kept.`
       : `${name} sent nothing for ${firstMs / 1000} s (timeout_s). ${
-          config.type === 'ollama' ? 'The model may still be loading; try again or raise timeout_s.' : 'Try again later.'
+          config.type === 'ollama'
+            ? 'The model may still be loading; try again or raise timeout_s.'
+            : 'Try again later.'
         }`;
     return new AppError('PROVIDER_TIMEOUT', message, {
       failure: 'timeout',
-      details: { provider_id: config.id, model_id: this.chat.modelId, timeout_s: (this.started ? idleMs : firstMs) / 1000 },
+      details: {
+        provider_id: config.id,
+        model_id: this.chat.modelId,
+        timeout_s: (this.started ? idleMs : firstMs) / 1000,
+      },
     });
   }
 }
@@ -328,6 +351,13 @@ class Watchdog {
 
   feed(): void {
     this.last = this.now();
+  }
+
+  /** The limit changed (first chunk: from the first-token timeout to the idle timeout). */
+  restart(): void {
+    this.stop();
+    this.feed();
+    this.arm(this.limitMs());
   }
 
   stop(): void {

@@ -37,10 +37,14 @@ export class ProviderRegistry {
     this.settings = settings;
     const entries = new Map<string, Entry>();
     for (const overlay of this.overlays) {
-      entries.set(overlay.config.id, { provider: this.factories[overlay.config.type](overlay.config), demo: true });
+      entries.set(overlay.config.id, {
+        provider: this.factories[overlay.config.type](overlay.config),
+        demo: true,
+      });
     }
     for (const config of settings.providers) {
-      if (!entries.has(config.id)) entries.set(config.id, { provider: this.factories[config.type](config), demo: false });
+      if (!entries.has(config.id))
+        entries.set(config.id, { provider: this.factories[config.type](config), demo: false });
     }
     this.entries = entries;
   }
@@ -108,9 +112,24 @@ async function probe(
   provider: ChatProvider,
   outer?: AbortSignal,
 ): Promise<Pick<ProviderInfo, 'status' | 'statusMessage'>> {
-  const signals = [AbortSignal.timeout(PROBE_TIMEOUT_MS), ...(outer ? [outer] : [])];
+  const signal = AbortSignal.any([AbortSignal.timeout(PROBE_TIMEOUT_MS), ...(outer ? [outer] : [])]);
+  const timedOut = new Promise<never>((_, reject) =>
+    signal.addEventListener(
+      'abort',
+      () =>
+        reject(
+          new AppError(
+            'PROVIDER_TIMEOUT',
+            `${providerName(provider.config)} did not answer within ${PROBE_TIMEOUT_MS / 1000} s at ${providerHost(provider.config)}.`,
+          ),
+        ),
+      { once: true },
+    ),
+  );
+  timedOut.catch(() => {}); // the timer may fire after the probe has answered
   try {
-    await provider.listModels(AbortSignal.any(signals));
+    // Raced against the signal: an adapter that ignores it cannot hold the whole list.
+    await Promise.race([provider.listModels(signal), timedOut]);
     return { status: 'ok', statusMessage: null };
   } catch (error) {
     const appError = toAppError(error);

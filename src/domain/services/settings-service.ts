@@ -2,7 +2,13 @@ import type { ConfigError } from '../config-error.js';
 import { AppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
 import type { SettingsSnapshot, SettingsStore } from '../ports/settings-store.port.js';
-import { DEFAULT_SETTINGS, type ProviderConfig, resolveApiKey, type Settings, settingsSchema } from '../settings.js';
+import {
+  DEFAULT_SETTINGS,
+  type ProviderConfig,
+  resolveApiKey,
+  type Settings,
+  settingsSchema,
+} from '../settings.js';
 import { zodIssues } from './validation.js';
 
 export type RedactedProvider = Omit<ProviderConfig, 'apiKey' | 'proxy'> & {
@@ -95,9 +101,14 @@ export class SettingsService {
     const parsed = settingsSchema.safeParse(candidate);
     if (!parsed.success) {
       const issues = zodIssues(parsed.error);
-      throw new AppError('CONFIG_INVALID', `The settings are not valid: ${describe(issues[0])}`, { details: { issues } });
+      throw new AppError('CONFIG_INVALID', `The settings are not valid: ${describe(issues[0])}`, {
+        details: { issues },
+      });
     }
-    const snapshot = await this.deps.store.save(parsed.data, { expectedRevision: revision, overwrite: options.overwrite });
+    const snapshot = await this.deps.store.save(parsed.data, {
+      expectedRevision: revision,
+      overwrite: options.overwrite,
+    });
     this.apply(snapshot, 'config_saved');
     return this.view();
   }
@@ -112,7 +123,12 @@ export class SettingsService {
     if (snapshot.ok) {
       this.settings = snapshot.settings;
       this.error = null;
-      this.deps.log.append({ role: 'system', content: `Settings applied from ${this.path}`, eventType, details: { path: this.path } });
+      this.deps.log.append({
+        role: 'system',
+        content: `Settings applied from ${this.path}`,
+        eventType,
+        details: { path: this.path },
+      });
     } else {
       this.error = snapshot.error;
       const where = snapshot.error.line === undefined ? '' : ` (line ${snapshot.error.line})`;
@@ -129,9 +145,13 @@ export class SettingsService {
 
   private mergeSecrets(input: unknown): { revision: string; candidate: unknown } {
     if (!isRecord(input) || typeof input.revision !== 'string') {
-      throw new AppError('VALIDATION_ERROR', 'Send the whole settings object with the `revision` from GET /config.', {
-        details: { issues: [{ path: ['revision'], message: 'revision is required' }] },
-      });
+      throw new AppError(
+        'VALIDATION_ERROR',
+        'Send the whole settings object with the `revision` from GET /config.',
+        {
+          details: { issues: [{ path: ['revision'], message: 'revision is required' }] },
+        },
+      );
     }
     const { revision, ...candidate } = input;
     if (Array.isArray(candidate.providers)) {

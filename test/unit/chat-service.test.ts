@@ -1,0 +1,292 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ChatEvent } from '../../src/domain/chat.js';
+import type { AppError } from '../../src/domain/errors.js';
+import type { ModelInfo } from '../../src/domain/provider.js';
+import { ChatService } from '../../src/domain/services/chat-service.js';
+import { ProviderRegistry } from '../../src/domain/services/provider-registry.js';
+import { type ProviderConfig, settingsSchema } from '../../src/domain/settings.js';
+import { errors, type FakeAttempt, fakeProvider, MemoryChatLog } from './support/fakes.js';
+
+function chatWorld(
+  options: { attempts?: FakeAttempt[]; config?: Partial<ProviderConfig>; models?: ModelInfo[] } = {},
+) {
+  const provider = fakeProvider(options);
+  const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+  registry.rebuild(
+    settingsSchema.parse({ defaultProvider: 'fake', providers: [{ id: 'fake', type: 'ollama' }] }),
+  );
+  const log = new MemoryChatLog();
+  const chat = new ChatService({ providers: registry, log });
+  return { provider, registry, log, chat };
+}
+
+const ask = (content = 'Hi', extra: Record<string, unknown> = {}) => ({
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
+
+async function collect(
+  iterable: AsyncIterable<ChatEvent>,
+): Promise<{ events: ChatEvent[]; error: AppError | null }> {
+  const events: ChatEvent[] = [];
+  try {
+    for await (const event of iterable) events.push(event);
+    return { events, error: null };
+  } catch (error) {
+    return { events, error: error as AppError };
+  }
+}
+
+const text = (events: ChatEvent[]) =>
+  events.flatMap((event) => (event.type === 'token' ? [event.text] : [])).join('');
+
+describe('ChatService: resolution', () => {
+  it('uses the default provider and the first chat model it lists when none is given', async () => {
+    const { chat } = chatWorld({
+      models: [
+        { id: 'nomic-embed-text', name: 'e' },
+        { id: 'llama3.2', name: 'l' },
+      ],
+    });
+    const prepared = await chat.prepare(ask());
+    expect(prepared.providerId).toBe('fake');
+    expect(prepared.modelId).toBe('llama3.2');
+  });
+
+  it("prefers the request's model, then the provider's default_model", async () => {
+    const { chat } = chatWorld({ config: { defaultModel: 'configured' } });
+    expect((await chat.prepare(ask())).modelId).toBe('configured');
+    expect((await chat.prepare(ask('Hi', { modelId: 'asked' }))).modelId).toBe('asked');
+  });
+
+  it('fails before any stream on an unknown provider, naming the known ones', async () => {
+    const { chat } = chatWorld();
+    await expect(chat.prepare(ask('Hi', { providerId: 'nope' }))).rejects.toMatchObject({
+      code: 'PROVIDER_NOT_FOUND',
+      message: expect.stringContaining('fake'),
+    });
+  });
+
+  it('fails with MODEL_NOT_FOUND and a pull hint when Ollama lists no model', async () => {
+    const { chat } = chatWorld({ models: [] });
+    await expect(chat.prepare(ask())).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('ollama pull'),
+    });
+  });
+
+  it('rejects a request without a user message as VALIDATION_ERROR', async () => {
+    const { chat } = chatWorld();
+    await expect(chat.prepare({ messages: [] })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(
+      chat.prepare({ messages: [{ role: 'user', content: 'x' }], extra: 1 }),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+  });
+});
+
+describe('ChatService: system prompt', () => {
+  it("sends the request's system prompt as the first system message, replacing a leading one", async () => {
+    const { chat, provider } = chatWorld({ config: { systemPrompt: 'from provider' } });
+    const messages = [
+      { role: 'system', content: 'old' },
+      { role: 'user', content: 'Hi' },
+    ];
+    await collect(chat.run({ messages, systemPrompt: 'from request' }, new AbortController().signal));
+    expect(provider.requests[0]?.messages).toEqual([
+      { role: 'system', content: 'from request' },
+      { role: 'user', content: 'Hi' },
+    ]);
+  });
+
+  it("falls back to the provider's system prompt; a blank request prompt counts as absent", async () => {
+    const { chat, provider } = chatWorld({ config: { systemPrompt: 'be brief' } });
+    await collect(chat.run(ask('Hi', { systemPrompt: '   ' }), new AbortController().signal));
+    expect(provider.requests[0]?.messages[0]).toEqual({ role: 'system', content: 'be brief' });
+  });
+
+  it('sends no system message when there is none', async () => {
+    const { chat, provider } = chatWorld();
+    await collect(chat.run(ask(), new AbortController().signal));
+    expect(provider.requests[0]?.messages).toEqual([{ role: 'user', content: 'Hi' }]);
+  });
+});
+
+describe('ChatService: streaming, stats and log', () => {
+  it('streams tokens and thinking apart, then one done with provider, model, usage and stats', async () => {
+    const { chat } = chatWorld({
+      attempts: [{ thinking: ['hmm'], tokens: ['Hel', 'lo'], usage: { promptTokens: 7 } }],
+    });
+    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(error).toBeNull();
+    expect(events.map((event) => event.type)).toEqual(['thinking', 'token', 'token', 'done']);
+    const done = events.at(-1);
+    expect(done).toMatchObject({
+      type: 'done',
+      finishReason: 'stop',
+      providerId: 'fake',
+      modelId: 'm1',
+      usage: { promptTokens: 7, completionTokens: 3 },
+    });
+    if (done?.type !== 'done') throw new Error('no done');
+    expect(done.stats.ttftMs).toBeGreaterThanOrEqual(0);
+    expect(done.stats.durationMs).toBeGreaterThanOrEqual(done.stats.ttftMs ?? 0);
+    expect(done.stats.tokensPerS).toBeGreaterThan(0);
+  });
+
+  it('writes the user entry first and the whole answer once at the end', async () => {
+    const { chat, log } = chatWorld({ attempts: [{ tokens: ['Hel', 'lo'] }] });
+    await collect(chat.run(ask('Question?', { systemPrompt: 'sys' }), new AbortController().signal));
+    expect(log.entries.map((entry) => [entry.role, entry.eventType])).toEqual([
+      ['user', undefined],
+      ['assistant', undefined],
+    ]);
+    expect(log.entries[0]).toMatchObject({
+      content: 'Question?',
+      providerId: 'fake',
+      modelId: 'm1',
+      details: { system_prompt: 'sys', message_count: 2 },
+    });
+    expect(log.entries[1]).toMatchObject({
+      content: 'Hello',
+      details: { finish_reason: 'stop', completion_tokens: 2 },
+    });
+    expect(log.entries[1]?.details?.request_id).toBe(log.entries[0]?.details?.request_id);
+  });
+});
+
+describe('ChatService: retry once before the first chunk', () => {
+  it.each([
+    ['a refused connection', errors.refused()],
+    ['a 5xx', errors.server()],
+    ['a 429 without Retry-After', errors.rateLimited()],
+    ['a 429 with Retry-After 0', errors.rateLimited(0)],
+    ['a timeout against a remote host', errors.timeout()],
+  ])('retries once after %s', async (_name, failure) => {
+    const { chat, provider, log } = chatWorld({ attempts: [{ fail: failure }, { tokens: ['ok'] }] });
+    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(error).toBeNull();
+    expect(text(events)).toBe('ok');
+    expect(provider.requests).toHaveLength(2);
+    expect(log.entries.some((entry) => entry.eventType === 'chat_retry')).toBe(true);
+  });
+
+  it.each([
+    ['401', errors.unauthorized()],
+    ['404 model', errors.modelMissing()],
+    ['429 with a long Retry-After', errors.rateLimited(60)],
+    ['insufficient quota', errors.quota()],
+  ])('does not retry a %s', async (_name, failure) => {
+    const { chat, provider } = chatWorld({ attempts: [{ fail: failure }, { tokens: ['never'] }] });
+    const { error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(error?.code).toBe(failure.code);
+    expect(provider.requests).toHaveLength(1);
+  });
+
+  it('does not retry a first-token timeout against a loopback host (a local model may be loading)', async () => {
+    const { chat, provider } = chatWorld({
+      config: { host: 'http://127.0.0.1:11434' },
+      attempts: [{ fail: errors.timeout() }, { tokens: ['never'] }],
+    });
+    const { error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(error?.code).toBe('PROVIDER_TIMEOUT');
+    expect(provider.requests).toHaveLength(1);
+  });
+
+  it('retries only once: a second failure is the error', async () => {
+    const { chat, provider } = chatWorld({
+      attempts: [{ fail: errors.refused() }, { fail: errors.server() }],
+    });
+    const { error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(error?.code).toBe('PROVIDER_ERROR');
+    expect(provider.requests).toHaveLength(2);
+  });
+
+  it('counts thinking as the first chunk: a failure after it is not retried', async () => {
+    const { chat, provider } = chatWorld({
+      attempts: [{ thinking: ['hmm'], tokens: [], fail: errors.refused(), failAfter: 0 }],
+    });
+    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(events.map((event) => event.type)).toEqual(['thinking']);
+    expect(error?.code).toBe('PROVIDER_UNREACHABLE');
+    expect(provider.requests).toHaveLength(1);
+  });
+
+  it('never retries after the first token: the partial answer is kept in the log', async () => {
+    const { chat, provider, log } = chatWorld({
+      attempts: [{ tokens: ['Hel', 'lo', '!'], fail: errors.refused(), failAfter: 2 }],
+    });
+    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(text(events)).toBe('Hello');
+    expect(error?.code).toBe('PROVIDER_UNREACHABLE');
+    expect(provider.requests).toHaveLength(1);
+    expect(log.entries.at(-1)).toMatchObject({
+      role: 'assistant',
+      content: 'Hello',
+      eventType: 'chat_error',
+      details: { error_code: 'PROVIDER_UNREACHABLE' },
+    });
+  });
+
+  it('treats a stream that ends without finishing as cut (PROVIDER_ERROR), keeping the text', async () => {
+    const { chat } = chatWorld({ attempts: [{ tokens: ['par', 'tial'], noDone: true }] });
+    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    expect(text(events)).toBe('partial');
+    expect(error?.code).toBe('PROVIDER_ERROR');
+  });
+});
+
+describe('ChatService: abort', () => {
+  it('aborts the provider request when the consumer leaves the loop, and logs chat_aborted with the partial text', async () => {
+    const { chat, provider, log } = chatWorld({ attempts: [{ tokens: ['a', 'b', 'c', 'd'] }] });
+    for await (const event of chat.run(ask(), new AbortController().signal)) {
+      if (event.type === 'token' && event.text === 'b') break;
+    }
+    expect(provider.aborted).toBe(1);
+    expect(log.entries.at(-1)).toMatchObject({ role: 'assistant', content: 'ab', eventType: 'chat_aborted' });
+  });
+
+  it('aborts the provider within a tick when the signal aborts, ending with done "stopped"', async () => {
+    const { chat, provider, log } = chatWorld({ attempts: [{ tokens: ['a'], stall: true }] });
+    const controller = new AbortController();
+    const events: ChatEvent[] = [];
+    for await (const event of chat.run(ask(), controller.signal)) {
+      events.push(event);
+      if (event.type === 'token') controller.abort();
+    }
+    expect(provider.aborted).toBe(1);
+    expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'stopped' });
+    expect(log.entries.filter((entry) => entry.role === 'assistant')).toHaveLength(1);
+    expect(log.entries.at(-1)).toMatchObject({ content: 'a', eventType: 'chat_aborted' });
+  });
+});
+
+describe('ChatService: timeouts', () => {
+  it('ends a stream that stalls mid-answer with PROVIDER_TIMEOUT after idle_timeout_s', async () => {
+    vi.useFakeTimers();
+    try {
+      let now = 0;
+      const provider = fakeProvider({
+        config: { idleTimeoutS: 5 },
+        attempts: [{ tokens: ['a'], stall: true }],
+      });
+      const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+      registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
+      const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => now });
+      const result = collect(chat.run(ask(), new AbortController().signal));
+      await vi.advanceTimersByTimeAsync(10);
+      now = 6_000;
+      await vi.advanceTimersByTimeAsync(6_000);
+      const { events, error } = await result;
+      expect(text(events)).toBe('a');
+      expect(error).toMatchObject({
+        code: 'PROVIDER_TIMEOUT',
+        message: expect.stringContaining('idle_timeout_s'),
+      });
+      expect(provider.aborted).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
