@@ -74,7 +74,7 @@ describe('electron-builder.yml', () => {
     expect(targets.map((entry) => entry.target).sort()).toEqual(['dmg', 'zip']);
     for (const entry of targets) expect(entry.arch).toEqual(['arm64', 'x64']);
     // Per-arch files must not overwrite each other, and the updater tells them apart by name.
-    expect(mac.artifactName).toContain('${arch}');
+    expect(mac.artifactName).toContain('$' + '{arch}'); // electron-builder's macro, not a JS template
   });
 
   it('publishes to GitHub Releases of the repository named in package.json', () => {
