@@ -134,6 +134,21 @@ describe('release.yml', () => {
     expect(mentions).toHaveLength(Object.keys(RELEASE_SECRETS).length);
   });
 
+  it('refuses to publish an unsigned or unnotarized build', () => {
+    const publish = stepRunning(steps, /electron-builder --mac --publish always/)?.run ?? '';
+    expect(publish).toContain('-c.forceCodeSigning=true');
+    for (const variable of [
+      'CSC_LINK',
+      'CSC_KEY_PASSWORD',
+      'APPLE_ID',
+      'APPLE_APP_SPECIFIC_PASSWORD',
+      'APPLE_TEAM_ID',
+    ]) {
+      expect(publish).toMatch(new RegExp(`for name in .*\\b${variable}\\b`));
+    }
+    expect(publish).toContain('if [ -z "$' + '{!name}" ]'); // bash indirect expansion
+  });
+
   it('verifies signature, Gatekeeper, the stapled ticket and the fuses of both apps', () => {
     const verify = stepRunning(steps, /codesign --verify/)?.run ?? '';
     expect(verify).toContain('codesign --verify --deep --strict');
