@@ -73,7 +73,7 @@ export async function writeStream(res: ServerResponse, plan: StreamPlan): Promis
     res.end(plan.finish());
     return 'completed';
   }
-  if (!res.headersSent) res.flushHeaders();
+  res.flushHeaders(); // `headersSent` is already true after writeHead, though nothing left yet
   if (plan.interrupt.mode === 'stall') {
     await new Promise<void>((resolve) =>
       gone.signal.addEventListener('abort', () => resolve(), { once: true }),
