@@ -1,0 +1,130 @@
+import type { ChatErrorEvent, ChatEvent } from '../../domain/chat.js';
+import { AppError, toAppError } from '../../domain/errors.js';
+import type { ChatService, PreparedChat } from '../../domain/services/chat-service.js';
+
+/** A started chat nobody subscribes to within this time is dropped (CONTRACT section 5). */
+export const CHAT_IDLE_MS = 10_000;
+
+export interface ChatSessionsOptions {
+  chat: ChatService;
+  /** Aborted when the host shuts down: streaming chats end with a `SERVER_SHUTTING_DOWN` error event. */
+  closing?: AbortSignal;
+  idleMs?: number;
+}
+
+export interface StartedChat {
+  chatId: string;
+  providerId: string;
+  modelId: string;
+}
+
+interface Session {
+  prepared: PreparedChat;
+  stop: AbortController;
+  timer: ReturnType<typeof setTimeout>;
+  claimed: boolean;
+}
+
+/**
+ * Chats in two steps: `start` prepares one under a random id (errors are thrown here, before any
+ * stream), `events` runs it for exactly one subscriber. Only the id travels in a subscription's URL.
+ */
+export class ChatSessions {
+  private readonly sessions = new Map<string, Session>();
+  private readonly idleMs: number;
+
+  constructor(private readonly options: ChatSessionsOptions) {
+    this.idleMs = options.idleMs ?? CHAT_IDLE_MS;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  async start(input: unknown): Promise<StartedChat> {
+    this.refuseWhenClosing();
+    const prepared = await this.options.chat.prepare(input);
+    this.refuseWhenClosing();
+    const chatId = crypto.randomUUID();
+    const timer = setTimeout(() => this.stop(chatId), this.idleMs);
+    timer.unref();
+    this.sessions.set(chatId, { prepared, stop: new AbortController(), timer, claimed: false });
+    return { chatId, providerId: prepared.providerId, modelId: prepared.modelId };
+  }
+
+  /**
+   * Claims a started chat and returns its events: token/thinking, then one `done` or `error`.
+   * Aborting `signal` (the subscriber left) stops it. Throws CHAT_NOT_FOUND for an unknown,
+   * already claimed or finished id.
+   */
+  events(chatId: string, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    const session = this.sessions.get(chatId);
+    if (!session || session.claimed) {
+      throw new AppError(
+        'CHAT_NOT_FOUND',
+        `There is no started chat "${chatId}" waiting for its events: it finished, was stopped, or was not subscribed to within ${this.idleMs / 1000} s. Start it again with chat.start.`,
+        { details: { chat_id: chatId } },
+      );
+    }
+    session.claimed = true;
+    clearTimeout(session.timer);
+    return this.run(chatId, session, signal);
+  }
+
+  /** Stops a started or streaming chat; false when there is none with that id. */
+  stop(chatId: string): boolean {
+    const session = this.sessions.get(chatId);
+    if (!session) return false;
+    clearTimeout(session.timer);
+    session.stop.abort();
+    if (!session.claimed) this.sessions.delete(chatId);
+    return true;
+  }
+
+  private async *run(chatId: string, session: Session, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    const stop = () => session.stop.abort();
+    const { closing } = this.options;
+    signal?.addEventListener('abort', stop, { once: true });
+    closing?.addEventListener('abort', stop, { once: true });
+    if (signal?.aborted || closing?.aborted) stop();
+    try {
+      // A chat stopped before its stream began never reaches the provider.
+      if (session.stop.signal.aborted) {
+        if (closing?.aborted) yield shuttingDown();
+        return;
+      }
+      for await (const event of this.options.chat.stream(session.prepared, session.stop.signal)) {
+        if (event.type === 'done' && closing?.aborted) {
+          yield shuttingDown();
+          return;
+        }
+        yield event;
+      }
+    } catch (error) {
+      yield errorEvent(toAppError(error));
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      closing?.removeEventListener('abort', stop);
+      this.sessions.delete(chatId);
+    }
+  }
+
+  private refuseWhenClosing(): void {
+    if (this.options.closing?.aborted) throw shuttingDownError();
+  }
+}
+
+export const errorEvent = (error: AppError): ChatErrorEvent => ({
+  type: 'error',
+  errorCode: error.code,
+  message: error.message,
+  details: error.details,
+});
+
+export const shuttingDownError = (): AppError =>
+  new AppError(
+    'SERVER_SHUTTING_DOWN',
+    'LightChat is shutting down; the answer was stopped. Start it again and retry.',
+  );
+
+const shuttingDown = (): ChatErrorEvent => errorEvent(shuttingDownError());

@@ -1,0 +1,32 @@
+import type { ErrorCode } from '../../domain/errors.js';
+
+/**
+ * The HTTP status of each error code when it is answered before a stream (CONTRACT section 3).
+ * `VALIDATION_ERROR` is 422 for a schema failure; malformed JSON or a malformed query is 400.
+ */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 422,
+  CONFIG_INVALID: 422,
+  CONFIG_CONFLICT: 409,
+  CONFIG_FILE_INVALID: 409,
+  PROVIDER_NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  CHAT_NOT_FOUND: 404,
+  PROVIDER_UNREACHABLE: 502,
+  PROVIDER_UNAUTHORIZED: 502,
+  PROVIDER_ERROR: 502,
+  PROVIDER_TIMEOUT: 504,
+  PROVIDER_RATE_LIMITED: 429,
+  CONTEXT_TOO_LONG: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  FORBIDDEN_HOST: 403,
+  FORBIDDEN_ORIGIN: 403,
+  SERVER_SHUTTING_DOWN: 503,
+  INTERNAL: 500,
+  // Desktop only (IPC): a restart to update refused while a chat streams.
+  UPDATE_REFUSED: 409,
+};
+
+/** Which code of a malformed request is answered with 400 rather than the code's usual status. */
+export const MALFORMED_REQUEST_STATUS = 400;

@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { LightChat } from '../../app/create-lightchat.js';
+import { AppError } from '../../domain/errors.js';
+import { HTTP_STATUS } from './error-status.js';
+import { defaultStaticDir } from './package-info.js';
+import { errorBody, errorResponse, statusOf } from './rest-errors.js';
+import { registerRestRoutes } from './rest-routes.js';
+import { refuseForeignRequest } from './security.js';
+import { createStaticUi } from './static-ui.js';
+import type { TrpcHandler } from './trpc-handler.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** How long shutdown waits for open streams to end after telling them, before cutting connections. */
+const SHUTDOWN_GRACE_MS = 1_000;
+
+export interface HttpServerOptions {
+  core: LightChat;
+  /** 0: a free port (tests). */
+  port: number;
+  /** Loopback only: LightChat never listens on other interfaces. */
+  host?: '127.0.0.1';
+  /** The built renderer (default `out/renderer` in the package). */
+  staticDir?: string;
+  /** How long a started tRPC chat waits for its subscriber (default 10 s). */
+  chatIdleMs?: number;
+}
+
+export interface HttpServer {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Graceful: stops accepting, ends open streams with `SERVER_SHUTTING_DOWN`, then closes. */
+  close(): Promise<void>;
+}
+
+/**
+ * One HTTP server for the REST API, `/trpc` and the web UI, on 127.0.0.1. Every request passes the
+ * Host/Origin checks before anything else runs. Rejects with the listen error (e.g. EADDRINUSE).
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { core } = options;
+  const host = options.host ?? '127.0.0.1';
+  const closing = new AbortController();
+  const streams = new Set<Promise<void>>();
+  const open = new Set<ServerResponse>();
+  const ui = createStaticUi(options.staticDir ?? defaultStaticDir());
+  // tRPC is loaded on the first `/trpc` request: `serve` starts without it.
+  let trpc: Promise<TrpcHandler> | undefined;
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT_BYTES,
+      onError: (c) =>
+        errorResponse(
+          c,
+          new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.', {
+            details: { limit_bytes: BODY_LIMIT_BYTES },
+          }),
+        ),
+    }),
+  );
+  registerRestRoutes(app, { core, closing: closing.signal, streams });
+  app.get('/', (c) => ui.page(c));
+  app.get('/index.html', (c) => ui.page(c));
+  app.get('/assets/*', async (c) => {
+    const asset = await ui.asset(c, assetName(c.req.path));
+    if (!asset) throw notFoundError(c.req.method, c.req.path);
+    return asset;
+  });
+  app.all('/trpc/*', async (c) => {
+    trpc ??= import('./trpc-handler.js').then((module) =>
+      module.createTrpcHandler(core, { closing: closing.signal, chatIdleMs: options.chatIdleMs }),
+    );
+    const response = await (await trpc)(c.req.raw);
+    response.headers.set('x-content-type-options', 'nosniff');
+    return response;
+  });
+  app.notFound((c) => errorResponse(c, notFoundError(c.req.method, c.req.path)));
+  app.onError((error, c) => errorResponse(c, error, statusOf(error)));
+
+  const listener = getRequestListener(app.fetch);
+  let boundPort = 0;
+  const server = createServer((req, res) => {
+    const refused = refuseForeignRequest(req.headers, boundPort);
+    if (refused) return refuse(req, res, refused);
+    open.add(res);
+    res.once('close', () => open.delete(res));
+    void listener(req, res);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  boundPort = (server.address() as AddressInfo).port;
+  const url = `http://${host}:${boundPort}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    port: boundPort,
+    url,
+    close() {
+      closed ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        closing.abort();
+        server.closeIdleConnections();
+        await waitUntil(() => open.size === 0 && streams.size === 0, SHUTDOWN_GRACE_MS);
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closed;
+    },
+  };
+}
+
+/** A refused request gets its JSON error and the connection is closed; nothing else runs. */
+function refuse(req: IncomingMessage, res: ServerResponse, error: AppError): void {
+  const body = JSON.stringify(errorBody(error));
+  res.writeHead(HTTP_STATUS[error.code], {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    connection: 'close',
+  });
+  res.end(body);
+  req.resume();
+}
+
+const notFoundError = (method: string, path: string) =>
+  new AppError('NOT_FOUND', `There is no ${method} ${path.slice(0, 200)} in LightChat's API.`, {
+    details: { method, path: path.slice(0, 200) },
+  });
+
+function assetName(path: string): string {
+  try {
+    return decodeURIComponent(path.slice('/assets/'.length));
+  } catch {
+    return '';
+  }
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -1,0 +1,149 @@
+import type { HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import type { LightChat } from '../../app/create-lightchat.js';
+import { toCamelKeys, toSnakeKeys } from '../../domain/casing.js';
+import type { ChatEvent } from '../../domain/chat.js';
+import { AppError, toAppError } from '../../domain/errors.js';
+import { zodIssues } from '../../domain/services/validation.js';
+import { shuttingDownError } from './chat-sessions.js';
+import { healthOf } from './health.js';
+import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
+import { errorBody, MalformedRequest } from './rest-errors.js';
+import { ChatSseWriter } from './sse.js';
+
+export interface RestContext {
+  core: LightChat;
+  /** Aborted when the server shuts down: open streams end with `SERVER_SHUTTING_DOWN`. */
+  closing: AbortSignal;
+  /** Open chat streams, so that shutdown can wait for them to end. */
+  streams: Set<Promise<void>>;
+}
+
+type App = Hono<{ Bindings: HttpBindings }>;
+
+/** `POST /chat` body after `toCamelKeys`: a prompt or messages (exactly one), the rest for the core. */
+const restChatSchema = z
+  .strictObject({
+    prompt: z.string().optional(),
+    messages: z.array(z.unknown()).optional(),
+    providerId: z.string().optional(),
+    modelId: z.string().optional(),
+    systemPrompt: z.string().nullish(),
+    options: z.unknown().optional(),
+  })
+  .refine((body) => (body.prompt === undefined) !== (body.messages === undefined), {
+    message: 'send exactly one of "prompt" or "messages"',
+  });
+
+/** The REST routes of CONTRACT section 3: snake_case on the wire, the core's camelCase inside. */
+export function registerRestRoutes(app: App, { core, closing, streams }: RestContext): void {
+  app.get('/health', (c) => json(c, healthOf(core)));
+
+  app.get('/providers', async (c) => json(c, await core.providers.list(c.req.raw.signal)));
+
+  app.get('/models/:providerId', async (c) => {
+    const provider = core.providers.resolve(c.req.param('providerId'));
+    return json(c, await provider.listModels(c.req.raw.signal));
+  });
+
+  app.get('/config', (c) => json(c, core.settings.view()));
+
+  app.put('/config', async (c) => {
+    const overwrite = ['1', 'true'].includes(c.req.query('overwrite') ?? '');
+    return json(c, await core.settings.update(toCamelKeys(await readJson(c)), { overwrite }));
+  });
+
+  app.get('/logs', async (c) => json(c, await core.logs.recent(logLimit(c.req.query('limit')))));
+
+  app.post('/chat', async (c) => {
+    const input = chatInput(await readJson(c));
+    const prepared = await core.chat.prepare(input, c.req.raw.signal);
+    if (closing.aborted) throw shuttingDownError();
+    const stop = new AbortController();
+    const relay = relayChat(c.env.outgoing, core.chat.stream(prepared, stop.signal), stop, closing);
+    streams.add(relay);
+    void relay.finally(() => streams.delete(relay));
+    return RESPONSE_ALREADY_SENT;
+  });
+}
+
+/**
+ * Relays a chat to the socket as it comes. The client leaving, or the server shutting down, stops
+ * it at once through `stop` (the provider request is aborted with it).
+ */
+async function relayChat(
+  res: HttpBindings['outgoing'],
+  events: AsyncIterable<ChatEvent>,
+  stop: AbortController,
+  closing: AbortSignal,
+): Promise<void> {
+  if (res.destroyed) return;
+  const writer = new ChatSseWriter(res);
+  const onClose = () => stop.abort();
+  res.on('close', onClose);
+  closing.addEventListener('abort', onClose, { once: true });
+  try {
+    for await (const event of events) {
+      if (writer.closed) break;
+      if (event.type === 'token') writer.text('token', event.text);
+      else if (event.type === 'thinking') writer.text('thinking', event.text);
+      else if (event.type === 'done') {
+        const { type: _, ...done } = event;
+        if (closing.aborted) writer.end('error', errorBody(shuttingDownError()));
+        else writer.end('done', toSnakeKeys(done));
+      } else {
+        writer.end(
+          'error',
+          toSnakeKeys({ errorCode: event.errorCode, message: event.message, details: event.details }),
+        );
+      }
+    }
+  } catch (error) {
+    writer.end('error', errorBody(toAppError(error)));
+  } finally {
+    writer.dispose();
+    res.off('close', onClose);
+    closing.removeEventListener('abort', onClose);
+  }
+}
+
+function chatInput(body: unknown): unknown {
+  const parsed = restChatSchema.safeParse(toCamelKeys(body));
+  if (!parsed.success) {
+    const issues = zodIssues(parsed.error);
+    throw new AppError('VALIDATION_ERROR', `Invalid chat request: ${issues[0]?.message}`, {
+      details: { issues },
+    });
+  }
+  const { prompt, messages, ...rest } = parsed.data;
+  return { ...rest, messages: prompt === undefined ? messages : [{ role: 'user', content: prompt }] };
+}
+
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new MalformedRequest(`The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function logLimit(raw: string | undefined): number {
+  if (raw === undefined) return LOG_LIMIT_DEFAULT;
+  if (!/^\d+$/.test(raw))
+    throw new MalformedRequest(`limit must be a whole number, got "${raw.slice(0, 50)}".`);
+  const limit = Number(raw);
+  if (limit < 1 || limit > LOG_LIMIT_MAX) {
+    throw new AppError('VALIDATION_ERROR', `limit must be between 1 and ${LOG_LIMIT_MAX}, got ${limit}.`, {
+      details: { issues: [{ path: ['limit'], message: `must be between 1 and ${LOG_LIMIT_MAX}` }] },
+    });
+  }
+  return limit;
+}
+
+const json = (c: Context, body: unknown): Response => {
+  c.header('cache-control', 'no-store');
+  return c.json(toSnakeKeys(body) as object);
+};

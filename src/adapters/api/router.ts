@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import type { LightChat } from '../../app/create-lightchat.js';
+import { chatRequestSchema } from '../../domain/chat.js';
+import type { ConfigChange } from '../../domain/services/settings-service.js';
+import { ChatSessions } from './chat-sessions.js';
+import { healthOf } from './health.js';
+import { listen } from './listen.js';
+import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
+import { publicProcedure, router } from './trpc.js';
+
+export interface AppRouterOptions {
+  /** Aborted when the host shuts down: open subscriptions end (chats with `SERVER_SHUTTING_DOWN`). */
+  closing?: AbortSignal;
+  /** How long a started chat waits for its subscriber (default 10 s). */
+  chatIdleMs?: number;
+}
+
+const chatIdSchema = z.strictObject({ chatId: z.string().min(1) });
+
+/** `config.update` takes what `config.get` returned (edited), plus `overwrite` for an invalid file. */
+const configUpdateSchema = z.looseObject({ revision: z.string(), overwrite: z.boolean().optional() });
+
+/** The tRPC API of CONTRACT section 5, served over HTTP (`/trpc`) and, in the desktop app, over IPC. */
+export function createAppRouter(core: LightChat, options: AppRouterOptions = {}) {
+  const sessions = new ChatSessions({
+    chat: core.chat,
+    closing: options.closing,
+    idleMs: options.chatIdleMs,
+  });
+  const until = (signal: AbortSignal | undefined) =>
+    AbortSignal.any([signal, options.closing].filter((s): s is AbortSignal => s !== undefined));
+
+  return router({
+    health: publicProcedure.query(() => healthOf(core)),
+
+    providers: router({
+      list: publicProcedure.query(({ signal }) => core.providers.list(signal)),
+    }),
+
+    models: router({
+      list: publicProcedure
+        .input(z.strictObject({ providerId: z.string().min(1) }))
+        .query(({ input, signal }) => core.providers.resolve(input.providerId).listModels(signal)),
+    }),
+
+    chat: router({
+      start: publicProcedure.input(chatRequestSchema).mutation(({ input }) => sessions.start(input)),
+      events: publicProcedure
+        .input(chatIdSchema)
+        .subscription(({ input, signal }) => sessions.events(input.chatId, signal)),
+      stop: publicProcedure
+        .input(chatIdSchema)
+        .mutation(({ input }) => ({ stopped: sessions.stop(input.chatId) })),
+    }),
+
+    config: router({
+      get: publicProcedure.query(() => core.settings.view()),
+      update: publicProcedure.input(configUpdateSchema).mutation(({ input }) => {
+        const { overwrite, ...settings } = input;
+        return core.settings.update(settings, { overwrite });
+      }),
+      changes: publicProcedure.subscription(({ signal }) =>
+        listen<ConfigChange>((push) => core.settings.onChange(push), until(signal)),
+      ),
+    }),
+
+    logs: router({
+      recent: publicProcedure
+        .input(
+          z
+            .strictObject({ limit: z.number().int().min(1).max(LOG_LIMIT_MAX).default(LOG_LIMIT_DEFAULT) })
+            .default({ limit: LOG_LIMIT_DEFAULT }),
+        )
+        .query(({ input }) => core.logs.recent(input.limit)),
+      tail: publicProcedure.subscription(({ signal }) => core.logs.tail(until(signal))),
+    }),
+  });
+}
+
+export type AppRouter = ReturnType<typeof createAppRouter>;

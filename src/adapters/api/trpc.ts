@@ -1,0 +1,86 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { z } from 'zod';
+import { AppError, type ErrorCode } from '../../domain/errors.js';
+import { zodIssues } from '../../domain/services/validation.js';
+
+/** The tRPC code (and so the HTTP status over `/trpc`) of each LightChat error code. */
+const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+  VALIDATION_ERROR: 'UNPROCESSABLE_CONTENT',
+  CONFIG_INVALID: 'UNPROCESSABLE_CONTENT',
+  CONFIG_CONFLICT: 'CONFLICT',
+  CONFIG_FILE_INVALID: 'CONFLICT',
+  PROVIDER_NOT_FOUND: 'NOT_FOUND',
+  MODEL_NOT_FOUND: 'NOT_FOUND',
+  NOT_FOUND: 'NOT_FOUND',
+  CHAT_NOT_FOUND: 'NOT_FOUND',
+  PROVIDER_UNREACHABLE: 'BAD_GATEWAY',
+  PROVIDER_UNAUTHORIZED: 'BAD_GATEWAY',
+  PROVIDER_ERROR: 'BAD_GATEWAY',
+  PROVIDER_TIMEOUT: 'GATEWAY_TIMEOUT',
+  PROVIDER_RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  CONTEXT_TOO_LONG: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FORBIDDEN_HOST: 'FORBIDDEN',
+  FORBIDDEN_ORIGIN: 'FORBIDDEN',
+  SERVER_SHUTTING_DOWN: 'SERVICE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+  UPDATE_REFUSED: 'CONFLICT',
+};
+
+/** Errors tRPC raises itself (a bad batch, an unknown path) in LightChat's terms. */
+const CODE_OF_TRPC: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+  PARSE_ERROR: 'VALIDATION_ERROR',
+  BAD_REQUEST: 'VALIDATION_ERROR',
+  UNPROCESSABLE_CONTENT: 'VALIDATION_ERROR',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'NOT_FOUND',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};
+
+/** The AppError behind any tRPC error: thrown by the core, a zod input failure, or tRPC's own. */
+export function appErrorOf(error: TRPCError): AppError {
+  const cause = error.cause;
+  if (cause instanceof AppError) return cause;
+  if (cause instanceof z.ZodError) {
+    return new AppError(
+      'VALIDATION_ERROR',
+      `Invalid input: ${zodIssues(cause)[0]?.message ?? 'unknown problem'}`,
+      {
+        details: { issues: zodIssues(cause) },
+      },
+    );
+  }
+  return new AppError(CODE_OF_TRPC[error.code] ?? 'INTERNAL', error.message);
+}
+
+/** Every error's `data` carries `errorCode` and `details`: one helper in src/client reads them. */
+const t = initTRPC.create({
+  // No stack traces in answers, whatever NODE_ENV says.
+  isDev: false,
+  sse: { ping: { enabled: true, intervalMs: 15_000 } },
+  errorFormatter({ shape, error }) {
+    const appError = appErrorOf(error);
+    return {
+      ...shape,
+      message: appError.message,
+      data: { ...shape.data, errorCode: appError.code, details: appError.details },
+    };
+  },
+});
+
+/** Gives an AppError thrown by a procedure its matching tRPC code (and HTTP status). */
+const withAppErrorCodes = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const appError = appErrorOf(result.error);
+  const code = TRPC_CODE[appError.code];
+  if (result.error.code === code && result.error.cause === appError) return result;
+  return { ...result, error: new TRPCError({ code, message: appError.message, cause: appError }) };
+});
+
+export const router = t.router;
+export const mergeRouters = t.mergeRouters;
+export const middleware = t.middleware;
+export const publicProcedure = t.procedure.use(withAppErrorCodes);
+export { t };
