@@ -60,29 +60,38 @@ export class YamlSettingsStore implements SettingsStore {
   }
 
   save(settings: Settings, options: SaveOptions): Promise<SettingsSnapshot> {
-    return this.serial(async () => {
-      const onDisk = await this.read();
-      const current = onDisk === undefined ? undefined : parseSettingsFile(onDisk);
-      // A deleted file has nothing to lose: the save writes it again (from the default file's layout).
-      if (current && current.revision !== options.expectedRevision) throw conflict(this.path);
-      if (current && !current.result.ok && !options.overwrite)
-        throw fileInvalid(this.path, current.result.error);
-      if (current?.result.ok && sameSettings(current.result.settings, settings)) {
-        // Nothing changed: leave the file (and its mtime) alone.
-        this.lastSeen = current.revision;
-        return snapshotOf(current);
-      }
-      const base = editableBase(current);
-      const text = render(base.doc, base.layout, settings);
-      // Narrow the window for a hand edit landing while we worked: check the disk once more.
-      if ((await this.read()) !== onDisk) throw conflict(this.path);
-      if (current && !current.result.ok) await this.backUp(current.text);
-      // write-file-atomic: temp file + fsync + rename, the temp file chmod-ed to `mode`.
-      await writeFileAtomic(this.path, text, { mode: FILE_MODE });
-      const written = parseSettingsFile(text);
-      this.lastSeen = written.revision;
-      return snapshotOf(written);
-    });
+    return this.serial(() =>
+      this.saveNow(settings, options).catch((error: unknown) => {
+        if (error instanceof AppError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new AppError('INTERNAL', `Could not save ${this.path}: ${reason}`, { cause: error });
+      }),
+    );
+  }
+
+  private async saveNow(settings: Settings, options: SaveOptions): Promise<SettingsSnapshot> {
+    const onDisk = await this.read();
+    const current = onDisk === undefined ? undefined : parseSettingsFile(onDisk);
+    // A deleted file has nothing to lose: the save writes it again (from the default file's layout).
+    if (current && current.revision !== options.expectedRevision) throw conflict(this.path);
+    if (current && !current.result.ok && !options.overwrite)
+      throw fileInvalid(this.path, current.result.error);
+    if (current?.result.ok && sameSettings(current.result.settings, settings)) {
+      // Nothing changed: leave the file (and its mtime) alone.
+      this.lastSeen = current.revision;
+      return snapshotOf(current);
+    }
+    const base = editableBase(current);
+    const text = render(base.doc, base.layout, settings);
+    // Narrow the window for a hand edit landing while we worked: check the disk once more.
+    if ((await this.read()) !== onDisk) throw conflict(this.path);
+    if (current && !current.result.ok) await this.backUp(current.text);
+    if (!current) await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    // write-file-atomic: temp file + fsync + rename, the temp file chmod-ed to `mode`.
+    await writeFileAtomic(this.path, text, { mode: FILE_MODE });
+    const written = parseSettingsFile(text);
+    this.lastSeen = written.revision;
+    return snapshotOf(written);
   }
 
   watch(onChange: (snapshot: SettingsSnapshot) => void): () => void {

@@ -166,6 +166,27 @@ describe('YamlSettingsStore.save', () => {
     expect(await readFile(path, 'utf8')).toBe('log_dir: /var/log/lc         # null: the OS log directory\n');
   });
 
+  it("keeps the file's own indentation and line endings", async () => {
+    const fourSpaces =
+      'providers:\r\n    - id: local    # mine\r\n      type: ollama\r\napi:\r\n    port: 8001\r\n';
+    const { path } = await tempSettingsFile(fourSpaces);
+    const store = storeAt(path);
+    const { settings, revision } = await loaded(store);
+    await store.save({ ...settings, api: { enabled: false, port: 8001 } }, { expectedRevision: revision });
+    expect(await readFile(path, 'utf8')).toBe(
+      'providers:\r\n    - id: local    # mine\r\n      type: ollama\r\napi:\r\n    port: 8001\r\n    enabled: false\r\n',
+    );
+  });
+
+  it('keeps a sequence that is not indented under its key', async () => {
+    const flat = 'providers:\n- id: local    # mine\n  type: ollama\n';
+    const { path } = await tempSettingsFile(flat);
+    const store = storeAt(path);
+    const { settings, revision } = await loaded(store);
+    await store.save({ ...settings, logMaxFiles: 2 }, { expectedRevision: revision });
+    expect(await readFile(path, 'utf8')).toBe(`${flat}log_max_files: 2\n`);
+  });
+
   it('writes mode 0600 even over a file that was more open', async () => {
     const { path } = await tempSettingsFile(HAND_STYLED);
     await import('node:fs/promises').then((fs) => fs.chmod(path, 0o644));

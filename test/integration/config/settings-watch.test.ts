@@ -1,0 +1,145 @@
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS_FILE } from '../../../src/adapters/config/default-settings-file.js';
+import type { YamlSettingsStore } from '../../../src/adapters/config/yaml-settings-store.js';
+import type { SettingsSnapshot } from '../../../src/domain/ports/settings-store.port.js';
+import { waitFor } from '../../fixtures/wait-for.js';
+import { storeAt, tempSettingsFile } from './temp-settings.js';
+
+/** How long to keep listening after a change, to be sure no second callback follows. */
+const SETTLE_MS = 300;
+
+const withMaxFiles = (count: number) =>
+  DEFAULT_SETTINGS_FILE.replace('log_max_files: 5', `log_max_files: ${count}`);
+
+async function watched(): Promise<{
+  store: YamlSettingsStore;
+  path: string;
+  dir: string;
+  seen: SettingsSnapshot[];
+}> {
+  const { path, dir } = await tempSettingsFile();
+  const store = storeAt(path);
+  await store.load();
+  const seen: SettingsSnapshot[] = [];
+  store.watch((snapshot) => seen.push(snapshot));
+  await store.watching();
+  return { store, path, dir, seen };
+}
+
+/** Runs `edit` and resolves with how long it took for the change to be reported. */
+async function timeToReport(seen: SettingsSnapshot[], edit: () => Promise<void>): Promise<number> {
+  const before = seen.length;
+  const started = performance.now();
+  await edit();
+  await waitFor(() => seen.length > before, 1000, 'change reported within 1 s');
+  return performance.now() - started;
+}
+
+const maxFilesOf = (snapshot: SettingsSnapshot | undefined) =>
+  snapshot?.ok ? snapshot.settings.logMaxFiles : undefined;
+
+describe('YamlSettingsStore.watch', () => {
+  it('an in-place write is reported once, within 1 s', async () => {
+    const { path, seen } = await watched();
+    const elapsed = await timeToReport(seen, () => writeFile(path, withMaxFiles(6)));
+    expect(elapsed).toBeLessThan(1000);
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(1);
+    expect(maxFilesOf(seen[0])).toBe(6);
+  });
+
+  it('a rename-save (temp file + rename, as vim, VS Code and write-file-atomic do) is reported once', async () => {
+    const { path, dir, seen } = await watched();
+    const temp = join(dir, 'settings.yaml.tmp~');
+    const elapsed = await timeToReport(seen, async () => {
+      await writeFile(temp, withMaxFiles(7));
+      await rename(temp, path);
+    });
+    expect(elapsed).toBeLessThan(1000);
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(1);
+    expect(maxFilesOf(seen[0])).toBe(7);
+  });
+
+  it('delete and recreate is reported once, with the new content', async () => {
+    const { path, seen } = await watched();
+    const elapsed = await timeToReport(seen, async () => {
+      await unlink(path);
+      await sleep(20);
+      await writeFile(path, withMaxFiles(8));
+    });
+    expect(elapsed).toBeLessThan(1000);
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(1);
+    expect(maxFilesOf(seen[0])).toBe(8);
+  });
+
+  it('a deleted file reports nothing: the last good settings stay in force until it is back', async () => {
+    const { path, seen } = await watched();
+    await unlink(path);
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(0);
+    await writeFile(path, withMaxFiles(4));
+    await waitFor(() => seen.length === 1, 1000, 'recreated file reported');
+    expect(maxFilesOf(seen[0])).toBe(4);
+  });
+
+  it('a burst of writes settles into one report of the final content', async () => {
+    const { path, seen } = await watched();
+    for (const count of [11, 12, 13]) await writeFile(path, withMaxFiles(count));
+    await waitFor(() => seen.length > 0, 1000, 'reported');
+    await sleep(SETTLE_MS);
+    expect(seen.map(maxFilesOf)).toEqual([13]);
+  });
+
+  it('a write of the same content is not a change', async () => {
+    const { path, seen } = await watched();
+    await writeFile(path, DEFAULT_SETTINGS_FILE);
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('an invalid edit is reported as an error snapshot naming the line; fixing it reports the settings', async () => {
+    const { path, seen } = await watched();
+    await writeFile(path, DEFAULT_SETTINGS_FILE.replace('port: 8000', 'port: [8000'));
+    await waitFor(() => seen.length === 1, 1000, 'error reported');
+    expect(seen[0]).toMatchObject({ ok: false, error: { line: expect.any(Number) } });
+    await writeFile(path, withMaxFiles(3));
+    await waitFor(() => seen.length === 2, 1000, 'fix reported');
+    expect(maxFilesOf(seen[1])).toBe(3);
+  });
+
+  it('our own save is not reported back: no reload loop', async () => {
+    const { store, seen } = await watched();
+    const loaded = await store.load();
+    if (!loaded.ok) throw new Error('fixture');
+    let revision = loaded.revision;
+    for (const count of [21, 22, 23]) {
+      revision = (
+        await store.save({ ...loaded.settings, logMaxFiles: count }, { expectedRevision: revision })
+      ).revision;
+    }
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('temp, swap and backup files next to settings.yaml are ignored', async () => {
+    const { dir, seen } = await watched();
+    await writeFile(join(dir, '.settings.yaml.swp'), 'x');
+    await writeFile(join(dir, 'settings.yaml~'), 'x');
+    await writeFile(join(dir, 'settings.yaml.bak'), 'x');
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('close() stops the watch', async () => {
+    const { store, path, seen } = await watched();
+    await store.close();
+    await writeFile(path, withMaxFiles(9));
+    await sleep(SETTLE_MS);
+    expect(seen).toHaveLength(0);
+  });
+});
