@@ -1,0 +1,76 @@
+import { Box, Stack } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense, useEffect } from 'react';
+import { AppHeader } from './components/AppHeader';
+import { Composer } from './components/Composer';
+import { ConfigErrorBanner } from './components/ConfigErrorBanner';
+import { ConversationView } from './components/ConversationView';
+import { PromptEditor } from './components/PromptEditor';
+import { ProviderProblem } from './components/ProviderProblem';
+import { useConfigChanges } from './components/use-config-changes';
+import { useSelection } from './components/use-selection';
+import { preloadMarkdownWhenIdle } from './markdown/Markdown';
+import { useTRPC } from './transport/trpc';
+
+// Neither is needed for the first paint: loaded when first opened.
+const SettingsDialog = lazy(() => import('./settings/SettingsDialog'));
+const LogDrawer = lazy(() => import('./logs/LogDrawer'));
+
+/** The window: header, banners, the conversation, the composer; Logs and Settings on demand. */
+export function App() {
+  const trpc = useTRPC();
+  const selection = useSelection();
+  const { configError, configPath } = useConfigChanges();
+  const health = useQuery(trpc.health.queryOptions());
+  const config = useQuery(trpc.config.get.queryOptions());
+  const [promptOpen, prompt] = useDisclosure(false);
+  const [logsOpen, logs] = useDisclosure(false);
+  const [settingsOpen, settings] = useDisclosure(false);
+  const [logsUsed, setLogsUsed] = useDisclosure(false);
+  const [settingsUsed, setSettingsUsed] = useDisclosure(false);
+
+  useEffect(preloadMarkdownWhenIdle, []);
+
+  const providerPrompt =
+    config.data?.providers.find((provider) => provider.id === selection.providerId)?.systemPrompt ?? null;
+
+  return (
+    <Stack gap={0} h="100dvh">
+      <AppHeader
+        selection={selection}
+        demo={health.data?.demo === true || selection.provider?.demo === true}
+        promptOpen={promptOpen}
+        onTogglePrompt={prompt.toggle}
+        onOpenLogs={() => {
+          setLogsUsed.open();
+          logs.open();
+        }}
+        onOpenSettings={() => {
+          setSettingsUsed.open();
+          settings.open();
+        }}
+      />
+      {configError && <ConfigErrorBanner error={configError} path={configPath} />}
+      <PromptEditor open={promptOpen} providerPrompt={providerPrompt} />
+      <Box px="md" pt={selection.models.isError || selection.models.data?.length === 0 ? 'sm' : 0}>
+        <Box maw={860} mx="auto">
+          <ProviderProblem provider={selection.provider} models={selection.models} />
+        </Box>
+      </Box>
+      <ConversationView />
+      <Composer />
+      <Suspense fallback={null}>
+        {logsUsed && <LogDrawer opened={logsOpen} onClose={logs.close} />}
+        {settingsUsed && (
+          <SettingsDialog
+            opened={settingsOpen}
+            onClose={settings.close}
+            configError={configError}
+            configPath={configPath}
+          />
+        )}
+      </Suspense>
+    </Stack>
+  );
+}

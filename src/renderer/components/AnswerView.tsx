@@ -1,0 +1,72 @@
+import { Badge, Button, CopyButton, Group, Loader, Paper, Text } from '@mantine/core';
+import { Markdown } from '../markdown/Markdown';
+import { useAppState } from '../state/app-state';
+import { isStreaming } from '../state/chat-session';
+import { type AssistantMessage, isInFlight } from '../state/conversation';
+import { useStore } from '../state/store';
+import { finishNote, formatStats } from './answer-stats';
+import { ErrorNotice } from './ErrorNotice';
+import { ThinkingSection } from './ThinkingSection';
+
+/** One answer: model, thinking, the Markdown as it streams, then stats, Copy and Regenerate. */
+export function AnswerView({ message }: { message: AssistantMessage }) {
+  const { session, conversation } = useAppState();
+  const busy = useStore(conversation, isStreaming);
+  const inFlight = isInFlight(message);
+  const note = finishNote(message.finishReason);
+  return (
+    <Paper component="article" aria-label="Assistant message" p="sm" withBorder radius="md">
+      <Group gap="xs" mb={6}>
+        <Text size="xs" c="dimmed" fw={600}>
+          {message.modelId ?? 'Assistant'}
+        </Text>
+        {note && (
+          <Badge size="xs" variant="light" color={message.status === 'stopped' ? 'gray' : 'yellow'}>
+            {note}
+          </Badge>
+        )}
+      </Group>
+      {message.thinking !== '' && (
+        <ThinkingSection text={message.thinking} active={inFlight && message.content === ''} />
+      )}
+      {inFlight && message.content === '' && message.thinking === '' && (
+        <Group gap="xs" c="dimmed">
+          <Loader size="xs" type="dots" />
+          <Text size="sm">Waiting for the model…</Text>
+        </Group>
+      )}
+      {message.content !== '' && <Markdown text={message.content} streaming={inFlight} />}
+      {message.error && (
+        <ErrorNotice error={message.error} onRetry={busy ? undefined : () => session.reask(message.id)} />
+      )}
+      {!inFlight && (
+        <Group justify="space-between" mt="xs" gap="xs">
+          <Text size="xs" c="dimmed">
+            {message.stats ? formatStats(message.stats, message.usage) : ''}
+          </Text>
+          <Group gap={4}>
+            {message.content !== '' && (
+              <CopyButton value={message.content}>
+                {({ copied, copy }) => (
+                  <Button size="compact-xs" variant="subtle" onClick={copy} aria-label="Copy">
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
+                )}
+              </CopyButton>
+            )}
+            {message.status !== 'error' && (
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                disabled={busy}
+                onClick={() => session.reask(message.id)}
+              >
+                Regenerate
+              </Button>
+            )}
+          </Group>
+        </Group>
+      )}
+    </Paper>
+  );
+}

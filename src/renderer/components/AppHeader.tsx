@@ -1,0 +1,73 @@
+import { Badge, Button, Group, Title, Tooltip } from '@mantine/core';
+import { ColorSchemeMenu } from './ColorSchemeMenu';
+import { ModelSelect } from './ModelSelect';
+import { NewChatButton } from './NewChatButton';
+import { ProviderSelect } from './ProviderSelect';
+import type { useSelection } from './use-selection';
+
+/** Title, provider and model, and the window's actions. */
+export function AppHeader({
+  selection,
+  demo,
+  promptOpen,
+  onTogglePrompt,
+  onOpenLogs,
+  onOpenSettings,
+}: {
+  selection: ReturnType<typeof useSelection>;
+  demo: boolean;
+  promptOpen: boolean;
+  onTogglePrompt: () => void;
+  onOpenLogs: () => void;
+  onOpenSettings: () => void;
+}) {
+  const { providers, provider, models, modelId } = selection;
+  return (
+    <Group
+      component="header"
+      px="md"
+      py="xs"
+      justify="space-between"
+      wrap="nowrap"
+      style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
+    >
+      <Group gap="sm" align="flex-end" wrap="nowrap">
+        <Group gap={6} align="center" pb={4}>
+          <Title order={4}>LightChat</Title>
+          {demo && (
+            <Tooltip label="Answers come from the built-in demo model, not an LLM">
+              <Badge color="orange" variant="light">
+                Demo
+              </Badge>
+            </Tooltip>
+          )}
+        </Group>
+        <ProviderSelect providers={providers.data ?? []} provider={provider} loading={providers.isPending} />
+        <ModelSelect
+          models={models.data}
+          modelId={modelId}
+          loading={provider !== undefined && models.isPending}
+          failed={models.isError}
+        />
+      </Group>
+      <Group gap="xs" wrap="nowrap">
+        <Button
+          size="xs"
+          variant={promptOpen ? 'light' : 'subtle'}
+          onClick={onTogglePrompt}
+          aria-expanded={promptOpen}
+        >
+          Edit system prompt
+        </Button>
+        <NewChatButton />
+        <Button size="xs" variant="default" onClick={onOpenLogs}>
+          Logs
+        </Button>
+        <Button size="xs" variant="default" onClick={onOpenSettings}>
+          Settings
+        </Button>
+        <ColorSchemeMenu />
+      </Group>
+    </Group>
+  );
+}

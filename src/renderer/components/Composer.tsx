@@ -1,0 +1,80 @@
+import { Box, Button, Group, Text, Textarea } from '@mantine/core';
+import { useWindowEvent } from '@mantine/hooks';
+import { type KeyboardEvent, useState } from 'react';
+import { useAppState } from '../state/app-state';
+import { isStreaming } from '../state/chat-session';
+import { useStore } from '../state/store';
+
+/** IME composition (Japanese, Chinese…): Enter confirms the candidate there, it must not send. */
+const isComposing = (event: KeyboardEvent<HTMLTextAreaElement>): boolean =>
+  event.nativeEvent.isComposing || event.keyCode === 229;
+
+/**
+ * The message box. It reads only whether an answer is streaming, never the transcript, so typing
+ * stays instant in a long chat and during a stream.
+ */
+export function Composer() {
+  const { session, conversation } = useAppState();
+  const streaming = useStore(conversation, isStreaming);
+  const [text, setText] = useState('');
+  const empty = text.trim() === '';
+
+  const send = () => {
+    if (empty || streaming) return;
+    session.send(text);
+    setText('');
+  };
+
+  // Esc stops the answer from anywhere in the window, except inside a dialog (where Esc closes it).
+  useWindowEvent('keydown', (event) => {
+    if (event.key !== 'Escape' || !session.busy) return;
+    if (event.target instanceof Element && event.target.closest('[role="dialog"]')) return;
+    session.stop();
+  });
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !isComposing(event)) {
+      event.preventDefault();
+      send();
+    }
+  };
+
+  const hint = streaming
+    ? 'Answering… Esc or Stop ends it and keeps what has arrived.'
+    : empty
+      ? 'Type a message. Enter sends, Shift+Enter adds a line.'
+      : 'Enter sends, Shift+Enter adds a line.';
+
+  return (
+    <Box px="md" pb="md" pt="xs" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
+      <Box maw={860} mx="auto">
+        <Group align="flex-end" gap="xs" wrap="nowrap">
+          <Textarea
+            aria-label="Message"
+            placeholder="Message LightChat"
+            autosize
+            minRows={1}
+            maxRows={10}
+            value={text}
+            onChange={(event) => setText(event.currentTarget.value)}
+            onKeyDown={onKeyDown}
+            style={{ flex: 1 }}
+            autoFocus
+          />
+          {streaming ? (
+            <Button color="red" variant="light" onClick={() => session.stop()}>
+              Stop
+            </Button>
+          ) : (
+            <Button onClick={send} disabled={empty} aria-describedby="composer-hint">
+              Send
+            </Button>
+          )}
+        </Group>
+        <Text id="composer-hint" size="xs" c="dimmed" mt={4}>
+          {hint}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,13 @@
+import { memo } from 'react';
+import { useAppState } from '../state/app-state';
+import { useStore } from '../state/store';
+import { AnswerView } from './AnswerView';
+import { UserMessageView } from './UserMessageView';
+
+/** One row, subscribed to its own message only: a streaming answer re-renders nothing else. */
+export const MessageRow = memo(function MessageRow({ id }: { id: string }) {
+  const { conversation } = useAppState();
+  const message = useStore(conversation, (state) => state.byId[id]);
+  if (message === undefined) return null;
+  return message.role === 'user' ? <UserMessageView message={message} /> : <AnswerView message={message} />;
+});

@@ -1,0 +1,56 @@
+import { Select, Stack, Text } from '@mantine/core';
+import type { ModelInfo } from '../../domain/provider';
+import { useAppState } from '../state/app-state';
+import { modelDetails } from './selection';
+
+/** The `Model` select: the provider's live list, searchable, with size and quantization. */
+export function ModelSelect({
+  models,
+  modelId,
+  loading,
+  failed,
+}: {
+  models: ModelInfo[] | undefined;
+  modelId: string | null;
+  loading: boolean;
+  failed: boolean;
+}) {
+  const { choice } = useAppState();
+  const byId = new Map((models ?? []).map((model) => [model.id, model]));
+  const placeholder = loading
+    ? 'Loading models…'
+    : failed
+      ? 'Models unavailable'
+      : models?.length === 0
+        ? 'No models'
+        : 'Choose a model';
+  return (
+    <Select
+      label="Model"
+      size="xs"
+      w={240}
+      searchable
+      allowDeselect={false}
+      disabled={loading || failed || !models?.length}
+      placeholder={placeholder}
+      nothingFoundMessage="No model matches"
+      data={(models ?? []).map((model) => ({ value: model.id, label: model.name }))}
+      value={modelId}
+      onChange={(value) => value && choice.set({ ...choice.get(), modelId: value })}
+      renderOption={({ option }) => {
+        const model = byId.get(option.value);
+        const details = model ? modelDetails(model) : '';
+        return (
+          <Stack gap={0}>
+            <Text size="sm">{option.label}</Text>
+            {details && (
+              <Text size="xs" c="dimmed">
+                {details}
+              </Text>
+            )}
+          </Stack>
+        );
+      }}
+    />
+  );
+}

@@ -1,0 +1,65 @@
+import { Button, Group, Paper, Text, Textarea } from '@mantine/core';
+import { useState } from 'react';
+import { useAppState } from '../state/app-state';
+import type { UserMessage } from '../state/conversation';
+
+/** A question; Edit turns it into a box whose Resend forks the conversation from here. */
+export function UserMessageView({ message }: { message: UserMessage }) {
+  const { session } = useAppState();
+  const [draft, setDraft] = useState<string | null>(null);
+  const resend = () => {
+    if (draft === null || draft.trim() === '') return;
+    session.edit(message.id, draft);
+    setDraft(null);
+  };
+  return (
+    <Paper
+      component="article"
+      aria-label="User message"
+      p="sm"
+      radius="md"
+      bg="var(--mantine-primary-color-light)"
+      ml="auto"
+      maw="85%"
+    >
+      {draft === null ? (
+        <>
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+            {message.content}
+          </Text>
+          <Group justify="flex-end" mt={4}>
+            <Button size="compact-xs" variant="subtle" onClick={() => setDraft(message.content)}>
+              Edit
+            </Button>
+          </Group>
+        </>
+      ) : (
+        <>
+          <Textarea
+            aria-label="Edit message"
+            autosize
+            minRows={2}
+            maxRows={12}
+            value={draft}
+            onChange={(event) => setDraft(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') setDraft(null);
+            }}
+            autoFocus
+          />
+          <Group justify="flex-end" mt="xs" gap="xs">
+            <Button size="xs" variant="default" onClick={() => setDraft(null)}>
+              Cancel
+            </Button>
+            <Button size="xs" onClick={resend} disabled={draft.trim() === ''}>
+              Resend
+            </Button>
+          </Group>
+          <Text size="xs" c="dimmed" mt={4}>
+            Resending replaces this message and everything after it.
+          </Text>
+        </>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,289 @@
+import {
+  Alert,
+  Button,
+  Divider,
+  Group,
+  Loader,
+  Modal,
+  NumberInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import type { ConfigError } from '../../domain/config-error';
+import type { ConfigView } from '../../domain/services/settings-service';
+import { ConfigErrorBanner } from '../components/ConfigErrorBanner';
+import { errorText, errorTitle, toUiError } from '../errors/error-message';
+import { transport, trpcClient, untypedClient } from '../transport/client';
+import { useTRPC } from '../transport/trpc';
+import { ProviderFields } from './ProviderFields';
+import {
+  issuesByField,
+  newProvider,
+  readIssues,
+  type SettingsFormValues,
+  toFormValues,
+  toUpdateInput,
+} from './settings-form';
+
+type UpdateInput = Parameters<typeof trpcClient.config.update.mutate>[0];
+
+interface Problems {
+  fields: Record<string, string>;
+  other: string[];
+}
+const noProblems: Problems = { fields: {}, other: [] };
+
+/** The `Settings` dialog: a form over settings.yaml, saved with `config.update`, live with the file. */
+export default function SettingsDialog({
+  opened,
+  onClose,
+  configError,
+  configPath,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  configError: ConfigError | null;
+  configPath: string | null;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const config = useQuery({ ...trpc.config.get.queryOptions(), enabled: opened });
+  const [values, setValues] = useState<SettingsFormValues | null>(null);
+  const [dirty, setDirty] = useState(false);
+  const [problems, setProblems] = useState<Problems>(noProblems);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const loaded = useRef<ConfigView | null>(null);
+
+  // The form follows the file (hand edits included) until the user starts editing.
+  useEffect(() => {
+    if (!config.data || config.data === loaded.current) return;
+    if (dirty && loaded.current !== null) {
+      setNotice('settings.yaml changed on disk while you were editing. Reload the form to see it.');
+      return;
+    }
+    loaded.current = config.data;
+    setValues(toFormValues(config.data));
+  }, [config.data, dirty]);
+
+  useEffect(() => {
+    if (!opened) {
+      setDirty(false);
+      setProblems(noProblems);
+      setNotice(null);
+      loaded.current = null;
+    }
+  }, [opened]);
+
+  const reload = (message: string | null) => {
+    if (!config.data) return;
+    loaded.current = config.data;
+    setValues(toFormValues(config.data));
+    setDirty(false);
+    setProblems(noProblems);
+    setNotice(message);
+  };
+
+  const edit = (next: SettingsFormValues) => {
+    setValues(next);
+    setDirty(true);
+  };
+
+  const save = async () => {
+    if (!values || !loaded.current) return;
+    setSaving(true);
+    setProblems(noProblems);
+    setNotice(null);
+    try {
+      const saved = await trpcClient.config.update.mutate(
+        toUpdateInput(values, loaded.current.revision) as UpdateInput,
+      );
+      queryClient.setQueryData(trpc.config.get.queryKey(), saved);
+      loaded.current = saved;
+      setValues(toFormValues(saved));
+      setDirty(false);
+      setNotice('Saved to settings.yaml.');
+      void queryClient.invalidateQueries(trpc.providers.list.pathFilter());
+    } catch (caught) {
+      const error = toUiError(caught);
+      if (error.code === 'CONFIG_INVALID' || error.code === 'VALIDATION_ERROR') {
+        const split = issuesByField(readIssues(error.details), values);
+        const onFields = Object.keys(split.fields).length;
+        const other =
+          onFields > 0 ? ['Fix the highlighted fields, then save again.', ...split.other] : split.other;
+        setProblems({ fields: split.fields, other: other.length > 0 ? other : [errorText(error)] });
+      } else if (error.code === 'CONFIG_CONFLICT') {
+        const fresh = await queryClient.fetchQuery({ ...trpc.config.get.queryOptions(), staleTime: 0 });
+        loaded.current = fresh;
+        setValues(toFormValues(fresh));
+        setDirty(false);
+        setNotice(
+          'settings.yaml was changed outside LightChat, so nothing was saved. The form now shows the file as it is: make your change again and save.',
+        );
+      } else {
+        setProblems({ fields: {}, other: [`${errorTitle(error)}: ${errorText(error)}`] });
+      }
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const field = (key: string) => problems.fields[key];
+  const providerIds = values?.providers.map((provider) => provider.id).filter((id) => id !== '') ?? [];
+
+  return (
+    <Modal opened={opened} onClose={onClose} title="Settings" size="xl" centered={false}>
+      <Stack gap="sm">
+        {configError && <ConfigErrorBanner error={configError} path={configPath} />}
+        {notice && (
+          <Alert color={notice.startsWith('Saved') ? 'green' : 'yellow'} variant="light" role="status">
+            <Group justify="space-between" wrap="nowrap">
+              <Text size="sm">{notice}</Text>
+              {dirty && notice.includes('Reload') && (
+                <Button size="xs" variant="light" onClick={() => reload(null)}>
+                  Reload
+                </Button>
+              )}
+            </Group>
+          </Alert>
+        )}
+        {problems.other.length > 0 && (
+          <Alert color="red" variant="light" title="Not saved" role="alert">
+            {problems.other.map((line) => (
+              <Text size="sm" key={line}>
+                {line}
+              </Text>
+            ))}
+          </Alert>
+        )}
+        {config.error && <Alert color="red">{errorText(toUiError(config.error))}</Alert>}
+        {!values ? (
+          <Group justify="center" p="lg">
+            <Loader size="sm" />
+          </Group>
+        ) : (
+          <>
+            <SimpleGrid cols={2} spacing="xs">
+              <Select
+                label="Default provider"
+                data={providerIds}
+                value={values.defaultProvider || null}
+                error={field('default_provider')}
+                onChange={(value) => edit({ ...values, defaultProvider: value ?? '' })}
+                clearable
+              />
+              <TextInput
+                label="Log folder"
+                placeholder="The system's log folder"
+                value={values.logDir}
+                error={field('log_dir')}
+                onChange={(event) => edit({ ...values, logDir: event.currentTarget.value })}
+              />
+              <NumberInput
+                label="Log files kept"
+                value={values.logMaxFiles}
+                error={field('log_max_files')}
+                onChange={(value) => edit({ ...values, logMaxFiles: value })}
+              />
+              <NumberInput
+                label="Log file size (MB)"
+                value={values.logMaxFileSizeMb}
+                error={field('log_max_file_size_mb')}
+                onChange={(value) => edit({ ...values, logMaxFileSizeMb: value })}
+              />
+              <NumberInput
+                label="API port"
+                description="The local HTTP API of the desktop app"
+                value={values.apiPort}
+                error={field('api.port')}
+                onChange={(value) => edit({ ...values, apiPort: value })}
+              />
+              <Stack gap="xs" justify="flex-end">
+                <Switch
+                  label="Write chat logs"
+                  description="Logs hold your prompts and answers"
+                  checked={values.loggingEnabled}
+                  onChange={(event) => edit({ ...values, loggingEnabled: event.currentTarget.checked })}
+                />
+                <Switch
+                  label="Local HTTP API (desktop app)"
+                  checked={values.apiEnabled}
+                  onChange={(event) => edit({ ...values, apiEnabled: event.currentTarget.checked })}
+                />
+              </Stack>
+            </SimpleGrid>
+            <Divider label="Providers" labelPosition="left" />
+            {values.providers.map((provider, index) => (
+              <ProviderFields
+                // biome-ignore lint/suspicious/noArrayIndexKey: providers have no stable id while being renamed
+                key={index}
+                index={index}
+                provider={provider}
+                errors={problems.fields}
+                onChange={(next) =>
+                  edit({
+                    ...values,
+                    providers: values.providers.map((entry, i) => (i === index ? next : entry)),
+                  })
+                }
+                onRemove={() =>
+                  edit({ ...values, providers: values.providers.filter((_, i) => i !== index) })
+                }
+              />
+            ))}
+            <Group>
+              <Button
+                variant="default"
+                size="xs"
+                onClick={() => edit({ ...values, providers: [...values.providers, newProvider()] })}
+              >
+                Add provider
+              </Button>
+            </Group>
+          </>
+        )}
+        <Group justify="space-between" mt="sm">
+          <Group gap="xs">
+            {transport === 'ipc' && (
+              <>
+                <Button
+                  variant="subtle"
+                  size="xs"
+                  onClick={() => void untypedClient.mutation('desktop.openSettingsFile', undefined)}
+                >
+                  Open settings file
+                </Button>
+                <Button
+                  variant="subtle"
+                  size="xs"
+                  onClick={() => void untypedClient.mutation('desktop.openLogsFolder', undefined)}
+                >
+                  Open logs folder
+                </Button>
+              </>
+            )}
+            {transport === 'http' && configPath && (
+              <Text size="xs" c="dimmed">
+                {configPath}
+              </Text>
+            )}
+          </Group>
+          <Group gap="xs">
+            <Button variant="default" onClick={onClose}>
+              Close
+            </Button>
+            <Button onClick={() => void save()} loading={saving} disabled={!values || !dirty}>
+              Save
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

@@ -1,0 +1,199 @@
+import type { ChatMessage, ChatStats, Usage } from '../../domain/chat';
+import type { UiError } from '../errors/error-message';
+
+export interface UserMessage {
+  id: string;
+  role: 'user';
+  content: string;
+}
+
+/** `streaming` until the chat ends: `done`, `stopped` (partial text kept) or `error` (shown inline). */
+export type AnswerStatus = 'waiting' | 'streaming' | 'done' | 'stopped' | 'error';
+
+export interface AssistantMessage {
+  id: string;
+  role: 'assistant';
+  content: string;
+  thinking: string;
+  status: AnswerStatus;
+  providerId: string | null;
+  modelId: string | null;
+  finishReason: string | null;
+  stats: ChatStats | null;
+  usage: Usage | null;
+  error: UiError | null;
+}
+
+export type Message = UserMessage | AssistantMessage;
+
+/** Messages by id plus their order: a token batch replaces one message object and keeps `order`. */
+export interface Conversation {
+  order: string[];
+  byId: Record<string, Message>;
+}
+
+/** What one animation frame of a stream changes: text appended, and the end of the chat if it came. */
+export interface StreamBatch {
+  text: string;
+  thinking: string;
+  end:
+    | null
+    | {
+        type: 'done';
+        finishReason: string;
+        providerId: string;
+        modelId: string;
+        usage: Usage;
+        stats: ChatStats;
+      }
+    | { type: 'error'; error: UiError };
+}
+
+export type ConversationAction =
+  /** A new question: the user message and the answer that will stream into it. */
+  | { type: 'ask'; userId: string; content: string; answerId: string }
+  /** Re-ask the question before `answerId` (regenerate or retry): the answer and all after it go. */
+  | { type: 'reask'; answerId: string; newAnswerId: string }
+  /** Edit a user message: the conversation forks there (it and all after it are replaced). */
+  | { type: 'edit'; userId: string; content: string; newUserId: string; answerId: string }
+  | { type: 'started'; answerId: string; providerId: string; modelId: string }
+  | { type: 'stream'; answerId: string; batch: StreamBatch }
+  | { type: 'stop'; answerId: string }
+  | { type: 'fail'; answerId: string; error: UiError }
+  | { type: 'clear' };
+
+export const emptyConversation: Conversation = { order: [], byId: {} };
+
+const newAnswer = (id: string): AssistantMessage => ({
+  id,
+  role: 'assistant',
+  content: '',
+  thinking: '',
+  status: 'waiting',
+  providerId: null,
+  modelId: null,
+  finishReason: null,
+  stats: null,
+  usage: null,
+  error: null,
+});
+
+export const isInFlight = (message: Message | undefined): boolean =>
+  message?.role === 'assistant' && (message.status === 'waiting' || message.status === 'streaming');
+
+/** Keeps messages before index `end`, then appends `added`. */
+function truncateAndAppend(state: Conversation, end: number, added: Message[]): Conversation {
+  const order = state.order.slice(0, end);
+  const byId: Record<string, Message> = {};
+  for (const id of order) byId[id] = state.byId[id]!;
+  for (const message of added) {
+    order.push(message.id);
+    byId[message.id] = message;
+  }
+  return { order, byId };
+}
+
+function updateAnswer(
+  state: Conversation,
+  id: string,
+  change: (answer: AssistantMessage) => AssistantMessage,
+): Conversation {
+  const message = state.byId[id];
+  if (message?.role !== 'assistant') return state;
+  return { order: state.order, byId: { ...state.byId, [id]: change(message) } };
+}
+
+export function conversationReducer(state: Conversation, action: ConversationAction): Conversation {
+  switch (action.type) {
+    case 'ask':
+      return truncateAndAppend(state, state.order.length, [
+        { id: action.userId, role: 'user', content: action.content },
+        newAnswer(action.answerId),
+      ]);
+    case 'reask': {
+      const index = state.order.indexOf(action.answerId);
+      if (index < 0) return state;
+      return truncateAndAppend(state, index, [newAnswer(action.newAnswerId)]);
+    }
+    case 'edit': {
+      const index = state.order.indexOf(action.userId);
+      if (index < 0) return state;
+      return truncateAndAppend(state, index, [
+        { id: action.newUserId, role: 'user', content: action.content },
+        newAnswer(action.answerId),
+      ]);
+    }
+    case 'started':
+      return updateAnswer(state, action.answerId, (answer) => ({
+        ...answer,
+        providerId: action.providerId,
+        modelId: action.modelId,
+      }));
+    case 'stream':
+      return updateAnswer(state, action.answerId, (answer) => applyBatch(answer, action.batch));
+    case 'stop':
+      return updateAnswer(state, action.answerId, (answer) =>
+        isInFlight(answer) ? { ...answer, status: 'stopped', finishReason: 'stopped' } : answer,
+      );
+    case 'fail':
+      return updateAnswer(state, action.answerId, (answer) => ({
+        ...answer,
+        status: 'error',
+        error: action.error,
+      }));
+    case 'clear':
+      return emptyConversation;
+  }
+}
+
+function applyBatch(answer: AssistantMessage, batch: StreamBatch): AssistantMessage {
+  // A batch arriving after Stop (already in flight) must not revive the answer.
+  if (!isInFlight(answer)) return answer;
+  const next: AssistantMessage = {
+    ...answer,
+    content: batch.text === '' ? answer.content : answer.content + batch.text,
+    thinking: batch.thinking === '' ? answer.thinking : answer.thinking + batch.thinking,
+    status: 'streaming',
+  };
+  if (batch.end?.type === 'done') {
+    const { finishReason, providerId, modelId, usage, stats } = batch.end;
+    return {
+      ...next,
+      status: finishReason === 'stopped' ? 'stopped' : 'done',
+      finishReason,
+      providerId,
+      modelId,
+      usage,
+      stats,
+    };
+  }
+  if (batch.end?.type === 'error') return { ...next, status: 'error', error: batch.end.error };
+  return next;
+}
+
+/**
+ * The history sent with a request for the answer at `answerId`: every message before it, without
+ * failed or empty answers (they were never part of what the model said).
+ */
+export function historyBefore(state: Conversation, answerId: string): ChatMessage[] {
+  const index = state.order.indexOf(answerId);
+  const ids = index < 0 ? state.order : state.order.slice(0, index);
+  const history: ChatMessage[] = [];
+  for (const id of ids) {
+    const message = state.byId[id]!;
+    if (message.role === 'user') history.push({ role: 'user', content: message.content });
+    else if (message.status !== 'error' && message.content !== '') {
+      history.push({ role: 'assistant', content: message.content });
+    }
+  }
+  return history;
+}
+
+/** After a reload nothing is streaming any more: an answer that was in flight is kept, marked stopped. */
+export function restoredConversation(state: Conversation): Conversation {
+  let next = state;
+  for (const id of state.order) {
+    if (isInFlight(state.byId[id])) next = conversationReducer(next, { type: 'stop', answerId: id });
+  }
+  return next;
+}

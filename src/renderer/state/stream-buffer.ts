@@ -1,0 +1,82 @@
+import type { ChatEvent } from '../../domain/chat';
+import { toUiError, type UiError } from '../errors/error-message';
+import type { StreamBatch } from './conversation';
+
+/** Runs `flush` once, at the next chance to paint. */
+export type FrameScheduler = (flush: () => void) => void;
+
+/**
+ * The next animation frame; a timer as well because a hidden tab gets no frames and the stream must
+ * still end (and be saved) there.
+ */
+export const nextFrame: FrameScheduler = (flush) => {
+  let ran = false;
+  const once = () => {
+    if (ran) return;
+    ran = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    flush();
+  };
+  const frame = requestAnimationFrame(once);
+  const timer = setTimeout(once, 250);
+};
+
+/**
+ * Collects a chat's events and hands them on at most once per frame, however fast tokens arrive:
+ * one React commit per frame instead of one per token. The end of the chat goes in the same batch
+ * as the text before it.
+ */
+export class StreamBuffer {
+  private text = '';
+  private thinking = '';
+  private end: StreamBatch['end'] = null;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(
+    private readonly onFlush: (batch: StreamBatch) => void,
+    private readonly schedule: FrameScheduler = nextFrame,
+  ) {}
+
+  push(event: ChatEvent): void {
+    if (this.closed || this.end !== null) return;
+    if (event.type === 'token') this.text += event.text;
+    else if (event.type === 'thinking') this.thinking += event.text;
+    else if (event.type === 'done') this.end = { ...event, type: 'done' };
+    else this.end = { type: 'error', error: toUiError(event) };
+    this.request();
+  }
+
+  /** The stream broke (transport error): ends the answer with this error after the text received. */
+  fail(error: UiError): void {
+    if (this.closed || this.end !== null) return;
+    this.end = { type: 'error', error };
+    this.request();
+  }
+
+  /** Hands on what is pending now (e.g. before Stop marks the answer), without waiting for a frame. */
+  flushNow(): void {
+    if (this.closed) return;
+    if (this.text === '' && this.thinking === '' && this.end === null) return;
+    const batch: StreamBatch = { text: this.text, thinking: this.thinking, end: this.end };
+    this.text = '';
+    this.thinking = '';
+    if (this.end !== null) this.closed = true;
+    this.onFlush(batch);
+  }
+
+  /** Stops handing anything on (pending text is dropped: call `flushNow` first to keep it). */
+  close(): void {
+    this.closed = true;
+  }
+
+  private request(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.flushNow();
+    });
+  }
+}
