@@ -86,7 +86,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
   const listener = getRequestListener(app.fetch);
   let boundPort = 0;
-  const server = createServer((req, res) => {
+  // A request without Host must reach the check below (403 FORBIDDEN_HOST), not Node's own 400.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     const refused = refuseForeignRequest(req.headers, boundPort);
     if (refused) return refuse(req, res, refused);
     open.add(res);

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// The `lightchat` command. Plain JavaScript that any Node can parse, so that an old Node gets a
+// clear message instead of a syntax error.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`LightChat needs Node ≥ 22.12 (found ${process.versions.node}).`);
+  console.error(
+    'Run it through npm (`npm run serve`, `npm exec lightchat`), which uses the Node 24 that `npm install` brought.',
+  );
+  process.exit(1);
+}
+
+const cli = new URL('../out/node/cli/index.js', import.meta.url);
+try {
+  await import(cli.href);
+} catch (error) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('out/node/cli/index.js')) {
+    console.error(
+      'LightChat is not built yet: run `npm run build` first (`npm run serve` builds when needed).',
+    );
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,107 @@
+import { Command, Option } from 'commander';
+import { lightChatVersion } from '../adapters/api/package-info.js';
+
+export const DEFAULT_PORT = 8000;
+
+const defaultUrl = (): string => `http://127.0.0.1:${process.env.LIGHTCHAT_PORT || DEFAULT_PORT}`;
+
+/**
+ * `lightchat serve | ask | providers | models` (CONTRACT sections 1 and 6). Each command loads its
+ * own code when it runs, so `serve` starts without the client and `ask` without the server.
+ * Resolves to the exit code.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('lightchat')
+    .description('LightChat: a local-first chat client for LLMs (Ollama, OpenAI and compatible servers).')
+    .version(lightChatVersion(), '-v, --version')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('Serve the API and the web UI on http://127.0.0.1:<port>.')
+    .addOption(
+      new Option('--port <n>', 'port (default: api.port from settings, else 8000)').env('LIGHTCHAT_PORT'),
+    )
+    .addOption(new Option('--config <file>', 'the settings file').env('LIGHTCHAT_CONFIG'))
+    .addOption(new Option('--log-dir <dir>', 'where chat logs go').env('LIGHTCHAT_LOG_DIR'))
+    .option('--no-log', 'write no log files this run (env LIGHTCHAT_NO_LOG=1)')
+    .option('--demo', 'add a built-in demo provider (a fake Ollama), made default for this run')
+    .action(async (flags: ServeFlags) => {
+      const { serve } = await import('./serve.js');
+      exitCode = await serve({
+        port: flags.port,
+        config: flags.config,
+        logDir: flags.logDir,
+        log: flags.log && process.env.LIGHTCHAT_NO_LOG !== '1',
+        demo: flags.demo === true,
+      });
+    });
+
+  program
+    .command('ask')
+    .description('Ask a question; the answer streams to stdout.')
+    .argument('<question...>', 'the question')
+    .option('--provider <id>', 'provider id (default: the default provider)')
+    .option('--model <id>', "model id (default: the provider's default model)")
+    .option('--system <text>', 'system prompt for this question')
+    .option('--show-thinking', "print a reasoning model's thinking to stderr, dimmed")
+    .option('--url <url>', 'the LightChat server', defaultUrl())
+    .action(async (question: string[], flags: AskFlags) => {
+      const { ask } = await import('./ask.js');
+      exitCode = await ask({ ...flags, question: question.join(' ') });
+    });
+
+  program
+    .command('providers')
+    .description('List the configured providers and whether they answer.')
+    .option('--json', 'print JSON')
+    .option('--url <url>', 'the LightChat server', defaultUrl())
+    .action(async (flags: ListFlags) => {
+      const { listProviders } = await import('./list.js');
+      exitCode = await listProviders(flags);
+    });
+
+  program
+    .command('models')
+    .description("List a provider's models (default: the default provider).")
+    .argument('[provider]', 'provider id')
+    .option('--json', 'print JSON')
+    .option('--url <url>', 'the LightChat server', defaultUrl())
+    .action(async (provider: string | undefined, flags: ListFlags) => {
+      const { listModels } = await import('./list.js');
+      exitCode = await listModels({ ...flags, provider });
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    // Commander has printed help, the version or a usage error already.
+    const code = (error as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 1;
+  }
+  return exitCode;
+}
+
+interface ServeFlags {
+  port?: string;
+  config?: string;
+  logDir?: string;
+  log: boolean;
+  demo?: boolean;
+}
+
+export interface AskFlags {
+  provider?: string;
+  model?: string;
+  system?: string;
+  showThinking?: boolean;
+  url: string;
+}
+
+export interface ListFlags {
+  json?: boolean;
+  url: string;
+}

@@ -1,0 +1,96 @@
+import { startHttpServer } from '../adapters/api/http-server.js';
+import { createLightChat } from '../app/create-lightchat.js';
+import type { ProviderOverlay } from '../domain/services/provider-registry.js';
+
+export interface ServeOptions {
+  port?: string;
+  config?: string;
+  logDir?: string;
+  log: boolean;
+  demo: boolean;
+}
+
+/** SIGINT/SIGTERM must end the process within 2 s (CONTRACT section 1), whatever hangs. */
+const SHUTDOWN_DEADLINE_MS = 1_800;
+
+/** `lightchat serve`: the core, the HTTP API and the web UI on 127.0.0.1 until SIGINT/SIGTERM. */
+export async function serve(options: ServeOptions): Promise<number> {
+  const port = parsePort(options.port);
+  if (port === null) {
+    console.error(`lightchat: --port must be a number from 1 to 65535 (got "${options.port}").`);
+    return 1;
+  }
+  const demo = options.demo ? await startDemoProvider() : undefined;
+  const core = await createLightChat({
+    settingsPath: options.config,
+    logDir: options.logDir,
+    logging: options.log ? undefined : false,
+    port,
+    overlays: demo ? [demo.overlay] : [],
+  });
+  const listenPort = core.settings.effective().api.port;
+
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await startHttpServer({ core, port: listenPort });
+  } catch (error) {
+    await core.close();
+    await demo?.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(
+        `lightchat: port ${listenPort} is already in use on 127.0.0.1. Stop the program using it, or pick another port with --port (e.g. --port ${listenPort + 1}).`,
+      );
+      return 1;
+    }
+    throw error;
+  }
+
+  console.log(`LightChat listening on ${server.url}${demo ? ' (demo)' : ''}`);
+
+  return new Promise<number>((resolve) => {
+    const shutdown = () => {
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+      setTimeout(() => {
+        console.error('lightchat: shutdown took too long; exiting.');
+        process.exit(0);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+      void (async () => {
+        await server.close();
+        await core.close(); // flushes the log
+        await demo?.close();
+        resolve(0);
+      })();
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}
+
+/** The fake Ollama of `--demo` on a free loopback port, and the provider that points at it. */
+async function startDemoProvider(): Promise<{ overlay: ProviderOverlay; close(): Promise<void> }> {
+  const { startFakeOllama } = await import('../demo/fake-ollama.js');
+  const fake = await startFakeOllama();
+  return {
+    overlay: {
+      config: {
+        id: 'demo',
+        name: 'Demo — no real model',
+        type: 'ollama',
+        host: fake.url,
+        defaultModel: 'demo',
+        systemPrompt: null,
+      },
+      makeDefault: true,
+    },
+    close: () => fake.close(),
+  };
+}
+
+/** undefined: not given (settings decide); null: not a port. */
+function parsePort(raw: string | undefined): number | undefined | null {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) return null;
+  const port = Number(raw);
+  return port >= 1 && port <= 65535 ? port : null;
+}
