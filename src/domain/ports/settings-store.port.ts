@@ -22,7 +22,7 @@ export interface SettingsStore {
    * Throws AppError CONFIG_CONFLICT / CONFIG_FILE_INVALID and leaves the file as it was.
    */
   save(settings: Settings, options: SaveOptions): Promise<SettingsSnapshot>;
-  /** Called once per real change of the file's content (edits by any editor, and our own saves). */
+  /** Called once per real change of the file's content by someone else (our own saves return their snapshot instead). */
   watch(onChange: (snapshot: SettingsSnapshot) => void): () => void;
   close(): Promise<void>;
 }
