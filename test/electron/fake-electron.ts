@@ -290,6 +290,8 @@ type HeadersListener = (
 ) => void;
 
 class FakeSession {
+  /** What `resolveProxy` answers (a PAC result), as for the system's proxy settings. */
+  proxyRule = 'DIRECT';
   permissionRequestHandler: PermissionRequestHandler | null = null;
   permissionCheckHandler: PermissionCheckHandler | null = null;
   headersListener: HeadersListener | null = null;
@@ -298,6 +300,10 @@ class FakeSession {
       this.headersListener = listener;
     },
   };
+
+  async resolveProxy(_url: string): Promise<string> {
+    return this.proxyRule;
+  }
 
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {
     this.permissionRequestHandler = handler;
@@ -372,6 +378,13 @@ export const shell = {
 };
 
 export const session = { defaultSession: new FakeSession() };
+
+export const screen = {
+  displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  getAllDisplays(): Array<{ workArea: Rectangle }> {
+    return screen.displays;
+  },
+};
 export const app = new FakeApp();
 export const ipcMain = new EventEmitter();
 export const BrowserWindow = FakeBrowserWindow;
@@ -442,6 +455,7 @@ export default {
   ipcRenderer,
   Menu,
   nativeTheme,
+  screen,
   session,
   shell,
   webContents,

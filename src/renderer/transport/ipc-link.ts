@@ -1,14 +1,12 @@
 import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
-import { BRIDGE_KEY, type LightChatIpcBridge, type MainMessage } from '../../preload/ipc-protocol';
+import { BRIDGE_KEY, type LightChatIpcBridge, type MainMessage } from '../../preload/ipc-protocol.js';
 
 type BridgeWindow = { [BRIDGE_KEY]?: LightChatIpcBridge };
 
-function findBridge(): LightChatIpcBridge | undefined {
-  if (typeof window === 'undefined') return undefined;
-  return (window as unknown as BridgeWindow)[BRIDGE_KEY];
-}
+// `globalThis` is `window` in the page; it also type-checks where the DOM library is absent.
+const findBridge = (): LightChatIpcBridge | undefined => (globalThis as BridgeWindow)[BRIDGE_KEY];
 
 /** True inside the desktop app, whose preload exposes the IPC bridge; false in a browser. */
 export const hasIpcBridge = (): boolean => findBridge() !== undefined;
