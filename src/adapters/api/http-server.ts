@@ -56,13 +56,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     '*',
     bodyLimit({
       maxSize: BODY_LIMIT_BYTES,
-      onError: (c) =>
-        errorResponse(
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot carry another request.
+        c.header('connection', 'close');
+        return errorResponse(
           c,
           new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.', {
             details: { limit_bytes: BODY_LIMIT_BYTES },
           }),
-        ),
+        );
+      },
     }),
   );
   registerRestRoutes(app, { core, closing: closing.signal, streams });
