@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { listen } from '../adapters/api/listen.js';
+
+/** Menu items whose action happens in the page (`desktop.menuEvents`). */
+export const menuActionSchema = z.enum(['new-chat', 'open-settings', 'check-for-updates']);
+export type MenuAction = z.infer<typeof menuActionSchema>;
+
+/** Native menu clicks, relayed to every open page through a subscription. */
+export class MenuEvents {
+  private readonly listeners = new Set<(action: MenuAction) => void>();
+
+  emit(action: MenuAction): void {
+    for (const listener of this.listeners) listener(action);
+  }
+
+  stream(signal: AbortSignal): AsyncGenerator<{ action: MenuAction }> {
+    return listen((push) => {
+      const listener = (action: MenuAction) => push({ action });
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    }, signal);
+  }
+}
