@@ -1,0 +1,237 @@
+import type OpenAI from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import { AppError } from '../../domain/errors.js';
+import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
+import type { ProviderConfig } from '../../domain/settings.js';
+import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
+import { ThinkTagSplitter } from '../../domain/think-tags.js';
+import { createProviderFetch, type Env } from './http.js';
+import {
+  abortedError,
+  type FailureContext,
+  httpFailureError,
+  inStreamError,
+  keyHint,
+  malformedChunkError,
+  networkError,
+  parseRetryAfter,
+  providerLabel,
+} from './provider-errors.js';
+import { maskUrl, redactSecrets } from './secrets.js';
+
+/** The SDK is loaded on first use: start-up time is benchmarked. */
+let sdk: Promise<typeof import('openai')> | undefined;
+const loadSdk = () => {
+  sdk ??= import('openai');
+  return sdk;
+};
+
+/** What OpenAI-compatible servers taught us, shared by every adapter of one factory map. */
+export class OpenAICompatMemory {
+  /** Hosts that answered 400 to `stream_options`: usage then comes from counted chunks. */
+  readonly hostsWithoutStreamOptions = new Set<string>();
+}
+
+/** o1/o3/o4 and gpt-5 take `max_completion_tokens` and only the default temperature. */
+export const isReasoningModel = (model: string): boolean => /(^|\/)(o\d|gpt-5)/i.test(model);
+
+/** A keyless local server (llama.cpp, LM Studio) still needs a key for the SDK to start. */
+const LOCAL_PLACEHOLDER_KEY = 'lightchat-no-key';
+
+const modelListSchema = z.array(z.object({ id: z.string(), created: z.number().nullish() }));
+
+type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: unknown; reasoning?: unknown };
+type ChunkStream = AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
+
+/** The adapter for OpenAI and every OpenAI-compatible server (`baseURL` = the provider's host). */
+export function createOpenAIProvider(
+  config: ProviderConfig,
+  deps: { env: Env; memory: OpenAICompatMemory },
+): ChatProvider {
+  const host = providerHost(config);
+  const { fetch, route } = createProviderFetch({ host, proxy: config.proxy, env: deps.env });
+  const proxy = route.via === 'proxy' ? route.url : undefined;
+  const { key } = resolveApiKey(config, deps.env);
+  const label = providerLabel(config);
+  let client: Promise<OpenAI> | undefined;
+
+  function sdkClient(): Promise<OpenAI> {
+    if (!key && !isLoopbackUrl(host)) {
+      throw new AppError('PROVIDER_UNAUTHORIZED', `${label} needs an API key. ${keyHint(config)}`, {
+        details: { provider_id: config.id },
+        failure: 'client',
+      });
+    }
+    client ??= loadSdk().then(
+      ({ default: OpenAIClient }) =>
+        new OpenAIClient({
+          apiKey: key ?? LOCAL_PLACEHOLDER_KEY,
+          baseURL: host,
+          maxRetries: 0, // the ChatService owns the retry policy
+          fetch,
+          logLevel: 'off',
+          // Never picked up from this process's environment: settings.yaml says what is sent.
+          organization: null,
+          project: null,
+          adminAPIKey: null,
+        }),
+    );
+    return client;
+  }
+
+  const safe = (text: string) => redactSecrets(text, [key, config.proxy, proxy]);
+
+  function toError(error: unknown, context: FailureContext, streaming: boolean): AppError {
+    if (error instanceof AppError) return error;
+    if (error instanceof SyntaxError) return malformedChunkError(context);
+    const api = apiError(error);
+    if (api?.status !== undefined) {
+      return httpFailureError(
+        { status: api.status, message: safe(api.message), code: api.code, retryAfterS: api.retryAfterS },
+        context,
+      );
+    }
+    // An `{"error": …}` event inside a stream: an APIError without a status.
+    if (api?.body) return inStreamError(context, safe(api.message));
+    return networkError(error, { ...context, streaming });
+  }
+
+  async function open(api: OpenAI, request: ProviderChatRequest, signal: AbortSignal): Promise<ChunkStream> {
+    const withUsage = !deps.memory.hostsWithoutStreamOptions.has(host);
+    try {
+      return await api.chat.completions.create(chatBody(request, withUsage), { signal });
+    } catch (error) {
+      if (!withUsage || !rejectsStreamOptions(error)) throw error;
+      deps.memory.hostsWithoutStreamOptions.add(host);
+      return await api.chat.completions.create(chatBody(request, false), { signal });
+    }
+  }
+
+  return {
+    config,
+
+    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+      const context: FailureContext = { config, proxy };
+      let data: unknown;
+      try {
+        data = (await (await sdkClient()).models.list({ signal })).data;
+      } catch (error) {
+        const status = apiError(error)?.status;
+        if (status === 404 || status === 405 || status === 501) return noModelList(config, status);
+        if (signal?.aborted) throw abortedError(context, signal);
+        throw toError(error, context, false);
+      }
+      const parsed = modelListSchema.safeParse(data);
+      if (!parsed.success) return noModelList(config, 200);
+      return parsed.data.map((model) => ({
+        id: model.id,
+        name: model.id,
+        ...(model.created ? { modifiedAt: new Date(model.created * 1000).toISOString() } : {}),
+      }));
+    },
+
+    async *streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
+      const context: FailureContext = { config, model: request.model, proxy };
+      let stream: ChunkStream | undefined;
+      let streaming = false;
+      try {
+        stream = await open(await sdkClient(), request, signal);
+        streaming = true;
+        const splitter = new ThinkTagSplitter();
+        let finishReason: string | null = null;
+        let usage: { promptTokens?: number; completionTokens?: number } | undefined;
+        for await (const chunk of stream) {
+          if (chunk.usage) {
+            usage = {
+              promptTokens: chunk.usage.prompt_tokens,
+              completionTokens: chunk.usage.completion_tokens,
+            };
+          }
+          const choice = chunk.choices?.[0];
+          if (!choice) continue;
+          const delta: Delta | undefined = choice.delta;
+          const reasoning = delta?.reasoning_content ?? delta?.reasoning;
+          if (typeof reasoning === 'string' && reasoning) yield { type: 'thinking', text: reasoning };
+          if (typeof delta?.content === 'string' && delta.content) yield* splitter.push(delta.content);
+          if (choice.finish_reason) finishReason = choice.finish_reason;
+        }
+        // After an abort the SDK's iteration ends silently; without a finish reason the stream was
+        // cut: in both cases no `done`, the ChatService tells "stopped" from "cut".
+        if (signal.aborted || finishReason === null) return;
+        yield* splitter.end();
+        yield { type: 'done', finishReason, ...(usage ? { usage } : {}) };
+      } catch (error) {
+        if (signal.aborted) return;
+        throw toError(error, context, streaming);
+      } finally {
+        stream?.controller.abort();
+      }
+    },
+  };
+}
+
+function chatBody(request: ProviderChatRequest, withUsage: boolean) {
+  const reasoning = isReasoningModel(request.model);
+  const { temperature, maxTokens } = request.options;
+  return {
+    model: request.model,
+    messages: request.messages.map(({ role, content }) => ({ role, content })),
+    stream: true as const,
+    ...(withUsage ? { stream_options: { include_usage: true } } : {}),
+    ...(temperature === undefined || reasoning ? {} : { temperature }),
+    ...(maxTokens === undefined
+      ? {}
+      : reasoning
+        ? { max_completion_tokens: maxTokens }
+        : { max_tokens: maxTokens }),
+  };
+}
+
+/** Without `/models` the provider's `default_model` is the one model it has. */
+function noModelList(config: ProviderConfig, status: number): ModelInfo[] {
+  if (config.defaultModel) return [{ id: config.defaultModel, name: config.defaultModel }];
+  throw new AppError(
+    'PROVIDER_ERROR',
+    `${providerLabel(config)} at ${maskUrl(providerHost(config))} has no model list (/models answered ${status}). Set default_model for provider "${config.id}" in settings.yaml.`,
+    { details: { provider_id: config.id, status }, failure: 'client' },
+  );
+}
+
+/** The parts of the SDK's APIError we read, by shape (the SDK itself is loaded lazily). */
+function apiError(
+  error: unknown,
+):
+  | { status: number | undefined; message: string; code?: string; body: unknown; retryAfterS?: number }
+  | undefined {
+  if (!(error instanceof Error) || !('headers' in error) || !('status' in error)) return undefined;
+  const status = typeof error.status === 'number' ? error.status : undefined;
+  const body = 'error' in error ? error.error : undefined;
+  const bodyObject =
+    body instanceof Object ? (body as { message?: unknown; code?: unknown; type?: unknown }) : {};
+  const message =
+    typeof bodyObject.message === 'string'
+      ? bodyObject.message
+      : error.message.replace(/^\d{3} /, '').replace(/^status code \(no body\)$/, '');
+  const code =
+    typeof bodyObject.code === 'string'
+      ? bodyObject.code
+      : typeof bodyObject.type === 'string'
+        ? bodyObject.type
+        : undefined;
+  const headers = error.headers instanceof Headers ? error.headers : undefined;
+  return {
+    status,
+    message,
+    body,
+    ...(code ? { code } : {}),
+    ...(headers ? { retryAfterS: parseRetryAfter(headers) } : {}),
+  };
+}
+
+function rejectsStreamOptions(error: unknown): boolean {
+  const api = apiError(error);
+  if (api?.status !== 400) return false;
+  const param = error instanceof Object && 'param' in error ? String(error.param) : '';
+  return /stream_options|include_usage/i.test(`${param} ${api.message} ${JSON.stringify(api.body ?? '')}`);
+}

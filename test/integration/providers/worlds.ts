@@ -1,0 +1,126 @@
+import { HttpResponse, http } from 'msw';
+import type { SetupServer } from 'msw/node';
+import { createProviderFactories } from '../../../src/adapters/providers/index.js';
+import type { ChatProvider } from '../../../src/domain/provider.js';
+import type { ProviderConfig } from '../../../src/domain/settings.js';
+import {
+  ollamaDone,
+  ollamaLine,
+  SSE_DONE,
+  sseChunk,
+  sseUsage,
+  streamedResponse,
+  type WireStep,
+} from './support.js';
+
+/** A step of a provider-neutral answer; each world writes it in its own wire format. */
+export type AnswerStep = { token: string } | { done: true } | WireStep;
+
+/**
+ * One provider as the contract test sees it: how to build the adapter, and how to answer its
+ * chat endpoint in the provider's real wire format.
+ */
+export interface ProviderWorld {
+  name: 'ollama' | 'openai';
+  host: string;
+  model: string;
+  provider(overrides?: Partial<ProviderConfig>): ChatProvider;
+  /** Answers every chat request with `answer`; returns the requests seen. */
+  onChat(server: SetupServer, answer: (request: Request) => Response | Promise<Response>): Request[];
+  /** A streamed answer in the wire format. */
+  stream(request: Request, steps: AnswerStep[]): Response;
+  /** The content type and the bytes of a text chunk, for a real server. */
+  wire: { contentType: string; token: (text: string) => string };
+  /** The provider's host on a server at `url` (OpenAI-compatible servers live under /v1). */
+  hostAt(url: string): string;
+  /** A body-less error answer (retryable ones must have a `null` body, STACK-NOTES). */
+  status(status: number, headers?: Record<string, string>): Response;
+}
+
+export const SECRET_KEY = 'sk-test-CONTRACT-SECRET-0123456789';
+
+export const ollamaWorld: ProviderWorld = {
+  name: 'ollama',
+  host: 'http://127.0.0.1:11434',
+  model: 'llama3.2',
+  provider: (overrides = {}) =>
+    createProviderFactories({ env: {} }).ollama({
+      id: 'ollama_local',
+      name: null,
+      type: 'ollama',
+      host: 'http://127.0.0.1:11434',
+      defaultModel: null,
+      systemPrompt: null,
+      ...overrides,
+    }),
+  onChat(server, answer) {
+    const seen: Request[] = [];
+    server.use(
+      http.post('http://127.0.0.1:11434/api/show', () =>
+        HttpResponse.json({ capabilities: ['completion'], details: { family: 'llama' } }),
+      ),
+      http.post('http://127.0.0.1:11434/api/chat', ({ request }) => {
+        seen.push(request);
+        return answer(request);
+      }),
+    );
+    return seen;
+  },
+  stream: (request, steps) =>
+    streamedResponse(
+      request,
+      'application/x-ndjson',
+      steps.map((step) =>
+        typeof step === 'object' && 'token' in step
+          ? ollamaLine({ content: step.token })
+          : typeof step === 'object' && 'done' in step && step.done === true
+            ? ollamaDone()
+            : (step as WireStep),
+      ),
+    ),
+  status: (status, headers = {}) => new HttpResponse(null, { status, headers }),
+  wire: { contentType: 'application/x-ndjson', token: (text) => ollamaLine({ content: text }) },
+  hostAt: (url) => url,
+};
+
+export const openaiWorld: ProviderWorld = {
+  name: 'openai',
+  host: 'https://api.openai.com/v1',
+  model: 'gpt-4o-mini',
+  provider: (overrides = {}) =>
+    createProviderFactories({ env: { OPENAI_API_KEY: SECRET_KEY } }).openai({
+      id: 'openai',
+      name: null,
+      type: 'openai',
+      host: 'https://api.openai.com/v1',
+      apiKeyEnv: 'OPENAI_API_KEY',
+      defaultModel: null,
+      systemPrompt: null,
+      ...overrides,
+    }),
+  onChat(server, answer) {
+    const seen: Request[] = [];
+    server.use(
+      http.post('https://api.openai.com/v1/chat/completions', ({ request }) => {
+        seen.push(request);
+        return answer(request);
+      }),
+    );
+    return seen;
+  },
+  stream: (request, steps) =>
+    streamedResponse(
+      request,
+      'text/event-stream',
+      steps.flatMap((step) =>
+        typeof step === 'object' && 'token' in step
+          ? [sseChunk({ content: step.token })]
+          : typeof step === 'object' && 'done' in step && step.done === true
+            ? [sseChunk({}, 'stop'), sseUsage(12, 2), SSE_DONE]
+            : [step as WireStep],
+      ),
+    ),
+  status: (status, headers = {}) => new HttpResponse(null, { status, headers }),
+  wire: { contentType: 'text/event-stream', token: (text) => sseChunk({ content: text }) },
+  hostAt: (url) => `${url}/v1`,
+};
