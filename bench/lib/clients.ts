@@ -1,0 +1,154 @@
+import { Ollama } from 'ollama';
+import OpenAI from 'openai';
+import { BENCH_MODEL } from '../fakes/messages.js';
+import { NdjsonParser } from './ndjson.js';
+import { SseParser } from './sse.js';
+
+/** What one streamed chat looked like from the client's side. */
+export interface ClientResult {
+  text: string;
+  /** Frames (events, NDJSON lines, chunks) the client parsed. */
+  frames: number;
+  /** ms from sending the request to the first answer text. */
+  ttftMs: number;
+  /** ms from sending the request to the end of the stream. */
+  totalMs: number;
+}
+
+/** Called with each piece of answer text and the moment (`performance.timeOrigin + now()`) it was parsed. */
+export type OnText = (text: string, atMs: number, emitMs?: number) => void;
+
+const wallNow = () => performance.timeOrigin + performance.now();
+
+/** The reference: the official ollama SDK reading the fake Ollama directly. */
+export async function directOllama(host: string, prompt: string, onText?: OnText): Promise<ClientResult> {
+  const client = new Ollama({ host });
+  const started = performance.now();
+  let first = Number.NaN;
+  let text = '';
+  let frames = 0;
+  const stream = await client.chat({
+    model: BENCH_MODEL,
+    messages: [{ role: 'user', content: prompt }],
+    stream: true,
+  });
+  for await (const part of stream) {
+    frames++;
+    const piece = part.message.content;
+    if (piece === '') continue;
+    if (Number.isNaN(first)) first = performance.now() - started;
+    text += piece;
+    onText?.(piece, wallNow(), (part as { lc_emit_ms?: number }).lc_emit_ms);
+  }
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+}
+
+/** The reference: the official openai SDK reading the fake OpenAI directly. */
+export async function directOpenAI(baseURL: string, prompt: string, onText?: OnText): Promise<ClientResult> {
+  const client = new OpenAI({ baseURL, apiKey: 'sk-bench-fake-key', maxRetries: 0 });
+  const started = performance.now();
+  let first = Number.NaN;
+  let text = '';
+  let frames = 0;
+  const stream = await client.chat.completions.create({
+    model: BENCH_MODEL,
+    messages: [{ role: 'user', content: prompt }],
+    stream: true,
+  });
+  for await (const chunk of stream) {
+    frames++;
+    const piece = chunk.choices[0]?.delta.content;
+    if (!piece) continue;
+    if (Number.isNaN(first)) first = performance.now() - started;
+    text += piece;
+    onText?.(piece, wallNow());
+  }
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+}
+
+export interface RestChatBody {
+  prompt: string;
+  provider_id?: string;
+}
+
+/** `POST /chat` over fetch: every SSE frame is parsed and its JSON decoded, as a real client does. */
+export async function restChat(
+  serverUrl: string,
+  body: RestChatBody,
+  onText?: OnText,
+): Promise<ClientResult> {
+  const started = performance.now();
+  const response = await fetch(`${serverUrl}/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok || !response.body) {
+    throw new Error(`POST /chat answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  }
+  const parser = new SseParser();
+  const decoder = new TextDecoder();
+  let first = Number.NaN;
+  let text = '';
+  let frames = 0;
+  let terminal: string | undefined;
+  for await (const bytes of response.body) {
+    for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
+      frames++;
+      const data = JSON.parse(event.data) as { token?: string; message?: string };
+      if (event.event === 'message' && typeof data.token === 'string') {
+        if (Number.isNaN(first)) first = performance.now() - started;
+        text += data.token;
+        onText?.(data.token, wallNow());
+      } else if (event.event === 'done' || event.event === 'error') {
+        terminal = event.event === 'error' ? `error: ${event.data}` : 'done';
+      }
+    }
+  }
+  if (terminal !== 'done')
+    throw new Error(`POST /chat ended without done (${terminal ?? 'no terminal event'})`);
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+}
+
+/** An NDJSON reader over fetch (used to check the parser against a real stream). */
+export async function readNdjson(response: Response): Promise<unknown[]> {
+  const parser = new NdjsonParser();
+  const decoder = new TextDecoder();
+  const values: unknown[] = [];
+  if (!response.body) return values;
+  for await (const bytes of response.body)
+    values.push(...parser.push(decoder.decode(bytes, { stream: true })));
+  values.push(...parser.end());
+  return values;
+}
+
+/** `chat.start` + the `chat.events` subscription through the package's own client (`streamChat`). */
+export async function trpcChat(
+  serverUrl: string,
+  prompt: string,
+  providerId: string,
+  onText?: OnText,
+): Promise<ClientResult> {
+  const { createLightChatClient, streamChat } = await import('../../src/client/index.js');
+  const client = createLightChatClient({ url: serverUrl });
+  const started = performance.now();
+  let first = Number.NaN;
+  let text = '';
+  let frames = 0;
+  let terminal: string | undefined;
+  for await (const event of streamChat(client, {
+    messages: [{ role: 'user', content: prompt }],
+    providerId,
+  })) {
+    frames++;
+    if (event.type === 'token') {
+      if (Number.isNaN(first)) first = performance.now() - started;
+      text += event.text;
+      onText?.(event.text, wallNow());
+    } else if (event.type === 'done') terminal = 'done';
+    else if (event.type === 'error') terminal = `error: ${event.errorCode} ${event.message}`;
+  }
+  if (terminal !== 'done')
+    throw new Error(`chat.events ended without done (${terminal ?? 'no terminal event'})`);
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_MODEL } from '../fakes/messages.js';
+import { Child } from './child.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built CLI, started with plain `node` (CONTRACT section 8: not through npm or a TypeScript loader). */
+export const CLI = join(ROOT, 'bin', 'lightchat.js');
+export const READY_LINE = /^LightChat listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+export const OLLAMA_PROVIDER = 'bench_ollama';
+export const OPENAI_PROVIDER = 'bench_openai';
+
+/** Where the fake providers listen. */
+export interface ProviderUrls {
+  ollamaUrl: string;
+  openaiBaseUrl: string;
+}
+
+/** A free loopback port (`serve` accepts 1..65535 only, so the bench picks one). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function settingsYaml(urls: ProviderUrls): string {
+  return [
+    `default_provider: ${OLLAMA_PROVIDER}`,
+    'logging_enabled: true',
+    'providers:',
+    `  - id: ${OLLAMA_PROVIDER}`,
+    '    type: ollama',
+    `    host: ${urls.ollamaUrl}`,
+    `    default_model: ${BENCH_MODEL}`,
+    `  - id: ${OPENAI_PROVIDER}`,
+    '    type: openai',
+    `    host: ${urls.openaiBaseUrl}`,
+    '    api_key: sk-bench-fake-key',
+    `    default_model: ${BENCH_MODEL}`,
+    '',
+  ].join('\n');
+}
+
+export interface ServeOptions {
+  logging: boolean;
+  /** Node flags before the script (e.g. `--expose-gc`, `--inspect=…`, `--cpu-prof`). */
+  nodeFlags?: readonly string[];
+  /** Extra environment (e.g. `NODE_OPTIONS` stays out: the bench passes flags explicitly). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `node bin/lightchat.js serve` in a child process, with its own settings file and log folder. */
+export class LightChatServer {
+  private constructor(
+    readonly url: string,
+    readonly dir: string,
+    readonly logDir: string,
+    readonly child: Child,
+  ) {}
+
+  static async start(urls: ProviderUrls, options: ServeOptions): Promise<LightChatServer> {
+    const dir = await mkdtemp(join(tmpdir(), 'lightchat-bench-'));
+    const config = join(dir, 'settings.yaml');
+    const logDir = join(dir, 'logs');
+    await writeFile(config, settingsYaml(urls), { mode: 0o600 });
+    const port = await freePort();
+    const args = [
+      ...(options.nodeFlags ?? []),
+      CLI,
+      'serve',
+      '--port',
+      String(port),
+      '--config',
+      config,
+      '--log-dir',
+      logDir,
+      ...(options.logging ? [] : ['--no-log']),
+    ];
+    const child = new Child(process.execPath, args, { env: { ...serverEnv(), ...options.env } });
+    const [, url] = await child.waitForLine(READY_LINE, 30_000);
+    return new LightChatServer(url!, dir, logDir, child);
+  }
+
+  async stop(): Promise<void> {
+    await this.child.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The bench's environment minus what would change how LightChat behaves (keys, proxies, Node options). */
+export function serverEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(NODE_OPTIONS|LIGHTCHAT_|OPENAI_|HTTPS?_PROXY|ALL_PROXY|NO_PROXY)/i.test(key)) continue;
+    env[key] = value;
+  }
+  return env;
+}

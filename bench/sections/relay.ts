@@ -1,0 +1,184 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { answerText, promptFor } from '../lib/answers.js';
+import { type ClientResult, directOllama, directOpenAI, restChat, trpcChat } from '../lib/clients.js';
+import type { BenchContext, BenchSection } from '../lib/context.js';
+import { LightChatServer, OLLAMA_PROVIDER, OPENAI_PROVIDER } from '../lib/lightchat.js';
+import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
+import { median } from '../lib/stats.js';
+
+const RELAY_GOAL: Goal = { op: '>=', limit: 0.6 };
+const LOGGING_GOAL: Goal = { op: '>=', limit: 0.95 };
+
+type Provider = 'ollama' | 'openai';
+type Path = 'direct' | 'rest' | 'trpc' | 'rest-nolog';
+
+interface Sample {
+  provider: Provider;
+  path: Path;
+  tokensPerS: number;
+  identical: boolean;
+  frames: number;
+}
+
+/**
+ * Rows 1 and 3: 20,000 tokens flat out from each fake, read directly by the official SDK and through
+ * LightChat (REST SSE and the tRPC subscription, logging on as shipped); and REST with logging off.
+ */
+export const relaySection: BenchSection = {
+  key: 'relay',
+  ids: [
+    { id: '1a', name: 'Relay REST SSE, Ollama' },
+    { id: '1b', name: 'Relay tRPC subscription, Ollama' },
+    { id: '1c', name: 'Relay REST SSE, OpenAI' },
+    { id: '1d', name: 'Relay tRPC subscription, OpenAI' },
+    { id: '3', name: 'Logging cost (on ÷ off)' },
+  ],
+  async run(context) {
+    const tokens = context.quick ? 5_000 : 20_000;
+    const reps = context.quick ? 3 : 5;
+    const withLog = await LightChatServer.start(context.fakes, { logging: true });
+    const noLog = await LightChatServer.start(context.fakes, { logging: false });
+    try {
+      return await measure(context, { withLog, noLog, tokens, reps });
+    } finally {
+      await Promise.all([withLog.stop(), noLog.stop()]);
+    }
+  },
+};
+
+interface Setup {
+  withLog: LightChatServer;
+  noLog: LightChatServer;
+  tokens: number;
+  reps: number;
+}
+
+async function measure(context: BenchContext, { withLog, noLog, tokens, reps }: Setup): Promise<BenchRow[]> {
+  const { fakes } = context;
+  const spec = { kind: 'prose', tokens } as const;
+  const prompt = promptFor(spec);
+  const expected = answerText(spec);
+
+  const run = async (provider: Provider, path: Path): Promise<Sample> => {
+    let result: ClientResult;
+    if (path === 'direct') {
+      result =
+        provider === 'ollama'
+          ? await directOllama(fakes.ollamaUrl, prompt)
+          : await directOpenAI(fakes.openaiBaseUrl, prompt);
+    } else {
+      const providerId = provider === 'ollama' ? OLLAMA_PROVIDER : OPENAI_PROVIDER;
+      const server = path === 'rest-nolog' ? noLog : withLog;
+      result =
+        path === 'trpc'
+          ? await trpcChat(server.url, prompt, providerId)
+          : await restChat(server.url, { prompt, provider_id: providerId });
+    }
+    return {
+      provider,
+      path,
+      tokensPerS: (tokens * 1000) / result.totalMs,
+      identical: result.text === expected,
+      frames: result.frames,
+    };
+  };
+
+  const plan: [Provider, Path][] = [
+    ['ollama', 'direct'],
+    ['ollama', 'rest'],
+    ['ollama', 'rest-nolog'],
+    ['ollama', 'trpc'],
+    ['openai', 'direct'],
+    ['openai', 'rest'],
+    ['openai', 'trpc'],
+  ];
+  // Warm-up: JIT, lazily loaded SDKs and tRPC, connection pools. Not measured.
+  for (const [provider, path] of plan) await run(provider, path);
+
+  const samples: Sample[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    // Rotate the order so that no path always runs right after another.
+    const order = plan.map((_, index) => plan[(index + rep * 3) % plan.length]!);
+    for (const [provider, path] of order) samples.push(await run(provider, path));
+    context.log(`relay: rep ${rep + 1}/${reps} done`);
+  }
+
+  const pick = (provider: Provider, path: Path) =>
+    samples.filter((sample) => sample.provider === provider && sample.path === path);
+  const rate = (provider: Provider, path: Path) => median(pick(provider, path).map((s) => s.tokensPerS));
+  const reduced = context.quick ? `${tokens} tokens, ${reps} reps` : undefined;
+
+  const relayRow = (id: string, name: string, provider: Provider, path: Path): BenchRow => {
+    const relay = rate(provider, path);
+    const direct = rate(provider, 'direct');
+    const ratio = relay / direct;
+    const identical =
+      pick(provider, path).every((s) => s.identical) && pick(provider, 'direct').every((s) => s.identical);
+    const frames = median(pick(provider, path).map((s) => s.frames));
+    return {
+      id,
+      name,
+      figure: `${fmt(relay)} tok/s`,
+      reference: `${fmt(direct)} tok/s direct SDK`,
+      ratio: fmt(ratio),
+      goal: `${describeGoal(RELAY_GOAL, 0.8)}, identical text`,
+      status: statusOf([meets(ratio, RELAY_GOAL), identical]),
+      reduced,
+      note: identical
+        ? `${fmt(frames)} frames parsed per answer (${tokens} tokens)`
+        : 'the relayed text differs from the answer',
+      data: { relay, direct, ratio, identical, frames, samples: pick(provider, path), reps, tokens },
+    };
+  };
+
+  const rows = [
+    relayRow('1a', 'Relay REST SSE, Ollama', 'ollama', 'rest'),
+    relayRow('1b', 'Relay tRPC subscription, Ollama', 'ollama', 'trpc'),
+    relayRow('1c', 'Relay REST SSE, OpenAI', 'openai', 'rest'),
+    relayRow('1d', 'Relay tRPC subscription, OpenAI', 'openai', 'trpc'),
+  ];
+
+  const on = rate('ollama', 'rest');
+  const off = rate('ollama', 'rest-nolog');
+  const ratio = on / off;
+  const logged = await logHolds(withLog.logDir, expected);
+  rows.push({
+    id: '3',
+    name: 'Logging cost (on ÷ off)',
+    figure: `${fmt(on)} tok/s logging on`,
+    reference: `${fmt(off)} tok/s logging off`,
+    ratio: fmt(ratio),
+    goal: `${describeGoal(LOGGING_GOAL)}, log holds the answer`,
+    status: statusOf([meets(ratio, LOGGING_GOAL), logged]),
+    reduced,
+    note: logged
+      ? 'REST SSE, fake Ollama; the log file holds the whole answer'
+      : 'no assistant entry in the log holds the whole answer',
+    data: { on, off, ratio, logged, reps, tokens },
+  });
+  return rows;
+}
+
+/** True when an `assistant` line of the JSONL log holds exactly the answer (the log writes asynchronously). */
+async function logHolds(logDir: string, answer: string): Promise<boolean> {
+  const deadline = performance.now() + 3000;
+  do {
+    let names: string[] = [];
+    try {
+      names = (await readdir(logDir)).filter((name) => name.endsWith('.chatlog.jsonl'));
+    } catch {
+      // Not created yet.
+    }
+    for (const name of names) {
+      const lines = (await readFile(join(logDir, name), 'utf8')).split('\n');
+      for (const line of lines) {
+        if (!line.includes('"assistant"')) continue;
+        const entry = JSON.parse(line) as { role?: string; content?: string };
+        if (entry.role === 'assistant' && entry.content === answer) return true;
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (performance.now() < deadline);
+  return false;
+}
