@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHAT_IDLE_MS, ChatSessions } from '../../../src/adapters/api/chat-sessions.js';
+import type { ChatEvent } from '../../../src/domain/chat.js';
+import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
+
+/** A ChatService stand-in: prepare resolves at once; stream yields two tokens, then done (stopped when aborted). */
+function fakeChat() {
+  const streamed: AbortSignal[] = [];
+  const chat = {
+    async prepare() {
+      return { providerId: 'p', modelId: 'm' } as PreparedChat;
+    },
+    async *stream(_: PreparedChat, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+      streamed.push(signal);
+      yield { type: 'token', text: 'a' };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      yield { type: 'token', text: 'b' };
+      yield {
+        type: 'done',
+        finishReason: signal.aborted ? 'stopped' : 'stop',
+        providerId: 'p',
+        modelId: 'm',
+        usage: { promptTokens: 1, completionTokens: 2 },
+        stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
+      };
+    },
+  };
+  return { chat: chat as unknown as ChatService, streamed };
+}
+
+const collect = async (events: AsyncIterable<ChatEvent>) => {
+  const all: ChatEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('ChatSessions', () => {
+  it('drops a started chat nobody subscribes to within 10 s: its id is then CHAT_NOT_FOUND', async () => {
+    vi.useFakeTimers();
+    const { chat, streamed } = fakeChat();
+    const sessions = new ChatSessions({ chat });
+    const { chatId } = await sessions.start({});
+    expect(CHAT_IDLE_MS).toBe(10_000);
+    vi.advanceTimersByTime(9_999);
+    expect(sessions.size).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(sessions.size).toBe(0);
+    expect(() => sessions.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
+    expect(streamed).toHaveLength(0);
+  });
+
+  it('runs a chat for exactly one subscriber; a finished id is CHAT_NOT_FOUND', async () => {
+    const { chat } = fakeChat();
+    const sessions = new ChatSessions({ chat });
+    const { chatId, providerId, modelId } = await sessions.start({});
+    expect([providerId, modelId]).toEqual(['p', 'm']);
+    const events = sessions.events(chatId);
+    expect(() => sessions.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
+    expect((await collect(events)).map((event) => event.type)).toEqual(['token', 'token', 'done']);
+    expect(() => sessions.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
+  });
+
+  it('stops a chat when its subscriber leaves (the signal aborts)', async () => {
+    const { chat, streamed } = fakeChat();
+    const sessions = new ChatSessions({ chat });
+    const { chatId } = await sessions.start({});
+    const leave = new AbortController();
+    const seen: ChatEvent[] = [];
+    for await (const event of sessions.events(chatId, leave.signal)) {
+      seen.push(event);
+      leave.abort();
+    }
+    expect(streamed[0]?.aborted).toBe(true);
+    expect(seen.at(-1)).toEqual(expect.objectContaining({ type: 'done', finishReason: 'stopped' }));
+  });
+
+  it('ends streaming chats with SERVER_SHUTTING_DOWN and refuses new ones when the host closes', async () => {
+    const { chat } = fakeChat();
+    const closing = new AbortController();
+    const sessions = new ChatSessions({ chat, closing: closing.signal });
+    const { chatId } = await sessions.start({});
+    const seen: ChatEvent[] = [];
+    for await (const event of sessions.events(chatId)) {
+      seen.push(event);
+      closing.abort();
+    }
+    expect(seen.at(-1)).toEqual(
+      expect.objectContaining({ type: 'error', errorCode: 'SERVER_SHUTTING_DOWN' }),
+    );
+    await expect(sessions.start({})).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
+  });
+
+  it('stop() answers whether there was a chat to stop', async () => {
+    const { chat } = fakeChat();
+    const sessions = new ChatSessions({ chat });
+    const { chatId } = await sessions.start({});
+    expect(sessions.stop(chatId)).toBe(true);
+    expect(sessions.stop(chatId)).toBe(false);
+    expect(sessions.stop('unknown')).toBe(false);
+  });
+});
