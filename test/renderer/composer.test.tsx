@@ -1,0 +1,107 @@
+import { MantineProvider } from '@mantine/core';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { Profiler } from 'react';
+import { describe, expect, it } from 'vitest';
+import type { ChatEvent } from '../../src/domain/chat';
+import { Composer } from '../../src/renderer/components/Composer';
+import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
+import type { ChatApi } from '../../src/renderer/state/chat-session';
+
+/** The app state over a fake API that records sent messages and lets the test emit events. */
+function renderComposer() {
+  const sent: string[] = [];
+  let emit: (event: ChatEvent) => void = () => {};
+  let unsubscribed = 0;
+  const api: ChatApi = {
+    async start(input) {
+      sent.push(input.messages.at(-1)!.content);
+      return { chatId: 'c1', providerId: 'p', modelId: 'm' };
+    },
+    events(_chatId, handlers) {
+      emit = handlers.onData;
+      return { unsubscribe: () => unsubscribed++ };
+    },
+  };
+  const state = createAppState({ api, storage: window.sessionStorage });
+  let composerRenders = 0;
+  render(
+    <MantineProvider>
+      <AppStateProvider state={state}>
+        <Profiler id="composer" onRender={() => composerRenders++}>
+          <Composer />
+        </Profiler>
+      </AppStateProvider>
+    </MantineProvider>,
+  );
+  return {
+    state,
+    sent,
+    emit: (event: ChatEvent) => emit(event),
+    get unsubscribed() {
+      return unsubscribed;
+    },
+    get composerRenders() {
+      return composerRenders;
+    },
+  };
+}
+
+const box = () => screen.getByRole('textbox', { name: 'Message' });
+const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)));
+
+describe('Composer', () => {
+  it('Enter sends and clears the box; Shift+Enter does not send', async () => {
+    const app = renderComposer();
+    fireEvent.change(box(), { target: { value: 'First line' } });
+    fireEvent.keyDown(box(), { key: 'Enter', shiftKey: true });
+    expect(app.sent).toEqual([]);
+    fireEvent.keyDown(box(), { key: 'Enter' });
+    await settle();
+    expect(app.sent).toEqual(['First line']);
+    expect(box()).toHaveProperty('value', '');
+  });
+
+  it('Enter that confirms an IME composition does not send', async () => {
+    const app = renderComposer();
+    fireEvent.change(box(), { target: { value: 'にほんご' } });
+    fireEvent.keyDown(box(), { key: 'Enter', isComposing: true });
+    fireEvent.keyDown(box(), { key: 'Enter', keyCode: 229 });
+    await settle();
+    expect(app.sent).toEqual([]);
+  });
+
+  it('Send is disabled with an empty box and says why', () => {
+    renderComposer();
+    expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', true);
+    expect(screen.getByText(/Type a message/)).toBeTruthy();
+  });
+
+  it('shows Stop while streaming; Esc stops and keeps the partial answer', async () => {
+    const app = renderComposer();
+    fireEvent.change(box(), { target: { value: 'Tell me a story' } });
+    fireEvent.keyDown(box(), { key: 'Enter' });
+    await settle();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+    act(() => app.emit({ type: 'token', text: 'Once upon' }));
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(app.unsubscribed).toBe(1);
+    const { order, byId } = app.state.conversation.get();
+    expect(byId[order[1]!]).toMatchObject({ content: 'Once upon', status: 'stopped' });
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+  });
+
+  it('does not re-render while tokens stream (it never reads the transcript)', async () => {
+    const app = renderComposer();
+    fireEvent.change(box(), { target: { value: 'Go' } });
+    fireEvent.keyDown(box(), { key: 'Enter' });
+    await settle();
+    const before = app.composerRenders;
+    for (let i = 0; i < 20; i++) {
+      act(() => app.emit({ type: 'token', text: `token${i} ` }));
+      await settle();
+    }
+    expect(app.composerRenders).toBe(before);
+    const { order, byId } = app.state.conversation.get();
+    expect(byId[order[1]!]).toMatchObject({ status: 'streaming' });
+  });
+});

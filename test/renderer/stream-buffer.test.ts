@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamBatch } from '../../src/renderer/state/conversation';
+import { StreamBuffer } from '../../src/renderer/state/stream-buffer';
+
+/** A scheduler the test drives: `frame()` runs what was scheduled, like one animation frame. */
+function manualFrames() {
+  let pending: (() => void)[] = [];
+  return {
+    schedule: (flush: () => void) => pending.push(flush),
+    frame() {
+      const run = pending;
+      pending = [];
+      for (const flush of run) flush();
+    },
+    get waiting() {
+      return pending.length;
+    },
+  };
+}
+
+const done = {
+  type: 'done' as const,
+  finishReason: 'stop',
+  providerId: 'ollama_local',
+  modelId: 'llama3.2',
+  usage: { promptTokens: 3, completionTokens: 3 },
+  stats: { ttftMs: 12, durationMs: 40, tokensPerS: 75 },
+};
+
+describe('StreamBuffer', () => {
+  it('hands on any number of tokens once per frame, joined in order', () => {
+    const frames = manualFrames();
+    const batches: StreamBatch[] = [];
+    const buffer = new StreamBuffer((batch) => batches.push(batch), frames.schedule);
+    for (let i = 0; i < 500; i++) buffer.push({ type: 'token', text: `${i} ` });
+    expect(batches).toHaveLength(0);
+    expect(frames.waiting).toBe(1);
+    frames.frame();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.text.startsWith('0 1 2 ')).toBe(true);
+    expect(batches[0]!.text.endsWith('498 499 ')).toBe(true);
+    buffer.push({ type: 'token', text: 'more' });
+    frames.frame();
+    expect(batches.map((batch) => batch.text).at(-1)).toBe('more');
+  });
+
+  it('keeps thinking apart from the answer text', () => {
+    const frames = manualFrames();
+    const batches: StreamBatch[] = [];
+    const buffer = new StreamBuffer((batch) => batches.push(batch), frames.schedule);
+    buffer.push({ type: 'thinking', text: 'Let me see. ' });
+    buffer.push({ type: 'token', text: 'Hi' });
+    buffer.push({ type: 'thinking', text: 'Done.' });
+    frames.frame();
+    expect(batches).toEqual([{ text: 'Hi', thinking: 'Let me see. Done.', end: null }]);
+  });
+
+  it('delivers the end of the chat in the same batch as the text before it, then nothing more', () => {
+    const frames = manualFrames();
+    const batches: StreamBatch[] = [];
+    const buffer = new StreamBuffer((batch) => batches.push(batch), frames.schedule);
+    buffer.push({ type: 'token', text: 'Hel' });
+    buffer.push({ type: 'token', text: 'lo' });
+    buffer.push(done);
+    buffer.push({ type: 'token', text: 'late' });
+    frames.frame();
+    frames.frame();
+    expect(batches).toEqual([{ text: 'Hello', thinking: '', end: done }]);
+  });
+
+  it('turns an error event into a readable error', () => {
+    const frames = manualFrames();
+    const batches: StreamBatch[] = [];
+    const buffer = new StreamBuffer((batch) => batches.push(batch), frames.schedule);
+    buffer.push({ type: 'token', text: 'partial' });
+    buffer.push({
+      type: 'error',
+      errorCode: 'PROVIDER_ERROR',
+      message: 'Ollama stopped mid-answer.',
+      details: { status: 500 },
+    });
+    frames.frame();
+    expect(batches[0]!.text).toBe('partial');
+    expect(batches[0]!.end).toEqual({
+      type: 'error',
+      error: { code: 'PROVIDER_ERROR', message: 'Ollama stopped mid-answer.', details: { status: 500 } },
+    });
+  });
+
+  it('flushNow hands on pending text at once, and close drops what comes after', () => {
+    const frames = manualFrames();
+    const batches: StreamBatch[] = [];
+    const buffer = new StreamBuffer((batch) => batches.push(batch), frames.schedule);
+    buffer.push({ type: 'token', text: 'kept' });
+    buffer.flushNow();
+    buffer.close();
+    buffer.push({ type: 'token', text: 'dropped' });
+    frames.frame();
+    expect(batches).toEqual([{ text: 'kept', thinking: '', end: null }]);
+  });
+
+  it('ends with a transport failure after the text received', () => {
+    const frames = manualFrames();
+    const batches: StreamBatch[] = [];
+    const buffer = new StreamBuffer((batch) => batches.push(batch), frames.schedule);
+    buffer.push({ type: 'token', text: 'so far' });
+    buffer.fail({ code: 'NETWORK', message: '', details: {} });
+    frames.frame();
+    expect(batches).toEqual([
+      {
+        text: 'so far',
+        thinking: '',
+        end: { type: 'error', error: { code: 'NETWORK', message: '', details: {} } },
+      },
+    ]);
+  });
+});
