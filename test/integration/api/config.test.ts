@@ -1,0 +1,121 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConfigChange } from '../../../src/client/index.js';
+import { createLightChatClient } from '../../../src/client/index.js';
+import { FAKE_OPENAI_KEY, waitFor } from '../../fixtures/index.js';
+import { startWorld, type World } from './support.js';
+
+let world: World;
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(() => world.close());
+
+type WireConfig = { revision: string; providers: Record<string, unknown>[]; [key: string]: unknown };
+
+const getConfig = async () => (await (await fetch(`${world.url}/config`)).json()) as WireConfig;
+const putConfig = (body: unknown, query = '') =>
+  fetch(`${world.url}/config${query}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+describe('PUT /config', () => {
+  it('saves a valid edit: the file keeps its comments and secrets, and config.changes subscribers hear of it', async () => {
+    const changes: ConfigChange[] = [];
+    const client = createLightChatClient({ url: world.url });
+    const subscription = client.config.changes.subscribe(undefined, {
+      onData: (change) => changes.push(change),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      const config = await getConfig();
+      const response = await putConfig({ ...config, log_max_files: 7 });
+      expect(response.status).toBe(200);
+      const saved = (await response.json()) as WireConfig;
+      expect(saved.log_max_files).toBe(7);
+      expect(saved.revision).not.toBe(config.revision);
+      const file = await readFile(world.settingsPath, 'utf8');
+      expect(file).toContain('# test settings: keep this comment');
+      expect(file).toContain('# the local fake');
+      expect(file).toMatch(/log_max_files: 7/);
+      expect(file).toContain(`api_key: ${FAKE_OPENAI_KEY}`);
+      await waitFor(() => changes.some((change) => change.config.logMaxFiles === 7), 1000, 'config.changes');
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('round-trips GET → PUT unchanged: every key kept, including the secret it did not show', async () => {
+    const before = await readFile(world.settingsPath, 'utf8');
+    const config = await getConfig();
+    const response = await putConfig(config);
+    expect(response.status).toBe(200);
+    const after = await getConfig();
+    const { revision: _a, ...restBefore } = config;
+    const { revision: _b, ...restAfter } = after;
+    expect(restAfter).toEqual(restBefore);
+    expect(await readFile(world.settingsPath, 'utf8')).toContain(`api_key: ${FAKE_OPENAI_KEY}`);
+    expect((await readFile(world.settingsPath, 'utf8')).split('\n').length).toBeGreaterThanOrEqual(
+      before.split('\n').length - 1,
+    );
+  });
+
+  it('refuses an invalid edit with 422 CONFIG_INVALID and issues, leaving the file byte-identical', async () => {
+    const before = await readFile(world.settingsPath);
+    const config = await getConfig();
+    const response = await putConfig({ ...config, log_max_files: 'many', colour: 'blue' });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as {
+      error_code: string;
+      details: { issues: { path: unknown[] }[] };
+    };
+    expect(body.error_code).toBe('CONFIG_INVALID');
+    expect(body.details.issues.map((issue) => issue.path)).toEqual(
+      expect.arrayContaining([['log_max_files']]),
+    );
+    expect(await readFile(world.settingsPath)).toEqual(before);
+  });
+
+  it('refuses a stale revision with 409 CONFIG_CONFLICT', async () => {
+    const config = await getConfig();
+    const before = await readFile(world.settingsPath);
+    const response = await putConfig({ ...config, revision: 'stale', log_max_files: 3 });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error_code: string }).error_code).toBe('CONFIG_CONFLICT');
+    expect(await readFile(world.settingsPath)).toEqual(before);
+  });
+
+  it('refuses to save over an invalid file (409 CONFIG_FILE_INVALID) unless ?overwrite=1', async () => {
+    const config = await getConfig();
+    await writeFile(world.settingsPath, 'providers: [oops\n');
+    await waitFor(() => world.core.settings.loadError() !== null, 2000, 'the reload sees the broken file');
+    const current = await getConfig();
+    const refused = await putConfig({ ...config, revision: current.revision });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error_code: string }).error_code).toBe('CONFIG_FILE_INVALID');
+    const health = (await (await fetch(`${world.url}/health`)).json()) as { config: { error: unknown } };
+    expect(health.config.error).toEqual(expect.objectContaining({ message: expect.any(String) }));
+    const forced = await putConfig({ ...config, revision: current.revision }, '?overwrite=1');
+    expect(forced.status).toBe(200);
+    expect(await readFile(`${world.settingsPath}.bak`, 'utf8')).toBe('providers: [oops\n');
+  });
+});
+
+describe('hand edits', () => {
+  it('shows a hand edit of the file in GET /config within 1 s', async () => {
+    const file = await readFile(world.settingsPath, 'utf8');
+    await writeFile(
+      world.settingsPath,
+      file.replace('logging_enabled: true', 'logging_enabled: true\nlog_max_files: 9'),
+    );
+    const editedAt = performance.now();
+    let seen = 0;
+    while (seen === 0 && performance.now() - editedAt < 1500) {
+      if ((await getConfig()).log_max_files === 9) seen = performance.now();
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(seen - editedAt).toBeLessThan(1000);
+  });
+});
