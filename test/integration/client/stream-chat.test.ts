@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ChatEvent,
+  createLightChatClient,
+  errorCodeOf,
+  type LightChatClient,
+  streamChat,
+} from '../../../src/client/index.js';
+import { FAKE_OLLAMA_ANSWER, waitFor } from '../../fixtures/index.js';
+import { startWorld, type World } from '../api/support.js';
+
+let world: World;
+let client: LightChatClient;
+beforeAll(async () => {
+  world = await startWorld({
+    ollama: {
+      models: ['llama3.2', 'slow', 'echo-length'],
+      behaviour: (request) => {
+        if (request.model === 'slow') return { text: FAKE_OLLAMA_ANSWER, tokensPerSecond: 20 };
+        if (request.model === 'echo-length') {
+          const chars = request.messages.reduce((sum, message) => sum + message.content.length, 0);
+          return { text: `I read ${request.messages.length} messages, ${chars} characters.` };
+        }
+        return { text: FAKE_OLLAMA_ANSWER };
+      },
+    },
+  });
+  client = createLightChatClient({ url: world.url });
+});
+afterAll(() => world.close());
+
+async function providerSettled(): Promise<void> {
+  const { stats } = world.ollama;
+  await waitFor(
+    () => stats.started === stats.completed + stats.aborted + stats.failed,
+    1000,
+    'the fake settles',
+  );
+}
+
+describe('streamChat', () => {
+  it('yields the tokens, then done, and ends', async () => {
+    const events: ChatEvent[] = [];
+    for await (const event of streamChat(client, { messages: [{ role: 'user', content: 'Hi' }] }))
+      events.push(event);
+    expect(events.flatMap((event) => (event.type === 'token' ? [event.text] : [])).join('')).toBe(
+      FAKE_OLLAMA_ANSWER,
+    );
+    expect(events.at(-1)).toEqual(expect.objectContaining({ type: 'done', finishReason: 'stop' }));
+  });
+
+  it('carries a 40 KB conversation (too long for a URL) through chat.start', async () => {
+    const messages = Array.from({ length: 40 }, (_, i) => ({
+      role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+      content: `${i}:`.padEnd(1024, 'x'),
+    }));
+    messages.push({ role: 'user', content: 'and now?' });
+    let text = '';
+    for await (const event of streamChat(client, { messages, modelId: 'echo-length' })) {
+      if (event.type === 'token') text += event.text;
+    }
+    const chars = messages.reduce((sum, message) => sum + message.content.length, 0);
+    expect(chars).toBeGreaterThan(40_000);
+    expect(text).toBe(`I read 41 messages, ${chars} characters.`);
+  });
+
+  it('leaving the loop early stops the chat: the provider request is aborted within 1 s', async () => {
+    await providerSettled();
+    const aborted = world.ollama.stats.aborted;
+    for await (const event of streamChat(client, {
+      messages: [{ role: 'user', content: 'Hi' }],
+      modelId: 'slow',
+    })) {
+      if (event.type === 'token') break;
+    }
+    const leftAt = performance.now();
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+    expect(performance.now() - leftAt).toBeLessThan(1000);
+  });
+
+  it('an exception in the loop stops the chat too', async () => {
+    await providerSettled();
+    const aborted = world.ollama.stats.aborted;
+    await expect(async () => {
+      for await (const event of streamChat(client, {
+        messages: [{ role: 'user', content: 'Hi' }],
+        modelId: 'slow',
+      })) {
+        if (event.type === 'token') throw new Error('the reader gave up');
+      }
+    }).rejects.toThrow('the reader gave up');
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+  });
+
+  it('throws start errors with their code', async () => {
+    const start = async () => {
+      for await (const _ of streamChat(client, {
+        messages: [{ role: 'user', content: 'Hi' }],
+        providerId: 'ghost',
+      })) {
+        // nothing arrives
+      }
+    };
+    const error = await start().catch((reason: unknown) => reason);
+    expect(errorCodeOf(error)).toBe('PROVIDER_NOT_FOUND');
+  });
+});
+
+describe('examples/ask.ts', () => {
+  it('runs with tsx against a server and prints the streamed answer', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'examples/ask.ts', 'Hi there'],
+      { env: { ...process.env, LIGHTCHAT_URL: world.url }, timeout: 20_000 },
+    );
+    expect(stdout).toContain(FAKE_OLLAMA_ANSWER);
+    expect(stdout).toContain('(fake_ollama/llama3.2, 12 tokens)');
+  });
+});
