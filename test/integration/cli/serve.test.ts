@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_OLLAMA_ANSWER, refusedUrl } from '../../fixtures/index.js';
+import { postChat, readSse, startWorld, summarise, type World } from '../api/support.js';
+import { cliOutput, ROOT, runCli } from './cli-process.js';
+
+/** A free port: bound, read, released. */
+const freePort = async () => Number(new URL(await refusedUrl()).port);
+
+/**
+ * The fakes and a settings file from the API tests' world; the CLI runs its own core on that file
+ * in a child process.
+ */
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({
+    ollama: {
+      models: ['llama3.2', 'slow'],
+      behaviour: (request) =>
+        request.model === 'slow'
+          ? { text: FAKE_OLLAMA_ANSWER, tokensPerSecond: 10 }
+          : { text: FAKE_OLLAMA_ANSWER },
+    },
+  });
+});
+afterAll(() => world.close());
+
+describe('lightchat serve', () => {
+  it('prints exactly one ready line, serves the API, and on SIGTERM ends open streams and exits 0 within 2 s', async () => {
+    const port = await freePort();
+    const logDir = join(world.dir, 'serve-logs');
+    const serve = runCli([
+      'serve',
+      '--port',
+      String(port),
+      '--config',
+      world.settingsPath,
+      '--log-dir',
+      logDir,
+    ]);
+    try {
+      const ready = await serve.line(/LightChat listening/);
+      expect(ready).toBe(`LightChat listening on http://127.0.0.1:${port}`);
+      const url = `http://127.0.0.1:${port}`;
+      const health = (await (await fetch(`${url}/health`)).json()) as {
+        config: { path: string };
+        demo: boolean;
+      };
+      expect(health).toEqual(
+        expect.objectContaining({
+          demo: false,
+          config: expect.objectContaining({ path: world.settingsPath }),
+        }),
+      );
+
+      const response = await postChat(url, { prompt: 'hi', model_id: 'slow' });
+      let signalledAt = 0;
+      const { events } = await readSse(response, (event) => {
+        if (signalledAt === 0 && event.event === 'message') {
+          signalledAt = performance.now();
+          serve.child.kill('SIGTERM');
+        }
+      });
+      const { terminal, last } = summarise(events);
+      expect(terminal).toHaveLength(1);
+      expect(last).toEqual(
+        expect.objectContaining({
+          event: 'error',
+          data: expect.objectContaining({ error_code: 'SERVER_SHUTTING_DOWN' }),
+        }),
+      );
+      expect(await serve.exited).toBe(0);
+      expect(performance.now() - signalledAt).toBeLessThan(2000);
+      expect(serve.stdout().trim().split('\n')).toEqual([ready]);
+      // The log was flushed: it holds the stop entry.
+      const files = await readdir(logDir);
+      const lines = (await Promise.all(files.map((file) => readFile(join(logDir, file), 'utf8')))).join('');
+      expect(lines).toContain('"event_type":"app_stop"');
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+  });
+
+  it('names the busy port and --port in one line, and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stdout, stderr } = await cliOutput(
+        ['serve', '--config', world.settingsPath, '--no-log'],
+        {
+          LIGHTCHAT_PORT: String(port),
+        },
+      );
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(String(port));
+      expect(lines[0]).toContain('--port');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('--demo streams a Markdown answer with no other provider configured, and says it is a demo', async () => {
+    const settingsPath = join(world.dir, 'empty-settings.yaml');
+    await writeFile(settingsPath, 'default_provider: null\nproviders: []\n');
+    const port = await freePort();
+    const serve = runCli(['serve', '--demo', '--port', String(port), '--config', settingsPath, '--no-log']);
+    try {
+      expect(await serve.line(/LightChat listening/)).toBe(
+        `LightChat listening on http://127.0.0.1:${port} (demo)`,
+      );
+      const url = `http://127.0.0.1:${port}`;
+      const health = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
+      expect(health).toEqual(expect.objectContaining({ demo: true, default_provider: 'demo' }));
+      const { events } = await readSse(await postChat(url, { prompt: 'hello' }));
+      const { text, last } = summarise(events);
+      expect(last).toEqual(
+        expect.objectContaining({ event: 'done', data: expect.objectContaining({ provider_id: 'demo' }) }),
+      );
+      expect(text).toMatch(/^#/m);
+      expect(text).toContain('```');
+      expect(text).toMatch(/^\|.*\|$/m);
+      // The overlay is never written to the file.
+      const config = (await (await fetch(`${url}/config`)).json()) as { providers: unknown[] };
+      expect(config.providers).toEqual([]);
+      expect(await readFile(settingsPath, 'utf8')).not.toContain('demo');
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+});
+
+describe('bin/lightchat.js', () => {
+  it('tells an old Node what it needs, in one clear line, and exits 1', async () => {
+    const oldNode = 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.11.1"})';
+    const result = await promisify(execFile)(
+      process.execPath,
+      ['--import', oldNode, 'bin/lightchat.js', '--help'],
+      {
+        cwd: ROOT,
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(result).toEqual(expect.objectContaining({ code: 1 }));
+    expect((result as { stderr: string }).stderr.split('\n')[0]).toBe(
+      'LightChat needs Node ≥ 22.12 (found 20.11.1).',
+    );
+  });
+});
