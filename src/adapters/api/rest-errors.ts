@@ -11,6 +11,7 @@ export function errorResponse(c: Context, error: unknown, status?: number): Resp
   const appError = toAppError(error);
   const code = (status ?? HTTP_STATUS[appError.code]) as ContentfulStatusCode;
   c.header('cache-control', 'no-store');
+  c.header('x-content-type-options', 'nosniff');
   return c.json(errorBody(appError), code);
 }
 

@@ -145,5 +145,6 @@ function logLimit(raw: string | undefined): number {
 
 const json = (c: Context, body: unknown): Response => {
   c.header('cache-control', 'no-store');
+  c.header('x-content-type-options', 'nosniff');
   return c.json(toSnakeKeys(body) as object);
 };
