@@ -8,7 +8,6 @@ export const theme = createTheme({
     'system-ui, -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   fontFamilyMonospace: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
   components: {
-    Tooltip: { defaultProps: { openDelay: 300, withArrow: true } },
     ActionIcon: { defaultProps: { variant: 'subtle' } },
   },
 });

@@ -1,5 +1,5 @@
-import { Badge, Button, Group, Title, Tooltip } from '@mantine/core';
-import { ColorSchemeMenu } from './ColorSchemeMenu';
+import { Badge, Button, Group, Text } from '@mantine/core';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { ModelSelect } from './ModelSelect';
 import { NewChatButton } from './NewChatButton';
 import { ProviderSelect } from './ProviderSelect';
@@ -33,13 +33,17 @@ export function AppHeader({
     >
       <Group gap="sm" align="flex-end" wrap="nowrap">
         <Group gap={6} align="center" pb={4}>
-          <Title order={4}>LightChat</Title>
+          <Text component="h1" fz="lg" fw={700} m={0}>
+            LightChat
+          </Text>
           {demo && (
-            <Tooltip label="Answers come from the built-in demo model, not an LLM">
-              <Badge color="orange" variant="light">
-                Demo
-              </Badge>
-            </Tooltip>
+            <Badge
+              color="orange"
+              variant="light"
+              title="Answers come from the built-in demo model, not an LLM"
+            >
+              Demo
+            </Badge>
           )}
         </Group>
         <ProviderSelect providers={providers.data ?? []} provider={provider} loading={providers.isPending} />
@@ -66,7 +70,7 @@ export function AppHeader({
         <Button size="xs" variant="default" onClick={onOpenSettings}>
           Settings
         </Button>
-        <ColorSchemeMenu />
+        <ColorSchemeToggle />
       </Group>
     </Group>
   );

@@ -1,4 +1,4 @@
-import { Affix, Box, Button, Center, Stack, Text, Title } from '@mantine/core';
+import { Box, Button, Center, Stack, Text } from '@mantine/core';
 import { useRef } from 'react';
 import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
@@ -26,9 +26,9 @@ export function ConversationView() {
         {order.length === 0 && (
           <Center mih={240}>
             <Stack gap={4} align="center">
-              <Title order={3} fw={500}>
+              <Text component="h2" fz="xl" fw={500} m={0}>
                 What can I help with?
-              </Title>
+              </Text>
               <Text c="dimmed" size="sm">
                 Enter sends, Shift+Enter adds a line, Esc stops an answer.
               </Text>
@@ -40,11 +40,26 @@ export function ConversationView() {
         ))}
       </Stack>
       {!following && order.length > 0 && (
-        <Affix position={{ bottom: 120, right: 24 }} zIndex={5}>
-          <Button size="xs" radius="xl" variant="filled" onClick={jumpToLatest} aria-label="Jump to latest">
+        <Box
+          style={{
+            position: 'sticky',
+            bottom: 0,
+            display: 'flex',
+            justifyContent: 'flex-end',
+            pointerEvents: 'none',
+          }}
+        >
+          <Button
+            size="xs"
+            radius="xl"
+            variant="filled"
+            onClick={jumpToLatest}
+            aria-label="Jump to latest"
+            style={{ pointerEvents: 'auto' }}
+          >
             Jump to latest ↓
           </Button>
-        </Affix>
+        </Box>
       )}
     </Box>
   );

@@ -1,16 +1,20 @@
-import { Button, Group, Modal, Text } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
+
+const ConfirmNewChat = lazy(() => import('./ConfirmNewChat'));
 
 /** `New chat`: asks first when there is a conversation to lose. Ctrl+Shift+O (Ctrl+N is the browser's). */
 export function NewChatButton() {
   const { session, conversation } = useAppState();
   const empty = useStore(conversation, (state) => state.order.length === 0);
   const [confirming, setConfirming] = useState(false);
+  const [used, setUsed] = useState(false);
   const start = () => {
     if (empty) return;
+    setUsed(true);
     setConfirming(true);
   };
   useHotkeys([['mod+shift+O', start]], []);
@@ -19,24 +23,18 @@ export function NewChatButton() {
       <Button size="xs" variant="default" onClick={start}>
         New chat
       </Button>
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Start a new chat?" centered>
-        <Text size="sm">The current conversation will be discarded. LightChat does not keep old chats.</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => setConfirming(false)}>
-            Cancel
-          </Button>
-          <Button
-            color="red"
-            onClick={() => {
+      {used && (
+        <Suspense fallback={null}>
+          <ConfirmNewChat
+            opened={confirming}
+            onCancel={() => setConfirming(false)}
+            onDiscard={() => {
               session.clear();
               setConfirming(false);
             }}
-            data-autofocus
-          >
-            Discard
-          </Button>
-        </Group>
-      </Modal>
+          />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -1,8 +1,8 @@
-import { Box, Tooltip } from '@mantine/core';
+import { Box } from '@mantine/core';
 import type { ProviderInfo } from '../../domain/provider';
 import { providerStatusText } from './selection';
 
-/** Green when the provider answers, red with the reason on hover when it does not. */
+/** Green when the provider answers, red with the reason on hover (a plain `title`) when it does not. */
 export function StatusDot({ provider }: { provider: ProviderInfo | undefined }) {
   const color =
     provider === undefined
@@ -12,13 +12,12 @@ export function StatusDot({ provider }: { provider: ProviderInfo | undefined }) 
         : 'var(--mantine-color-red-6)';
   const label = provider ? `${provider.name}: ${providerStatusText(provider)}` : 'No provider';
   return (
-    <Tooltip label={label} multiline maw={320}>
-      <Box
-        component="span"
-        role="img"
-        aria-label={label}
-        style={{ display: 'inline-block', width: 10, height: 10, borderRadius: '50%', background: color }}
-      />
-    </Tooltip>
+    <Box
+      component="span"
+      role="img"
+      aria-label={label}
+      title={label}
+      style={{ display: 'inline-block', width: 10, height: 10, borderRadius: '50%', background: color }}
+    />
   );
 }

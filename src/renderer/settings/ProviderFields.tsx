@@ -9,7 +9,8 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { DEFAULT_HOSTS, PROVIDER_TYPES, type ProviderType } from '../../domain/settings';
+import type { ProviderType } from '../../domain/settings';
+import { DEFAULT_HOST_HINTS, PROVIDER_TYPE_CHOICES } from './provider-types';
 import type { ProviderFormValues } from './settings-form';
 
 /** One provider's fields; the API key is write-only ("set"/"not set", never shown). */
@@ -47,7 +48,7 @@ export function ProviderFields({
         />
         <Select
           label="Type"
-          data={[...PROVIDER_TYPES]}
+          data={[...PROVIDER_TYPE_CHOICES]}
           allowDeselect={false}
           value={provider.type}
           error={error('type')}
@@ -55,7 +56,7 @@ export function ProviderFields({
         />
         <TextInput
           label="Host"
-          placeholder={DEFAULT_HOSTS[provider.type]}
+          placeholder={DEFAULT_HOST_HINTS[provider.type]}
           value={provider.host}
           error={error('host')}
           onChange={(event) => set({ host: event.currentTarget.value })}

@@ -1,0 +1,26 @@
+import { Button, Group, Modal, Text } from '@mantine/core';
+
+/** "Start a new chat?": loaded when first needed (Modal is not part of the first paint). */
+export default function ConfirmNewChat({
+  opened,
+  onCancel,
+  onDiscard,
+}: {
+  opened: boolean;
+  onCancel: () => void;
+  onDiscard: () => void;
+}) {
+  return (
+    <Modal opened={opened} onClose={onCancel} title="Start a new chat?" centered>
+      <Text size="sm">The current conversation will be discarded. LightChat does not keep old chats.</Text>
+      <Group justify="flex-end" mt="md">
+        <Button variant="default" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button color="red" onClick={onDiscard} data-autofocus>
+          Discard
+        </Button>
+      </Group>
+    </Modal>
+  );
+}

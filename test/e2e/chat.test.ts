@@ -1,0 +1,280 @@
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../fixtures/index.js';
+import { openPage, type PageProblems, screenshot } from './support/browser.js';
+import { startWorld, type World } from './support/world.js';
+
+let world: World;
+const pages: { page: Page; problems: PageProblems }[] = [];
+
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function open(options: { colorScheme?: 'light' | 'dark' } = {}) {
+  const opened = await openPage(world.browser, world.app.url, options);
+  pages.push(opened);
+  await opened.page
+    .getByRole('combobox', { name: 'Model' })
+    .and(opened.page.locator('input:not([disabled])'))
+    .waitFor();
+  return opened.page;
+}
+
+const conversation = (page: Page) => page.getByRole('region', { name: 'Conversation' });
+const answers = (page: Page) => conversation(page).getByRole('article', { name: 'Assistant message' });
+const lastAnswer = (page: Page) => answers(page).last();
+
+async function send(page: Page, text: string) {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+/** Waits until an answer has finished streaming (its Regenerate or Retry button shows). */
+async function finished(answer: Locator) {
+  await answer.getByRole('button', { name: /^(Regenerate|Retry)$/ }).waitFor({ timeout: 15_000 });
+}
+
+async function choose(page: Page, name: 'Provider' | 'Model', option: string) {
+  await page.getByRole('combobox', { name }).click();
+  await page.getByRole('option', { name: option }).click();
+}
+
+describe('chatting in the browser', () => {
+  it('streams tokens progressively, then shows the Markdown table, a highlighted code block and the stats', async () => {
+    const page = await open();
+    await send(page, 'Show me some markdown');
+    const answer = lastAnswer(page);
+    const lengths = new Set<number>();
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      lengths.add((await answer.innerText()).length);
+      if (await answer.getByRole('button', { name: 'Regenerate' }).isVisible()) break;
+      await page.waitForTimeout(60);
+    }
+    expect(lengths.size).toBeGreaterThanOrEqual(4);
+    await finished(answer);
+    await expect(answer.locator('table').innerText()).resolves.toMatch(/TypeScript\s+static/);
+    const keyword = answer
+      .locator('[data-streamdown="code-block"] code span span', { hasText: 'const' })
+      .first();
+    await keyword.waitFor();
+    const colours = await keyword.evaluate((element) => ({
+      token: getComputedStyle(element).color,
+      text: getComputedStyle(element.closest('article')!).color,
+    }));
+    expect(colours.token).not.toBe(colours.text);
+    await expect(answer.innerText()).resolves.toMatch(/tokens\/s/);
+    await expect(answer.innerText()).resolves.toMatch(/TTFT \d+/);
+    await expect(answer.innerText()).resolves.toContain('llama3.2');
+    await page.getByRole('textbox', { name: 'Message' }).focus();
+    await screenshot(page, 'lightchat-light');
+  });
+
+  it('Stop mid-stream keeps the partial text, marks it stopped and aborts the provider request', async () => {
+    const page = await open();
+    const abortedBefore = world.ollama.stats.aborted;
+    await send(page, 'Tell me a long story');
+    const answer = lastAnswer(page);
+    await answer.getByText('once upon a time once upon').waitFor();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await answer.getByText('stopped', { exact: true }).waitFor();
+    const kept = await answer.innerText();
+    expect(kept).toContain('once upon a time');
+    await waitFor(() => world.ollama.stats.aborted > abortedBefore, 3000, 'the fake saw the abort');
+    await page.waitForTimeout(300);
+    expect(await answer.innerText()).toBe(kept);
+    await expect(page.getByRole('button', { name: 'Send' })).toBeDefined();
+  });
+
+  it('follows the stream, and offers Jump to latest once the user scrolls up', async () => {
+    const page = await open();
+    for (const question of ['markdown one', 'markdown two']) {
+      await send(page, `Show me ${question}`);
+      await finished(lastAnswer(page));
+    }
+    await send(page, 'Tell me a long story for scrolling');
+    await lastAnswer(page).getByText('once upon a time once upon').waitFor();
+    const atBottom = () =>
+      conversation(page).evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight < 60);
+    expect(await atBottom()).toBe(true);
+    await conversation(page).hover();
+    await page.mouse.wheel(0, -600);
+    const jump = page.getByRole('button', { name: 'Jump to latest' });
+    await jump.waitFor();
+    await page.waitForTimeout(500);
+    expect(await atBottom()).toBe(false);
+    await jump.click();
+    await page.waitForTimeout(300);
+    expect(await atBottom()).toBe(true);
+    await page.getByRole('button', { name: 'Stop' }).click();
+  });
+
+  it('keyboard: Shift+Enter adds a line, Enter sends, Esc stops', async () => {
+    const page = await open();
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.click();
+    await page.keyboard.type('line one');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('line two');
+    expect(await box.inputValue()).toBe('line one\nline two');
+    await page.keyboard.press('Enter');
+    const question = conversation(page).getByRole('article', { name: 'User message' }).last();
+    await expect(question.innerText()).resolves.toContain('line one\nline two');
+    await finished(lastAnswer(page));
+    expect(await box.inputValue()).toBe('');
+
+    const abortedBefore = world.ollama.stats.aborted;
+    await box.fill('Another long story please');
+    await page.keyboard.press('Enter');
+    await lastAnswer(page).getByText('once upon a time once upon').waitFor();
+    await page.keyboard.press('Escape');
+    await lastAnswer(page).getByText('stopped', { exact: true }).waitFor();
+    await waitFor(() => world.ollama.stats.aborted > abortedBefore, 3000, 'the fake saw the abort');
+  });
+
+  it('shows a reasoning model’s thinking apart from the answer, folded', async () => {
+    const page = await open();
+    await choose(page, 'Model', 'thinker');
+    await send(page, 'What is two plus two?');
+    const answer = lastAnswer(page);
+    await finished(answer);
+    const toggle = answer.getByRole('button', { name: 'Thinking' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await expect(answer.innerText()).resolves.toContain('The answer is 4.');
+    await toggle.click();
+    await answer.getByText('First I add two and two.').waitFor();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('chooses another provider and model; the answer comes from there', async () => {
+    const page = await open();
+    const before = world.openai.stats.completed;
+    await choose(page, 'Provider', 'Fake OpenAI');
+    await page.getByRole('combobox', { name: 'Model' }).and(page.locator('[value="gpt-4o-mini"]')).waitFor();
+    await send(page, 'Hello OpenAI');
+    const answer = lastAnswer(page);
+    await finished(answer);
+    await expect(answer.innerText()).resolves.toContain('gpt-4o-mini');
+    expect(world.openai.stats.completed).toBe(before + 1);
+  });
+
+  it('regenerate asks again with the same history and replaces the answer', async () => {
+    const page = await open();
+    await send(page, 'Say something');
+    await finished(lastAnswer(page));
+    const numberOf = async () => /Answer number (\d+)/.exec(await lastAnswer(page).innerText())?.[1];
+    const first = await numberOf();
+    await lastAnswer(page).getByRole('button', { name: 'Regenerate' }).click();
+    await finished(lastAnswer(page));
+    const deadline = Date.now() + 10_000;
+    while ((await numberOf()) === first && Date.now() < deadline) await page.waitForTimeout(50);
+    expect(await numberOf()).not.toBe(first);
+    expect(await answers(page).count()).toBe(1);
+    await expect(lastAnswer(page).innerText()).resolves.toMatch(/Answer number \d+ to: Say something/);
+    const request = world.ollama.requests.filter((entry) => entry.path === '/api/chat').at(-1)!;
+    expect((request.body as { messages: unknown[] }).messages).toEqual([
+      { role: 'user', content: 'Say something' },
+    ]);
+  });
+
+  it('edit and resend forks the conversation from the edited message', async () => {
+    const page = await open();
+    await send(page, 'First question');
+    await finished(lastAnswer(page));
+    await send(page, 'Second question');
+    await finished(lastAnswer(page));
+    const firstQuestion = conversation(page).getByRole('article', { name: 'User message' }).first();
+    await firstQuestion.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill('Edited question');
+    await page.getByRole('button', { name: 'Resend' }).click();
+    await finished(lastAnswer(page));
+    const questions = conversation(page).getByRole('article', { name: 'User message' });
+    expect(await questions.count()).toBe(1);
+    await expect(questions.first().innerText()).resolves.toContain('Edited question');
+    await expect(lastAnswer(page).innerText()).resolves.toContain('to: Edited question');
+  });
+
+  it('shows a provider error inline with Retry, and Retry answers', async () => {
+    const page = await open();
+    await send(page, 'A flaky question');
+    const answer = lastAnswer(page);
+    const alert = answer.getByRole('alert');
+    await alert.waitFor({ timeout: 15_000 });
+    const message = await alert.innerText();
+    expect(message).not.toMatch(/\[object Object\]|at .*\.js:\d+/);
+    expect(message.length).toBeGreaterThan(10);
+    await answer.getByRole('button', { name: 'Retry' }).click();
+    await finished(lastAnswer(page));
+    await expect(lastAnswer(page).innerText()).resolves.toContain('to: A flaky question');
+  });
+
+  it('a provider that is down gets a clear message, not a stack', async () => {
+    const page = await open();
+    await choose(page, 'Provider', 'Ollama (down)');
+    const alert = page.getByRole('alert').first();
+    await alert.waitFor({ timeout: 15_000 });
+    const text = await alert.innerText();
+    expect(text).toMatch(/not reachable|not running|ollama serve/i);
+    expect(text).not.toMatch(/\[object Object\]|ECONNREFUSED\s+at /);
+  });
+
+  it('the session system prompt reaches the provider', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'Edit system prompt' }).click();
+    await page.getByRole('textbox', { name: 'System prompt' }).fill('Talk like a pirate.');
+    await send(page, 'What is your system prompt?');
+    await finished(lastAnswer(page));
+    await expect(lastAnswer(page).innerText()).resolves.toContain(
+      'The system prompt I received: Talk like a pirate.',
+    );
+  });
+
+  it('the conversation survives a reload; New chat (Ctrl+Shift+O) asks before discarding it', async () => {
+    const page = await open();
+    await send(page, 'Remember me');
+    await finished(lastAnswer(page));
+    await page.reload();
+    await conversation(page).getByText('Remember me', { exact: true }).waitFor();
+    await page.keyboard.press('Control+Shift+O');
+    const dialog = page.getByRole('dialog', { name: 'Start a new chat?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await answers(page).count()).toBe(1);
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await page
+      .getByRole('dialog', { name: 'Start a new chat?' })
+      .getByRole('button', { name: 'Discard' })
+      .click();
+    await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+  });
+
+  it('switches to dark mode and keeps the highlighted answer readable', async () => {
+    const page = await open();
+    await send(page, 'Show me some markdown again');
+    await finished(lastAnswer(page));
+    const toggle = page.getByRole('button', { name: /^Color scheme/ });
+    expect(await toggle.getAttribute('aria-label')).toBe('Color scheme: follows the system');
+    await toggle.click();
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-label')).toBe('Color scheme: dark');
+    await page.waitForFunction(() => document.documentElement.dataset.mantineColorScheme === 'dark');
+    const keyword = lastAnswer(page)
+      .locator('[data-streamdown="code-block"] code span span', { hasText: 'const' })
+      .first();
+    const colour = await keyword.evaluate((element) => getComputedStyle(element).color);
+    expect(colour).toBe('rgb(249, 117, 131)'); // github-dark's keyword colour
+    await page.getByRole('textbox', { name: 'Message' }).focus();
+    await screenshot(page, 'lightchat-dark');
+  });
+
+  it('the Content-Security-Policy blocked nothing and no page threw', () => {
+    expect(pages.length).toBeGreaterThan(5);
+    for (const { problems } of pages) {
+      expect(problems.csp).toEqual([]);
+      expect(problems.errors).toEqual([]);
+    }
+  });
+});

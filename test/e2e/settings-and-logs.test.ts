@@ -1,0 +1,129 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, type PageProblems } from './support/browser.js';
+import { startWorld, type World } from './support/world.js';
+
+let world: World;
+const problems: PageProblems[] = [];
+
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function open(): Promise<Page> {
+  const opened = await openPage(world.browser, world.app.url);
+  problems.push(opened.problems);
+  await opened.page.getByRole('combobox', { name: 'Provider' }).waitFor();
+  return opened.page;
+}
+
+const settingsFile = () => readFile(world.app.settingsPath, 'utf8');
+/** A hand edit, as an editor saves it. */
+const handEdit = (change: (text: string) => string) =>
+  settingsFile().then((text) => writeFile(world.app.settingsPath, change(text)));
+
+async function openSettings(page: Page) {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.getByRole('textbox', { name: 'Name' }).first().waitFor();
+  return dialog;
+}
+
+describe('settings and logs in the browser', () => {
+  it('the Logs drawer shows recent entries, then a chat live as it is logged', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'Logs' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Logs' });
+    await drawer.getByText('LightChat started').first().waitFor();
+    const answer = await fetch(`${world.app.url}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'live log check 7731' }] }),
+    });
+    await answer.text();
+    await drawer.getByText('live log check 7731', { exact: true }).waitFor({ timeout: 5000 });
+    await drawer.getByText('Answer number', { exact: false }).first().waitFor({ timeout: 5000 });
+    await drawer.getByRole('textbox', { name: 'Search logs' }).fill('7731');
+    await page.waitForFunction(() => document.body.innerText.includes('LightChat started') === false);
+  });
+
+  it('saves the form to settings.yaml, keeping its comments', async () => {
+    const page = await open();
+    const dialog = await openSettings(page);
+    await dialog.getByRole('textbox', { name: 'Name' }).first().fill('Renamed Ollama');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Saved to settings.yaml.').waitFor();
+    const text = await settingsFile();
+    expect(text).toContain('name: Renamed Ollama');
+    expect(text).toContain('# LightChat E2E settings. This comment must survive saves from the app.');
+    expect(text).toContain('# the scripted fake Ollama');
+    expect(text).not.toContain('sk-e2e-not-a-real-key\n  - id: sk'); // the key stays where it was
+    expect(text).toContain('api_key: sk-e2e-not-a-real-key');
+  });
+
+  it('rejects invalid input with the server’s message on the field, and writes nothing', async () => {
+    const page = await open();
+    const before = await settingsFile();
+    const dialog = await openSettings(page);
+    await dialog.getByRole('textbox', { name: 'Host' }).first().fill('not a url');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText(/host must be an http:\/\/ or https:\/\/ URL/).waitFor();
+    await dialog.getByText('Fix the highlighted fields, then save again.').waitFor();
+    const host = dialog.getByRole('textbox', { name: 'Host' }).first();
+    expect(await host.getAttribute('aria-invalid')).toBe('true');
+    expect(await settingsFile()).toBe(before);
+  });
+
+  it('a hand edit of settings.yaml appears in the UI without a reload', async () => {
+    const page = await open();
+    await handEdit((text) => text.replace(/name: (Fake|Renamed) Ollama/, 'name: Hand Edited Ollama'));
+    await page
+      .getByRole('combobox', { name: 'Provider' })
+      .and(page.locator('[value="Hand Edited Ollama"]'))
+      .waitFor({
+        timeout: 5000,
+      });
+    const dialog = await openSettings(page);
+    expect(await dialog.getByRole('textbox', { name: 'Name' }).first().inputValue()).toBe(
+      'Hand Edited Ollama',
+    );
+  });
+
+  it('a save that meets a hand edit reloads the form and says so, never overwriting it', async () => {
+    const page = await open();
+    const dialog = await openSettings(page);
+    await dialog.getByRole('textbox', { name: 'Name' }).nth(1).fill('Edited in the app');
+    await handEdit((text) => text.replace('name: Fake OpenAI', 'name: OpenAI edited by hand'));
+    await page.waitForTimeout(600);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog
+      .getByText(/changed (outside LightChat|on disk)/)
+      .first()
+      .waitFor();
+    const text = await settingsFile();
+    expect(text).toContain('name: OpenAI edited by hand');
+    expect(text).not.toContain('Edited in the app');
+  });
+
+  it('an invalid settings.yaml shows a banner naming the line until it is fixed', async () => {
+    const page = await open();
+    const good = await settingsFile();
+    await writeFile(world.app.settingsPath, `${good}\nlogging_enabled: [unclosed\n`);
+    const banner = page.getByRole('alert').filter({ hasText: 'settings.yaml is invalid' });
+    await banner.waitFor({ timeout: 5000 });
+    expect(await banner.innerText()).toMatch(/line \d+/);
+    await writeFile(world.app.settingsPath, good);
+    await banner.waitFor({ state: 'detached', timeout: 5000 });
+  });
+
+  it('blocked nothing by CSP and threw no page errors', () => {
+    for (const page of problems) {
+      expect(page.csp).toEqual([]);
+      expect(page.errors).toEqual([]);
+    }
+  });
+});
