@@ -36,6 +36,7 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
   const [filter, setFilter] = useState<LogFilter>(noFilter);
   const [follow, setFollow] = useState(true);
   const logging = useQuery({ queryKey: ['logging-state'], queryFn: readLoggingState, enabled: opened });
+  const config = useQuery({ ...trpc.config.get.queryOptions(), enabled: opened });
   const [switchError, setSwitchError] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
 
@@ -86,7 +87,9 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
         ) : (
           logging.isFetched && (
             <Text size="xs" c="dimmed">
-              This server cannot switch logging at run time; start it with --no-log to write no logs.
+              {config.data?.loggingEnabled === false
+                ? 'Logging is off in settings.yaml: no new entries are written.'
+                : 'This server cannot switch logging at run time; start it with --no-log to write no logs.'}
             </Text>
           )
         )}

@@ -59,6 +59,8 @@ export default function SettingsDialog({
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  /** The file on disk is invalid: a save must say so explicitly (the server keeps a .bak copy). */
+  const [mayOverwrite, setMayOverwrite] = useState(false);
   const loaded = useRef<ConfigView | null>(null);
 
   // The form follows the file (hand edits included) until the user starts editing.
@@ -95,15 +97,18 @@ export default function SettingsDialog({
     setDirty(true);
   };
 
-  const save = async () => {
+  const save = async (overwrite = false) => {
     if (!values || !loaded.current) return;
     setSaving(true);
     setProblems(noProblems);
     setNotice(null);
+    setMayOverwrite(false);
     try {
-      const saved = await trpcClient.config.update.mutate(
-        toUpdateInput(values, loaded.current.revision) as UpdateInput,
-      );
+      const input = {
+        ...toUpdateInput(values, loaded.current.revision),
+        ...(overwrite ? { overwrite: true } : {}),
+      };
+      const saved = await trpcClient.config.update.mutate(input as UpdateInput);
       queryClient.setQueryData(trpc.config.get.queryKey(), saved);
       loaded.current = saved;
       setValues(toFormValues(saved));
@@ -128,6 +133,7 @@ export default function SettingsDialog({
         );
       } else {
         setProblems({ fields: {}, other: [`${errorTitle(error)}: ${errorText(error)}`] });
+        setMayOverwrite(error.code === 'CONFIG_FILE_INVALID');
       }
     } finally {
       setSaving(false);
@@ -160,6 +166,11 @@ export default function SettingsDialog({
                 {line}
               </Text>
             ))}
+            {mayOverwrite && (
+              <Button mt="xs" size="xs" color="red" variant="light" onClick={() => void save(true)}>
+                Replace the invalid file (a copy is kept as settings.yaml.bak)
+              </Button>
+            )}
           </Alert>
         )}
         {config.error && <Alert color="red">{errorText(toUiError(config.error))}</Alert>}
