@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { lightChatVersion } from '../adapters/api/package-info.js';
 
 export const DEFAULT_PORT = 8000;
@@ -79,8 +79,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     // Commander has printed help, the version or a usage error already.
-    const code = (error as { exitCode?: number }).exitCode;
-    return typeof code === 'number' ? code : 1;
+    if (error instanceof CommanderError) return error.exitCode;
+    console.error(`lightchat: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
   return exitCode;
 }

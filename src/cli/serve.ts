@@ -1,5 +1,5 @@
 import { startHttpServer } from '../adapters/api/http-server.js';
-import { createLightChat } from '../app/create-lightchat.js';
+import { createLightChat, type LightChat } from '../app/create-lightchat.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 
 export interface ServeOptions {
@@ -21,13 +21,19 @@ export async function serve(options: ServeOptions): Promise<number> {
     return 1;
   }
   const demo = options.demo ? await startDemoProvider() : undefined;
-  const core = await createLightChat({
-    settingsPath: options.config,
-    logDir: options.logDir,
-    logging: options.log ? undefined : false,
-    port,
-    overlays: demo ? [demo.overlay] : [],
-  });
+  let core: LightChat;
+  try {
+    core = await createLightChat({
+      settingsPath: options.config,
+      logDir: options.logDir,
+      logging: options.log ? undefined : false,
+      port,
+      overlays: demo ? [demo.overlay] : [],
+    });
+  } catch (error) {
+    await demo?.close(); // or its server would keep the process alive
+    throw error;
+  }
   const listenPort = core.settings.effective().api.port;
 
   let server: Awaited<ReturnType<typeof startHttpServer>>;
