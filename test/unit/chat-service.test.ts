@@ -262,6 +262,20 @@ describe('ChatService: abort', () => {
   });
 });
 
+describe('ChatService: a chat stopped before it starts', () => {
+  it('asks the provider nothing when the signal is already aborted, and ends with done "stopped"', async () => {
+    const { chat, provider, log } = chatWorld();
+    const controller = new AbortController();
+    const prepared = await chat.prepare(ask());
+    controller.abort();
+    const { events, error } = await collect(chat.stream(prepared, controller.signal));
+    expect(error).toBeNull();
+    expect(provider.requests).toHaveLength(0);
+    expect(events).toEqual([expect.objectContaining({ type: 'done', finishReason: 'stopped' })]);
+    expect(log.entries.at(-1)).toMatchObject({ role: 'assistant', eventType: 'chat_aborted' });
+  });
+});
+
 describe('ChatService: timeouts', () => {
   it('ends a stream that stalls mid-answer with PROVIDER_TIMEOUT after idle_timeout_s', async () => {
     vi.useFakeTimers();

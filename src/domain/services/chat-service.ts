@@ -80,10 +80,13 @@ export class ChatService {
     const run = new ChatRun(chat, this.deps.log, this.now);
     const stop = new AbortController();
     const onAbort = () => stop.abort(signal.reason);
+    if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     run.logStart();
     try {
       for (let attempt = 1; ; attempt++) {
+        // Stopped before the provider was asked (or while waiting to retry): ask nothing.
+        if (stop.signal.aborted) break;
         try {
           yield* run.attempt(stop.signal);
           break;
@@ -94,7 +97,6 @@ export class ChatService {
             throw appError;
           run.logRetry(appError);
           await sleep(retryDelayMs(appError), stop.signal);
-          if (stop.signal.aborted) break;
         }
       }
       if (stop.signal.aborted) {
@@ -248,7 +250,10 @@ class ChatRun {
       providerId: this.chat.providerId,
       modelId: this.chat.modelId,
       usage,
-      stats: { ...stats, tokensPerS: usage.completionTokens / Math.max(stats.durationMs / 1000, 1e-6) },
+      stats: {
+        ...stats,
+        tokensPerS: round(usage.completionTokens / Math.max(stats.durationMs / 1000, 1e-6)),
+      },
     };
   }
 
