@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Fakes } from './fakes/fakes.js';
+import { Child } from './lib/child.js';
 import type { BenchContext, BenchSection } from './lib/context.js';
 import { ROOT } from './lib/lightchat.js';
 import { describeMachine, formatMachine } from './lib/machine.js';
@@ -50,7 +51,18 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
+/** Ctrl-C or a timeout: end the children (servers, fakes) this run started, then exit. */
+function endChildrenOnSignal(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const child of Child.running) child.process.kill('SIGKILL');
+      process.exit(130);
+    });
+  }
+}
+
 async function main(): Promise<number> {
+  endChildrenOnSignal();
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   const log = (message: string) =>

@@ -10,6 +10,8 @@ export interface ChildOptions {
 
 /** A child process whose output lines can be awaited; its stderr is kept for error messages. */
 export class Child {
+  /** Every child still running, so that an interrupted bench can end them. */
+  static readonly running = new Set<Child>();
   readonly process: ChildProcess;
   private readonly lines: string[] = [];
   private readonly waiters = new Set<(line: string) => void>();
@@ -32,8 +34,10 @@ export class Child {
         for (const waiter of this.waiters) waiter(line);
       });
     }
+    Child.running.add(this);
     this.exited = new Promise((resolve) => {
       this.process.once('exit', (code, signal) => {
+        Child.running.delete(this);
         this.exit = { code, signal };
         for (const waiter of this.waiters) waiter('');
         resolve();

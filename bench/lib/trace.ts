@@ -1,0 +1,61 @@
+/** A Chrome trace event (the JSON `traceEvents` format). */
+export interface TraceEvent {
+  name: string;
+  cat?: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: Record<string, unknown>;
+}
+
+export interface MainThreadTasks {
+  /** Top-level task durations (ms) on the page's main thread inside the window, clipped to it. */
+  tasks: number[];
+  /** Sum of `tasks` (ms). */
+  busyMs: number;
+  /** The window: first token → final paint (ms). */
+  windowMs: number;
+}
+
+const TASK_NAMES = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
+
+export function parseTrace(json: string): TraceEvent[] {
+  const parsed = JSON.parse(json) as TraceEvent[] | { traceEvents: TraceEvent[] };
+  return Array.isArray(parsed) ? parsed : parsed.traceEvents;
+}
+
+/**
+ * The page's main-thread tasks between two `performance.mark`s: the thread is the one that recorded
+ * the marks; only top-level tasks count (a nested task's time is inside its parent's).
+ */
+export function mainThreadTasks(
+  events: readonly TraceEvent[],
+  startMark: string,
+  endMark: string,
+): MainThreadTasks {
+  const start = events.find((event) => event.name === startMark && event.cat?.includes('user_timing'));
+  const end = events.find((event) => event.name === endMark && event.cat?.includes('user_timing'));
+  if (!start || !end) throw new Error(`the trace has no ${start ? endMark : startMark} mark`);
+  const from = start.ts;
+  const to = end.ts;
+  const own = events
+    .filter(
+      (event) =>
+        event.pid === start.pid && event.tid === start.tid && event.ph === 'X' && TASK_NAMES.has(event.name),
+    )
+    .sort((a, b) => a.ts - b.ts);
+  const tasks: number[] = [];
+  let coveredUntil = Number.NEGATIVE_INFINITY;
+  for (const task of own) {
+    const taskEnd = task.ts + (task.dur ?? 0);
+    if (task.ts < coveredUntil) continue; // nested inside the previous top-level task
+    coveredUntil = taskEnd;
+    const clipped = Math.min(taskEnd, to) - Math.max(task.ts, from);
+    if (clipped > 0) tasks.push(clipped / 1000);
+  }
+  let busy = 0;
+  for (const task of tasks) busy += task;
+  return { tasks, busyMs: busy, windowMs: (to - from) / 1000 };
+}
