@@ -64,6 +64,7 @@ function endChildrenOnSignal(): void {
 async function main(): Promise<number> {
   endChildrenOnSignal();
   const args = parseArgs(process.argv.slice(2));
+  const machine = describeMachine();
   const started = performance.now();
   const log = (message: string) =>
     console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)}s] ${message}`);
@@ -103,7 +104,6 @@ async function main(): Promise<number> {
   }
 
   rows.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
-  const machine = describeMachine();
   const seconds = (performance.now() - started) / 1000;
   const mode = args.quick ? 'quick (reduced sizes, marked)' : 'full';
   const notes = formatNotes(rows);

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BenchContext } from './context.js';
 
 /** The parts of a V8 `.cpuprofile` (from `node --cpu-prof` or CDP Profiler) the bench reads. */
 export interface CpuProfile {
@@ -103,4 +105,20 @@ export function formatProfile(summary: ProfileSummary, title: string): string {
       (spot) => `    ${pct(spot.share).padStart(7)}  ${spot.selfMs.toFixed(0).padStart(6)} ms  ${spot.where}`,
     ),
   ].join('\n');
+}
+
+/** Summarises the newest `.cpuprofile` in a folder (written by `--cpu-prof` when a server exits) into the log. */
+export async function logNewestProfile(context: BenchContext, dir: string, title: string): Promise<void> {
+  try {
+    const names = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
+    const dated = await Promise.all(
+      names.map(async (name) => ({ name, time: (await stat(join(dir, name))).mtimeMs })),
+    );
+    const newest = dated.sort((a, b) => b.time - a.time)[0];
+    if (!newest) throw new Error('no profile written');
+    const path = join(dir, newest.name);
+    context.log(`${path}\n${formatProfile(summarizeProfile(await readProfile(path), 25), title)}`);
+  } catch (error) {
+    context.log(`${title}: no CPU profile (${String(error)})`);
+  }
 }

@@ -1,4 +1,4 @@
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface Machine {
   cpu: string;
@@ -6,6 +6,8 @@ export interface Machine {
   memoryGb: number;
   node: string;
   platform: string;
+  /** 1-minute load average when the bench started: other work on a shared machine shows here. */
+  load: number;
 }
 
 export function describeMachine(): Machine {
@@ -16,9 +18,10 @@ export function describeMachine(): Machine {
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    load: loadavg()[0] ?? 0,
   };
 }
 
 export function formatMachine(machine: Machine): string {
-  return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}`;
+  return `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}, load average ${machine.load.toFixed(2)} at start`;
 }

@@ -9,6 +9,20 @@ const GROWTH_GOAL: Goal = { op: '<=', limit: 10, unit: 'MB' };
 const MB = 1024 * 1024;
 const PARALLEL = 8;
 
+/**
+ * Evaluated inside the server: collect garbage, let finalizers and weak-reference cleanups run
+ * (undici and AbortSignal keep objects in FinalizationRegistry holdings until then), collect again.
+ */
+const MEASURE = `(async () => {
+  for (let round = 0; round < 3; round++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  globalThis.gc();
+  const memory = process.memoryUsage();
+  return { heapUsed: memory.heapUsed, rss: memory.rss };
+})()`;
+
 interface Memory {
   heapUsed: number;
   rss: number;
@@ -33,10 +47,7 @@ export const memorySection: BenchSection = {
       const [, wsUrl] = await server.child.waitForLine(/Debugger listening on (ws:\/\/\S+)/, 10_000);
       inspector = await InspectorSession.connect(wsUrl!);
       const session = inspector;
-      const measure = () =>
-        session.evaluate<Memory>(
-          '(() => { globalThis.gc(); globalThis.gc(); const m = process.memoryUsage(); return { heapUsed: m.heapUsed, rss: m.rss }; })()',
-        );
+      const measure = () => session.evaluate<Memory>(MEASURE);
       const before = await measure();
       await runChats(context, server.url, 0, 100);
       const at100 = await measure();

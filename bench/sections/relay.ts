@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { answerText, promptFor } from '../lib/answers.js';
 import { type ClientResult, directOllama, directOpenAI, restChat, trpcChat } from '../lib/clients.js';
 import type { BenchContext, BenchSection } from '../lib/context.js';
+import { logNewestProfile } from '../lib/cpuprofile.js';
 import { LightChatServer, OLLAMA_PROVIDER, OPENAI_PROVIDER } from '../lib/lightchat.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median } from '../lib/stats.js';
@@ -36,13 +37,19 @@ export const relaySection: BenchSection = {
   ],
   async run(context) {
     const tokens = context.quick ? 5_000 : 20_000;
-    const reps = context.quick ? 3 : 5;
-    const withLog = await LightChatServer.start(context.fakes, { logging: true });
+    const reps = context.quick ? 5 : 15;
+    const profileDir = join(context.resultsDir, 'profiles', 'relay-server');
+    const withLog = await LightChatServer.start(context.fakes, {
+      logging: true,
+      nodeFlags: context.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
     const noLog = await LightChatServer.start(context.fakes, { logging: false });
     try {
       return await measure(context, { withLog, noLog, tokens, reps });
     } finally {
       await Promise.all([withLog.stop(), noLog.stop()]);
+      if (context.profile)
+        await logNewestProfile(context, profileDir, 'LightChat server during the relay rows');
     }
   },
 };
