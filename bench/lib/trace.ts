@@ -59,3 +59,57 @@ export function mainThreadTasks(
   for (const task of tasks) busy += task;
   return { tasks, busyMs: busy, windowMs: (to - from) / 1000 };
 }
+
+export interface TraceBreakdown {
+  /** Self time (ms) by trace event name on the page's main thread inside the window, largest first. */
+  byName: [name: string, selfMs: number][];
+  /** Busy ms per tenth of the window: whether the cost per frame grows as the answer grows. */
+  byTenth: number[];
+}
+
+/**
+ * Where the main thread's time went between two marks (needs the `devtools.timeline` category):
+ * self time per event (`FunctionCall`, `UpdateLayoutTree`, `Layout`, `Paint`, …).
+ */
+export function traceBreakdown(
+  events: readonly TraceEvent[],
+  startMark: string,
+  endMark: string,
+): TraceBreakdown {
+  const start = events.find((event) => event.name === startMark && event.cat?.includes('user_timing'));
+  const end = events.find((event) => event.name === endMark && event.cat?.includes('user_timing'));
+  if (!start || !end) throw new Error('the trace has no marks');
+  const own = events
+    .filter(
+      (event) =>
+        event.pid === start.pid &&
+        event.tid === start.tid &&
+        event.ph === 'X' &&
+        event.ts >= start.ts &&
+        event.ts <= end.ts,
+    )
+    .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const self = new Map<string, number>();
+  const stack: { end: number; name: string; children: number; dur: number }[] = [];
+  const close = (until: number) => {
+    while (stack.length > 0 && stack.at(-1)!.end <= until) {
+      const done = stack.pop()!;
+      self.set(done.name, (self.get(done.name) ?? 0) + (done.dur - done.children) / 1000);
+    }
+  };
+  const tenth = (end.ts - start.ts) / 10;
+  const byTenth = Array.from({ length: 10 }, () => 0);
+  for (const event of own) {
+    close(event.ts);
+    const dur = event.dur ?? 0;
+    const parent = stack.at(-1);
+    if (parent) parent.children += dur;
+    else if (TASK_NAMES.has(event.name)) {
+      const bucket = Math.min(9, Math.floor((event.ts - start.ts) / tenth));
+      byTenth[bucket]! += dur / 1000;
+    }
+    stack.push({ end: event.ts + dur, name: event.name, children: 0, dur });
+  }
+  close(Number.POSITIVE_INFINITY);
+  return { byName: [...self].sort((a, b) => b[1] - a[1]), byTenth };
+}

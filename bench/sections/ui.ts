@@ -9,7 +9,7 @@ import { LightChatServer } from '../lib/lightchat.js';
 import { PAGE_PROBE, type ProbeData, READ_PROBE } from '../lib/page-probe.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { max, percentile } from '../lib/stats.js';
-import { mainThreadTasks, parseTrace } from '../lib/trace.js';
+import { mainThreadTasks, parseTrace, type TraceBreakdown, traceBreakdown } from '../lib/trace.js';
 import { buildNaivePage } from '../naive/build.js';
 
 const TASK_P95_GOAL: Goal = { op: '<=', limit: 50, unit: 'ms' };
@@ -138,9 +138,12 @@ async function measureRun(
     await page.waitForTimeout(1000);
 
     if (options.throttle !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: options.throttle });
-    await browser.startTracing(page, { categories: ['-*', 'toplevel', 'blink.user_timing', '__metadata'] });
-    const profiling = context.profile && options.kind === 'lightchat' && options.throttle === 1;
-    if (profiling) {
+    const profiling = context.profile && options.kind === 'lightchat';
+    const categories = ['-*', 'toplevel', 'blink.user_timing', '__metadata'];
+    // The timeline category says what each task did; it costs a little, so only when profiling.
+    if (profiling) categories.push('devtools.timeline');
+    await browser.startTracing(page, { categories });
+    if (profiling && options.throttle === 1) {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
@@ -174,17 +177,20 @@ async function measureRun(
       await page.evaluate("performance.mark('bench-final-paint')");
     }
     const after = await metric(cdp, 'TaskDuration');
-    if (profiling) await saveProfile(cdp, context);
+    if (profiling && options.throttle === 1) await saveProfile(cdp, context);
     const trace = await browser.stopTracing();
     if (options.throttle !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     const probe = (await page.evaluate(READ_PROBE)) as ProbeData;
     const text = (await page.evaluate('window.__bench.lastAnswerText()')) as string;
-    const copied = completed && options.kind === 'lightchat' ? await copiedText(page) : undefined;
-    const { tasks, busyMs, windowMs } = mainThreadTasks(
-      parseTrace(trace.toString('utf8')),
-      'bench-first-token',
-      'bench-final-paint',
-    );
+    const copied = completed && options.kind === 'lightchat' ? await copiedText(page, context) : undefined;
+    const events = parseTrace(trace.toString('utf8'));
+    const { tasks, busyMs, windowMs } = mainThreadTasks(events, 'bench-first-token', 'bench-final-paint');
+    if (profiling)
+      logBreakdown(
+        context,
+        `LightChat page, ${options.throttle}× CPU`,
+        traceBreakdown(events, 'bench-first-token', 'bench-final-paint'),
+      );
     return {
       kind: options.kind,
       throttle: options.throttle,
@@ -202,6 +208,16 @@ async function measureRun(
   }
 }
 
+function logBreakdown(context: BenchContext, title: string, breakdown: TraceBreakdown): void {
+  const lines = breakdown.byName
+    .slice(0, 15)
+    .map(([name, ms]) => `    ${ms.toFixed(0).padStart(7)} ms  ${name}`);
+  const tenths = breakdown.byTenth.map((ms) => ms.toFixed(0)).join(', ');
+  context.log(
+    `${title}: main-thread self time by trace event\n${lines.join('\n')}\n  busy ms per tenth of the stream: ${tenths}`,
+  );
+}
+
 /** The renderer's CPU profile of the measured stream: saved for DevTools, summarised in the log. */
 async function saveProfile(cdp: CDPSession, context: BenchContext): Promise<void> {
   const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
@@ -213,7 +229,7 @@ async function saveProfile(cdp: CDPSession, context: BenchContext): Promise<void
 }
 
 /** What the answer's Copy button puts on the clipboard (undefined when the clipboard is unavailable). */
-async function copiedText(page: Page): Promise<string | undefined> {
+async function copiedText(page: Page, context: BenchContext): Promise<string | undefined> {
   try {
     await page
       .getByRole('article', { name: 'Assistant message' })
