@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StreamBatch } from '../../src/renderer/state/conversation';
-import { StreamBuffer } from '../../src/renderer/state/stream-buffer';
+import { pacedFrames, StreamBuffer } from '../../src/renderer/state/stream-buffer';
 
 /** A scheduler the test drives: `frame()` runs what was scheduled, like one animation frame. */
 function manualFrames() {
@@ -113,5 +113,28 @@ describe('StreamBuffer', () => {
         end: { type: 'error', error: { code: 'NETWORK', message: '', details: {} } },
       },
     ]);
+  });
+});
+
+describe('pacedFrames', () => {
+  it('flushes the first batch at the next frame, later ones no sooner than the interval', () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
+    });
+    try {
+      const schedule = pacedFrames(50);
+      const runs: number[] = [];
+      schedule(() => runs.push(performance.now()));
+      vi.advanceTimersByTime(20);
+      expect(runs).toHaveLength(1);
+      schedule(() => runs.push(performance.now()));
+      vi.advanceTimersByTime(20);
+      expect(runs).toHaveLength(1);
+      vi.advanceTimersByTime(60);
+      expect(runs).toHaveLength(2);
+      expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(50);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

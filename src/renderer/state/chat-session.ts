@@ -8,7 +8,10 @@ import {
   isInFlight,
 } from './conversation';
 import type { Store } from './store';
-import { type FrameScheduler, nextFrame, StreamBuffer } from './stream-buffer';
+import { type FrameScheduler, pacedFrames, StreamBuffer } from './stream-buffer';
+
+/** The shortest time between two renders of a streaming answer (see `pacedFrames`). */
+export const STREAM_RENDER_INTERVAL_MS = 50;
 
 /** The two API calls a chat needs (CONTRACT section 5): `chat.start`, then `chat.events`. */
 export interface ChatApi {
@@ -116,7 +119,7 @@ export class ChatSession {
   }
 
   private run(answerId: string): void {
-    const { api, store, choice, schedule = nextFrame } = this.options;
+    const { api, store, choice, schedule = pacedFrames(STREAM_RENDER_INTERVAL_MS) } = this.options;
     const buffer = new StreamBuffer((batch) => {
       this.dispatch({ type: 'stream', answerId, batch });
       if (batch.end !== null) this.finish(answerId);
