@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { createProviderFactories } from '../adapters/providers/index.js';
-import type { ChatLog } from '../domain/ports/chat-log.port.js';
+import type { ChatLog, ChatLogState } from '../domain/ports/chat-log.port.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 import { ProviderRegistry } from '../domain/services/provider-registry.js';
@@ -32,6 +32,8 @@ export interface LightChat {
   logs: ChatLog;
   /** True when this run has a demo provider. */
   demo: boolean;
+  /** The per-run logging switch (seed 3.4): wins over the file until the next start. */
+  setLogging(enabled: boolean): Promise<ChatLogState>;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,18 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     settings,
     logs,
     demo: (options.overlays ?? []).length > 0,
+    async setLogging(enabled) {
+      const change = { role: 'system' as const, eventType: 'logging_switched', details: { enabled } };
+      // Logged while logging is on: the entry that turns it off is the last one written, the one that turns it on the first.
+      if (!enabled) {
+        logs.append({ ...change, content: 'Logging switched off for this run' });
+        await logs.flush();
+      }
+      settings.setOverrides({ loggingEnabled: enabled });
+      applySettings(settings.effective());
+      if (enabled) logs.append({ ...change, content: 'Logging switched on for this run' });
+      return logs.state();
+    },
     async close() {
       logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
       await settings.close();

@@ -73,6 +73,10 @@ export function createAppRouter(core: LightChat, options: AppRouterOptions = {})
         )
         .query(({ input }) => core.logs.recent(input.limit)),
       tail: publicProcedure.subscription(({ signal }) => core.logs.tail(until(signal))),
+      state: publicProcedure.query(() => core.logs.state()),
+      setEnabled: publicProcedure
+        .input(z.strictObject({ enabled: z.boolean() }))
+        .mutation(({ input }) => core.setLogging(input.enabled)),
     }),
   });
 }

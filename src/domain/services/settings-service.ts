@@ -79,6 +79,11 @@ export class SettingsService {
     };
   }
 
+  /** Changes a run-time override (the UI's logging switch); the caller re-applies `effective()`. */
+  setOverrides(patch: SettingsOverrides): void {
+    this.deps.overrides = { ...this.deps.overrides, ...patch };
+  }
+
   loadError(): ConfigError | null {
     return this.error;
   }

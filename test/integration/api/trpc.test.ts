@@ -193,3 +193,34 @@ describe('subscriptions', () => {
     }
   });
 });
+
+describe('the per-run logging switch', () => {
+  it('logs.setEnabled(false) stops writing log files for the run; true starts again', async () => {
+    expect(await client.logs.state.query()).toMatchObject({ enabled: true, writeError: null });
+    expect(await client.logs.setEnabled.mutate({ enabled: false })).toMatchObject({ enabled: false });
+    await world.core.logs.flush();
+    const before = await filesText(world.core.logs.state().dir);
+    const { chatId } = await client.chat.start.mutate({
+      messages: [{ role: 'user', content: 'not on disk' }],
+    });
+    await subscribe(chatId).ended;
+    await world.core.logs.flush();
+    expect(await filesText(world.core.logs.state().dir)).toBe(before);
+    expect(before).toContain('Logging switched off for this run');
+
+    expect(await client.logs.setEnabled.mutate({ enabled: true })).toMatchObject({ enabled: true });
+    const again = await client.chat.start.mutate({ messages: [{ role: 'user', content: 'on disk again' }] });
+    await subscribe(again.chatId).ended;
+    await world.core.logs.flush();
+    const after = await filesText(world.core.logs.state().dir);
+    expect(after).toContain('on disk again');
+    expect(after).not.toContain('not on disk');
+  });
+});
+
+async function filesText(dir: string): Promise<string> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.jsonl')).sort();
+  const texts = await Promise.all(names.map((name) => readFile(`${dir}/${name}`, 'utf8')));
+  return texts.join('');
+}
