@@ -284,31 +284,23 @@ class ChatRun {
   }
 
   logFailure(error: AppError): void {
-    this.ended = true;
-    this.log.append({
-      role: 'assistant',
-      content: this.answer,
-      providerId: this.chat.providerId,
-      modelId: this.chat.modelId,
-      eventType: 'chat_error',
-      details: {
-        request_id: this.chat.requestId,
-        error_code: error.code,
-        message: error.message,
-        ...this.stats(),
-      },
-    });
+    this.logPartial('chat_error', { error_code: error.code, message: error.message });
   }
 
   logAborted(): void {
+    this.logPartial('chat_aborted', { error_code: 'CHAT_STOPPED' });
+  }
+
+  /** The answer so far, when the chat ends without finishing. */
+  private logPartial(eventType: string, details: Record<string, unknown>): void {
     this.ended = true;
     this.log.append({
       role: 'assistant',
       content: this.answer,
       providerId: this.chat.providerId,
       modelId: this.chat.modelId,
-      eventType: 'chat_aborted',
-      details: { request_id: this.chat.requestId, error_code: 'CHAT_STOPPED', ...this.stats() },
+      eventType,
+      details: { request_id: this.chat.requestId, ...details, ...this.stats() },
     });
   }
 
