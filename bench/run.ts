@@ -125,7 +125,10 @@ async function main(): Promise<number> {
   return failed.length === 0 ? 0 : 1;
 }
 
-process.exitCode = await main().catch((error: unknown) => {
-  console.error(error);
-  return 1;
-});
+// Exit explicitly: keep-alive sockets of the HTTP clients must not hold the finished bench open.
+process.exit(
+  await main().catch((error: unknown) => {
+    console.error(error);
+    return 1;
+  }),
+);

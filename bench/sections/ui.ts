@@ -156,9 +156,10 @@ async function measureRun(
     let finished = false;
     const streamMs = ((options.spec.tokens ?? 0) * 1000) / RATE;
     const done = page.evaluate('window.__bench.done').then(() => true);
-    const limit = new Promise<boolean>((resolve) =>
-      setTimeout(() => resolve(false), streamMs + BACKLOG_LIMIT_MS),
-    );
+    let limitTimer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<boolean>((resolve) => {
+      limitTimer = setTimeout(() => resolve(false), streamMs + BACKLOG_LIMIT_MS);
+    });
     const outcome = Promise.race([done, limit]).finally(() => {
       finished = true;
     });
@@ -170,6 +171,7 @@ async function measureRun(
       }
     }
     const completed = await outcome;
+    clearTimeout(limitTimer);
     if (!completed) {
       context.log(
         `ui: ${options.kind} ${options.throttle}× had not finished ${BACKLOG_LIMIT_MS / 1000} s after the stream`,
@@ -236,8 +238,10 @@ async function copiedText(page: Page, context: BenchContext): Promise<string | u
       .last()
       .getByRole('button', { name: 'Copy', exact: true })
       .click();
-    return (await page.evaluate('navigator.clipboard.readText()')) as string;
-  } catch {
+    await page.waitForFunction('window.__bench.copied !== null', undefined, { timeout: 5000 });
+    return (await page.evaluate('window.__bench.copied')) as string;
+  } catch (error) {
+    context.log(`ui: could not use the Copy button: ${String(error).split('\n')[0]}`);
     return undefined;
   }
 }
@@ -284,7 +288,7 @@ function rowsOf(context: BenchContext, spec: AnswerSpec, runs: Runs): BenchRow[]
     ]),
     reduced,
     note: [
-      `${spec.tokens} tokens at ${RATE} tok/s; ${lightchat1.tasks.length} tasks, ${longTasks.length} long tasks (longest ${fmt(max(longTasks))} ms by the Long Tasks API), frame gap p95 ${fmt(frameP95)} ms, ${lightchat1.probe.inputs.length} keys typed`,
+      `${spec.tokens} tokens at ${RATE} tok/s; ${lightchat1.tasks.length} tasks, ${longTasks.length === 0 ? 'no long tasks' : `${longTasks.length} long tasks (longest ${fmt(max(longTasks))} ms)`} by the Long Tasks API, frame gap p95 ${fmt(frameP95)} ms, ${lightchat1.probe.inputs.length} keys typed`,
       domEqual
         ? 'DOM text equals the react-markdown rendering'
         : 'DOM text differs from the react-markdown rendering',
