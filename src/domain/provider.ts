@@ -29,8 +29,9 @@ export type ProviderInfo = z.infer<typeof providerInfoSchema>;
 
 /** What a provider adapter streams: text, thinking, and one `done` at the end. */
 export type ProviderChunk =
-  | { type: 'token'; text: string }
-  | { type: 'thinking'; text: string }
+  /** `count`: how many provider tokens the text joins (an adapter may join what one network read held); default 1. */
+  | { type: 'token'; text: string; count?: number }
+  | { type: 'thinking'; text: string; count?: number }
   | { type: 'done'; finishReason: string; usage?: { promptTokens?: number; completionTokens?: number } };
 
 export interface ProviderChatRequest {

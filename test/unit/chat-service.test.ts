@@ -135,6 +135,20 @@ describe('ChatService: streaming, stats and log', () => {
     expect(done.stats.tokensPerS).toBeGreaterThan(0);
   });
 
+  it('counts the tokens an adapter joined into one chunk', async () => {
+    const provider = fakeProvider();
+    provider.streamChat = async function* () {
+      yield { type: 'token', text: 'Hello world', count: 2 };
+      yield { type: 'done', finishReason: 'stop' };
+    };
+    const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+    registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
+    const service = new ChatService({ providers: registry, log: new MemoryChatLog() });
+    const { events } = await collect(service.run(ask(), new AbortController().signal));
+    expect(events[0]).toEqual({ type: 'token', text: 'Hello world' });
+    expect(events.at(-1)).toMatchObject({ type: 'done', usage: { completionTokens: 2 } });
+  });
+
   it('writes the user entry first and the whole answer once at the end', async () => {
     const { chat, log } = chatWorld({ attempts: [{ tokens: ['Hel', 'lo'] }] });
     await collect(chat.run(ask('Question?', { systemPrompt: 'sys' }), new AbortController().signal));

@@ -190,10 +190,10 @@ class ChatRun {
           this.firstChunkAt = this.now();
           watchdog.restart();
         }
-        this.countedTokens++;
+        this.countedTokens += chunk.count ?? 1;
         if (chunk.type === 'token') this.answer += chunk.text;
         else this.thinking += chunk.text;
-        yield chunk;
+        yield { type: chunk.type, text: chunk.text };
       }
     } catch (error) {
       if (watchdog.fired) throw this.timeoutError(firstMs, idleMs);
