@@ -9,13 +9,17 @@ import { ConversationView } from './components/ConversationView';
 import { PromptEditor } from './components/PromptEditor';
 import { ProviderProblem } from './components/ProviderProblem';
 import { useConfigChanges } from './components/use-config-changes';
+import { useNewChat } from './components/use-new-chat';
 import { useSelection } from './components/use-selection';
 import { preloadMarkdownWhenIdle } from './markdown/Markdown';
+import { transport } from './transport/client';
 import { useTRPC } from './transport/trpc';
 
 // Neither is needed for the first paint: loaded when first opened.
 const SettingsDialog = lazy(() => import('./settings/SettingsDialog'));
 const LogDrawer = lazy(() => import('./logs/LogDrawer'));
+// Menu actions, updates, the HTTP API's state: IPC-only procedures, so the web UI never loads this.
+const DesktopOnly = lazy(() => import('./desktop/DesktopOnly'));
 
 /** The window: header, banners, the conversation, the composer; Logs and Settings on demand. */
 export function App() {
@@ -29,8 +33,14 @@ export function App() {
   const [settingsOpen, settings] = useDisclosure(false);
   const [logsUsed, setLogsUsed] = useDisclosure(false);
   const [settingsUsed, setSettingsUsed] = useDisclosure(false);
+  const newChat = useNewChat();
 
   useEffect(preloadMarkdownWhenIdle, []);
+
+  const openSettings = () => {
+    setSettingsUsed.open();
+    settings.open();
+  };
 
   const providerPrompt =
     config.data?.providers.find((provider) => provider.id === selection.providerId)?.systemPrompt ?? null;
@@ -42,15 +52,22 @@ export function App() {
         demo={health.data?.demo === true || selection.provider?.demo === true}
         promptOpen={promptOpen}
         onTogglePrompt={prompt.toggle}
+        onNewChat={newChat.request}
         onOpenLogs={() => {
           setLogsUsed.open();
           logs.open();
         }}
-        onOpenSettings={() => {
-          setSettingsUsed.open();
-          settings.open();
-        }}
+        onOpenSettings={openSettings}
       />
+      {transport === 'ipc' && (
+        <Suspense fallback={null}>
+          <DesktopOnly
+            onNewChat={newChat.request}
+            onOpenSettings={openSettings}
+            settingsRevision={config.data?.revision}
+          />
+        </Suspense>
+      )}
       {configError && <ConfigErrorBanner error={configError} path={configPath} />}
       <PromptEditor open={promptOpen} providerPrompt={providerPrompt} />
       <Box px="md" pt={selection.models.isError || selection.models.data?.length === 0 ? 'sm' : 0}>
@@ -60,6 +77,7 @@ export function App() {
       </Box>
       <ConversationView />
       <Composer />
+      {newChat.confirmation}
       <Suspense fallback={null}>
         {logsUsed && <LogDrawer opened={logsOpen} onClose={logs.close} />}
         {settingsUsed && (

@@ -1,7 +1,6 @@
 import { Badge, Button, Group, Text } from '@mantine/core';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { ModelSelect } from './ModelSelect';
-import { NewChatButton } from './NewChatButton';
 import { ProviderSelect } from './ProviderSelect';
 import type { useSelection } from './use-selection';
 
@@ -11,6 +10,7 @@ export function AppHeader({
   demo,
   promptOpen,
   onTogglePrompt,
+  onNewChat,
   onOpenLogs,
   onOpenSettings,
 }: {
@@ -18,6 +18,7 @@ export function AppHeader({
   demo: boolean;
   promptOpen: boolean;
   onTogglePrompt: () => void;
+  onNewChat: () => void;
   onOpenLogs: () => void;
   onOpenSettings: () => void;
 }) {
@@ -63,7 +64,10 @@ export function AppHeader({
         >
           Edit system prompt
         </Button>
-        <NewChatButton />
+        {/* The flow (and its confirm) is `useNewChat`, shared with Ctrl+Shift+O and the desktop menu. */}
+        <Button size="xs" variant="default" onClick={onNewChat}>
+          New chat
+        </Button>
         <Button size="xs" variant="default" onClick={onOpenLogs}>
           Logs
         </Button>
