@@ -1,6 +1,7 @@
 import type { ChatErrorEvent, ChatEvent } from '../../domain/chat.js';
 import { AppError, toAppError } from '../../domain/errors.js';
 import type { ChatService, PreparedChat } from '../../domain/services/chat-service.js';
+import { ChatEventQueue } from './chat-event-queue.js';
 
 /** A started chat nobody subscribes to within this time is dropped (CONTRACT section 5). */
 export const CHAT_IDLE_MS = 10_000;
@@ -81,31 +82,52 @@ export class ChatSessions {
     return true;
   }
 
+  /**
+   * The chat runs in `relay`, ahead of its subscriber: each turn the subscriber gets everything that
+   * waited, texts of one kind joined into one event (tRPC pays per event, not per character).
+   */
   private async *run(chatId: string, session: Session, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
     const stop = () => session.stop.abort();
     const { closing } = this.options;
     signal?.addEventListener('abort', stop, { once: true });
     closing?.addEventListener('abort', stop, { once: true });
     if (signal?.aborted || closing?.aborted) stop();
+    const queue = new ChatEventQueue();
     try {
       // A chat stopped before its stream began never reaches the provider.
       if (session.stop.signal.aborted) {
         if (closing?.aborted) yield shuttingDown();
         return;
       }
-      for await (const event of this.options.chat.stream(session.prepared, session.stop.signal)) {
-        if (event.type === 'done' && closing?.aborted) {
-          yield shuttingDown();
-          return;
-        }
-        yield event;
+      void this.relay(session, queue);
+      for (;;) {
+        const events = await queue.take();
+        if (events.length === 0) return;
+        for (const event of events) yield event;
       }
-    } catch (error) {
-      yield errorEvent(toAppError(error));
     } finally {
+      // The subscriber left before the terminal event: stop the chat (it ends with "stopped").
+      if (!queue.finished) stop();
       signal?.removeEventListener('abort', stop);
       closing?.removeEventListener('abort', stop);
       this.sessions.delete(chatId);
+    }
+  }
+
+  /** Streams the chat into `queue`, ending it with exactly one terminal event; never rejects. */
+  private async relay(session: Session, queue: ChatEventQueue): Promise<void> {
+    const { closing } = this.options;
+    try {
+      for await (const event of this.options.chat.stream(session.prepared, session.stop.signal)) {
+        if (event.type === 'done' || event.type === 'error') {
+          queue.end(event.type === 'done' && closing?.aborted ? shuttingDown() : event);
+          return;
+        }
+        queue.push(event);
+      }
+      queue.end();
+    } catch (error) {
+      queue.end(errorEvent(toAppError(error)));
     }
   }
 
