@@ -1,12 +1,15 @@
 import { Typography } from '@mantine/core';
 import { createCodePlugin } from '@streamdown/code';
-import type { ComponentProps } from 'react';
-import { Streamdown } from 'streamdown';
+import { type ComponentProps, memo, useCallback, useMemo, useRef } from 'react';
+import { Block, type BlockProps, parseMarkdownIntoBlocks, Streamdown } from 'streamdown';
 import { CODE_THEMES } from '../theme';
+import { type BlockSplit, splitIntoBlocks } from './block-split';
 import './markdown.css';
 
-const code = createCodePlugin({ themes: [...CODE_THEMES] });
-const plugins = { code };
+const codeHighlighter = createCodePlugin({ themes: [...CODE_THEMES] });
+const plugins = { code: codeHighlighter };
+const shikiTheme = [...CODE_THEMES];
+const linkSafety = { enabled: false };
 const controls = {
   code: { copy: true, download: false },
   table: false,
@@ -21,24 +24,72 @@ function ExternalLink({ node: _node, ...props }: ComponentProps<'a'> & { node?: 
 const components = { a: ExternalLink };
 
 /**
- * An answer as Markdown. streamdown splits it into blocks and memoises the finished ones, so each
- * frame re-renders only the block still streaming; it also closes unterminated syntax (`**bo…`).
+ * A finished block, in a box the browser may skip laying out and painting while it is off screen
+ * (`content-visibility: auto` in markdown.css): a long answer's earlier blocks cost nothing per frame.
+ */
+const FinishedBlock = memo(function FinishedBlock(props: BlockProps) {
+  return (
+    <div className="lc-block">
+      <Block {...props} />
+    </div>
+  );
+});
+
+/** The props both parts share; module constants, so the finished part's memo holds. */
+const shared = {
+  plugins,
+  shikiTheme,
+  controls,
+  components,
+  lineNumbers: false,
+  linkSafety,
+} as const;
+
+/** The split of `text`, carried over from the previous render so a stream re-splits only its tail. */
+function useBlockSplit(text: string, streaming: boolean): BlockSplit {
+  const last = useRef<BlockSplit | null>(null);
+  return useMemo(() => {
+    last.current = splitIntoBlocks(last.current, text, streaming);
+    return last.current;
+  }, [text, streaming]);
+}
+
+/**
+ * An answer as Markdown, in two parts: the finished blocks, rendered once each and never again, and
+ * the open blocks at the end, the only part a streaming update re-renders (streamdown closes their
+ * unterminated syntax, `**bo…`). The cost of an update depends on the open tail, not on the answer.
  */
 export default function MarkdownView({ text, streaming }: { text: string; streaming: boolean }) {
+  const split = useBlockSplit(text, streaming);
+  const current = useRef(split);
+  current.current = split;
+  // streamdown asks for the blocks of the text it is given: those of the finished part are known.
+  const finishedBlocks = useCallback(
+    (markdown: string) =>
+      markdown === current.current.finishedText
+        ? [...current.current.finished]
+        : parseMarkdownIntoBlocks(markdown),
+    [],
+  );
   return (
     <Typography className="lc-markdown">
-      <Streamdown
-        mode="streaming"
-        isAnimating={streaming}
-        plugins={plugins}
-        shikiTheme={[...CODE_THEMES]}
-        controls={controls}
-        components={components}
-        lineNumbers={false}
-        linkSafety={{ enabled: false }}
-      >
-        {text}
-      </Streamdown>
+      {split.finishedText !== '' && (
+        <Streamdown
+          {...shared}
+          mode="streaming"
+          isAnimating={false}
+          parseIncompleteMarkdown={false}
+          parseMarkdownIntoBlocksFn={finishedBlocks}
+          BlockComponent={FinishedBlock}
+        >
+          {split.finishedText}
+        </Streamdown>
+      )}
+      {split.open !== '' && (
+        <Streamdown {...shared} mode="streaming" isAnimating={streaming}>
+          {split.open}
+        </Streamdown>
+      )}
     </Typography>
   );
 }
@@ -51,9 +102,9 @@ export function warmUpHighlighter(
   languages: readonly string[] = ['typescript', 'python', 'bash', 'json'],
 ): void {
   for (const language of languages) {
-    code.highlight({
+    codeHighlighter.highlight({
       code: 'x',
-      language: language as Parameters<typeof code.highlight>[0]['language'],
+      language: language as Parameters<typeof codeHighlighter.highlight>[0]['language'],
       themes: [...CODE_THEMES],
     });
   }

@@ -1,0 +1,43 @@
+import { parseMarkdownIntoBlocks } from 'streamdown';
+
+/**
+ * An answer cut into Markdown blocks: `finished` blocks never change again (a stream only appends),
+ * `open` is the text still being written (its last blocks), re-rendered on every update.
+ */
+export interface BlockSplit {
+  finished: readonly string[];
+  /** `finished.join('')`: the finished part as one stable string. */
+  finishedText: string;
+  open: string;
+}
+
+/**
+ * Blocks kept open at the end of a stream. One would do for most text, but an appended line can
+ * still merge the block before the last one (a loose list's next item): two keeps that case inside
+ * the part that is split again.
+ */
+const OPEN_BLOCKS = 2;
+
+const nothingFinished = (text: string): BlockSplit => ({ finished: [], finishedText: '', open: text });
+
+/**
+ * Splits `text` into blocks. While streaming, and when `text` extends the finished part of
+ * `previous`, only the text after that part is split again: an update costs the length of the open
+ * tail, not of the whole answer. A finished answer (`streaming` false) is split whole, once, so its
+ * final blocks are exactly those of the complete text.
+ */
+export function splitIntoBlocks(previous: BlockSplit | null, text: string, streaming: boolean): BlockSplit {
+  const base =
+    streaming && previous !== null && text.startsWith(previous.finishedText) ? previous : nothingFinished('');
+  const blocks = parseMarkdownIntoBlocks(text.slice(base.finishedText.length));
+  const keep = streaming ? Math.max(0, blocks.length - OPEN_BLOCKS) : blocks.length;
+  const newlyFinished = blocks.slice(0, keep);
+  const finishedText = base.finishedText + newlyFinished.join('');
+  // The blocks must cover the text exactly (they do unless it has `\r`) to cut the finished part off.
+  if (!text.startsWith(finishedText)) return nothingFinished(text);
+  return {
+    finished: keep === 0 ? base.finished : [...base.finished, ...newlyFinished],
+    finishedText,
+    open: text.slice(finishedText.length),
+  };
+}
