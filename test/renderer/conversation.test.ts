@@ -7,6 +7,7 @@ import {
   emptyConversation,
   historyBefore,
   restoredConversation,
+  sameApartFromText,
 } from '../../src/renderer/state/conversation';
 
 const apply = (state: Conversation, ...actions: ConversationAction[]) =>
@@ -141,5 +142,19 @@ describe('conversation reducer', () => {
     );
     const restored = restoredConversation(JSON.parse(JSON.stringify(saved)));
     expect(answer(restored, 'a1')).toMatchObject({ content: 'Par', status: 'stopped' });
+  });
+
+  it('tells a row that only the streamed text changed, so the row need not re-render', () => {
+    const asked = apply(emptyConversation, { type: 'ask', userId: 'u1', content: 'Q', answerId: 'a1' });
+    const first = apply(asked, text('Hel'));
+    const more = apply(first, text('lo'));
+    expect(sameApartFromText(first.byId.a1, more.byId.a1)).toBe(true);
+    // Text appearing, thinking, and the end of the answer all change what the row shows.
+    expect(sameApartFromText(asked.byId.a1, first.byId.a1)).toBe(false);
+    const thinking = apply(more, { ...text(''), batch: { text: '', thinking: 'Hm', end: null } });
+    expect(sameApartFromText(more.byId.a1, thinking.byId.a1)).toBe(false);
+    const finished = apply(more, { ...text('!'), batch: { text: '!', thinking: '', end: done } });
+    expect(sameApartFromText(more.byId.a1, finished.byId.a1)).toBe(false);
+    expect(sameApartFromText(asked.byId.u1, { ...asked.byId.u1!, content: 'Other' })).toBe(false);
   });
 });

@@ -8,7 +8,33 @@ import { finishNote, formatStats } from './answer-stats';
 import { ErrorNotice } from './ErrorNotice';
 import { ThinkingSection } from './ThinkingSection';
 
-/** One answer: model, thinking, the Markdown as it streams, then stats, Copy and Regenerate. */
+/** The answer's text (read from the store here: the only part of a row that streaming updates). */
+function useAnswerText(id: string): string {
+  const { conversation } = useAppState();
+  return useStore(conversation, (state) => state.byId[id]?.content ?? '');
+}
+
+function AnswerMarkdown({ id, streaming }: { id: string; streaming: boolean }) {
+  return <Markdown text={useAnswerText(id)} streaming={streaming} />;
+}
+
+function CopyAnswer({ id }: { id: string }) {
+  return (
+    <CopyButton value={useAnswerText(id)}>
+      {({ copied, copy }) => (
+        <Button size="compact-xs" variant="subtle" onClick={copy} aria-label="Copy">
+          {copied ? 'Copied' : 'Copy'}
+        </Button>
+      )}
+    </CopyButton>
+  );
+}
+
+/**
+ * One answer: model, thinking, the Markdown as it streams, then stats, Copy and Regenerate.
+ * `message.content` may lag behind while streaming (see `sameApartFromText`): only whether it is
+ * empty is read here.
+ */
 export function AnswerView({ message }: { message: AssistantMessage }) {
   const { session, conversation } = useAppState();
   const busy = useStore(conversation, isStreaming);
@@ -35,7 +61,7 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
           <Text size="sm">Waiting for the model…</Text>
         </Group>
       )}
-      {message.content !== '' && <Markdown text={message.content} streaming={inFlight} />}
+      {message.content !== '' && <AnswerMarkdown id={message.id} streaming={inFlight} />}
       {message.error && (
         <ErrorNotice error={message.error} onRetry={busy ? undefined : () => session.reask(message.id)} />
       )}
@@ -45,15 +71,7 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
             {message.stats ? formatStats(message.stats, message.usage) : ''}
           </Text>
           <Group gap={4}>
-            {message.content !== '' && (
-              <CopyButton value={message.content}>
-                {({ copied, copy }) => (
-                  <Button size="compact-xs" variant="subtle" onClick={copy} aria-label="Copy">
-                    {copied ? 'Copied' : 'Copy'}
-                  </Button>
-                )}
-              </CopyButton>
-            )}
+            {message.content !== '' && <CopyAnswer id={message.id} />}
             {message.status !== 'error' && (
               <Button
                 size="compact-xs"

@@ -197,3 +197,25 @@ export function restoredConversation(state: Conversation): Conversation {
   }
   return next;
 }
+
+/**
+ * True when two versions of a message differ at most in their streamed answer text (and both have
+ * text or both have none): what a row's frame around the text needs to know, without re-rendering
+ * on every streamed update.
+ */
+export function sameApartFromText(a: Message | undefined, b: Message | undefined): boolean {
+  if (a === b) return true;
+  if (a?.role !== 'assistant' || b?.role !== 'assistant') return false;
+  return (
+    a.id === b.id &&
+    a.thinking === b.thinking &&
+    a.status === b.status &&
+    a.providerId === b.providerId &&
+    a.modelId === b.modelId &&
+    a.finishReason === b.finishReason &&
+    a.stats === b.stats &&
+    a.usage === b.usage &&
+    a.error === b.error &&
+    (a.content === '') === (b.content === '')
+  );
+}

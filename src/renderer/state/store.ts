@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useRef, useSyncExternalStore } from 'react';
 
 /**
  * A value outside React that components read through selectors: a component re-renders only when
@@ -27,7 +27,21 @@ export function createStore<T>(initial: T): Store<T> {
   };
 }
 
-/** Reads `select(store value)`; the selector must return a stable value (a field, a boolean, an id list). */
-export function useStore<T, S>(store: Store<T>, select: (value: T) => S): S {
-  return useSyncExternalStore(store.subscribe, () => select(store.get()));
+/**
+ * Reads `select(store value)`; the selector must return a stable value (a field, a boolean, an id
+ * list), or `isEqual` says when a new value is the same as the last one (the last one is kept).
+ */
+export function useStore<T, S>(
+  store: Store<T>,
+  select: (value: T) => S,
+  isEqual: (a: S, b: S) => boolean = Object.is,
+): S {
+  const last = useRef<{ value: S } | null>(null);
+  const snapshot = () => {
+    const next = select(store.get());
+    if (last.current !== null && isEqual(last.current.value, next)) return last.current.value;
+    last.current = { value: next };
+    return next;
+  };
+  return useSyncExternalStore(store.subscribe, snapshot);
 }
