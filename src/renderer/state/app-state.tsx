@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext } from 'react';
-import { type ChatApi, ChatSession } from './chat-session';
+import { type ChatApi, ChatSession, isStreaming } from './chat-session';
 import { type Choice, emptyChoice, isChoice } from './choice';
 import { type Conversation, emptyConversation, restoredConversation } from './conversation';
 import { isConversation } from './conversation-shape';
@@ -25,7 +25,7 @@ export function createAppState(options: { api: ChatApi; storage?: Storage }): Ap
   const choice = createStore(restore(storage, CHOICE_KEY, isChoice) ?? emptyChoice);
   const session = new ChatSession({ store: conversation, api: options.api, choice: () => choice.get() });
   const stops = [
-    persist({ store: conversation, storage, key: CONVERSATION_KEY }),
+    persist({ store: conversation, storage, key: CONVERSATION_KEY, holdWhile: isStreaming }),
     persist({ store: choice, storage, key: CHOICE_KEY, delayMs: 100 }),
   ];
   return {

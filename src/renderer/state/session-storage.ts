@@ -17,17 +17,20 @@ export function restore<T>(
 }
 
 /**
- * Saves the store's value under `key` a moment after it changes (not on every streamed frame), and at
- * once when the page is hidden or unloaded, so a reload keeps everything up to the last token.
+ * Saves the store's value under `key` a moment after it changes, and at once when the page is hidden
+ * or unloaded, so a reload keeps everything up to the last token. While `holdWhile(value)` is true
+ * (an answer streaming) changes wait for the next one that is not, or for the page to be hidden:
+ * writing a long conversation costs milliseconds, too many to spend on every streamed update.
  */
 export function persist<T>(options: {
   store: Store<T>;
   storage: Storage;
   key: string;
   delayMs?: number;
+  holdWhile?: (value: T) => boolean;
   target?: Pick<Window, 'addEventListener' | 'removeEventListener'>;
 }): () => void {
-  const { store, storage, key, delayMs = 400, target = window } = options;
+  const { store, storage, key, delayMs = 400, holdWhile = () => false, target = window } = options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let saved = store.get();
   const save = () => {
@@ -43,7 +46,7 @@ export function persist<T>(options: {
     }
   };
   const unsubscribe = store.subscribe(() => {
-    timer ??= setTimeout(save, delayMs);
+    if (!holdWhile(store.get())) timer ??= setTimeout(save, delayMs);
   });
   target.addEventListener('pagehide', save);
   return () => {
