@@ -137,4 +137,33 @@ describe('pacedFrames', () => {
       vi.useRealTimers();
     }
   });
+
+  it('waits twice as long as the previous flush took to render and paint, up to the cap', () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
+    });
+    try {
+      let workDone: (() => void) | undefined;
+      const schedule = pacedFrames(50, { maxIntervalMs: 250, afterWork: (done) => (workDone = done) });
+      const runs: number[] = [];
+      schedule(() => runs.push(performance.now()));
+      vi.advanceTimersByTime(20); // flushed at the first frame (16 ms)
+      vi.advanceTimersByTime(60); // its render and paint took 64 ms
+      workDone?.();
+      schedule(() => runs.push(performance.now()));
+      vi.advanceTimersByTime(30); // 94 ms after the first flush: under 2 × 64
+      expect(runs).toHaveLength(1);
+      vi.advanceTimersByTime(60);
+      expect(runs).toHaveLength(2);
+      expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(120);
+
+      vi.advanceTimersByTime(400); // a very slow render: the next flush still comes within the cap
+      workDone?.();
+      schedule(() => runs.push(performance.now()));
+      vi.advanceTimersByTime(20);
+      expect(runs).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

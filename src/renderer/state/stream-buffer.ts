@@ -22,19 +22,47 @@ export const nextFrame: FrameScheduler = (flush) => {
   const timer = setTimeout(once, 250);
 };
 
+/** Runs `done` once the work started now (the render and the paint it causes) is over. */
+export type AfterWork = (done: () => void) => void;
+
 /**
- * Animation frames, but no sooner than `minIntervalMs` after the previous flush. Rendering a long
- * Markdown answer 60 times a second keeps the main thread busy for little visible gain; ~20 updates
- * a second still reads as a smooth stream. The first flush is never held back.
+ * A message to ourselves: it is handled after the current task, and after the style, layout and
+ * paint of a frame when posted from an animation frame callback.
  */
-export function pacedFrames(minIntervalMs: number): FrameScheduler {
+export const afterWork: AfterWork = (done) => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    done();
+  };
+  channel.port2.postMessage(null);
+};
+
+/**
+ * Animation frames, but no sooner than `minIntervalMs` after the previous flush, nor sooner than
+ * twice what the previous flush cost (its render and paint), up to `maxIntervalMs`. Rendering a
+ * long Markdown answer 60 times a second keeps the main thread busy for little visible gain; ~20
+ * updates a second still reads as a smooth stream, and a slow machine gets fewer, never a backlog.
+ * The first flush is never held back.
+ */
+export function pacedFrames(
+  minIntervalMs: number,
+  options: { maxIntervalMs?: number; afterWork?: AfterWork } = {},
+): FrameScheduler {
+  const { maxIntervalMs = 250, afterWork: measure = afterWork } = options;
   let last = Number.NEGATIVE_INFINITY;
+  let cost = 0;
   return (flush) => {
     const run = () => {
-      last = performance.now();
+      const started = performance.now();
+      last = started;
       flush();
+      measure(() => {
+        cost = performance.now() - started;
+      });
     };
-    const wait = last + minIntervalMs - performance.now();
+    const interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, 2 * cost));
+    const wait = last + interval - performance.now();
     if (wait <= 0) nextFrame(run);
     else setTimeout(() => nextFrame(run), wait);
   };
