@@ -4,8 +4,9 @@ import { parseRetryAfter } from './provider-errors.js';
 /**
  * The `fetch` ollama-js is given, one per request. It adds what the SDK lacks: the chat's abort
  * signal on every request (its `list`/`show` take none), the status and `Retry-After` of a failed
- * answer (its errors keep neither), and a check of each NDJSON line before the SDK parses it (the
- * SDK `console.log`s on non-JSON error bodies and skips bad lines with a `console.warn`).
+ * answer (its errors keep neither), and the body of a streamed answer to the adapter, which reads
+ * and checks its NDJSON itself (the SDK parses line by line, one await per line, and skips bad lines
+ * with a `console.warn`; on non-JSON error bodies it `console.log`s).
  */
 export class OllamaHttpFailure extends Error {
   constructor(
@@ -21,10 +22,11 @@ export class OllamaHttpFailure extends Error {
 export interface OllamaFetchOptions {
   base: typeof fetch;
   signal?: AbortSignal | undefined;
-  /** Makes the error of a line that is not JSON, or of an `{"error": …}` line in the stream. */
-  streamError: (
-    problem: { kind: 'malformed'; line: string } | { kind: 'error'; message: string },
-  ) => AppError;
+  /**
+   * Takes the body of the streamed `/api/chat` answer (NDJSON): the adapter reads it with `readOllamaLines`, one
+   * batch of lines per network read, and the SDK gets an empty body it never needs to read.
+   */
+  onStream?: (body: ReadableStream<Uint8Array>) => void;
 }
 
 export function ollamaFetch(options: OllamaFetchOptions): typeof fetch {
@@ -38,8 +40,9 @@ export function ollamaFetch(options: OllamaFetchOptions): typeof fetch {
         parseRetryAfter(response.headers),
       );
     }
-    if (!response.body || !isNdjson(response)) return response;
-    return new Response(response.body.pipeThrough(checkedLines(options.streamError)), {
+    if (!response.body || !options.onStream || !isChat(input)) return response;
+    options.onStream(response.body);
+    return new Response('', {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
@@ -47,62 +50,72 @@ export function ollamaFetch(options: OllamaFetchOptions): typeof fetch {
   };
 }
 
-/** Ollama streams `application/x-ndjson`; some proxies relabel it, so a streamed POST counts too. */
-function isNdjson(response: Response): boolean {
-  const type = response.headers.get('content-type') ?? '';
-  return type.includes('ndjson') || type.includes('jsonl');
+/** The streamed chat request (`/api/show` goes through the same fetch). By path: proxies may relabel NDJSON. */
+function isChat(input: Parameters<typeof fetch>[0]): boolean {
+  const url = input instanceof Request ? input.url : String(input);
+  return new URL(url).pathname.endsWith('/api/chat');
 }
+
+/** One line of Ollama's streamed `/api/chat` answer, as far as LightChat reads it. */
+export interface OllamaLine {
+  message?: { content?: string; thinking?: string };
+  done?: boolean;
+  done_reason?: string;
+  prompt_eval_count?: number;
+  eval_count?: number;
+}
+
+export type OllamaStreamProblem = { kind: 'malformed'; line: string } | { kind: 'error'; message: string };
 
 /**
- * Hands the SDK only complete, checked lines; errors the stream at a line that is not JSON or
- * that carries Ollama's `{"error": …}`. (Good lines of the same network chunk may be dropped with
- * it: the stream fails either way, and the partial answer so far is kept by the ChatService.)
+ * The lines of a streamed answer, parsed once, one batch per network read (so the adapter can join
+ * what one read held without waiting for more). A line that is not a JSON object, or that carries
+ * Ollama's `{"error": …}`, ends the stream with `streamError`, after the good lines before it.
  */
-function checkedLines(
-  streamError: OllamaFetchOptions['streamError'],
-): TransformStream<Uint8Array, Uint8Array> {
+export async function* readOllamaLines(
+  body: ReadableStream<Uint8Array>,
+  streamError: (problem: OllamaStreamProblem) => AppError,
+): AsyncGenerator<OllamaLine[]> {
   const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
+  const reader = body.getReader();
   let pending = '';
-  const pass = (lines: string[], controller: TransformStreamDefaultController<Uint8Array>): void => {
-    let good = '';
-    for (const line of lines) {
-      const problem = lineProblem(line);
-      if (problem) {
-        if (good) controller.enqueue(encoder.encode(good));
-        controller.error(streamError(problem));
-        return;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      const text = pending + (done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      const lines = text.split('\n');
+      pending = done ? '' : (lines.pop() ?? '');
+      const parsed: OllamaLine[] = [];
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        const result = parseLine(line);
+        if ('problem' in result) {
+          if (parsed.length > 0) yield parsed;
+          throw streamError(result.problem);
+        }
+        parsed.push(result.line);
       }
-      if (line.trim()) good += `${line}\n`;
+      if (parsed.length > 0) yield parsed;
+      if (done) return;
     }
-    if (good) controller.enqueue(encoder.encode(good));
-  };
-  return new TransformStream({
-    transform(chunk, controller) {
-      const lines = (pending + decoder.decode(chunk, { stream: true })).split('\n');
-      pending = lines.pop() ?? '';
-      pass(lines, controller);
-    },
-    flush(controller) {
-      pass([pending + decoder.decode()], controller);
-    },
-  });
+  } finally {
+    // Left early (stopped, failed): let go of the body; the request itself is aborted by the adapter.
+    reader.cancel().catch(() => {});
+  }
 }
 
-function lineProblem(
-  line: string,
-): { kind: 'malformed'; line: string } | { kind: 'error'; message: string } | undefined {
-  if (!line.trim()) return undefined;
+function parseLine(line: string): { line: OllamaLine } | { problem: OllamaStreamProblem } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch {
-    return { kind: 'malformed', line };
+    return { problem: { kind: 'malformed', line } };
   }
-  if (parsed instanceof Object && 'error' in parsed) {
-    return { kind: 'error', message: String((parsed as { error: unknown }).error) };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { problem: { kind: 'malformed', line } };
   }
-  return undefined;
+  if ('error' in parsed) return { problem: { kind: 'error', message: String(parsed.error) } };
+  return { line: parsed as OllamaLine };
 }
 
 /** Ollama's error bodies are `{"error": "…"}`; anything else is shown as text, shortened. */

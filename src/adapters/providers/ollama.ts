@@ -6,7 +6,7 @@ import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost } from '../../domain/settings.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { createProviderFetch, type Env } from './http.js';
-import { OllamaHttpFailure, ollamaFetch } from './ollama-fetch.js';
+import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
 import {
   abortedError,
   type FailureContext,
@@ -24,9 +24,6 @@ const loadSdk = () => {
   sdk ??= import('ollama');
   return sdk;
 };
-
-/** What ollama-js throws when the NDJSON stream ends without a `done` line: a cut stream. */
-const CUT_STREAM = 'Did not receive done or success response in stream.';
 
 const tagsSchema = z.object({
   models: z.array(
@@ -53,19 +50,24 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
   /** Model → whether `/api/show` lists the `thinking` capability. */
   const thinkingModels = new Map<string, boolean>();
 
-  /** One client per request: `client.abort()` would stop every stream of a shared one. */
-  async function client(context: FailureContext, signal?: AbortSignal): Promise<Ollama> {
+  /**
+   * One client per request: `client.abort()` would stop every stream of a shared one. `onStream`
+   * takes the body of a streamed answer (the adapter reads it, not the SDK).
+   */
+  async function client(
+    signal?: AbortSignal,
+    onStream?: (body: ReadableStream<Uint8Array>) => void,
+  ): Promise<Ollama> {
     const { Ollama } = await loadSdk();
-    const fetch = ollamaFetch({
-      base: baseFetch,
-      signal,
-      streamError: (problem) =>
-        problem.kind === 'malformed'
-          ? malformedChunkError(context, problem.line)
-          : inStreamError(context, safe(problem.message)),
-    });
-    return new Ollama({ host, fetch });
+    return new Ollama({ host, fetch: ollamaFetch({ base: baseFetch, signal, onStream }) });
   }
+
+  const streamError =
+    (context: FailureContext) =>
+    (problem: OllamaStreamProblem): AppError =>
+      problem.kind === 'malformed'
+        ? malformedChunkError(context, problem.line)
+        : inStreamError(context, safe(problem.message));
 
   async function thinks(api: Ollama, model: string): Promise<boolean> {
     const known = thinkingModels.get(model);
@@ -96,7 +98,7 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
       const context: FailureContext = { config, proxy };
       let answer: unknown;
       try {
-        answer = await (await client(context, signal)).list();
+        answer = await (await client(signal)).list();
       } catch (error) {
         if (signal?.aborted) throw abortedError(context, signal);
         throw toError(error, context, false);
@@ -115,11 +117,15 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
     async *streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
       const context: FailureContext = { config, model: request.model, proxy };
       let iterator: AbortableAsyncIterator<ChatResponse> | undefined;
+      let body: ReadableStream<Uint8Array> | undefined;
       let streaming = false;
       try {
-        const api = await client(context, signal);
+        const api = await client(signal, (streamed) => {
+          body = streamed;
+        });
         const think = await thinks(api, request.model);
         if (signal.aborted) return;
+        // The SDK sends the request (and aborts it); the adapter reads the answer's lines.
         iterator = await api.chat({
           model: request.model,
           messages: request.messages.map(({ role, content }) => ({ role, content })),
@@ -128,25 +134,32 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
           options: chatOptions(request),
         });
         streaming = true;
+        if (!body) throw new Error('Ollama did not stream its answer (no NDJSON body).');
         const splitter = new ThinkTagSplitter();
-        for await (const part of iterator) {
-          const { thinking, content } = part.message ?? {};
-          if (thinking) yield { type: 'thinking', text: thinking };
-          if (content) yield* splitter.push(content);
-          if (part.done) {
-            yield* splitter.end();
-            yield {
-              type: 'done',
-              finishReason: part.done_reason || 'stop',
-              usage: { promptTokens: part.prompt_eval_count, completionTokens: part.eval_count },
-            };
-            return;
+        // What one network read held goes on as one chunk per kind: nothing waits for more.
+        const read = new ReadJoiner();
+        for await (const lines of readOllamaLines(body, streamError(context))) {
+          for (const line of lines) {
+            const { thinking, content } = line.message ?? {};
+            if (thinking) read.add('thinking', thinking);
+            if (content) read.addAll(splitter.push(content));
+            if (line.done) {
+              read.addAll(splitter.end());
+              yield* read.take();
+              yield {
+                type: 'done',
+                finishReason: line.done_reason || 'stop',
+                usage: { promptTokens: line.prompt_eval_count, completionTokens: line.eval_count },
+              };
+              return;
+            }
           }
+          yield* read.take();
         }
+        // Cut without a `done` line: no `done` here, the ChatService calls the stream cut.
       } catch (error) {
-        // Stopped by the chat, or cut without a `done` line: the ChatService tells the two apart.
+        // Stopped by the chat: the ChatService ends it as "stopped".
         if (signal.aborted) return;
-        if (error instanceof Error && error.message === CUT_STREAM) return;
         throw toError(error, context, streaming);
       } finally {
         // Leaving a `for await` does not abort ollama-js's request; its iterator's abort() does.
@@ -154,6 +167,44 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
       }
     },
   };
+}
+
+type TextChunk = Extract<ProviderChunk, { type: 'token' | 'thinking' }>;
+
+/**
+ * Joins the texts of one network read per kind in a row (`count`: how many were joined). The
+ * stream's first text goes on alone: what the first event shows never depends on what else came.
+ */
+class ReadJoiner {
+  private chunks: TextChunk[] = [];
+  private joinFrom = 0;
+  private first = true;
+
+  add(type: TextChunk['type'], text: string): void {
+    const last = this.chunks.length > this.joinFrom ? this.chunks.at(-1) : undefined;
+    if (last?.type === type) {
+      last.text += text;
+      last.count = (last.count ?? 1) + 1;
+      return;
+    }
+    this.chunks.push({ type, text });
+    if (this.first) {
+      this.first = false;
+      this.joinFrom = this.chunks.length;
+    }
+  }
+
+  addAll(parts: readonly { type: TextChunk['type']; text: string }[]): void {
+    for (const part of parts) this.add(part.type, part.text);
+  }
+
+  /** The chunks of the read so far; the next read starts afresh. */
+  take(): TextChunk[] {
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.joinFrom = 0;
+    return chunks;
+  }
 }
 
 function chatOptions(request: ProviderChatRequest): Record<string, number> {
