@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `lightchat` command. Plain JavaScript that any Node can parse, so that an old Node gets a
 // clear message instead of a syntax error.
+import module from 'node:module';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
   console.error(`LightChat needs Node ≥ 22.12 (found ${process.versions.node}).`);
@@ -9,6 +11,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
   );
   process.exit(1);
 }
+
+// Start-up is benchmarked: reuse V8's compiled code across runs (Node >= 22.1; a no-op when absent).
+module.enableCompileCache?.();
 
 const cli = new URL('../out/node/cli/index.js', import.meta.url);
 try {
