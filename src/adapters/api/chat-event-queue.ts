@@ -3,12 +3,16 @@ import type { ChatEvent } from '../../domain/chat.js';
 /**
  * The events of one chat that its subscriber has not taken yet. Texts of one kind in a row are
  * joined, so a subscriber that falls behind gets one event for what waited (as REST's ChatSseWriter
- * does), never a delay: `take` answers as soon as anything is there. The terminal event comes last.
+ * does), never a delay: `take` answers as soon as anything is there. The chat's first text is
+ * never joined (the subscriber sees it as it came). The terminal event comes last.
  */
 export class ChatEventQueue {
   private waiting: ChatEvent[] = [];
   private wake: (() => void) | undefined;
   private ended = false;
+  /** Texts before this index are not joined onto (the first text, once queued). */
+  private joinFrom = 0;
+  private firstText = true;
 
   /** True once the terminal event (or the end) was queued. */
   get finished(): boolean {
@@ -17,12 +21,17 @@ export class ChatEventQueue {
 
   push(event: ChatEvent): void {
     if (this.ended) return;
-    const last = this.waiting.at(-1);
-    if ((event.type === 'token' || event.type === 'thinking') && last?.type === event.type) {
-      last.text += event.text;
+    if (event.type !== 'token' && event.type !== 'thinking') {
+      this.waiting.push(event);
     } else {
+      const last = this.waiting.length > this.joinFrom ? this.waiting.at(-1) : undefined;
+      if (last?.type === event.type) last.text += event.text;
       // A copy: the joining above must not change an event its producer still holds.
-      this.waiting.push(event.type === 'token' || event.type === 'thinking' ? { ...event } : event);
+      else this.waiting.push({ ...event });
+      if (this.firstText) {
+        this.firstText = false;
+        this.joinFrom = this.waiting.length;
+      }
     }
     this.notify();
   }
@@ -44,6 +53,7 @@ export class ChatEventQueue {
     }
     const events = this.waiting;
     this.waiting = [];
+    this.joinFrom = 0;
     return events;
   }
 

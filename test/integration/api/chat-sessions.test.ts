@@ -28,6 +28,46 @@ function fakeChat() {
   return { chat: chat as unknown as ChatService, streamed };
 }
 
+/** A ChatService stand-in: one token, then (once `burst` opens) `texts` one after another, then done. */
+function burstChat(burst: Promise<void>, texts: ChatEvent[]) {
+  const chat = {
+    async prepare() {
+      return { providerId: 'p', modelId: 'm' } as PreparedChat;
+    },
+    async *stream(): AsyncGenerator<ChatEvent> {
+      yield { type: 'token', text: 'first ' };
+      await burst;
+      yield* texts;
+      yield {
+        type: 'done',
+        finishReason: 'stop',
+        providerId: 'p',
+        modelId: 'm',
+        usage: { promptTokens: 1, completionTokens: texts.length + 1 },
+        stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
+      };
+    },
+  };
+  return chat as unknown as ChatService;
+}
+
+/** Takes the first event, opens the burst, lets it pile up (a busy subscriber), then takes the rest. */
+async function firstThenRest(texts: ChatEvent[]) {
+  let openBurst = () => {};
+  const burst = new Promise<void>((resolve) => {
+    openBurst = resolve;
+  });
+  const sessions = new ChatSessions({ chat: burstChat(burst, texts) });
+  const { chatId } = await sessions.start({});
+  const events = sessions.events(chatId);
+  // Taken while the chat still waits for the burst: the first token was not held back.
+  const first = (await events.next()).value;
+  openBurst();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const rest = await collect({ [Symbol.asyncIterator]: () => events });
+  return { first, rest };
+}
+
 const collect = async (events: AsyncIterable<ChatEvent>) => {
   const all: ChatEvent[] = [];
   for await (const event of events) all.push(event);
@@ -101,5 +141,32 @@ describe('ChatSessions', () => {
     expect(sessions.stop(chatId)).toBe(true);
     expect(sessions.stop(chatId)).toBe(false);
     expect(sessions.stop('unknown')).toBe(false);
+  });
+
+  it('gives a subscriber that fell behind a burst as one token event, identical text; the first token at once', async () => {
+    const texts: ChatEvent[] = Array.from({ length: 500 }, (_, i) => ({ type: 'token', text: `${i} ` }));
+    const { first, rest } = await firstThenRest(texts);
+    expect(first).toEqual({ type: 'token', text: 'first ' });
+    expect(rest.map((event) => event.type)).toEqual(['token', 'done']);
+    expect(rest[0]).toEqual({
+      type: 'token',
+      text: texts.map((event) => event.type === 'token' && event.text).join(''),
+    });
+  });
+
+  it('joins only texts of one kind in a row: thinking and answer keep their order', async () => {
+    const { rest } = await firstThenRest([
+      { type: 'token', text: 'a' },
+      { type: 'token', text: 'b' },
+      { type: 'thinking', text: 'c' },
+      { type: 'thinking', text: 'd' },
+      { type: 'token', text: 'e' },
+    ]);
+    expect(rest.slice(0, -1)).toEqual([
+      { type: 'token', text: 'ab' },
+      { type: 'thinking', text: 'cd' },
+      { type: 'token', text: 'e' },
+    ]);
+    expect(rest.filter((event) => event.type === 'done' || event.type === 'error')).toHaveLength(1);
   });
 });
