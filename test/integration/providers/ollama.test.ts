@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { refusedUrl } from '../../fixtures/refused-url.js';
 import {
   drain,
+  gate,
   mockProviderServer,
   ollamaDone,
   ollamaLine,
@@ -206,5 +207,47 @@ describe('the Ollama adapter', () => {
     );
     const { error } = await drain(ollamaWorld.provider());
     expect(error).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', retryAfterS: 3 });
+  });
+
+  it('hands on what one network read held as one chunk per kind, with its count; the first text alone, nothing waits', async () => {
+    const next = gate();
+    server.use(
+      http.post(`${HOST}/api/show`, () => HttpResponse.json({ capabilities: ['completion', 'thinking'] })),
+      http.post(`${HOST}/api/chat`, ({ request }) =>
+        streamedResponse(request, 'application/x-ndjson', [
+          [
+            ollamaLine({ thinking: 'a' }),
+            ollamaLine({ thinking: 'b' }),
+            ollamaLine({ thinking: 'c' }),
+            ollamaLine({ content: 'X' }),
+            ollamaLine({ content: 'Y' }),
+            ollamaLine({ content: 'Z' }),
+          ].join(''),
+          { wait: next.opened },
+          ollamaLine({ content: 'W' }) + ollamaDone({ prompt_eval_count: 3, eval_count: 7 }),
+        ]),
+      ),
+    );
+    const iterator = ollamaWorld
+      .provider()
+      .streamChat(
+        { model: 'qwen3', messages: [{ role: 'user', content: 'Hi' }], options: {} },
+        new AbortController().signal,
+      )
+      [Symbol.asyncIterator]();
+    const firstRead = [];
+    for (let i = 0; i < 3; i++) firstRead.push((await iterator.next()).value);
+    expect(firstRead).toEqual([
+      { type: 'thinking', text: 'a' },
+      { type: 'thinking', text: 'bc', count: 2 },
+      { type: 'token', text: 'XYZ', count: 3 },
+    ]);
+    next.open();
+    expect((await iterator.next()).value).toEqual({ type: 'token', text: 'W' });
+    expect((await iterator.next()).value).toEqual({
+      type: 'done',
+      finishReason: 'stop',
+      usage: { promptTokens: 3, completionTokens: 7 },
+    });
   });
 });
