@@ -153,7 +153,10 @@ export function createOpenAIProvider(
           const delta: Delta | undefined = choice.delta;
           const reasoning = delta?.reasoning_content ?? delta?.reasoning;
           if (typeof reasoning === 'string' && reasoning) yield { type: 'thinking', text: reasoning };
-          if (typeof delta?.content === 'string' && delta.content) yield* splitter.push(delta.content);
+          // A plain loop: `yield*` over an array adds an async-from-sync wrapper's promise hops per part.
+          if (typeof delta?.content === 'string' && delta.content) {
+            for (const part of splitter.push(delta.content)) yield part;
+          }
           if (choice.finish_reason) finishReason = choice.finish_reason;
         }
         // After an abort the SDK's iteration ends silently; without a finish reason the stream was
