@@ -10,6 +10,7 @@ function longAnswer(sections: number): string {
     text += `- first item\n- second item\n\n1. one\n2. two\n\n`;
     text += `\`\`\`ts\nconst part${i} = ${i};\n\nconsole.log(part${i});\n\`\`\`\n\n`;
     text += `| name | value |\n| --- | --- |\n| part | ${i} |\n\n> A quote.\n\n`;
+    text += `- a loose item\n\n- another, with\n\n  a second paragraph\n\nTitle ${i}\n---\n\n    indented code\n\n    more of it\n\n`;
   }
   return text;
 }

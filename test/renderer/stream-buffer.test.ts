@@ -138,13 +138,13 @@ describe('pacedFrames', () => {
     }
   });
 
-  it('waits twice as long as the previous flush took to render and paint, up to the cap', () => {
+  it('waits a multiple of what the previous flush took to render and paint, up to the cap', () => {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
     });
     try {
       let workDone: (() => void) | undefined;
-      const schedule = pacedFrames(50, { maxIntervalMs: 250, afterWork: (done) => (workDone = done) });
+      const schedule = pacedFrames(50, { costFactor: 2, maxIntervalMs: 250, afterWork: (done) => (workDone = done) });
       const runs: number[] = [];
       schedule(() => runs.push(performance.now()));
       vi.advanceTimersByTime(20); // flushed at the first frame (16 ms)

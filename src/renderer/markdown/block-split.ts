@@ -12,11 +12,11 @@ export interface BlockSplit {
 }
 
 /**
- * Blocks kept open at the end of a stream. One would do for most text, but an appended line can
- * still merge the block before the last one (a loose list's next item): two keeps that case inside
- * the part that is split again.
+ * Blocks kept open at the end of a stream: the last one. Text appended later can only change the
+ * block it lands in (a list that gains an item, a paragraph that becomes a setext heading), and that
+ * block is the last; the finished answer is split whole again, which settles any doubt.
  */
-const OPEN_BLOCKS = 2;
+const OPEN_BLOCKS = 1;
 
 const nothingFinished = (text: string): BlockSplit => ({ finished: [], finishedText: '', open: text });
 
