@@ -138,30 +138,33 @@ describe('pacedFrames', () => {
     }
   });
 
-  it('waits a multiple of what the previous flush took to render and paint, up to the cap', () => {
+  it('waits five times what the previous flush took to render and paint, up to 250 ms', () => {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
     });
     try {
       let workDone: (() => void) | undefined;
-      const schedule = pacedFrames(50, { costFactor: 2, maxIntervalMs: 250, afterWork: (done) => (workDone = done) });
+      const schedule = pacedFrames(50, (done) => (workDone = done));
       const runs: number[] = [];
       schedule(() => runs.push(performance.now()));
       vi.advanceTimersByTime(20); // flushed at the first frame (16 ms)
-      vi.advanceTimersByTime(60); // its render and paint took 64 ms
+      vi.advanceTimersByTime(20); // its render and paint took 24 ms
       workDone?.();
       schedule(() => runs.push(performance.now()));
-      vi.advanceTimersByTime(30); // 94 ms after the first flush: under 2 × 64
+      vi.advanceTimersByTime(60); // 84 ms after the first flush: under 5 × 24
       expect(runs).toHaveLength(1);
       vi.advanceTimersByTime(60);
       expect(runs).toHaveLength(2);
       expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(120);
 
-      vi.advanceTimersByTime(400); // a very slow render: the next flush still comes within the cap
+      vi.advanceTimersByTime(100); // a slow render (116 ms): 5 × 116 would be 580 ms, the cap is 250
       workDone?.();
       schedule(() => runs.push(performance.now()));
-      vi.advanceTimersByTime(20);
+      vi.advanceTimersByTime(120);
+      expect(runs).toHaveLength(2);
+      vi.advanceTimersByTime(30);
       expect(runs).toHaveLength(3);
+      expect(runs[2]! - runs[1]!).toBeLessThanOrEqual(270);
     } finally {
       vi.useRealTimers();
     }

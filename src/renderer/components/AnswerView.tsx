@@ -8,32 +8,17 @@ import { finishNote, formatStats } from './answer-stats';
 import { ErrorNotice } from './ErrorNotice';
 import { ThinkingSection } from './ThinkingSection';
 
-/** The answer's text (read from the store here: the only part of a row that streaming updates). */
-function useAnswerText(id: string): string {
-  const { conversation } = useAppState();
-  return useStore(conversation, (state) => state.byId[id]?.content ?? '');
-}
-
+/** The answer's text, read from the store here: the only part of a row that streaming updates. */
 function AnswerMarkdown({ id, streaming }: { id: string; streaming: boolean }) {
-  return <Markdown text={useAnswerText(id)} streaming={streaming} />;
-}
-
-function CopyAnswer({ id }: { id: string }) {
-  return (
-    <CopyButton value={useAnswerText(id)}>
-      {({ copied, copy }) => (
-        <Button size="compact-xs" variant="subtle" onClick={copy} aria-label="Copy">
-          {copied ? 'Copied' : 'Copy'}
-        </Button>
-      )}
-    </CopyButton>
-  );
+  const { conversation } = useAppState();
+  const text = useStore(conversation, (state) => state.byId[id]?.content ?? '');
+  return <Markdown text={text} streaming={streaming} />;
 }
 
 /**
  * One answer: model, thinking, the Markdown as it streams, then stats, Copy and Regenerate.
- * `message.content` may lag behind while streaming (see `sameApartFromText`): only whether it is
- * empty is read here.
+ * While it streams `message.content` may lag behind (see `sameApartFromText`); once the answer has
+ * ended it is the whole text (the status change that ends it brings the last text with it).
  */
 export function AnswerView({ message }: { message: AssistantMessage }) {
   const { session, conversation } = useAppState();
@@ -71,7 +56,15 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
             {message.stats ? formatStats(message.stats, message.usage) : ''}
           </Text>
           <Group gap={4}>
-            {message.content !== '' && <CopyAnswer id={message.id} />}
+            {message.content !== '' && (
+              <CopyButton value={message.content}>
+                {({ copied, copy }) => (
+                  <Button size="compact-xs" variant="subtle" onClick={copy} aria-label="Copy">
+                    {copied ? 'Copied' : 'Copy'}
+                  </Button>
+                )}
+              </CopyButton>
+            )}
             {message.status !== 'error' && (
               <Button
                 size="compact-xs"

@@ -205,17 +205,11 @@ export function restoredConversation(state: Conversation): Conversation {
  */
 export function sameApartFromText(a: Message | undefined, b: Message | undefined): boolean {
   if (a === b) return true;
-  if (a?.role !== 'assistant' || b?.role !== 'assistant') return false;
-  return (
-    a.id === b.id &&
-    a.thinking === b.thinking &&
-    a.status === b.status &&
-    a.providerId === b.providerId &&
-    a.modelId === b.modelId &&
-    a.finishReason === b.finishReason &&
-    a.stats === b.stats &&
-    a.usage === b.usage &&
-    a.error === b.error &&
-    (a.content === '') === (b.content === '')
-  );
+  if (a?.role !== 'assistant' || b?.role !== 'assistant' || (a.content === '') !== (b.content === ''))
+    return false;
+  for (const field in a) {
+    const key = field as keyof AssistantMessage;
+    if (key !== 'content' && a[key] !== b[key]) return false;
+  }
+  return true;
 }

@@ -34,14 +34,14 @@ export function createStore<T>(initial: T): Store<T> {
 export function useStore<T, S>(
   store: Store<T>,
   select: (value: T) => S,
-  isEqual: (a: S, b: S) => boolean = Object.is,
+  isEqual?: (last: S, next: S) => boolean,
 ): S {
-  const last = useRef<{ value: S } | null>(null);
-  const snapshot = () => {
+  const last = useRef<S>(undefined);
+  return useSyncExternalStore(store.subscribe, () => {
     const next = select(store.get());
-    if (last.current !== null && isEqual(last.current.value, next)) return last.current.value;
-    last.current = { value: next };
+    // `undefined` is never compared: it stands for "nothing read yet".
+    if (isEqual && last.current !== undefined && isEqual(last.current, next)) return last.current;
+    last.current = next;
     return next;
-  };
-  return useSyncExternalStore(store.subscribe, snapshot);
+  });
 }

@@ -25,32 +25,22 @@ export const nextFrame: FrameScheduler = (flush) => {
 /** Runs `done` once the work started now (the render and the paint it causes) is over. */
 export type AfterWork = (done: () => void) => void;
 
-/**
- * A message to ourselves: it is handled after the current task, and after the style, layout and
- * paint of a frame when posted from an animation frame callback.
- */
-export const afterWork: AfterWork = (done) => {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    done();
-  };
-  channel.port2.postMessage(null);
-};
+/** A new task: it runs after the current one, and after the frame's paint when posted from a frame. */
+const nextTask: AfterWork = (done) => setTimeout(done);
+
+/** Updates wait at least this many times what the previous one cost, and never longer than the cap. */
+const COST_FACTOR = 5;
+const MAX_INTERVAL_MS = 250;
 
 /**
  * Animation frames, but no sooner than `minIntervalMs` after the previous flush, nor sooner than
- * `costFactor` times what the previous flush cost (its render and paint), up to `maxIntervalMs`.
- * Rendering a long Markdown answer 60 times a second keeps the main thread busy for little visible
- * gain; ~20 updates a second still reads as a smooth stream. With a factor of 5 the stream's renders
- * take at most about a sixth of the main thread on any machine: a slow one gets fewer updates, never
- * a backlog. The first flush is never held back.
+ * five times what the previous flush cost (its render and paint), up to 250 ms. Rendering a long
+ * Markdown answer 60 times a second keeps the main thread busy for little visible gain; ~20 updates
+ * a second still reads as a smooth stream. So the stream's renders take at most about a sixth of
+ * the main thread on any machine: a slow one gets fewer updates, never a backlog. The first flush
+ * is never held back.
  */
-export function pacedFrames(
-  minIntervalMs: number,
-  options: { costFactor?: number; maxIntervalMs?: number; afterWork?: AfterWork } = {},
-): FrameScheduler {
-  const { costFactor = 5, maxIntervalMs = 250, afterWork: measure = afterWork } = options;
+export function pacedFrames(minIntervalMs: number, afterWork: AfterWork = nextTask): FrameScheduler {
   let last = Number.NEGATIVE_INFINITY;
   let cost = 0;
   return (flush) => {
@@ -58,11 +48,11 @@ export function pacedFrames(
       const started = performance.now();
       last = started;
       flush();
-      measure(() => {
+      afterWork(() => {
         cost = performance.now() - started;
       });
     };
-    const interval = Math.min(maxIntervalMs, Math.max(minIntervalMs, costFactor * cost));
+    const interval = Math.min(MAX_INTERVAL_MS, Math.max(minIntervalMs, COST_FACTOR * cost));
     const wait = last + interval - performance.now();
     if (wait <= 0) nextFrame(run);
     else setTimeout(() => nextFrame(run), wait);
