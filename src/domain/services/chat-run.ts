@@ -1,0 +1,209 @@
+import type { ChatEvent } from '../chat.js';
+import { AppError } from '../errors.js';
+import type { ChatLog } from '../ports/chat-log.port.js';
+import type { ProviderChunk } from '../provider.js';
+import {
+  DEFAULT_FIRST_TOKEN_TIMEOUT_S,
+  DEFAULT_IDLE_TIMEOUT_S,
+  isLoopbackUrl,
+  providerHost,
+  providerName,
+} from '../settings.js';
+import type { PreparedChat } from './chat-service.js';
+import { Watchdog } from './watchdog.js';
+
+/** The state of one chat while it streams: text so far, counts, timings and its log entries. */
+export class ChatRun {
+  answer = '';
+  thinking = '';
+  countedTokens = 0;
+  firstChunkAt: number | null = null;
+  ended = false;
+  readonly loopback: boolean;
+  private usage: { promptTokens?: number; completionTokens?: number } = {};
+  private finishReason = 'stop';
+
+  constructor(
+    private readonly chat: PreparedChat,
+    private readonly log: ChatLog,
+    private readonly now: () => number,
+  ) {
+    this.loopback = isLoopbackUrl(providerHost(chat.provider.config));
+  }
+
+  get started(): boolean {
+    return this.firstChunkAt !== null;
+  }
+
+  /** One provider request, with the first-token and idle timeouts. */
+  async *attempt(outer: AbortSignal): AsyncGenerator<ChatEvent> {
+    const config = this.chat.provider.config;
+    const firstMs = (config.timeoutS ?? DEFAULT_FIRST_TOKEN_TIMEOUT_S[config.type]) * 1000;
+    const idleMs = (config.idleTimeoutS ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
+    const request = new AbortController();
+    const onAbort = () => request.abort(outer.reason);
+    outer.addEventListener('abort', onAbort, { once: true });
+    const watchdog = new Watchdog(
+      () => (this.started ? idleMs : firstMs),
+      this.now,
+      () => request.abort(),
+    );
+    let done: Extract<ProviderChunk, { type: 'done' }> | null = null;
+    try {
+      const chunks = this.chat.provider.streamChat(
+        { model: this.chat.modelId, messages: this.chat.messages, options: this.chat.options },
+        request.signal,
+      );
+      for await (const chunk of chunks) {
+        watchdog.feed();
+        if (chunk.type === 'done') {
+          done = chunk;
+          break;
+        }
+        if (chunk.text === '') continue;
+        if (this.firstChunkAt === null) {
+          this.firstChunkAt = this.now();
+          watchdog.restart();
+        }
+        this.countedTokens += chunk.count ?? 1;
+        if (chunk.type === 'token') this.answer += chunk.text;
+        else this.thinking += chunk.text;
+        yield { type: chunk.type, text: chunk.text };
+      }
+    } catch (error) {
+      if (watchdog.fired) throw this.timeoutError(firstMs, idleMs);
+      throw error;
+    } finally {
+      watchdog.stop();
+      outer.removeEventListener('abort', onAbort);
+      request.abort();
+    }
+    if (watchdog.fired) throw this.timeoutError(firstMs, idleMs);
+    if (outer.aborted) return;
+    if (!done) {
+      throw new AppError(
+        'PROVIDER_ERROR',
+        `${providerName(config)} closed the stream before the answer was finished. The partial answer is kept; try again.`,
+        {
+          failure: 'connection',
+          details: { provider_id: config.id, model_id: this.chat.modelId, reason: 'stream_cut' },
+        },
+      );
+    }
+    this.finishReason = done.finishReason;
+    this.usage = done.usage ?? {};
+  }
+
+  finish(finishReason?: string): ChatEvent {
+    this.ended = true;
+    const stats = this.stats();
+    const reason = finishReason ?? this.finishReason;
+    const usage = {
+      promptTokens: this.usage.promptTokens ?? null,
+      completionTokens: this.usage.completionTokens ?? this.countedTokens,
+    };
+    this.log.append({
+      role: 'assistant',
+      content: this.answer,
+      providerId: this.chat.providerId,
+      modelId: this.chat.modelId,
+      ...(reason === 'stopped' ? { eventType: 'chat_aborted' } : {}),
+      details: {
+        request_id: this.chat.requestId,
+        finish_reason: reason,
+        ttft_ms: stats.ttftMs,
+        duration_ms: stats.durationMs,
+        completion_tokens: usage.completionTokens,
+        tokens_per_s: stats.tokensPerS,
+        ...(this.thinking ? { thinking: this.thinking } : {}),
+        ...(reason === 'stopped' ? { error_code: 'CHAT_STOPPED' } : {}),
+      },
+    });
+    return {
+      type: 'done',
+      finishReason: reason,
+      providerId: this.chat.providerId,
+      modelId: this.chat.modelId,
+      usage,
+      stats: {
+        ...stats,
+        tokensPerS: round(usage.completionTokens / Math.max(stats.durationMs / 1000, 1e-6)),
+      },
+    };
+  }
+
+  logStart(): void {
+    const lastUser = [...this.chat.messages].reverse().find((message) => message.role === 'user');
+    this.log.append({
+      role: 'user',
+      content: lastUser?.content ?? '',
+      providerId: this.chat.providerId,
+      modelId: this.chat.modelId,
+      details: {
+        request_id: this.chat.requestId,
+        system_prompt: this.chat.systemPrompt,
+        message_count: this.chat.messages.length,
+      },
+    });
+  }
+
+  logRetry(error: AppError): void {
+    this.log.append({
+      role: 'system',
+      content: `Retrying once after: ${error.message}`,
+      providerId: this.chat.providerId,
+      modelId: this.chat.modelId,
+      eventType: 'chat_retry',
+      details: { request_id: this.chat.requestId, error_code: error.code },
+    });
+  }
+
+  logFailure(error: AppError): void {
+    this.logPartial('chat_error', { error_code: error.code, message: error.message });
+  }
+
+  logAborted(): void {
+    this.logPartial('chat_aborted', { error_code: 'CHAT_STOPPED' });
+  }
+
+  /** The answer so far, when the chat ends without finishing. */
+  private logPartial(eventType: string, details: Record<string, unknown>): void {
+    this.ended = true;
+    this.log.append({
+      role: 'assistant',
+      content: this.answer,
+      providerId: this.chat.providerId,
+      modelId: this.chat.modelId,
+      eventType,
+      details: { request_id: this.chat.requestId, ...details, ...this.stats() },
+    });
+  }
+
+  private stats() {
+    const durationMs = round(this.now() - this.chat.acceptedAt);
+    const ttftMs = this.firstChunkAt === null ? null : round(this.firstChunkAt - this.chat.acceptedAt);
+    return { ttftMs, durationMs, tokensPerS: round(this.countedTokens / Math.max(durationMs / 1000, 1e-6)) };
+  }
+
+  private timeoutError(firstMs: number, idleMs: number): AppError {
+    const config = this.chat.provider.config;
+    const name = providerName(config);
+    const message = this.started
+      ? `${name} stopped sending for ${idleMs / 1000} s in the middle of the answer (idle_timeout_s). The partial answer is kept.`
+      : `${name} sent nothing for ${firstMs / 1000} s (timeout_s). ${
+          config.type === 'ollama'
+            ? 'The model may still be loading; try again or raise timeout_s.'
+            : 'Try again later.'
+        }`;
+    return new AppError('PROVIDER_TIMEOUT', message, {
+      failure: 'timeout',
+      details: {
+        provider_id: config.id,
+        model_id: this.chat.modelId,
+        timeout_s: (this.started ? idleMs : firstMs) / 1000,
+      },
+    });
+  }
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
