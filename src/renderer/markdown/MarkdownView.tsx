@@ -8,7 +8,7 @@ import './markdown.css';
 
 const codeHighlighter = createCodePlugin({ themes: [...CODE_THEMES] });
 const plugins = { code: codeHighlighter };
-const shikiTheme = [...CODE_THEMES];
+const shikiTheme: [(typeof CODE_THEMES)[0], (typeof CODE_THEMES)[1]] = [...CODE_THEMES];
 const linkSafety = { enabled: false };
 const controls = {
   code: { copy: true, download: false },
