@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_OLLAMA_ANSWER, tokenize, waitFor } from '../../fixtures/index.js';
+import { FAKE_OLLAMA_ANSWER, fakeSettled, tokenize, waitFor } from '../../fixtures/index.js';
 import { postChat, readSse, startWorld, summarise, type World } from './support.js';
 
 let world: World;
@@ -29,15 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-/** Every request the fake received has ended (completed, aborted or failed). */
-async function providerSettled(): Promise<void> {
-  const { stats } = world.ollama;
-  await waitFor(
-    () => stats.started === stats.completed + stats.aborted + stats.failed,
-    1000,
-    'the fake settles',
-  );
-}
+const providerSettled = () => fakeSettled(world.ollama);
 
 async function chat(model: string) {
   const started = world.ollama.stats.started;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatEvent, LightChatClient, LogEntry } from '../../../src/client/index.js';
 import { createLightChatClient, errorCodeOf } from '../../../src/client/index.js';
-import { FAKE_OLLAMA_ANSWER, waitFor } from '../../fixtures/index.js';
+import { FAKE_OLLAMA_ANSWER, fakeSettled, waitFor } from '../../fixtures/index.js';
 import { startWorld, type World } from './support.js';
 
 let world: World;
@@ -55,14 +55,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-async function providerSettled(): Promise<void> {
-  const { stats } = world.ollama;
-  await waitFor(
-    () => stats.started === stats.completed + stats.aborted + stats.failed,
-    1000,
-    'the fake settles',
-  );
-}
+const providerSettled = () => fakeSettled(world.ollama);
 
 describe('queries', () => {
   it('health', async () => {

@@ -8,7 +8,7 @@ import {
   type LightChatClient,
   streamChat,
 } from '../../../src/client/index.js';
-import { FAKE_OLLAMA_ANSWER, waitFor } from '../../fixtures/index.js';
+import { FAKE_OLLAMA_ANSWER, fakeSettled, waitFor } from '../../fixtures/index.js';
 import { startWorld, type World } from '../api/support.js';
 
 let world: World;
@@ -31,14 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-async function providerSettled(): Promise<void> {
-  const { stats } = world.ollama;
-  await waitFor(
-    () => stats.started === stats.completed + stats.aborted + stats.failed,
-    1000,
-    'the fake settles',
-  );
-}
+const providerSettled = () => fakeSettled(world.ollama);
 
 describe('streamChat', () => {
   it('yields the tokens, then done, and ends', async () => {
