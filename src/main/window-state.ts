@@ -1,5 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 
 /** Size and position of the main window, kept in `window-state.json` beside settings.yaml. */
@@ -37,7 +38,8 @@ export async function loadWindowState(path: string, displays: Rectangle[]): Prom
 
 export async function saveWindowState(path: string, state: WindowState): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, `${JSON.stringify(state, null, 2)}\n`);
+  // Atomic: a quit in the middle of the write must not leave a half file behind.
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** At least 100×50 px of the window's top must lie on the display (enough to grab it). */
