@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, type PageProblems } from './support/browser.js';
@@ -49,6 +50,35 @@ describe('settings and logs in the browser', () => {
     await drawer.getByText('Answer number', { exact: false }).first().waitFor({ timeout: 5000 });
     await drawer.getByRole('textbox', { name: 'Search logs' }).fill('7731');
     await page.waitForFunction(() => document.body.innerText.includes('LightChat started') === false);
+  });
+
+  it('the Logs drawer switches logging off for this run: a chat then reaches no log file', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'Logs', exact: true }).click();
+    const drawer = page.getByRole('dialog', { name: 'Logs' });
+    const logging = drawer.getByRole('switch', { name: 'Write chat logs for this run' });
+    await logging.waitFor();
+    expect(await logging.isChecked()).toBe(true);
+    await logging.click({ force: true });
+    await drawer.getByText('Logging is off for this run').first().waitFor();
+    const chat = (content: string) =>
+      fetch(`${world.app.url}/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ messages: [{ role: 'user', content }] }),
+      }).then((answer) => answer.text());
+    await chat('off the record 5521');
+    await logging.click({ force: true });
+    await drawer.getByText('Writing to').first().waitFor();
+    await chat('on the record 5522');
+    const logText = async () => {
+      const names = (await readdir(world.app.logDir)).filter((name) => name.endsWith('.jsonl'));
+      return (await Promise.all(names.map((name) => readFile(join(world.app.logDir, name), 'utf8')))).join(
+        '',
+      );
+    };
+    await expect.poll(logText, { timeout: 3000 }).toContain('on the record 5522');
+    expect(await logText()).not.toContain('off the record 5521');
   });
 
   it('saves the form to settings.yaml, keeping its comments', async () => {

@@ -58,6 +58,8 @@ function fakeDesktop(options: { httpApi?: HttpApiStatus; install?: InstallAnswer
       calls.status++;
       return options.httpApi ?? API_RUNNING;
     },
+    openSettingsFile: async () => ({ opened: true }),
+    openLogsFolder: async () => ({ opened: true }),
   };
   return {
     api,

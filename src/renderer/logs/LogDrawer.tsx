@@ -36,7 +36,6 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
   const [filter, setFilter] = useState<LogFilter>(noFilter);
   const [follow, setFollow] = useState(true);
   const logging = useQuery({ queryKey: ['logging-state'], queryFn: readLoggingState, enabled: opened });
-  const config = useQuery({ ...trpc.config.get.queryOptions(), enabled: opened });
   const [switchError, setSwitchError] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
 
@@ -85,13 +84,7 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
             onChange={(event) => void toggleLogging(event.currentTarget.checked)}
           />
         ) : (
-          logging.isFetched && (
-            <Text size="xs" c="dimmed">
-              {config.data?.loggingEnabled === false
-                ? 'Logging is off in settings.yaml: no new entries are written.'
-                : 'This server cannot switch logging at run time; start it with --no-log to write no logs.'}
-            </Text>
-          )
+          logging.error && <Alert color="red">{errorText(toUiError(logging.error))}</Alert>
         )}
         {logging.data && !logging.data.enabled && (
           <Alert color="yellow" variant="light" py={6}>

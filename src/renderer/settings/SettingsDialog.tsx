@@ -19,7 +19,8 @@ import type { ConfigError } from '../../domain/config-error';
 import type { ConfigView } from '../../domain/services/settings-service';
 import { ConfigErrorBanner } from '../components/ConfigErrorBanner';
 import { errorText, errorTitle, toUiError } from '../errors/error-message';
-import { transport, trpcClient, untypedClient } from '../transport/client';
+import { transport, trpcClient } from '../transport/client';
+import { desktopApi } from '../transport/desktop-api';
 import { useTRPC } from '../transport/trpc';
 import { ProviderFields } from './ProviderFields';
 import {
@@ -263,18 +264,10 @@ export default function SettingsDialog({
           <Group gap="xs">
             {transport === 'ipc' && (
               <>
-                <Button
-                  variant="subtle"
-                  size="xs"
-                  onClick={() => void untypedClient.mutation('desktop.openSettingsFile', undefined)}
-                >
+                <Button variant="subtle" size="xs" onClick={() => void desktopApi.openSettingsFile()}>
                   Open settings file
                 </Button>
-                <Button
-                  variant="subtle"
-                  size="xs"
-                  onClick={() => void untypedClient.mutation('desktop.openLogsFolder', undefined)}
-                >
+                <Button variant="subtle" size="xs" onClick={() => void desktopApi.openLogsFolder()}>
                   Open logs folder
                 </Button>
               </>

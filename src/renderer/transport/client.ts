@@ -1,13 +1,10 @@
 import {
   createTRPCClient,
-  getUntypedClient,
   httpBatchLink,
   httpSubscriptionLink,
   splitLink,
   type TRPCLink,
-  type TRPCUntypedClient,
 } from '@trpc/client';
-import type { AnyTRPCRouter } from '@trpc/server';
 import type { AppRouter } from './app-router';
 import { hasIpcBridge, ipcLink } from './ipc-link';
 
@@ -30,10 +27,3 @@ function links(): TRPCLink<AppRouter>[] {
 }
 
 export const trpcClient = createTRPCClient<AppRouter>({ links: links() });
-
-/**
- * For procedures the `AppRouter` type does not declare: the desktop-only ones (served over IPC only)
- * and optional ones an older server may lack. Callers handle a missing procedure. It shares the typed
- * client's links (one request-id sequence on one channel).
- */
-export const untypedClient = getUntypedClient(trpcClient) as unknown as TRPCUntypedClient<AnyTRPCRouter>;

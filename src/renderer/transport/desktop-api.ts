@@ -27,6 +27,9 @@ export interface DesktopApi {
   installUpdate(): Promise<InstallAnswer>;
   /** The local HTTP API beside the window: running, or why not. */
   httpApiStatus(): Promise<HttpApiStatus>;
+  /** Reveal in Finder (Explorer, Files). */
+  openSettingsFile(): Promise<unknown>;
+  openLogsFolder(): Promise<unknown>;
 }
 
 /**
@@ -49,4 +52,6 @@ export const desktopApi: DesktopApi = {
   checkForUpdates: () => desktopClient.update.check.mutate(),
   installUpdate: () => desktopClient.update.install.mutate(),
   httpApiStatus: async () => (await desktopClient.desktop.status.query()).httpApi,
+  openSettingsFile: () => desktopClient.desktop.openSettingsFile.mutate(),
+  openLogsFolder: () => desktopClient.desktop.openLogsFolder.mutate(),
 };
