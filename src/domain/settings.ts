@@ -1,13 +1,9 @@
 import { z } from 'zod';
 
 /** The settings of CONTRACT section 2, in camelCase. The file's snake_case is mapped in `casing.ts`. */
-export const PROVIDER_TYPES = ['ollama', 'openai'] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
+import { DEFAULT_HOSTS, PROVIDER_TYPES, type ProviderType } from './provider-types.js';
 
-export const DEFAULT_HOSTS: Record<ProviderType, string> = {
-  ollama: 'http://127.0.0.1:11434',
-  openai: 'https://api.openai.com/v1',
-};
+export { DEFAULT_HOSTS, PROVIDER_TYPES, type ProviderType };
 
 /** First-token timeout defaults: a local Ollama may need minutes to load a model. */
 export const DEFAULT_FIRST_TOKEN_TIMEOUT_S: Record<ProviderType, number> = { ollama: 300, openai: 60 };

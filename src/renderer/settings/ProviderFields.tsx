@@ -9,8 +9,8 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
+import { DEFAULT_HOSTS, PROVIDER_TYPES } from '../../domain/provider-types';
 import type { ProviderType } from '../../domain/settings';
-import { DEFAULT_HOST_HINTS, PROVIDER_TYPE_CHOICES } from './provider-types';
 import type { ProviderFormValues } from './settings-form';
 
 /** One provider's fields; the API key is write-only ("set"/"not set", never shown). */
@@ -48,7 +48,7 @@ export function ProviderFields({
         />
         <Select
           label="Type"
-          data={[...PROVIDER_TYPE_CHOICES]}
+          data={[...PROVIDER_TYPES]}
           allowDeselect={false}
           value={provider.type}
           error={error('type')}
@@ -56,7 +56,7 @@ export function ProviderFields({
         />
         <TextInput
           label="Host"
-          placeholder={DEFAULT_HOST_HINTS[provider.type]}
+          placeholder={DEFAULT_HOSTS[provider.type]}
           value={provider.host}
           error={error('host')}
           onChange={(event) => set({ host: event.currentTarget.value })}
