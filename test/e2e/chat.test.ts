@@ -87,7 +87,9 @@ describe('chatting in the browser', () => {
     await waitFor(() => world.ollama.stats.aborted > abortedBefore, 3000, 'the fake saw the abort');
     await page.waitForTimeout(300);
     expect(await answer.innerText()).toBe(kept);
-    await expect(page.getByRole('button', { name: 'Send' })).toBeDefined();
+    // The composer is back: Send again, no Stop.
+    expect(await page.getByRole('button', { name: 'Send' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
   });
 
   it('follows the stream, and offers Jump to latest once the user scrolls up', async () => {
