@@ -12,7 +12,6 @@ import { MenuEvents } from './menu-events.js';
 import { rendererLocation } from './renderer-location.js';
 import { hardenSession } from './security.js';
 import { importLoginShellEnv } from './shell-env.js';
-import { countStreamingChats } from './streaming-chats.js';
 import { applySystemProxy } from './system-proxy.js';
 import { createUpdater, type UpdateEngine, type Updater } from './updater.js';
 import { createMainWindow } from './window.js';
@@ -71,8 +70,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
   }).catch(() => null);
 
-  const counted = countStreamingChats(await options.createCore({ env: options.env }));
-  const { core } = counted;
+  const core = await options.createCore({ env: options.env });
   if (shellEnv.imported || shellEnv.reason === 'failed') {
     core.logs.append({
       role: shellEnv.imported ? 'system' : 'error',
@@ -103,7 +101,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
     autoUpdater: await options.loadAutoUpdater(),
     app,
     log: core.logs,
-    isChatStreaming: counted.isStreaming,
+    isChatStreaming: () => core.chat.streaming > 0,
     canSelfUpdate: options.canSelfUpdate,
   });
   const menuEvents = new MenuEvents();

@@ -276,6 +276,23 @@ describe('ChatService: abort', () => {
   });
 });
 
+describe('ChatService: chats in flight', () => {
+  it('counts the chats streaming now, down to 0 whether they finish, fail or are left', async () => {
+    const { chat } = chatWorld({
+      attempts: [{ tokens: ['a', 'b'] }, { fail: errors.unauthorized() }, { tokens: ['c', 'd'] }],
+    });
+    const first = chat.run(ask(), new AbortController().signal);
+    await first.next();
+    expect(chat.streaming).toBe(1);
+    await collect(first);
+    expect(chat.streaming).toBe(0);
+    await collect(chat.run(ask(), new AbortController().signal));
+    expect(chat.streaming).toBe(0);
+    for await (const _event of chat.run(ask(), new AbortController().signal)) break;
+    expect(chat.streaming).toBe(0);
+  });
+});
+
 describe('ChatService: a chat stopped before it starts', () => {
   it('asks the provider nothing when the signal is already aborted, and ends with done "stopped"', async () => {
     const { chat, provider, log } = chatWorld();

@@ -34,10 +34,16 @@ export interface ChatServiceDeps {
 export class ChatService {
   private readonly now: () => number;
   private readonly newId: () => string;
+  private active = 0;
 
   constructor(private readonly deps: ChatServiceDeps) {
     this.now = deps.now ?? (() => performance.now());
     this.newId = deps.newId ?? (() => crypto.randomUUID());
+  }
+
+  /** How many chats are streaming now, whichever transport started them (the updater waits for 0). */
+  get streaming(): number {
+    return this.active;
   }
 
   /** Validates and resolves provider and model; throws a clear AppError before anything streams. */
@@ -78,6 +84,7 @@ export class ChatService {
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     run.logStart();
+    this.active += 1;
     try {
       for (let attempt = 1; ; attempt++) {
         // Stopped before the provider was asked (or while waiting to retry): ask nothing.
@@ -94,15 +101,12 @@ export class ChatService {
           await sleep(retryDelayMs(appError), stop.signal);
         }
       }
-      if (stop.signal.aborted) {
-        yield run.finish('stopped');
-      } else {
-        yield run.finish();
-      }
+      yield run.finish(stop.signal.aborted ? 'stopped' : undefined);
     } catch (error) {
       run.logFailure(toAppError(error));
       throw toAppError(error);
     } finally {
+      this.active -= 1;
       signal.removeEventListener('abort', onAbort);
       // The consumer left early (break, closed socket): stop the provider and keep the partial answer.
       if (!run.ended) {
