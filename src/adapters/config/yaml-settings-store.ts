@@ -10,6 +10,7 @@ import type { Settings } from '../../domain/settings.js';
 import { DEFAULT_SETTINGS_FILE } from './default-settings-file.js';
 import { detectIndent, restoreLayout } from './file-layout.js';
 import { contentRevision, parseSettingsFile, type SettingsFile, snapshotOf } from './parse-settings-file.js';
+import { restoreInterruptedSwap, type SwapStep, swapFile } from './swap-file.js';
 import { updateSettingsDocument } from './update-settings-document.js';
 import { type FileWatch, watchFile } from './watch-file.js';
 
@@ -17,7 +18,11 @@ export interface YamlSettingsStoreOptions {
   path: string;
   /** Quiet time before a change is read: one editor save is often several file events. */
   debounceMs?: number;
+  /** Test hook: runs at each step of a save's swap, so a test can land an editor's save in each window. */
+  onSaveStep?: (step: SaveStep) => Promise<void> | void;
 }
+
+export type SaveStep = SwapStep;
 
 const FILE_MODE = 0o600;
 
@@ -36,7 +41,7 @@ export class YamlSettingsStore implements SettingsStore {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(options: YamlSettingsStoreOptions) {
+  constructor(private readonly options: YamlSettingsStoreOptions) {
     this.path = options.path;
     this.debounceMs = options.debounceMs ?? 75;
   }
@@ -46,6 +51,10 @@ export class YamlSettingsStore implements SettingsStore {
       let text: string | undefined;
       try {
         text = await this.read();
+        if (text === undefined) {
+          await restoreInterruptedSwap(this.path);
+          text = await this.read();
+        }
         if (text === undefined) {
           await this.createDefaultFile();
           text = (await this.read()) ?? DEFAULT_SETTINGS_FILE;
@@ -83,12 +92,17 @@ export class YamlSettingsStore implements SettingsStore {
     }
     const base = editableBase(current);
     const text = render(base.doc, base.layout, settings);
-    // Narrow the window for a hand edit landing while we worked: check the disk once more.
-    if ((await this.read()) !== onDisk) throw conflict(this.path);
     if (current && !current.result.ok) await this.backUp(current.text);
     if (!current) await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    // write-file-atomic: temp file + fsync + rename, the temp file chmod-ed to `mode`.
-    await writeFileAtomic(this.path, text, { mode: FILE_MODE });
+    // Written only if the file still holds what was checked above: a hand edit meanwhile is kept.
+    const swapped = await swapFile({
+      path: this.path,
+      expected: onDisk,
+      text,
+      mode: FILE_MODE,
+      onStep: this.options.onSaveStep,
+    });
+    if (!swapped) throw conflict(this.path);
     const written = parseSettingsFile(text);
     this.lastSeen = written.revision;
     return snapshotOf(written);

@@ -25,3 +25,13 @@ export function storeAt(path: string, debounceMs?: number): YamlSettingsStore {
   cleanups.push(() => store.close());
   return store;
 }
+
+/** A store whose saves call `onSaveStep` at each step of their swap (to land an editor's save there). */
+export function storeWithSaveSteps(
+  path: string,
+  onSaveStep: NonNullable<ConstructorParameters<typeof YamlSettingsStore>[0]['onSaveStep']>,
+): YamlSettingsStore {
+  const store = new YamlSettingsStore({ path, onSaveStep });
+  cleanups.push(() => store.close());
+  return store;
+}
