@@ -18,8 +18,6 @@ export const ERROR_CODES = [
   'FORBIDDEN_HOST',
   'FORBIDDEN_ORIGIN',
   'SERVER_SHUTTING_DOWN',
-  /** Desktop only (IPC): "Restart to update" while a chat streams. */
-  'UPDATE_REFUSED',
   'INTERNAL',
 ] as const;
 

@@ -3,7 +3,7 @@ import { mergeRouters, publicProcedure, router } from '../adapters/api/trpc.js';
 import type { LightChat } from '../app/create-lightchat.js';
 import type { HttpApiStatus } from './http-api.js';
 import type { MenuEvents } from './menu-events.js';
-import { UpdateRefusedError, type Updater } from './updater.js';
+import type { Updater } from './updater.js';
 
 /** What the desktop-only procedures need from the main process (injected, so tests need no Electron). */
 export interface DesktopServices {
@@ -24,15 +24,7 @@ function createDesktopOnlyRouter(desktop: DesktopServices) {
       ),
       check: publicProcedure.mutation(() => desktop.updater.checkNow()),
       // A refusal is an answer the UI shows ("a chat is still streaming"), not a failure.
-      install: publicProcedure.mutation(() => {
-        try {
-          desktop.updater.install();
-          return { installing: true as const };
-        } catch (error) {
-          if (!(error instanceof UpdateRefusedError)) throw error;
-          return { installing: false as const, reason: error.details.reason, message: error.message };
-        }
-      }),
+      install: publicProcedure.mutation(() => desktop.updater.install()),
     }),
     desktop: router({
       status: publicProcedure.query(() => ({ httpApi: desktop.httpApi() })),

@@ -52,7 +52,9 @@ export class HttpApi {
 
   private async reconcile(api: ApiSettings): Promise<void> {
     const { enabled, port } = this.current;
-    if (enabled === api.enabled && port === api.port && (this.server || this.current.error)) return;
+    // Running as asked: nothing to do. Not running after a failure (a taken port): try again, since
+    // settings are applied on every change and the other program may have let go of the port.
+    if (enabled === api.enabled && port === api.port && this.server) return;
     if (!api.enabled && !enabled && !this.server) return;
     await this.stop();
     if (!api.enabled) {

@@ -41,17 +41,10 @@ export interface UpdaterOptions {
 
 export type UpdateRefusedReason = 'chat_streaming' | 'not_ready';
 
-/** Thrown by `install()`; the router maps it to the `UPDATE_REFUSED` error code. */
-export class UpdateRefusedError extends Error {
-  readonly code = 'UPDATE_REFUSED' as const;
-  readonly details: { reason: UpdateRefusedReason };
-
-  constructor(reason: UpdateRefusedReason, message: string) {
-    super(message);
-    this.name = 'UpdateRefusedError';
-    this.details = { reason };
-  }
-}
+/** What "Restart to update" answers: a refusal is an answer the UI shows, not an error. */
+export type InstallAnswer =
+  | { installing: true }
+  | { installing: false; reason: UpdateRefusedReason; message: string };
 
 export interface Updater {
   status(): UpdateStatus;
@@ -64,7 +57,7 @@ export interface Updater {
   /** The check at launch: only in a packaged build that can update itself. Returns whether it checked. */
   startupCheck(): Promise<boolean>;
   /** "Restart to update": refused while a chat streams or before an update is downloaded. */
-  install(): { ok: true };
+  install(): InstallAnswer;
 }
 
 /** electron-builder writes `app-update.yml` into Resources only for publishable (dmg/zip) builds. */
@@ -194,16 +187,17 @@ export function createUpdater(options: UpdaterOptions): Updater {
     },
     install() {
       if (isChatStreaming()) {
-        throw new UpdateRefusedError(
-          'chat_streaming',
-          'A chat is still streaming: stop it or wait for it to finish, then restart to update.',
-        );
+        return {
+          installing: false,
+          reason: 'chat_streaming',
+          message: 'A chat is still streaming: stop it or wait for it to finish, then restart to update.',
+        };
       }
       if (current.state !== 'ready') {
-        throw new UpdateRefusedError('not_ready', 'No update has been downloaded yet.');
+        return { installing: false, reason: 'not_ready', message: 'No update has been downloaded yet.' };
       }
       autoUpdater.quitAndInstall(false, true);
-      return { ok: true };
+      return { installing: true };
     },
   };
 }

@@ -127,4 +127,28 @@ describe('the HTTP API follows the settings', () => {
     expect(closed).toEqual([8000, 8001]);
     expect(api.status()).toMatchObject({ enabled: false, running: false });
   });
+
+  it('tries the port again when settings are applied after it was taken (EADDRINUSE)', async () => {
+    let busy = true;
+    const attempts: number[] = [];
+    const api = new HttpApi({
+      async start(port): Promise<HttpApiServer> {
+        attempts.push(port);
+        if (busy)
+          throw Object.assign(new Error(`listen EADDRINUSE: 127.0.0.1:${port}`), { code: 'EADDRINUSE' });
+        return { url: `http://127.0.0.1:${port}`, close: async () => undefined };
+      },
+      log: { append: () => undefined },
+    });
+    await api.apply({ enabled: true, port: 8000 });
+    expect(api.status()).toMatchObject({
+      running: false,
+      error: expect.stringMatching(/8000 is already in use/),
+    });
+
+    busy = false; // the other program let go of the port; any settings change applies them again
+    await api.apply({ enabled: true, port: 8000 });
+    expect(attempts).toEqual([8000, 8000]);
+    expect(api.status()).toMatchObject({ running: true, url: 'http://127.0.0.1:8000', error: null });
+  });
 });

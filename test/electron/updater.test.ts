@@ -9,7 +9,6 @@ import {
   createUpdater,
   hasUpdateConfig,
   type UpdateEngine,
-  UpdateRefusedError,
   type UpdateStatus,
   updateStatusSchema,
 } from '../../src/main/updater.js';
@@ -192,25 +191,22 @@ describe('updater', () => {
     autoUpdater.onCheck = async (self) => self.releaseFound('0.2.0');
     await updater.checkNow();
 
-    const refused = (() => {
-      try {
-        updater.install();
-      } catch (error) {
-        return error;
-      }
-    })();
-    expect(refused).toBeInstanceOf(UpdateRefusedError);
-    expect(refused).toMatchObject({ code: 'UPDATE_REFUSED', details: { reason: 'chat_streaming' } });
+    // A refusal is an answer the UI shows, not an error (there is one error type, AppError).
+    expect(updater.install()).toEqual({
+      installing: false,
+      reason: 'chat_streaming',
+      message: 'A chat is still streaming: stop it or wait for it to finish, then restart to update.',
+    });
     expect(autoUpdater.installs).toEqual([]);
 
     setStreaming(false);
-    expect(updater.install()).toEqual({ ok: true });
+    expect(updater.install()).toEqual({ installing: true });
     expect(autoUpdater.installs).toEqual([[false, true]]);
   });
 
   it('refuses to install before an update is downloaded', () => {
     const { autoUpdater, updater } = world();
-    expect(() => updater.install()).toThrow(UpdateRefusedError);
+    expect(updater.install()).toMatchObject({ installing: false, reason: 'not_ready' });
     expect(autoUpdater.installs).toEqual([]);
   });
 

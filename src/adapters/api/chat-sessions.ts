@@ -22,8 +22,10 @@ export interface StartedChat {
 interface Session {
   prepared: PreparedChat;
   stop: AbortController;
+  /** Drops the chat unless its events are pulled in time: runs until the first pull, not the claim. */
   timer: ReturnType<typeof setTimeout>;
-  claimed: boolean;
+  /** `events` handed out its generator; `streaming`: the generator was pulled (its `finally` cleans up). */
+  state: 'started' | 'claimed' | 'streaming';
 }
 
 /**
@@ -42,14 +44,16 @@ export class ChatSessions {
     return this.sessions.size;
   }
 
-  async start(input: unknown): Promise<StartedChat> {
+  /** `signal`: the caller gave up (the model lookup of a chat that names no model stops with it). */
+  async start(input: unknown, signal?: AbortSignal): Promise<StartedChat> {
     this.refuseWhenClosing();
-    const prepared = await this.options.chat.prepare(input);
+    const prepared = await this.options.chat.prepare(input, signal);
     this.refuseWhenClosing();
+    signal?.throwIfAborted();
     const chatId = crypto.randomUUID();
     const timer = setTimeout(() => this.stop(chatId), this.idleMs);
-    timer.unref();
-    this.sessions.set(chatId, { prepared, stop: new AbortController(), timer, claimed: false });
+    timer.unref?.();
+    this.sessions.set(chatId, { prepared, stop: new AbortController(), timer, state: 'started' });
     return { chatId, providerId: prepared.providerId, modelId: prepared.modelId };
   }
 
@@ -60,15 +64,15 @@ export class ChatSessions {
    */
   events(chatId: string, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
     const session = this.sessions.get(chatId);
-    if (!session || session.claimed) {
+    if (!session || session.state !== 'started') {
       throw new AppError(
         'CHAT_NOT_FOUND',
         `There is no started chat "${chatId}" waiting for its events: it finished, was stopped, or was not subscribed to within ${this.idleMs / 1000} s. Start it again with chat.start.`,
         { details: { chat_id: chatId } },
       );
     }
-    session.claimed = true;
-    clearTimeout(session.timer);
+    // A generator that is never pulled never runs its `finally`: the idle timer stays until it is.
+    session.state = 'claimed';
     return this.run(chatId, session, signal);
   }
 
@@ -78,7 +82,7 @@ export class ChatSessions {
     if (!session) return false;
     clearTimeout(session.timer);
     session.stop.abort();
-    if (!session.claimed) this.sessions.delete(chatId);
+    if (session.state !== 'streaming') this.sessions.delete(chatId);
     return true;
   }
 
@@ -87,6 +91,10 @@ export class ChatSessions {
    * waited, texts of one kind joined into one event (tRPC pays per event, not per character).
    */
   private async *run(chatId: string, session: Session, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    clearTimeout(session.timer);
+    // Stopped, or dropped by the idle timer, before this first pull: nothing to run or clean up.
+    if (this.sessions.get(chatId) !== session) return;
+    session.state = 'streaming';
     const stop = () => session.stop.abort();
     const { closing } = this.options;
     signal?.addEventListener('abort', stop, { once: true });

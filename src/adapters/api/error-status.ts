@@ -24,8 +24,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   FORBIDDEN_ORIGIN: 403,
   SERVER_SHUTTING_DOWN: 503,
   INTERNAL: 500,
-  // Desktop only (IPC): a restart to update refused while a chat streams.
-  UPDATE_REFUSED: 409,
 };
 
 /** Which code of a malformed request is answered with 400 rather than the code's usual status. */

@@ -44,7 +44,9 @@ export function createAppRouter(core: LightChat, options: AppRouterOptions = {})
     }),
 
     chat: router({
-      start: publicProcedure.input(chatRequestSchema).mutation(({ input }) => sessions.start(input)),
+      start: publicProcedure
+        .input(chatRequestSchema)
+        .mutation(({ input, signal }) => sessions.start(input, signal)),
       events: publicProcedure
         .input(chatIdSchema)
         .subscription(({ input, signal }) => sessions.events(input.chatId, signal)),

@@ -25,7 +25,6 @@ const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   FORBIDDEN_ORIGIN: 'FORBIDDEN',
   SERVER_SHUTTING_DOWN: 'SERVICE_UNAVAILABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
-  UPDATE_REFUSED: 'CONFLICT',
 };
 
 /** Errors tRPC raises itself (a bad batch, an unknown path) in LightChat's terms. */

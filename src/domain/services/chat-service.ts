@@ -2,7 +2,7 @@ import type { ChatEvent, ChatMessage, ChatOptions, ChatRequest } from '../chat.j
 import { chatRequestSchema } from '../chat.js';
 import { AppError, toAppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
-import type { ChatProvider } from '../provider.js';
+import type { ChatProvider, ModelInfo } from '../provider.js';
 import { providerName } from '../settings.js';
 import { ChatRun } from './chat-run.js';
 import { firstChatModel } from './model-filter.js';
@@ -22,6 +22,9 @@ export interface PreparedChat {
   /** `now()` when the request was accepted: TTFT and duration count from here, retries included. */
   acceptedAt: number;
 }
+
+/** How long a chat that names no model waits for the provider's model list (CONTRACT section 3). */
+export const MODEL_LOOKUP_TIMEOUT_MS = 10_000;
 
 export interface ChatServiceDeps {
   providers: ProviderRegistry;
@@ -122,7 +125,18 @@ export class ChatService {
   }
 
   private async firstModel(provider: ChatProvider, signal?: AbortSignal): Promise<string> {
-    const models = await provider.listModels(signal);
+    // A provider that never answers must not hold the request (and its caller) forever.
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('The model list did not arrive in time.', 'TimeoutError')),
+      MODEL_LOOKUP_TIMEOUT_MS,
+    );
+    let models: ModelInfo[];
+    try {
+      models = await provider.listModels(signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal);
+    } finally {
+      clearTimeout(timer);
+    }
     const model = firstChatModel(provider.config.type, models);
     if (model) return model.id;
     const name = providerName(provider.config);

@@ -26,7 +26,6 @@ const TITLES: Partial<Record<UiError['code'], string>> = {
   FORBIDDEN_HOST: 'Request refused',
   FORBIDDEN_ORIGIN: 'Request refused',
   SERVER_SHUTTING_DOWN: 'LightChat is shutting down',
-  UPDATE_REFUSED: 'The update cannot be installed now',
   INTERNAL: 'Something went wrong',
   NETWORK: 'LightChat is not answering',
 };

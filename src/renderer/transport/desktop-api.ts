@@ -3,15 +3,10 @@ import type { TRPCClient } from '@trpc/client';
 import type { DesktopRouter } from '../../main/desktop-router';
 import type { HttpApiStatus } from '../../main/http-api';
 import type { MenuAction } from '../../main/menu-events';
-import type { UpdateStatus } from '../../main/updater';
+import type { InstallAnswer, UpdateStatus } from '../../main/updater';
 import { trpcClient } from './client';
 
-export type { HttpApiStatus, MenuAction, UpdateStatus };
-
-/** What "Restart to update" answers: a refusal is an answer to show, not a failure. */
-export type InstallAnswer =
-  | { installing: true }
-  | { installing: false; reason: 'chat_streaming' | 'not_ready'; message: string };
+export type { HttpApiStatus, InstallAnswer, MenuAction, UpdateStatus };
 
 export interface Unsubscribable {
   unsubscribe(): void;

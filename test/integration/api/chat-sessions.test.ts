@@ -134,6 +134,33 @@ describe('ChatSessions', () => {
     await expect(sessions.start({})).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
   });
 
+  it('a started chat nobody subscribes to leaves nothing behind', async () => {
+    vi.useFakeTimers();
+    const sessions = new ChatSessions({ chat: fakeChat().chat });
+    await sessions.start({});
+    expect(sessions.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(CHAT_IDLE_MS);
+    expect(sessions.size).toBe(0);
+  });
+
+  it('a subscription dropped before its first pull leaves nothing behind, and never reaches the provider', async () => {
+    vi.useFakeTimers();
+    const { chat, streamed } = fakeChat();
+    const sessions = new ChatSessions({ chat });
+    const left = await sessions.start({});
+    // The transport asked for the events, then the subscriber left before pulling once.
+    await sessions.events(left.chatId).return(undefined);
+    await vi.advanceTimersByTimeAsync(CHAT_IDLE_MS);
+    expect(sessions.size).toBe(0);
+
+    const stopped = await sessions.start({});
+    const events = sessions.events(stopped.chatId);
+    expect(sessions.stop(stopped.chatId)).toBe(true);
+    expect(sessions.size).toBe(0);
+    expect((await events.next()).done).toBe(true);
+    expect(streamed).toHaveLength(0);
+  });
+
   it('stop() answers whether there was a chat to stop', async () => {
     const { chat } = fakeChat();
     const sessions = new ChatSessions({ chat });
