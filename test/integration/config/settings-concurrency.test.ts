@@ -5,7 +5,8 @@ import { contentRevision, parseSettingsFile } from '../../../src/adapters/config
 import { AppError } from '../../../src/domain/errors.js';
 import { storeAt, tempSettingsFile } from './temp-settings.js';
 
-const RUN_MS = 1200;
+/** Save attempts by the app while the editor and the readers go on: a count, not a time window. */
+const SAVES = 25;
 
 describe('YamlSettingsStore under concurrent hand edits', () => {
   it('saves racing an editor never leave a half-written or invalid file; losers get CONFIG_CONFLICT', async () => {
@@ -13,21 +14,21 @@ describe('YamlSettingsStore under concurrent hand edits', () => {
     const store = storeAt(path);
     const loaded = await store.load();
     if (!loaded.ok) throw new Error('fixture');
-    const deadline = performance.now() + RUN_MS;
+    let racing = true;
     const outcome = { saved: 0, conflicts: 0, handEdits: 0, reads: 0, badReads: [] as string[] };
 
     // The editor saves like vim or VS Code's safe write: the whole file to a temp name, then rename.
     const editor = async () => {
-      for (let n = 0; performance.now() < deadline; n++) {
+      for (let n = 0; racing; n++) {
         const temp = `${path}.editor-tmp`;
         await writeFile(temp, DEFAULT_SETTINGS_FILE.replace('port: 8000', `port: ${9000 + (n % 500)}`));
         await rename(temp, path);
         outcome.handEdits++;
-        await new Promise((done) => setTimeout(done, 3));
+        await new Promise((done) => setImmediate(done));
       }
     };
     const app = async () => {
-      for (let n = 0; performance.now() < deadline; n++) {
+      for (let n = 0; n < SAVES; n++) {
         const revision = contentRevision(await readFile(path, 'utf8'));
         try {
           await store.save({ ...loaded.settings, logMaxFiles: 1 + (n % 50) }, { expectedRevision: revision });
@@ -37,9 +38,10 @@ describe('YamlSettingsStore under concurrent hand edits', () => {
           outcome.conflicts++;
         }
       }
+      racing = false;
     };
     const reader = async () => {
-      while (performance.now() < deadline) {
+      while (racing) {
         // A save takes the file away for two system calls (swap-file.ts): like an editor's delete+recreate.
         const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
           if (error.code === 'ENOENT') return DEFAULT_SETTINGS_FILE;
@@ -52,9 +54,9 @@ describe('YamlSettingsStore under concurrent hand edits', () => {
     await Promise.all([editor(), app(), reader(), reader()]);
 
     expect(outcome.badReads).toEqual([]);
-    expect(outcome.reads).toBeGreaterThan(100);
-    expect(outcome.handEdits).toBeGreaterThan(20);
-    expect(outcome.saved + outcome.conflicts).toBeGreaterThan(20);
+    expect(outcome.reads).toBeGreaterThan(0);
+    expect(outcome.handEdits).toBeGreaterThan(0);
+    expect(outcome.saved + outcome.conflicts).toBe(SAVES);
     expect(parseSettingsFile(await readFile(path, 'utf8')).result.ok).toBe(true);
     // With the editor gone, a save on the current revision goes through (during the race it may never).
     const last = await readFile(path, 'utf8');
