@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { chatStatsSchema, usageSchema } from './chat.js';
+import { UUID_PATTERN } from './ids.js';
+
+/** The model of CONTRACT section 10, in camelCase (the REST mapping lives in the API adapter). */
+
+export const MESSAGE_STATUSES = ['streaming', 'done', 'error', 'stopped', 'interrupted'] as const;
+export const messageStatusSchema = z.enum(MESSAGE_STATUSES);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+/** A message in a final status never changes again; only these are searchable. */
+export const isFinalStatus = (status: MessageStatus): boolean => status !== 'streaming';
+
+export const messageRoleSchema = z.enum(['user', 'assistant']);
+export type MessageRole = z.infer<typeof messageRoleSchema>;
+
+/** Longest title a user may set; the first-line title is at most 80 characters. */
+export const TITLE_MAX_CHARS = 500;
+
+export const idSchema = z.string().regex(UUID_PATTERN, 'must be a conversation or message id (a UUID)');
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  pinned: z.boolean(),
+  temporary: z.boolean(),
+  providerId: z.string().nullable(),
+  modelId: z.string().nullable(),
+  systemPrompt: z.string().nullable(),
+  numCtx: z.number().int().nullable(),
+  currentLeafId: z.string().nullable(),
+  messageCount: z.number().int(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+/** Attachments (section 12) and tool calls with their results (section 11) are kept as they come. */
+const openRecord = z.record(z.string(), z.unknown());
+
+export const messageSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  conversationId: z.string(),
+  parentId: z.string().nullable(),
+  role: messageRoleSchema,
+  content: z.string(),
+  thinking: z.string(),
+  status: messageStatusSchema,
+  errorCode: z.string().nullable(),
+  providerId: z.string().nullable(),
+  modelId: z.string().nullable(),
+  usage: usageSchema.nullable(),
+  stats: chatStatsSchema.nullable(),
+  attachments: z.array(openRecord),
+  toolCalls: z.array(openRecord),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Every version at this place of the tree (same parent), oldest first, this one included. */
+  siblingIds: z.array(z.string()),
+});
+export type Message = z.infer<typeof messageSchema>;
+/** A message as the store keeps it: its siblings are known from the tree. */
+export type StoredMessage = Omit<Message, 'siblingIds'>;
+/** A message not yet stored: the store gives it its `seq`. */
+export type NewMessage = Omit<StoredMessage, 'seq'>;
+
+const titleSchema = z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX_CHARS);
+const optionalText = z.string().nullish();
+
+export const createConversationSchema = z.strictObject({
+  title: titleSchema.optional(),
+  providerId: optionalText,
+  modelId: optionalText,
+  systemPrompt: optionalText,
+  temporary: z.boolean().optional(),
+});
+export type CreateConversationInput = z.infer<typeof createConversationSchema>;
+
+export const conversationPatchSchema = z.strictObject({
+  title: titleSchema.optional(),
+  pinned: z.boolean().optional(),
+  providerId: optionalText,
+  modelId: optionalText,
+  systemPrompt: optionalText,
+  numCtx: z.number().int().positive().nullish(),
+  currentLeafId: idSchema.optional(),
+});
+export type ConversationPatch = z.infer<typeof conversationPatchSchema>;
+
+/**
+ * Where a send goes in a conversation (CONTRACT section 10): after a message, a new version of a user
+ * message, or a new version of an answer (no prompt); none of them continues after the current leaf.
+ */
+export const turnTargetSchema = z
+  .strictObject({
+    conversationId: z.union([z.literal('new'), idSchema]),
+    temporary: z.boolean().optional(),
+    prompt: z.string().min(1, 'prompt must not be empty').optional(),
+    after: idSchema.optional(),
+    editOf: idSchema.optional(),
+    regenerateOf: idSchema.optional(),
+  })
+  .superRefine((target, ctx) => {
+    const named = (['after', 'editOf', 'regenerateOf'] as const).filter((key) => target[key] !== undefined);
+    if (named.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [named[1] ?? ''],
+        message: `give only one of ${named.join(', ')}`,
+      });
+    }
+    if (target.regenerateOf !== undefined && target.prompt !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'regenerate_of takes no prompt' });
+    }
+    if (target.regenerateOf === undefined && target.prompt === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'prompt is required' });
+    }
+    if (target.conversationId === 'new' && named.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [named[0] ?? ''],
+        message: 'a new conversation has no messages to refer to',
+      });
+    }
+  });
+export type TurnTarget = z.infer<typeof turnTargetSchema>;
+
+export const searchResultSchema = z.object({
+  conversationId: z.string(),
+  conversationTitle: z.string().nullable(),
+  /** Null for a match in the title. */
+  messageId: z.string().nullable(),
+  role: messageRoleSchema.nullable(),
+  /** HTML-escaped text with the match inside `<mark>`…`</mark>`. */
+  snippet: z.string(),
+  createdAt: z.string(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;

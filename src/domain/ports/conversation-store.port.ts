@@ -1,0 +1,96 @@
+import type {
+  Conversation,
+  MessageRole,
+  MessageStatus,
+  NewMessage,
+  SearchResult,
+  StoredMessage,
+} from '../conversation.js';
+
+/** Why history can't be used; `details.reason` of `HISTORY_UNAVAILABLE`. */
+export type HistoryUnavailableReason =
+  | 'disabled'
+  | 'newer_version'
+  | 'damaged'
+  | 'migration_failed'
+  | 'disk_full'
+  | 'failed';
+
+export type HistoryStatus =
+  | { available: true; path: string | null }
+  | { available: false; reason: HistoryUnavailableReason; path: string | null; message: string };
+
+export interface ConversationPage {
+  items: Conversation[];
+  nextCursor: string | null;
+}
+
+/** A message without its text: enough to walk the tree. */
+export interface MessageNode {
+  id: string;
+  parentId: string | null;
+  seq: number;
+  role: MessageRole;
+  status: MessageStatus;
+}
+
+/** The stored fields a PATCH may change (current_leaf_id already resolved to a leaf). */
+export type ConversationUpdate = Partial<
+  Pick<
+    Conversation,
+    'title' | 'pinned' | 'providerId' | 'modelId' | 'systemPrompt' | 'numCtx' | 'currentLeafId'
+  >
+> & { updatedAt: string };
+
+/** A send: its messages (user and/or assistant), written in one transaction. */
+export interface NewTurn {
+  conversationId: string;
+  /** Set for `conversation_id: "new"`: created in the same transaction. */
+  create?: Conversation;
+  messages: NewMessage[];
+  currentLeafId: string;
+  /** Used only while the conversation has no title. */
+  title?: string;
+  providerId: string;
+  modelId: string;
+  updatedAt: string;
+}
+
+export type MessageUpdate = Partial<
+  Pick<StoredMessage, 'content' | 'thinking' | 'status' | 'errorCode' | 'usage' | 'stats'>
+> & { updatedAt: string };
+
+export interface MessagesRemoval {
+  conversationId: string;
+  ids: string[];
+  currentLeafId: string | null;
+  updatedAt: string;
+}
+
+/**
+ * Where conversations live. Every method is async: the durable store runs off the server's main
+ * thread. Methods throw `HISTORY_UNAVAILABLE` while `status()` says so.
+ */
+export interface ConversationStore {
+  status(): HistoryStatus;
+  /** Pinned first, then newest `updatedAt`. */
+  list(page: { limit: number; cursor: string | null }): Promise<ConversationPage>;
+  get(id: string): Promise<Conversation | null>;
+  create(conversation: Conversation): Promise<void>;
+  update(id: string, update: ConversationUpdate): Promise<Conversation | null>;
+  delete(id: string): Promise<boolean>;
+  deleteAll(): Promise<void>;
+  tree(conversationId: string): Promise<MessageNode[]>;
+  /** The messages with these ids, in `seq` order. */
+  messages(conversationId: string, ids: readonly string[]): Promise<StoredMessage[]>;
+  /** Throws `CONVERSATION_BUSY` when the conversation has an answer streaming. */
+  addTurn(turn: NewTurn): Promise<StoredMessage[]>;
+  updateMessage(id: string, update: MessageUpdate): Promise<void>;
+  deleteMessages(removal: MessagesRemoval): Promise<void>;
+  search(query: string, limit: number): Promise<SearchResult[]>;
+  /** Changes made by other processes (the store's own callers know theirs). */
+  onExternalChange(listener: () => void): () => void;
+  /** Only for a damaged file: keeps it under another name and starts an empty history. */
+  startNewHistory(): Promise<HistoryStatus>;
+  close(): Promise<void>;
+}

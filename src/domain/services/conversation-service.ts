@@ -1,0 +1,304 @@
+import {
+  type Conversation,
+  type ConversationPatch,
+  conversationPatchSchema,
+  createConversationSchema,
+  idSchema,
+  type Message,
+  type NewMessage,
+  type SearchResult,
+  turnTargetSchema,
+} from '../conversation.js';
+import type { AppError } from '../errors.js';
+import { uuidV7 } from '../ids.js';
+import type { ConversationPage, ConversationStore, HistoryStatus } from '../ports/conversation-store.port.js';
+import { firstLineTitle } from './conversation-title.js';
+import { ConversationTree } from './conversation-tree.js';
+import {
+  conversationNotFound,
+  HISTORY_DISABLED,
+  historyUnavailable,
+  invalidInput,
+  messageNotFound,
+} from './history-errors.js';
+import { StoredTurn, systemTimers, type TurnTimers } from './stored-turn.js';
+import { branchAsChat, placeTurn, type TurnPlan } from './turn-plan.js';
+
+export interface ConversationServiceDeps {
+  /** The durable history (it may be unavailable: damaged, newer, off). */
+  store: ConversationStore;
+  /** Temporary conversations: in memory only, never in the database. */
+  temporary: ConversationStore;
+  /** False (`--no-history`, `history.enabled: false`): every conversation is temporary. */
+  historyEnabled?: () => boolean;
+  timers?: TurnTimers;
+  newId?: () => string;
+}
+
+/** Something changed in a conversation (null: another process changed history). */
+export type ConversationChange = { conversationId: string | null };
+
+export interface TurnHooks {
+  onError(error: AppError): void;
+}
+
+/** The conversations of CONTRACT section 10: the tree, turns, titles and what a chat writes. */
+export class ConversationService {
+  private readonly timers: TurnTimers;
+  private readonly newId: () => string;
+  private readonly listeners = new Set<(change: ConversationChange) => void>();
+
+  constructor(private readonly deps: ConversationServiceDeps) {
+    this.timers = deps.timers ?? systemTimers;
+    this.newId = deps.newId ?? (() => uuidV7(this.timers.now()));
+    deps.store.onExternalChange(() => this.emit(null));
+  }
+
+  status(): HistoryStatus {
+    return this.historyEnabled() ? this.deps.store.status() : HISTORY_DISABLED;
+  }
+
+  /** Stored conversations, pinned first, then newest; temporary ones are not listed. */
+  list(page: { limit?: number; cursor?: string | null } = {}): Promise<ConversationPage> {
+    return this.durable().list({ limit: page.limit ?? 50, cursor: page.cursor ?? null });
+  }
+
+  async create(input: unknown): Promise<Conversation> {
+    const parsed = createConversationSchema.safeParse(input ?? {});
+    if (!parsed.success) throw invalidInput('conversation', parsed.error);
+    const conversation = this.draft({ ...parsed.data, temporary: parsed.data.temporary === true });
+    await this.storeFor(conversation).create(conversation);
+    this.emit(conversation.id);
+    return conversation;
+  }
+
+  /** The conversation and one branch of it, root first: through `through`, else the current one. */
+  async get(
+    id: string,
+    options: { through?: string } = {},
+  ): Promise<{ conversation: Conversation; messages: Message[] }> {
+    const { conversation, store } = await this.find(id);
+    const tree = new ConversationTree(await store.tree(id));
+    let ids = tree.pathTo(conversation.currentLeafId);
+    if (options.through !== undefined) {
+      if (!tree.get(options.through)) throw messageNotFound(id, options.through, 'through');
+      ids = tree.branchThrough(options.through);
+    }
+    const messages = await store.messages(id, ids);
+    return {
+      conversation,
+      messages: messages.map((message) => ({ ...message, siblingIds: tree.siblingIds(message.id) })),
+    };
+  }
+
+  /** `currentLeafId` may name any message: the conversation then shows its newest leaf. */
+  async update(id: string, input: unknown): Promise<Conversation> {
+    const parsed = conversationPatchSchema.safeParse(input ?? {});
+    if (!parsed.success) throw invalidInput('conversation change', parsed.error);
+    const { conversation, store } = await this.find(id);
+    const patch: ConversationPatch = parsed.data;
+    let currentLeafId: string | undefined;
+    if (patch.currentLeafId !== undefined) {
+      const tree = new ConversationTree(await store.tree(id));
+      if (!tree.get(patch.currentLeafId)) throw messageNotFound(id, patch.currentLeafId, 'current_leaf_id');
+      currentLeafId = tree.newestLeaf(patch.currentLeafId) ?? undefined;
+    }
+    const updated = await store.update(conversation.id, {
+      ...stripUndefined({
+        title: patch.title,
+        pinned: patch.pinned,
+        providerId: patch.providerId,
+        modelId: patch.modelId,
+        systemPrompt: patch.systemPrompt,
+        numCtx: patch.numCtx,
+        currentLeafId,
+      }),
+      updatedAt: this.stamp(),
+    });
+    if (!updated) throw conversationNotFound(id);
+    this.emit(id);
+    return updated;
+  }
+
+  async delete(id: string): Promise<void> {
+    const { store } = await this.find(id);
+    if (!(await store.delete(id))) throw conversationNotFound(id);
+    this.emit(id);
+  }
+
+  /** Deletes a message and everything that follows it, on every branch below it. */
+  async deleteMessage(id: string, messageId: string): Promise<void> {
+    const { conversation, store } = await this.find(id);
+    const tree = new ConversationTree(await store.tree(id));
+    const node = tree.get(messageId);
+    if (!node) throw messageNotFound(id, messageId);
+    const ids = tree.subtree(messageId);
+    await store.deleteMessages({
+      conversationId: id,
+      ids,
+      currentLeafId: tree.leafAfterRemoval(conversation.currentLeafId, new Set(ids), node.parentId),
+      updatedAt: this.stamp(),
+    });
+    this.emit(id);
+  }
+
+  async deleteAll(): Promise<void> {
+    await this.durable().deleteAll();
+    this.emit(null);
+  }
+
+  search(query: string, limit = 20): Promise<SearchResult[]> {
+    return this.durable().search(query, limit);
+  }
+
+  /** Checks a send against the stored tree and builds what the chat engine sends; writes nothing. */
+  async planTurn(input: unknown): Promise<TurnPlan> {
+    const parsed = turnTargetSchema.safeParse(input);
+    if (!parsed.success) throw invalidInput('send', parsed.error);
+    const target = parsed.data;
+    if (target.conversationId === 'new') {
+      const conversation = this.draft({ temporary: target.temporary === true });
+      if (!conversation.temporary) this.durable();
+      const prompt = target.prompt ?? '';
+      return { conversation, isNew: true, parentId: null, prompt, messages: branchAsChat([], prompt) };
+    }
+    const { conversation, store } = await this.find(target.conversationId);
+    const tree = new ConversationTree(await store.tree(conversation.id));
+    const { parentId, prompt } = placeTurn(conversation, tree, target);
+    const branch = await store.messages(conversation.id, tree.pathTo(parentId));
+    return { conversation, isNew: false, parentId, prompt, messages: branchAsChat(branch, prompt) };
+  }
+
+  /**
+   * Writes the user message and a `streaming` answer (one transaction, before the provider is asked)
+   * and returns the writer of that answer. Throws `CONVERSATION_BUSY` while another answer streams.
+   */
+  async beginTurn(
+    plan: TurnPlan,
+    chat: { providerId: string; modelId: string },
+    hooks: TurnHooks,
+  ): Promise<StoredTurn> {
+    const now = this.stamp();
+    const base = { conversationId: plan.conversation.id, createdAt: now, updatedAt: now };
+    const message = (
+      fields: Partial<NewMessage> & Pick<NewMessage, 'id' | 'role' | 'parentId'>,
+    ): NewMessage => ({
+      ...base,
+      content: '',
+      thinking: '',
+      status: 'done',
+      errorCode: null,
+      providerId: null,
+      modelId: null,
+      usage: null,
+      stats: null,
+      attachments: [],
+      toolCalls: [],
+      ...fields,
+    });
+    const user =
+      plan.prompt === null
+        ? null
+        : message({ id: this.newId(), role: 'user', parentId: plan.parentId, content: plan.prompt });
+    const answer = message({
+      id: this.newId(),
+      role: 'assistant',
+      parentId: user?.id ?? plan.parentId,
+      status: 'streaming',
+      ...chat,
+    });
+    const store = this.storeFor(plan.conversation);
+    const title = plan.prompt === null ? null : firstLineTitle(plan.prompt);
+    await store.addTurn({
+      conversationId: plan.conversation.id,
+      ...(plan.isNew ? { create: { ...plan.conversation, ...chat } } : {}),
+      messages: user ? [user, answer] : [answer],
+      currentLeafId: answer.id,
+      ...(title ? { title } : {}),
+      ...chat,
+      updatedAt: now,
+    });
+    this.emit(plan.conversation.id);
+    return new StoredTurn({
+      store,
+      conversationId: plan.conversation.id,
+      userMessageId: user?.id ?? null,
+      assistantMessageId: answer.id,
+      timers: this.timers,
+      onError: hooks.onError,
+      onWritten: (id) => this.emit(id),
+    });
+  }
+
+  /** Changes of this process and, every second, of others (CONTRACT: seen within 2 s). */
+  onChange(listener: (change: ConversationChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  startNewHistory(): Promise<HistoryStatus> {
+    return this.deps.store.startNewHistory();
+  }
+
+  private emit(conversationId: string | null): void {
+    for (const listener of this.listeners) listener({ conversationId });
+  }
+
+  private historyEnabled(): boolean {
+    return this.deps.historyEnabled?.() ?? true;
+  }
+
+  /** The durable store, or HISTORY_UNAVAILABLE saying why it can't be used. */
+  private durable(): ConversationStore {
+    const status = this.status();
+    if (!status.available) throw historyUnavailable(status);
+    return this.deps.store;
+  }
+
+  private storeFor(conversation: Conversation): ConversationStore {
+    return conversation.temporary ? this.deps.temporary : this.durable();
+  }
+
+  private async find(id: string): Promise<{ conversation: Conversation; store: ConversationStore }> {
+    const parsed = idSchema.safeParse(id);
+    if (!parsed.success) throw invalidInput('conversation id', parsed.error);
+    const temporary = await this.deps.temporary.get(id);
+    if (temporary) return { conversation: temporary, store: this.deps.temporary };
+    const conversation = await this.durable().get(id);
+    if (!conversation) throw conversationNotFound(id);
+    return { conversation, store: this.deps.store };
+  }
+
+  private draft(fields: {
+    title?: string;
+    providerId?: string | null;
+    modelId?: string | null;
+    systemPrompt?: string | null;
+    temporary: boolean;
+  }): Conversation {
+    const now = this.stamp();
+    return {
+      id: this.newId(),
+      title: fields.title ?? null,
+      createdAt: now,
+      updatedAt: now,
+      pinned: false,
+      // With history off, every conversation is temporary (CONTRACT section 10).
+      temporary: fields.temporary || !this.historyEnabled(),
+      providerId: fields.providerId ?? null,
+      modelId: fields.modelId ?? null,
+      systemPrompt: fields.systemPrompt ?? null,
+      numCtx: null,
+      currentLeafId: null,
+      messageCount: 0,
+    };
+  }
+
+  private stamp(): string {
+    return new Date(this.timers.now()).toISOString();
+  }
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as Partial<T>;
+}

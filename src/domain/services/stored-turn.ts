@@ -1,0 +1,116 @@
+import type { ChatDoneEvent, ChatErrorEvent } from '../chat.js';
+import type { MessageStatus } from '../conversation.js';
+import { type AppError, toAppError } from '../errors.js';
+import type { ConversationStore, MessageUpdate } from '../ports/conversation-store.port.js';
+
+/** The text so far is written at most this often while an answer streams (CONTRACT section 10). */
+export const FLUSH_INTERVAL_MS = 1000;
+
+export interface TurnTimers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemTimers: TurnTimers = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface StoredTurnOptions {
+  store: ConversationStore;
+  conversationId: string;
+  userMessageId: string | null;
+  assistantMessageId: string;
+  timers: TurnTimers;
+  /** A write failed (disk full…): the chat goes on, the caller shows and logs it. */
+  onError(error: AppError): void;
+  /** A write landed: other windows may refresh. */
+  onWritten(conversationId: string): void;
+}
+
+/**
+ * What one streaming answer writes: its text so far at most once a second, then its final status,
+ * usage and stats. Writes run one at a time, in order; a failed write never stops the chat.
+ */
+export class StoredTurn {
+  readonly conversationId: string;
+  readonly userMessageId: string | null;
+  readonly assistantMessageId: string;
+  private content = '';
+  private thinking = '';
+  private written = { content: '', thinking: '' };
+  private lastWriteAt: number;
+  private timer: unknown = null;
+  private writes: Promise<void> = Promise.resolve();
+  private ended = false;
+
+  constructor(private readonly options: StoredTurnOptions) {
+    this.conversationId = options.conversationId;
+    this.userMessageId = options.userMessageId;
+    this.assistantMessageId = options.assistantMessageId;
+    this.lastWriteAt = options.timers.now();
+  }
+
+  /** Text or thinking as it streams; written within a second. */
+  append(event: { type: 'token' | 'thinking'; text: string }): void {
+    if (this.ended) return;
+    if (event.type === 'token') this.content += event.text;
+    else this.thinking += event.text;
+    if (this.timer !== null) return;
+    const wait = Math.max(0, this.lastWriteAt + FLUSH_INTERVAL_MS - this.options.timers.now());
+    this.timer = this.options.timers.setTimeout(() => {
+      this.timer = null;
+      this.enqueue(() => this.progress());
+    }, wait);
+  }
+
+  /** The terminal event: the final text, status, usage and stats in one write. Resolves when stored. */
+  finish(event: ChatDoneEvent | ChatErrorEvent): Promise<void> {
+    if (this.ended) return this.writes;
+    this.ended = true;
+    if (this.timer !== null) this.options.timers.clearTimeout(this.timer);
+    this.timer = null;
+    const update: Omit<MessageUpdate, 'updatedAt'> =
+      event.type === 'done'
+        ? {
+            status: (event.finishReason === 'stopped' ? 'stopped' : 'done') satisfies MessageStatus,
+            usage: event.usage,
+            stats: event.stats,
+          }
+        : { status: 'error', errorCode: event.errorCode };
+    return this.enqueue(() =>
+      this.write({ ...update, content: this.content, thinking: this.thinking, updatedAt: this.stamp() }),
+    );
+  }
+
+  private progress(): Promise<void> {
+    if (this.ended) return Promise.resolve();
+    if (this.content === this.written.content && this.thinking === this.written.thinking) {
+      return Promise.resolve();
+    }
+    return this.write({ content: this.content, thinking: this.thinking, updatedAt: this.stamp() });
+  }
+
+  private async write(update: MessageUpdate): Promise<void> {
+    const snapshot = { content: this.content, thinking: this.thinking };
+    this.lastWriteAt = this.options.timers.now();
+    try {
+      await this.options.store.updateMessage(this.assistantMessageId, update);
+      this.written = snapshot;
+      this.options.onWritten(this.conversationId);
+    } catch (error) {
+      this.options.onError(toAppError(error));
+    }
+  }
+
+  private enqueue(write: () => Promise<void>): Promise<void> {
+    this.writes = this.writes.then(write);
+    return this.writes;
+  }
+
+  private stamp(): string {
+    return new Date(this.options.timers.now()).toISOString();
+  }
+}
