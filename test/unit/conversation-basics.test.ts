@@ -4,14 +4,16 @@ import { firstLineTitle } from '../../src/domain/services/conversation-title.js'
 import { ConversationTree } from '../../src/domain/services/conversation-tree.js';
 
 describe('uuidV7', () => {
-  it('is a version 7 UUID whose first 48 bits are the time, so ids sort by creation', () => {
+  it('is a version 7 UUID whose first 48 bits are the time; ids sort by creation, also within one millisecond', () => {
     const id = uuidV7(0x0190_1234_5678);
     expect(id).toMatch(UUID_PATTERN);
     expect(id.slice(0, 13)).toBe('01901234-5678');
     expect(id[14]).toBe('7');
     expect(['8', '9', 'a', 'b']).toContain(id[19]);
     expect(uuidV7(1000) < uuidV7(2000)).toBe(true);
-    expect(uuidV7(5)).not.toBe(uuidV7(5));
+    const same = [uuidV7(9_000_000), uuidV7(9_000_000), uuidV7(8_999_999)];
+    expect([...same].sort()).toEqual(same);
+    expect(new Set(same).size).toBe(3);
   });
 });
 

@@ -1,0 +1,263 @@
+import type { Conversation, SearchResult, StoredMessage } from '../../domain/conversation.js';
+import type {
+  ConversationPage,
+  ConversationUpdate,
+  MessageNode,
+  MessagesRemoval,
+  MessageUpdate,
+  NewTurn,
+} from '../../domain/ports/conversation-store.port.js';
+import { conversationBusy, conversationNotFound } from '../../domain/services/history-errors.js';
+import type { OwnerLocks } from './owner-locks.js';
+import {
+  type ConversationRow,
+  decodeCursor,
+  encodeCursor,
+  type MessageRow,
+  ms,
+  toConversation,
+  toMessage,
+} from './rows.js';
+import { searchHistory } from './search.js';
+import { type SqliteDatabase, transaction } from './sqlite.js';
+
+const CONVERSATION_COLUMNS =
+  'id, title, created_at, updated_at, pinned, provider_id, model_id, system_prompt, num_ctx, current_leaf_id, message_count';
+const MESSAGE_COLUMNS =
+  'id, seq, conversation_id, parent_id, role, content, thinking, status, error_code, provider_id, model_id, usage, stats, attachments, tool_calls, created_at, updated_at';
+const UPDATABLE: Record<string, string> = {
+  title: 'title',
+  pinned: 'pinned',
+  providerId: 'provider_id',
+  modelId: 'model_id',
+  systemPrompt: 'system_prompt',
+  numCtx: 'num_ctx',
+  currentLeafId: 'current_leaf_id',
+  content: 'content',
+  thinking: 'thinking',
+  status: 'status',
+  errorCode: 'error_code',
+};
+
+/**
+ * The store's operations on an open `lightchat.db`, synchronous: they run in the store's worker
+ * thread. SQL lives here (and in search.ts and schema.ts), nowhere else.
+ */
+export class HistoryDatabase {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly locks: OwnerLocks,
+  ) {}
+
+  /** At start-up: answers left `streaming` by processes that are gone become `interrupted`. */
+  recoverInterrupted(): number {
+    const owners = this.db
+      .prepare("SELECT DISTINCT owner_id FROM messages WHERE status = 'streaming'")
+      .all() as { owner_id: string | null }[];
+    let recovered = 0;
+    for (const { owner_id } of owners) {
+      if (owner_id !== null && this.locks.isAlive(owner_id)) continue;
+      recovered += Number(
+        this.db
+          .prepare(
+            "UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE status = 'streaming' AND owner_id IS ?",
+          )
+          .run(owner_id).changes,
+      );
+    }
+    this.locks.removeStale();
+    return recovered;
+  }
+
+  list({ limit, cursor }: { limit: number; cursor: string | null }): ConversationPage {
+    const after = cursor === null ? null : decodeCursor(cursor);
+    const rows = this.db
+      .prepare(
+        `SELECT ${CONVERSATION_COLUMNS} FROM conversations
+         ${after ? 'WHERE (pinned, updated_at, id) < (?, ?, ?)' : ''}
+         ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`,
+      )
+      .all(...(after ?? []), limit + 1) as unknown as ConversationRow[];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toConversation),
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  get(id: string): Conversation | null {
+    const row = this.db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`).get(id);
+    return row ? toConversation(row as unknown as ConversationRow) : null;
+  }
+
+  create(conversation: Conversation): void {
+    this.db
+      .prepare(`INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`)
+      .run(
+        conversation.id,
+        conversation.title,
+        ms(conversation.createdAt),
+        ms(conversation.updatedAt),
+        conversation.pinned ? 1 : 0,
+        conversation.providerId,
+        conversation.modelId,
+        conversation.systemPrompt,
+        conversation.numCtx,
+        conversation.currentLeafId,
+      );
+  }
+
+  update(id: string, update: ConversationUpdate): Conversation | null {
+    this.set('conversations', id, update);
+    return this.get(id);
+  }
+
+  delete(id: string): boolean {
+    return Number(this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id).changes) > 0;
+  }
+
+  deleteAll(): void {
+    this.db.exec('DELETE FROM conversations');
+  }
+
+  tree(conversationId: string): MessageNode[] {
+    return this.db
+      .prepare('SELECT id, parent_id AS parentId, seq, role, status FROM messages WHERE conversation_id = ?')
+      .all(conversationId) as unknown as MessageNode[];
+  }
+
+  messages(conversationId: string, ids: readonly string[]): StoredMessage[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?))
+         ORDER BY seq`,
+      )
+      .all(conversationId, JSON.stringify(ids)) as unknown as MessageRow[];
+    return rows.map(toMessage);
+  }
+
+  /** One transaction: the busy check, the conversation (when new) and the turn's messages. */
+  addTurn(turn: NewTurn): StoredMessage[] {
+    return transaction(this.db, () => {
+      if (turn.create) this.create(turn.create);
+      if (!this.get(turn.conversationId)) throw conversationNotFound(turn.conversationId);
+      this.refuseWhenBusy(turn.conversationId);
+      let seq = Number(
+        (
+          this.db
+            .prepare('SELECT coalesce(max(seq), 0) AS seq FROM messages WHERE conversation_id = ?')
+            .get(turn.conversationId) as { seq: number }
+        ).seq,
+      );
+      const insert = this.db.prepare(
+        `INSERT INTO messages (${MESSAGE_COLUMNS}, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const stored = turn.messages.map((message) => ({ ...message, seq: ++seq }));
+      for (const message of stored) {
+        insert.run(
+          message.id,
+          message.seq,
+          message.conversationId,
+          message.parentId,
+          message.role,
+          message.content,
+          message.thinking,
+          message.status,
+          message.errorCode,
+          message.providerId,
+          message.modelId,
+          message.usage === null ? null : JSON.stringify(message.usage),
+          message.stats === null ? null : JSON.stringify(message.stats),
+          JSON.stringify(message.attachments),
+          JSON.stringify(message.toolCalls),
+          ms(message.createdAt),
+          ms(message.updatedAt),
+          message.status === 'streaming' ? this.locks.ownerId : null,
+        );
+      }
+      this.db
+        .prepare(
+          `UPDATE conversations SET title = coalesce(title, ?), provider_id = ?, model_id = ?, current_leaf_id = ?,
+             updated_at = ?, message_count = (SELECT count(*) FROM messages WHERE conversation_id = conversations.id)
+           WHERE id = ?`,
+        )
+        .run(
+          turn.title ?? null,
+          turn.providerId,
+          turn.modelId,
+          turn.currentLeafId,
+          ms(turn.updatedAt),
+          turn.conversationId,
+        );
+      return stored;
+    });
+  }
+
+  updateMessage(id: string, update: MessageUpdate): void {
+    const { usage, stats, ...rest } = update;
+    const extra: Record<string, string | null> = {};
+    if (usage !== undefined) extra.usage = usage === null ? null : JSON.stringify(usage);
+    if (stats !== undefined) extra.stats = stats === null ? null : JSON.stringify(stats);
+    if (rest.status !== undefined && rest.status !== 'streaming') extra.owner_id = null;
+    this.set('messages', id, rest, extra);
+  }
+
+  deleteMessages(removal: MessagesRemoval): void {
+    transaction(this.db, () => {
+      this.db
+        .prepare('DELETE FROM messages WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?))')
+        .run(removal.conversationId, JSON.stringify(removal.ids));
+      this.db
+        .prepare(
+          `UPDATE conversations SET current_leaf_id = ?, updated_at = ?,
+             message_count = (SELECT count(*) FROM messages WHERE conversation_id = conversations.id) WHERE id = ?`,
+        )
+        .run(removal.currentLeafId, ms(removal.updatedAt), removal.conversationId);
+    });
+  }
+
+  search(query: string, limit: number): SearchResult[] {
+    return searchHistory(this.db, query, limit);
+  }
+
+  /** A live answer streaming here makes a send wait; one left by a process that is gone does not. */
+  private refuseWhenBusy(conversationId: string): void {
+    const streaming = this.db
+      .prepare("SELECT id, owner_id FROM messages WHERE conversation_id = ? AND status = 'streaming'")
+      .all(conversationId) as { id: string; owner_id: string | null }[];
+    for (const row of streaming) {
+      if (row.owner_id !== null && this.locks.isAlive(row.owner_id)) throw conversationBusy(conversationId);
+      this.db.prepare("UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE id = ?").run(row.id);
+    }
+  }
+
+  private set(
+    table: 'conversations' | 'messages',
+    id: string,
+    fields: Record<string, unknown>,
+    raw: Record<string, string | number | null> = {},
+  ): void {
+    const columns: string[] = [];
+    const values: (string | number | null)[] = [];
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      if (key === 'updatedAt') {
+        columns.push('updated_at');
+        values.push(ms(value as string));
+      } else if (UPDATABLE[key]) {
+        columns.push(UPDATABLE[key]);
+        values.push(typeof value === 'boolean' ? Number(value) : (value as string | number | null));
+      }
+    }
+    for (const [column, value] of Object.entries(raw)) {
+      columns.push(column);
+      values.push(value);
+    }
+    if (columns.length === 0) return;
+    this.db
+      .prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`)
+      .run(...values, id);
+  }
+}

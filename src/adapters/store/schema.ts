@@ -1,0 +1,84 @@
+/**
+ * The numbered migrations of `lightchat.db`; `PRAGMA user_version` is the number of the last one
+ * applied. Each runs once, in the migration transaction, and is written to be idempotent. Only final
+ * messages reach the search index (the triggers), and both indexes drop deleted text for real
+ * (FTS5 `secure-delete`).
+ */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE IF NOT EXISTS conversations (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  title TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  pinned INTEGER NOT NULL DEFAULT 0,
+  provider_id TEXT,
+  model_id TEXT,
+  system_prompt TEXT,
+  num_ctx INTEGER,
+  current_leaf_id TEXT,
+  message_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS conversations_order ON conversations (pinned DESC, updated_at DESC, id DESC);
+
+CREATE TABLE IF NOT EXISTS messages (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  parent_id TEXT,
+  role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+  content TEXT NOT NULL DEFAULT '',
+  thinking TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL CHECK (status IN ('streaming', 'done', 'error', 'stopped', 'interrupted')),
+  error_code TEXT,
+  provider_id TEXT,
+  model_id TEXT,
+  usage TEXT,
+  stats TEXT,
+  attachments TEXT NOT NULL DEFAULT '[]',
+  tool_calls TEXT NOT NULL DEFAULT '[]',
+  owner_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (conversation_id, seq)
+);
+CREATE INDEX IF NOT EXISTS messages_streaming ON messages (owner_id) WHERE status = 'streaming';
+
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5 (content, tokenize = 'trigram');
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('secure-delete', 1);
+CREATE VIRTUAL TABLE IF NOT EXISTS titles_fts USING fts5 (title, tokenize = 'trigram');
+INSERT INTO titles_fts (titles_fts, rank) VALUES ('secure-delete', 1);
+
+CREATE TRIGGER IF NOT EXISTS messages_index_insert AFTER INSERT ON messages
+  WHEN new.status != 'streaming'
+  BEGIN INSERT INTO messages_fts (rowid, content) VALUES (new.rowid, new.content); END;
+CREATE TRIGGER IF NOT EXISTS messages_index_final AFTER UPDATE OF status ON messages
+  WHEN old.status = 'streaming' AND new.status != 'streaming'
+  BEGIN INSERT INTO messages_fts (rowid, content) VALUES (new.rowid, new.content); END;
+CREATE TRIGGER IF NOT EXISTS messages_index_delete AFTER DELETE ON messages
+  BEGIN DELETE FROM messages_fts WHERE rowid = old.rowid; END;
+
+CREATE TRIGGER IF NOT EXISTS titles_index_insert AFTER INSERT ON conversations
+  WHEN new.title IS NOT NULL
+  BEGIN INSERT INTO titles_fts (rowid, title) VALUES (new.rowid, new.title); END;
+CREATE TRIGGER IF NOT EXISTS titles_index_update AFTER UPDATE OF title ON conversations
+  BEGIN
+    DELETE FROM titles_fts WHERE rowid = old.rowid;
+    INSERT INTO titles_fts (rowid, title) SELECT new.rowid, new.title WHERE new.title IS NOT NULL;
+  END;
+CREATE TRIGGER IF NOT EXISTS titles_index_delete AFTER DELETE ON conversations
+  BEGIN DELETE FROM titles_fts WHERE rowid = old.rowid; END;
+`,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -1,0 +1,179 @@
+import { existsSync, renameSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError, toAppError } from '../../domain/errors.js';
+import type { HistoryStatus } from '../../domain/ports/conversation-store.port.js';
+import { HistoryDatabase } from './history-database.js';
+import { userVersion } from './migrate.js';
+import { damaged, databasePath, newerVersion, openHistory } from './open-history.js';
+import { OwnerLocks } from './owner-locks.js';
+import { LATEST_VERSION } from './schema.js';
+import { SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB, type SqliteDatabase, sqliteCode } from './sqlite.js';
+import type { StoreReply, StoreRequest, WorkerOptions } from './worker-protocol.js';
+
+/**
+ * The store's worker thread: it owns the SQLite connection, so `busy_timeout` waits and long
+ * statements never block the server's main thread (Electron's main thread in the desktop app).
+ */
+
+const options = workerData as WorkerOptions;
+const port = parentPort;
+if (!port) throw new Error('store-worker runs only as a worker thread');
+const post = (reply: StoreReply) => port.postMessage(reply);
+
+const locks = new OwnerLocks(options.dataDir, options.ownerId);
+const path = databasePath(options.dataDir);
+let db: SqliteDatabase | null = null;
+let history: HistoryDatabase | null = null;
+let status: HistoryStatus = { available: false, reason: 'failed', path, message: 'History is starting.' };
+let dataVersion = 0;
+let checkpointPending = false;
+
+function open(): void {
+  const opened = openHistory(options.dataDir);
+  if (!opened.ok) {
+    setStatus(opened.status);
+    return;
+  }
+  db = opened.db;
+  history = new HistoryDatabase(db, locks);
+  locks.acquire();
+  history.recoverInterrupted();
+  dataVersion = readDataVersion(db);
+  setStatus({ available: true, path });
+}
+
+function setStatus(next: HistoryStatus): void {
+  status = next;
+  post({ type: 'status', status });
+}
+
+/** Stops using the database (it is left as it is): a newer schema under us, or damage found. */
+function stopUsing(next: HistoryStatus): void {
+  try {
+    db?.close();
+  } catch {}
+  db = null;
+  history = null;
+  setStatus(next);
+}
+
+const readDataVersion = (connection: SqliteDatabase): number =>
+  Number((connection.prepare('PRAGMA data_version').get() as { data_version: number }).data_version);
+
+/**
+ * Another process committed (`data_version` moved): tell the main thread. If it migrated the
+ * schema past what this LightChat knows, stop writing rather than write an old schema.
+ */
+function poll(): void {
+  if (!db) return;
+  try {
+    const version = readDataVersion(db);
+    if (version !== dataVersion) {
+      dataVersion = version;
+      const schema = userVersion(db);
+      if (schema > LATEST_VERSION) {
+        stopUsing(newerVersion(path, schema, LATEST_VERSION));
+        return;
+      }
+      post({ type: 'change' });
+    }
+    if (checkpointPending) purge(1);
+  } catch (error) {
+    failure(error);
+  }
+}
+
+/**
+ * Deleted text must leave the WAL too: a TRUNCATE checkpoint copies the zeroed pages into the
+ * database and empties the WAL. Another process reading blocks it; then it is retried.
+ */
+function purge(attempts: number): void {
+  if (!db) return;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const result = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number };
+    if (result.busy === 0) {
+      checkpointPending = false;
+      return;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  }
+  checkpointPending = true;
+}
+
+function failure(error: unknown): AppError {
+  const code = sqliteCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === SQLITE_FULL) {
+    return new AppError(
+      'HISTORY_UNAVAILABLE',
+      `The disk holding ${path} is full (${message}): this could not be stored. Nothing stored before was lost; free some space and it works again.`,
+      { details: { reason: 'disk_full', path } },
+    );
+  }
+  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) {
+    const next = damaged(path, message);
+    stopUsing(next);
+    return new AppError('HISTORY_UNAVAILABLE', next.message, { details: { reason: 'damaged', path } });
+  }
+  return toAppError(error);
+}
+
+function unavailable(): AppError {
+  const current = status.available ? null : status;
+  return new AppError('HISTORY_UNAVAILABLE', current?.message ?? 'History is not open.', {
+    details: { reason: current?.reason ?? 'failed', path },
+  });
+}
+
+const PURGING = new Set(['delete', 'deleteAll', 'deleteMessages']);
+
+function handle(request: StoreRequest): unknown {
+  if (request.op === 'close') {
+    clearInterval(timer);
+    if (db) {
+      db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+      db.close();
+    }
+    locks.release();
+    db = null;
+    return null;
+  }
+  if (request.op === 'startNewHistory') {
+    if (!status.available && status.reason === 'damaged') {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      for (const suffix of ['', '-wal', '-shm']) {
+        if (existsSync(path + suffix)) renameSync(path + suffix, `${path}.damaged-${stamp}${suffix}`);
+      }
+      open();
+    }
+    return status;
+  }
+  if (!history) throw unavailable();
+  const method = history[request.op] as (...args: unknown[]) => unknown;
+  const value = method.apply(history, request.args);
+  if (PURGING.has(request.op)) purge(20);
+  return value;
+}
+
+port.on('message', (request: StoreRequest) => {
+  try {
+    post({ type: 'result', id: request.id, value: handle(request) });
+  } catch (error) {
+    const appError = error instanceof AppError ? error : failure(error);
+    post({
+      type: 'failure',
+      id: request.id,
+      error: { code: appError.code, message: appError.message, details: appError.details },
+    });
+  }
+});
+
+const timer = setInterval(poll, options.pollMs);
+try {
+  open();
+} catch (error) {
+  const appError = failure(error);
+  if (status.available || (status.reason !== 'damaged' && status.reason !== 'newer_version')) {
+    setStatus({ available: false, reason: 'failed', path, message: appError.message });
+  }
+}

@@ -1,0 +1,45 @@
+import type { ErrorCode } from '../../domain/errors.js';
+import type { HistoryStatus } from '../../domain/ports/conversation-store.port.js';
+import type { HistoryDatabase } from './history-database.js';
+
+/** What the main thread and the store's worker thread say to each other. */
+
+export interface WorkerOptions {
+  dataDir: string;
+  ownerId: string;
+  /** How often other processes' changes are looked for (`PRAGMA data_version`). */
+  pollMs: number;
+}
+
+/** The operations of HistoryDatabase, plus the worker's own. */
+export type StoreOp = keyof Pick<
+  HistoryDatabase,
+  | 'list'
+  | 'get'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'deleteAll'
+  | 'tree'
+  | 'messages'
+  | 'addTurn'
+  | 'updateMessage'
+  | 'deleteMessages'
+  | 'search'
+>;
+
+export type StoreRequest =
+  | { id: number; op: StoreOp; args: unknown[] }
+  | { id: number; op: 'startNewHistory' | 'close'; args: [] };
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type StoreReply =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'failure'; id: number; error: WireError }
+  | { type: 'status'; status: HistoryStatus }
+  | { type: 'change' };
