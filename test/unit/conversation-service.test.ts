@@ -202,9 +202,10 @@ describe('ConversationService', () => {
     expect((await service.get(turn.conversationId)).conversation.temporary).toBe(true);
     const created = await service.create({ title: 'x' });
     expect(created.temporary).toBe(true);
-    expect(() => service.list()).toThrow(
-      expect.objectContaining({ code: 'HISTORY_UNAVAILABLE', details: { reason: 'disabled' } }),
-    );
+    await expect(service.list()).rejects.toMatchObject({
+      code: 'HISTORY_UNAVAILABLE',
+      details: { reason: 'disabled' },
+    });
   });
 
   it('refuses a 10 MiB title with a validation error', async () => {

@@ -69,6 +69,15 @@ export class HistoryDatabase {
     return recovered;
   }
 
+  /** At close: this process's answers still streaming. */
+  interruptOwn(): void {
+    this.db
+      .prepare(
+        "UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE status = 'streaming' AND owner_id = ?",
+      )
+      .run(this.locks.ownerId);
+  }
+
   list({ limit, cursor }: { limit: number; cursor: string | null }): ConversationPage {
     const after = cursor === null ? null : decodeCursor(cursor);
     const rows = this.db

@@ -21,6 +21,8 @@ export interface SqliteStoreOptions {
   ownerId?: string;
   /** How often other processes' changes are looked for. */
   pollMs?: number;
+  /** A size cap in 4 KiB pages: past it, writes fail as they would on a full disk (SQLITE_FULL). */
+  maxPageCount?: number;
 }
 
 interface Pending {
@@ -52,6 +54,7 @@ export class SqliteConversationStore implements ConversationStore {
       dataDir: options.dataDir,
       ownerId: options.ownerId ?? uuidV7(),
       pollMs: options.pollMs ?? 1000,
+      ...(options.maxPageCount ? { maxPageCount: options.maxPageCount } : {}),
     };
     const [entry, extra] = workerEntry();
     this.worker = new Worker(entry, { ...extra, workerData });

@@ -35,6 +35,7 @@ function open(): void {
     return;
   }
   db = opened.db;
+  if (options.maxPageCount) db.exec(`PRAGMA max_page_count = ${Math.floor(options.maxPageCount)}`);
   history = new HistoryDatabase(db, locks);
   locks.acquire();
   history.recoverInterrupted();
@@ -130,7 +131,9 @@ const PURGING = new Set(['delete', 'deleteAll', 'deleteMessages']);
 function handle(request: StoreRequest): unknown {
   if (request.op === 'close') {
     clearInterval(timer);
-    if (db) {
+    if (db && history) {
+      // Answers this process still streams can't go on after it: keep them, marked interrupted.
+      history.interruptOwn();
       db.exec('PRAGMA wal_checkpoint(PASSIVE)');
       db.close();
     }

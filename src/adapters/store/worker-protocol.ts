@@ -9,6 +9,8 @@ export interface WorkerOptions {
   ownerId: string;
   /** How often other processes' changes are looked for (`PRAGMA data_version`). */
   pollMs: number;
+  /** A size cap in pages (`PRAGMA max_page_count`): past it, writes fail as on a full disk. */
+  maxPageCount?: number;
 }
 
 /** The operations of HistoryDatabase, plus the worker's own. */

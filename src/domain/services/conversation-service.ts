@@ -59,7 +59,7 @@ export class ConversationService {
   }
 
   /** Stored conversations, pinned first, then newest; temporary ones are not listed. */
-  list(page: { limit?: number; cursor?: string | null } = {}): Promise<ConversationPage> {
+  async list(page: { limit?: number; cursor?: string | null } = {}): Promise<ConversationPage> {
     return this.durable().list({ limit: page.limit ?? 50, cursor: page.cursor ?? null });
   }
 
@@ -147,7 +147,7 @@ export class ConversationService {
     this.emit(null);
   }
 
-  search(query: string, limit = 20): Promise<SearchResult[]> {
+  async search(query: string, limit = 20): Promise<SearchResult[]> {
     return this.durable().search(query, limit);
   }
 
