@@ -1,4 +1,5 @@
 import type { ChatEvent } from '../domain/chat.js';
+import { AsyncQueue } from '../shared/async-queue.js';
 import type { LightChatClient } from './create-client.js';
 
 /** What `chat.start` takes: `{messages, providerId?, modelId?, systemPrompt?, options?}`. */
@@ -14,7 +15,7 @@ export async function* streamChat(
   request: StreamChatRequest,
 ): AsyncGenerator<ChatEvent> {
   const { chatId } = await client.chat.start.mutate(request);
-  const events = new EventQueue<ChatEvent>();
+  const events = new AsyncQueue<ChatEvent>();
   const subscription = client.chat.events.subscribe(
     { chatId },
     {
@@ -34,48 +35,5 @@ export async function* streamChat(
     subscription.unsubscribe();
     // Unsubscribing stops a chat that streams; `stop` also drops one not yet subscribed to.
     if (!finished) await client.chat.stop.mutate({ chatId }).catch(() => undefined);
-  }
-}
-
-/** Callback values as an async iterable, in order. */
-class EventQueue<T> implements AsyncIterable<T> {
-  private readonly values: T[] = [];
-  private done = false;
-  private error: { reason: unknown } | null = null;
-  private wake: (() => void) | null = null;
-
-  push(value: T): void {
-    this.values.push(value);
-    this.notify();
-  }
-
-  end(): void {
-    this.done = true;
-    this.notify();
-  }
-
-  fail(reason: unknown): void {
-    this.error = { reason };
-    this.notify();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for (;;) {
-      const value = this.values.shift();
-      if (value !== undefined) {
-        yield value;
-        continue;
-      }
-      if (this.error) throw this.error.reason;
-      if (this.done) return;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-    }
-  }
-
-  private notify(): void {
-    this.wake?.();
-    this.wake = null;
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listen } from '../adapters/api/listen.js';
+import { subscriptionQueue } from '../shared/async-queue.js';
 
 /** Menu items whose action happens in the page (`desktop.menuEvents`). */
 export const menuActionSchema = z.enum(['new-chat', 'open-settings', 'check-for-updates']);
@@ -13,8 +13,8 @@ export class MenuEvents {
     for (const listener of this.listeners) listener(action);
   }
 
-  stream(signal: AbortSignal): AsyncGenerator<{ action: MenuAction }> {
-    return listen((push) => {
+  stream(signal: AbortSignal): AsyncIterable<{ action: MenuAction }> {
+    return subscriptionQueue((push) => {
       const listener = (action: MenuAction) => push({ action });
       this.listeners.add(listener);
       return () => this.listeners.delete(listener);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ChatLog } from '../domain/ports/chat-log.port.js';
+import { subscriptionQueue } from '../shared/async-queue.js';
 
 /** What the UI shows about self-update (the IPC-only `update.status` subscription, CONTRACT section 5). */
 export const updateStatusSchema = z.discriminatedUnion('state', [
@@ -203,35 +204,14 @@ export function createUpdater(options: UpdaterOptions): Updater {
 }
 
 /** The current status, then each change, queued so a slow consumer misses none. */
-async function* statusChanges(input: {
+function statusChanges(input: {
   first: () => UpdateStatus;
   listeners: Set<(status: UpdateStatus) => void>;
   signal: AbortSignal;
-}): AsyncGenerator<UpdateStatus> {
-  const { listeners, signal } = input;
-  const queue: UpdateStatus[] = [input.first()];
-  let wake: (() => void) | null = null;
-  const listener = (status: UpdateStatus): void => {
-    queue.push(status);
-    wake?.();
-  };
-  const onAbort = (): void => wake?.();
-  listeners.add(listener);
-  signal.addEventListener('abort', onAbort);
-  try {
-    while (!signal.aborted) {
-      const next = queue.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      wake = null;
-    }
-  } finally {
-    listeners.delete(listener);
-    signal.removeEventListener('abort', onAbort);
-  }
+}): AsyncIterable<UpdateStatus> {
+  return subscriptionQueue<UpdateStatus>((push) => {
+    push(input.first());
+    input.listeners.add(push);
+    return () => input.listeners.delete(push);
+  }, input.signal);
 }

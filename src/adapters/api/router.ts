@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { LightChat } from '../../app/create-lightchat.js';
 import { chatRequestSchema } from '../../domain/chat.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
+import { subscriptionQueue } from '../../shared/async-queue.js';
 import { ChatSessions } from './chat-sessions.js';
 import { healthOf } from './health.js';
-import { listen } from './listen.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
 import { publicProcedure, router } from './trpc.js';
 
@@ -62,7 +62,7 @@ export function createAppRouter(core: LightChat, options: AppRouterOptions = {})
         return core.settings.update(settings, { overwrite });
       }),
       changes: publicProcedure.subscription(({ signal }) =>
-        listen<ConfigChange>((push) => core.settings.onChange(push), until(signal)),
+        subscriptionQueue<ConfigChange>((push) => core.settings.onChange(push), until(signal)),
       ),
     }),
 
