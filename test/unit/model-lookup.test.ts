@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChatSessions } from '../../src/adapters/api/chat-sessions.js';
+import { ChatRegistry } from '../../src/adapters/api/chat-registry.js';
 import { ChatService, MODEL_LOOKUP_TIMEOUT_MS } from '../../src/domain/services/chat-service.js';
 import { ProviderRegistry } from '../../src/domain/services/provider-registry.js';
 import { settingsSchema } from '../../src/domain/settings.js';
@@ -32,7 +32,7 @@ afterEach(() => {
 describe('the model lookup of a chat that names no model', () => {
   it('chat.start passes its signal to the model lookup: the caller leaving stops it', async () => {
     const { chat, lookups } = slowModelList();
-    const registry = new ChatSessions({ chat });
+    const registry = new ChatRegistry({ chat });
     const caller = new AbortController();
     const started = registry.start(ask, caller.signal).catch((error: unknown) => error);
     await vi.waitFor(() => expect(lookups).toHaveLength(1));

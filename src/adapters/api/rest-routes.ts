@@ -4,14 +4,13 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { LightChat } from '../../app/create-lightchat.js';
 import { toCamelKeys, toSnakeKeys } from '../../domain/casing.js';
-import type { ChatEvent } from '../../domain/chat.js';
-import { AppError, toAppError } from '../../domain/errors.js';
+import { AppError } from '../../domain/errors.js';
 import { zodIssues } from '../../domain/services/validation.js';
-import { shuttingDownError } from './chat-sessions.js';
+import { shuttingDownError } from './chat-relay.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
-import { errorBody, MalformedRequest } from './rest-errors.js';
-import { ChatSseWriter } from './sse.js';
+import { MalformedRequest } from './rest-errors.js';
+import { answerAsSse } from './sse.js';
 
 export interface RestContext {
   core: LightChat;
@@ -62,51 +61,11 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
     const prepared = await core.chat.prepare(input, c.req.raw.signal);
     if (closing.aborted) throw shuttingDownError();
     const stop = new AbortController();
-    const relay = relayChat(c.env.outgoing, core.chat.stream(prepared, stop.signal), stop, closing);
+    const relay = answerAsSse(c.env.outgoing, core.chat.stream(prepared, stop.signal), stop, closing);
     streams.add(relay);
     void relay.finally(() => streams.delete(relay));
     return RESPONSE_ALREADY_SENT;
   });
-}
-
-/**
- * Relays a chat to the socket as it comes. The client leaving, or the server shutting down, stops
- * it at once through `stop` (the provider request is aborted with it).
- */
-async function relayChat(
-  res: HttpBindings['outgoing'],
-  events: AsyncIterable<ChatEvent>,
-  stop: AbortController,
-  closing: AbortSignal,
-): Promise<void> {
-  if (res.destroyed) return;
-  const writer = new ChatSseWriter(res);
-  const onClose = () => stop.abort();
-  res.on('close', onClose);
-  closing.addEventListener('abort', onClose, { once: true });
-  try {
-    for await (const event of events) {
-      if (writer.closed) break;
-      if (event.type === 'token') writer.text('token', event.text);
-      else if (event.type === 'thinking') writer.text('thinking', event.text);
-      else if (event.type === 'done') {
-        const { type: _, ...done } = event;
-        if (closing.aborted) writer.end('error', errorBody(shuttingDownError()));
-        else writer.end('done', toSnakeKeys(done));
-      } else {
-        writer.end(
-          'error',
-          toSnakeKeys({ errorCode: event.errorCode, message: event.message, details: event.details }),
-        );
-      }
-    }
-  } catch (error) {
-    writer.end('error', errorBody(toAppError(error)));
-  } finally {
-    writer.dispose();
-    res.off('close', onClose);
-    closing.removeEventListener('abort', onClose);
-  }
 }
 
 function chatInput(body: unknown): unknown {

@@ -3,7 +3,7 @@ import type { LightChat } from '../../app/create-lightchat.js';
 import { chatRequestSchema } from '../../domain/chat.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
-import { ChatSessions } from './chat-sessions.js';
+import { ChatRegistry } from './chat-registry.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
 import { publicProcedure, router } from './trpc.js';
@@ -22,7 +22,7 @@ const configUpdateSchema = z.looseObject({ revision: z.string(), overwrite: z.bo
 
 /** The tRPC API of CONTRACT section 5, served over HTTP (`/trpc`) and, in the desktop app, over IPC. */
 export function createAppRouter(core: LightChat, options: AppRouterOptions = {}) {
-  const sessions = new ChatSessions({
+  const registry = new ChatRegistry({
     chat: core.chat,
     closing: options.closing,
     idleMs: options.chatIdleMs,
@@ -46,13 +46,13 @@ export function createAppRouter(core: LightChat, options: AppRouterOptions = {})
     chat: router({
       start: publicProcedure
         .input(chatRequestSchema)
-        .mutation(({ input, signal }) => sessions.start(input, signal)),
+        .mutation(({ input, signal }) => registry.start(input, signal)),
       events: publicProcedure
         .input(chatIdSchema)
-        .subscription(({ input, signal }) => sessions.events(input.chatId, signal)),
+        .subscription(({ input, signal }) => registry.events(input.chatId, signal)),
       stop: publicProcedure
         .input(chatIdSchema)
-        .mutation(({ input }) => ({ stopped: sessions.stop(input.chatId) })),
+        .mutation(({ input }) => ({ stopped: registry.stop(input.chatId) })),
     }),
 
     config: router({

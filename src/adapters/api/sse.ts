@@ -1,4 +1,8 @@
 import type { ServerResponse } from 'node:http';
+import { toSnakeKeys } from '../../domain/casing.js';
+import type { ChatEvent } from '../../domain/chat.js';
+import { relayChat } from './chat-relay.js';
+import { REST_JOIN_WINDOW_MS, TokenJoiner } from './token-joiner.js';
 
 export const SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -9,16 +13,14 @@ export const SSE_HEADERS: Record<string, string> = {
 
 export const PING_INTERVAL_MS = 15_000;
 
-type TextKind = 'token' | 'thinking';
-
 /**
- * Writes one chat's SSE stream straight to the socket, with no await per token. While the socket is
- * backpressured (`write` returned false), the texts that arrive wait and are joined into one event
- * per kind when it drains; the first event is never held back. `: ping` keeps an idle stream alive.
+ * Writes one chat's SSE stream (CONTRACT section 3) straight to the socket, with no await per event.
+ * `write` says when the socket is full; the caller waits for `onDrain` (joining texts meanwhile, see
+ * TokenJoiner). `: ping` keeps an idle stream alive.
  */
 export class ChatSseWriter {
   private blocked = false;
-  private readonly waiting: { kind: TextKind; text: string }[] = [];
+  private drained: (() => void) | undefined;
   private readonly ping: ReturnType<typeof setInterval>;
 
   constructor(
@@ -27,9 +29,9 @@ export class ChatSseWriter {
   ) {
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
-    res.on('drain', this.onDrain);
+    res.on('drain', this.onSocketDrain);
     this.ping = setInterval(() => {
-      if (!this.blocked) this.write(': ping\n\n');
+      if (!this.blocked) this.send(': ping\n\n');
     }, pingMs);
     this.ping.unref();
   }
@@ -39,47 +41,89 @@ export class ChatSseWriter {
     return this.res.destroyed || this.res.writableEnded;
   }
 
-  text(kind: TextKind, text: string): void {
-    if (!this.blocked) {
-      this.write(dataFrame(kind, text));
-      return;
+  /**
+   * Writes `events` as one chunk; a terminal event (`done`, `error`) ends the response after it (no
+   * drain needed: `end` queues behind what the socket holds). False when the socket is full.
+   */
+  write(events: ChatEvent[]): boolean {
+    if (this.closed) return true;
+    const terminal = events.findIndex((event) => event.type === 'done' || event.type === 'error');
+    const chunk = (terminal === -1 ? events : events.slice(0, terminal + 1)).map(frame).join('');
+    if (terminal !== -1) {
+      this.dispose();
+      this.res.end(chunk);
+      return true;
     }
-    const last = this.waiting.at(-1);
-    if (last?.kind === kind) last.text += text;
-    else this.waiting.push({ kind, text });
+    this.send(chunk);
+    return !this.blocked;
   }
 
-  /** The one terminal event (`done` or `error`); nothing follows it. */
-  end(event: 'done' | 'error', data: unknown): void {
-    clearInterval(this.ping);
-    this.res.off('drain', this.onDrain);
-    if (this.closed) return;
-    // `end` queues behind whatever the socket still holds, so it needs no drain.
-    this.res.end(`${this.takeWaiting()}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** `listener` runs each time a full socket has drained. */
+  onDrain(listener: () => void): void {
+    this.drained = listener;
   }
 
-  /** Stops the ping without writing (the client is gone). */
+  /** Stops the ping and the drain listener (the stream ended, or the client is gone). */
   dispose(): void {
     clearInterval(this.ping);
-    this.res.off('drain', this.onDrain);
+    this.res.off('drain', this.onSocketDrain);
   }
 
-  private readonly onDrain = (): void => {
+  private readonly onSocketDrain = (): void => {
     this.blocked = false;
-    const chunk = this.takeWaiting();
-    if (chunk !== '') this.write(chunk);
+    this.drained?.();
   };
 
-  private takeWaiting(): string {
-    const chunk = this.waiting.map(({ kind, text }) => dataFrame(kind, text)).join('');
-    this.waiting.length = 0;
-    return chunk;
-  }
-
-  private write(chunk: string): void {
+  private send(chunk: string): void {
     if (this.closed) return;
     this.blocked = !this.res.write(chunk);
   }
 }
 
-const dataFrame = (kind: TextKind, text: string): string => `data: ${JSON.stringify({ [kind]: text })}\n\n`;
+/**
+ * A chat answered as SSE: the one relay, with texts joined only while the socket is full. The client
+ * leaving, or the server shutting down, stops it at once through `stop` (and the provider request).
+ */
+export async function answerAsSse(
+  res: ServerResponse,
+  events: AsyncIterable<ChatEvent>,
+  stop: AbortController,
+  closing: AbortSignal,
+): Promise<void> {
+  if (res.destroyed) return;
+  const writer = new ChatSseWriter(res);
+  const joiner = new TokenJoiner({
+    windowMs: REST_JOIN_WINDOW_MS,
+    deliver: (batch) => {
+      if (!writer.write(batch)) joiner.pause();
+    },
+  });
+  writer.onDrain(() => joiner.resume());
+  const onClose = () => stop.abort();
+  res.on('close', onClose);
+  try {
+    await relayChat({ events, stop, closing, to: joiner });
+  } finally {
+    joiner.dispose();
+    writer.dispose();
+    res.off('close', onClose);
+  }
+}
+
+/** One event on the wire: texts as `data: {"token": …}` / `{"thinking": …}`, the end as `event: done|error`. */
+function frame(event: ChatEvent): string {
+  switch (event.type) {
+    case 'token':
+      return `data: ${JSON.stringify({ token: event.text })}\n\n`;
+    case 'thinking':
+      return `data: ${JSON.stringify({ thinking: event.text })}\n\n`;
+    case 'done': {
+      const { type: _, ...done } = event;
+      return `event: done\ndata: ${JSON.stringify(toSnakeKeys(done))}\n\n`;
+    }
+    case 'error': {
+      const { errorCode, message, details } = event;
+      return `event: error\ndata: ${JSON.stringify(toSnakeKeys({ errorCode, message, details }))}\n\n`;
+    }
+  }
+}

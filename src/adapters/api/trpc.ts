@@ -3,34 +3,27 @@ import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../../domain/errors.js';
 import { zodIssues } from '../../domain/services/validation.js';
+import { HTTP_STATUS } from './error-status.js';
 
-/** The tRPC code (and so the HTTP status over `/trpc`) of each LightChat error code. */
-const TRPC_CODE: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
-  VALIDATION_ERROR: 'UNPROCESSABLE_CONTENT',
-  CONFIG_INVALID: 'UNPROCESSABLE_CONTENT',
-  CONFIG_CONFLICT: 'CONFLICT',
-  CONFIG_FILE_INVALID: 'CONFLICT',
-  PROVIDER_NOT_FOUND: 'NOT_FOUND',
-  MODEL_NOT_FOUND: 'NOT_FOUND',
-  NOT_FOUND: 'NOT_FOUND',
-  CHAT_NOT_FOUND: 'NOT_FOUND',
-  PROVIDER_UNREACHABLE: 'BAD_GATEWAY',
-  PROVIDER_UNAUTHORIZED: 'BAD_GATEWAY',
-  PROVIDER_ERROR: 'BAD_GATEWAY',
-  PROVIDER_TIMEOUT: 'GATEWAY_TIMEOUT',
-  PROVIDER_RATE_LIMITED: 'TOO_MANY_REQUESTS',
-  CONTEXT_TOO_LONG: 'BAD_REQUEST',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FORBIDDEN_HOST: 'FORBIDDEN',
-  FORBIDDEN_ORIGIN: 'FORBIDDEN',
-  SERVER_SHUTTING_DOWN: 'SERVICE_UNAVAILABLE',
-  CONVERSATION_NOT_FOUND: 'NOT_FOUND',
-  MESSAGE_NOT_FOUND: 'NOT_FOUND',
-  CONVERSATION_BUSY: 'CONFLICT',
-  HISTORY_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
-  IMPORT_INVALID: 'UNPROCESSABLE_CONTENT',
-  INTERNAL: 'INTERNAL_SERVER_ERROR',
+/** The tRPC code that answers with each HTTP status: over `/trpc` an error gets the status of REST's table. */
+const TRPC_CODE_OF_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  422: 'UNPROCESSABLE_CONTENT',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
 };
+
+/** The tRPC code of a LightChat error code, derived from the one table of statuses (error-status.ts). */
+export const trpcCodeOf = (code: ErrorCode): TRPC_ERROR_CODE_KEY =>
+  TRPC_CODE_OF_STATUS[HTTP_STATUS[code]] ?? 'INTERNAL_SERVER_ERROR';
 
 /** Errors tRPC raises itself (a bad batch, an unknown path) in LightChat's terms. */
 const CODE_OF_TRPC: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
@@ -78,7 +71,7 @@ const withAppErrorCodes = t.middleware(async ({ next }) => {
   const result = await next();
   if (result.ok) return result;
   const appError = appErrorOf(result.error);
-  const code = TRPC_CODE[appError.code];
+  const code = trpcCodeOf(appError.code);
   if (result.error.code === code && result.error.cause === appError) return result;
   return { ...result, error: new TRPCError({ code, message: appError.message, cause: appError }) };
 });

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ChatSseWriter } from '../../../src/adapters/api/sse.js';
+import { answerAsSse, ChatSseWriter } from '../../../src/adapters/api/sse.js';
+import type { ChatEvent } from '../../../src/domain/chat.js';
+import { AsyncQueue } from '../../../src/shared/async-queue.js';
 
 /** A response whose socket pushes back while `full` is true, recording every write. */
 class FakeSocketResponse extends EventEmitter {
@@ -41,32 +43,64 @@ class FakeSocketResponse extends EventEmitter {
 const writerFor = (fake: FakeSocketResponse, pingMs?: number) =>
   new ChatSseWriter(fake as unknown as ServerResponse, pingMs);
 
+const token = (text: string): ChatEvent => ({ type: 'token', text });
+const thinking = (text: string): ChatEvent => ({ type: 'thinking', text });
+const done: ChatEvent = {
+  type: 'done',
+  finishReason: 'stop',
+  providerId: 'p',
+  modelId: 'm',
+  usage: { promptTokens: 1, completionTokens: 2 },
+  stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
+};
+const doneWire = {
+  finish_reason: 'stop',
+  provider_id: 'p',
+  model_id: 'm',
+  usage: { prompt_tokens: 1, completion_tokens: 2 },
+  stats: { ttft_ms: 1, duration_ms: 2, tokens_per_s: 1 },
+};
+
+/** A chat answered over the fake socket the way `POST /chat` does; `chat.push` feeds its events. */
+function sseChat(fake: FakeSocketResponse) {
+  const chat = new AsyncQueue<ChatEvent>();
+  const stop = new AbortController();
+  const answered = answerAsSse(fake as unknown as ServerResponse, chat, stop, new AbortController().signal);
+  /** Lets the relay take what was pushed (it reads the chat asynchronously, as from a provider). */
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return { chat, stop, answered, settle };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('ChatSseWriter', () => {
-  it('writes each token as its own event while the socket keeps up', () => {
+describe('a chat answered as SSE (ChatSseWriter + the joining rule, window 0)', () => {
+  it('writes each token as its own event while the socket keeps up', async () => {
     const fake = new FakeSocketResponse();
-    const writer = writerFor(fake);
-    writer.text('token', 'Hel');
-    writer.text('token', 'lo');
-    writer.end('done', { finish_reason: 'stop' });
+    const { chat, answered, settle } = sseChat(fake);
+    chat.push(token('Hel'));
+    await settle();
+    chat.push(token('lo'));
+    chat.push(done);
+    await answered;
     expect(fake.status).toBe(200);
     expect(fake.writes).toEqual([
       'data: {"token":"Hel"}\n\n',
       'data: {"token":"lo"}\n\n',
-      'event: done\ndata: {"finish_reason":"stop"}\n\n',
+      `event: done\ndata: ${JSON.stringify(doneWire)}\n\n`,
     ]);
   });
 
-  it('never holds back the first token, and joins the tokens waiting behind a full socket into one event', () => {
+  it('never holds back the first token, and joins the tokens waiting behind a full socket into one event', async () => {
     const fake = new FakeSocketResponse();
     fake.full = true;
-    const writer = writerFor(fake);
-    writer.text('token', 'A');
+    const { chat, settle } = sseChat(fake);
+    chat.push(token('A'));
+    await settle();
     expect(fake.writes).toEqual(['data: {"token":"A"}\n\n']);
-    for (const token of ['b', 'c', 'd']) writer.text('token', token);
+    for (const text of ['b', 'c', 'd']) chat.push(token(text));
+    await settle();
     expect(fake.writes).toHaveLength(1);
     fake.drain();
     expect(fake.events()).toEqual([
@@ -75,33 +109,42 @@ describe('ChatSseWriter', () => {
     ]);
   });
 
-  it('keeps thinking and answer apart, in order, when joining', () => {
+  it('keeps thinking and answer apart, in order, when joining; the end is not held behind a full socket', async () => {
     const fake = new FakeSocketResponse();
-    const writer = writerFor(fake);
+    const { chat, answered, settle } = sseChat(fake);
     fake.full = true;
-    writer.text('thinking', 'hm');
-    writer.text('thinking', 'm');
-    writer.text('token', 'Yes');
-    writer.text('token', '!');
-    writer.end('done', {});
+    for (const event of [thinking('hm'), thinking('m'), token('Yes'), token('!'), done]) chat.push(event);
+    await settle();
+    await answered;
     expect(fake.events()).toEqual([
       { event: 'message', data: { thinking: 'hm' } },
       { event: 'message', data: { thinking: 'm' } },
       { event: 'message', data: { token: 'Yes!' } },
-      { event: 'done', data: {} },
+      { event: 'done', data: doneWire },
     ]);
   });
 
+  it('the client leaving stops the chat', async () => {
+    const fake = new FakeSocketResponse();
+    const { stop } = sseChat(fake);
+    fake.emit('close');
+    expect(stop.signal.aborted).toBe(true);
+  });
+});
+
+describe('ChatSseWriter', () => {
   it('sends `: ping` on an idle stream, and nothing after the terminal event', () => {
     vi.useFakeTimers();
     const fake = new FakeSocketResponse();
     const writer = writerFor(fake, 15_000);
     vi.advanceTimersByTime(15_000);
     expect(fake.writes).toEqual([': ping\n\n']);
-    writer.end('error', { error_code: 'PROVIDER_ERROR' });
-    writer.text('token', 'late');
+    writer.write([{ type: 'error', errorCode: 'PROVIDER_ERROR', message: 'm', details: {} }]);
+    writer.write([token('late')]);
     vi.advanceTimersByTime(60_000);
-    expect(fake.writes.at(-1)).toBe('event: error\ndata: {"error_code":"PROVIDER_ERROR"}\n\n');
+    expect(fake.writes.at(-1)).toBe(
+      'event: error\ndata: {"error_code":"PROVIDER_ERROR","message":"m","details":{}}\n\n',
+    );
     expect(fake.writes).toHaveLength(2);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHAT_IDLE_MS, ChatSessions } from '../../../src/adapters/api/chat-sessions.js';
+import { CHAT_IDLE_MS, ChatRegistry } from '../../../src/adapters/api/chat-registry.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
 
@@ -57,9 +57,9 @@ async function firstThenRest(texts: ChatEvent[]) {
   const burst = new Promise<void>((resolve) => {
     openBurst = resolve;
   });
-  const sessions = new ChatSessions({ chat: burstChat(burst, texts) });
-  const { chatId } = await sessions.start({});
-  const events = sessions.events(chatId);
+  const registry = new ChatRegistry({ chat: burstChat(burst, texts) });
+  const { chatId } = await registry.start({});
+  const events = registry.events(chatId);
   // Taken while the chat still waits for the burst: the first token was not held back.
   const first = (await events.next()).value;
   openBurst();
@@ -78,39 +78,39 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('ChatSessions', () => {
+describe('ChatRegistry', () => {
   it('drops a started chat nobody subscribes to within 10 s: its id is then CHAT_NOT_FOUND', async () => {
     vi.useFakeTimers();
     const { chat, streamed } = fakeChat();
-    const sessions = new ChatSessions({ chat });
-    const { chatId } = await sessions.start({});
+    const registry = new ChatRegistry({ chat });
+    const { chatId } = await registry.start({});
     expect(CHAT_IDLE_MS).toBe(10_000);
     vi.advanceTimersByTime(9_999);
-    expect(sessions.size).toBe(1);
+    expect(registry.size).toBe(1);
     vi.advanceTimersByTime(1);
-    expect(sessions.size).toBe(0);
-    expect(() => sessions.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
+    expect(registry.size).toBe(0);
+    expect(() => registry.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
     expect(streamed).toHaveLength(0);
   });
 
   it('runs a chat for exactly one subscriber; a finished id is CHAT_NOT_FOUND', async () => {
     const { chat } = fakeChat();
-    const sessions = new ChatSessions({ chat });
-    const { chatId, providerId, modelId } = await sessions.start({});
+    const registry = new ChatRegistry({ chat });
+    const { chatId, providerId, modelId } = await registry.start({});
     expect([providerId, modelId]).toEqual(['p', 'm']);
-    const events = sessions.events(chatId);
-    expect(() => sessions.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
+    const events = registry.events(chatId);
+    expect(() => registry.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
     expect((await collect(events)).map((event) => event.type)).toEqual(['token', 'token', 'done']);
-    expect(() => sessions.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
+    expect(() => registry.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
   });
 
   it('stops a chat when its subscriber leaves (the signal aborts)', async () => {
     const { chat, streamed } = fakeChat();
-    const sessions = new ChatSessions({ chat });
-    const { chatId } = await sessions.start({});
+    const registry = new ChatRegistry({ chat });
+    const { chatId } = await registry.start({});
     const leave = new AbortController();
     const seen: ChatEvent[] = [];
-    for await (const event of sessions.events(chatId, leave.signal)) {
+    for await (const event of registry.events(chatId, leave.signal)) {
       seen.push(event);
       leave.abort();
     }
@@ -121,53 +121,92 @@ describe('ChatSessions', () => {
   it('ends streaming chats with SERVER_SHUTTING_DOWN and refuses new ones when the host closes', async () => {
     const { chat } = fakeChat();
     const closing = new AbortController();
-    const sessions = new ChatSessions({ chat, closing: closing.signal });
-    const { chatId } = await sessions.start({});
+    const registry = new ChatRegistry({ chat, closing: closing.signal });
+    const { chatId } = await registry.start({});
     const seen: ChatEvent[] = [];
-    for await (const event of sessions.events(chatId)) {
+    for await (const event of registry.events(chatId)) {
       seen.push(event);
       closing.abort();
     }
     expect(seen.at(-1)).toEqual(
       expect.objectContaining({ type: 'error', errorCode: 'SERVER_SHUTTING_DOWN' }),
     );
-    await expect(sessions.start({})).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
+    await expect(registry.start({})).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
   });
 
   it('a started chat nobody subscribes to leaves nothing behind', async () => {
     vi.useFakeTimers();
-    const sessions = new ChatSessions({ chat: fakeChat().chat });
-    await sessions.start({});
-    expect(sessions.size).toBe(1);
+    const registry = new ChatRegistry({ chat: fakeChat().chat });
+    await registry.start({});
+    expect(registry.size).toBe(1);
     await vi.advanceTimersByTimeAsync(CHAT_IDLE_MS);
-    expect(sessions.size).toBe(0);
+    expect(registry.size).toBe(0);
   });
 
   it('a subscription dropped before its first pull leaves nothing behind, and never reaches the provider', async () => {
     vi.useFakeTimers();
     const { chat, streamed } = fakeChat();
-    const sessions = new ChatSessions({ chat });
-    const left = await sessions.start({});
+    const registry = new ChatRegistry({ chat });
+    const left = await registry.start({});
     // The transport asked for the events, then the subscriber left before pulling once.
-    await sessions.events(left.chatId).return(undefined);
+    await registry.events(left.chatId).return(undefined);
     await vi.advanceTimersByTimeAsync(CHAT_IDLE_MS);
-    expect(sessions.size).toBe(0);
+    expect(registry.size).toBe(0);
 
-    const stopped = await sessions.start({});
-    const events = sessions.events(stopped.chatId);
-    expect(sessions.stop(stopped.chatId)).toBe(true);
-    expect(sessions.size).toBe(0);
+    const stopped = await registry.start({});
+    const events = registry.events(stopped.chatId);
+    expect(registry.stop(stopped.chatId)).toBe(true);
+    expect(registry.size).toBe(0);
     expect((await events.next()).done).toBe(true);
     expect(streamed).toHaveLength(0);
   });
 
+  it('chat.events joins the tokens that come within one frame (16 ms); the first at once, usage untouched', async () => {
+    vi.useFakeTimers();
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const chat = {
+      async prepare() {
+        return { providerId: 'p', modelId: 'm' } as PreparedChat;
+      },
+      async *stream(): AsyncGenerator<ChatEvent> {
+        yield { type: 'token', text: 'first' };
+        for (const text of ['a', 'b', 'c']) {
+          await pause(5);
+          yield { type: 'token', text };
+        }
+        await pause(30);
+        yield { type: 'token', text: 'd' };
+        yield {
+          type: 'done',
+          finishReason: 'stop',
+          providerId: 'p',
+          modelId: 'm',
+          usage: { promptTokens: 1, completionTokens: 5 },
+          stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
+        };
+      },
+    } as unknown as ChatService;
+    const registry = new ChatRegistry({ chat });
+    const { chatId } = await registry.start({});
+    const events = collect(registry.events(chatId));
+    await vi.advanceTimersByTimeAsync(100);
+    const all = await events;
+    expect(all.map((event) => (event.type === 'token' ? event.text : event.type))).toEqual([
+      'first',
+      'abc',
+      'd',
+      'done',
+    ]);
+    expect(all.at(-1)).toMatchObject({ usage: { completionTokens: 5 } });
+  });
+
   it('stop() answers whether there was a chat to stop', async () => {
     const { chat } = fakeChat();
-    const sessions = new ChatSessions({ chat });
-    const { chatId } = await sessions.start({});
-    expect(sessions.stop(chatId)).toBe(true);
-    expect(sessions.stop(chatId)).toBe(false);
-    expect(sessions.stop('unknown')).toBe(false);
+    const registry = new ChatRegistry({ chat });
+    const { chatId } = await registry.start({});
+    expect(registry.stop(chatId)).toBe(true);
+    expect(registry.stop(chatId)).toBe(false);
+    expect(registry.stop('unknown')).toBe(false);
   });
 
   it('gives a subscriber that fell behind a burst as one token event, identical text; the first token at once', async () => {

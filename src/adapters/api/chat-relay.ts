@@ -1,0 +1,55 @@
+import type { ChatErrorEvent, ChatEvent } from '../../domain/chat.js';
+import { AppError, toAppError } from '../../domain/errors.js';
+import type { TokenJoiner } from './token-joiner.js';
+
+export interface ChatRelayOptions {
+  /** The chat's events (`ChatService.stream(prepared, stop.signal)`). */
+  events: AsyncIterable<ChatEvent>;
+  /** Aborted to stop the chat: by the transport when its consumer leaves, here when the host closes. */
+  stop: AbortController;
+  /** Aborted when the host shuts down: the chat stops and ends with `SERVER_SHUTTING_DOWN`. */
+  closing?: AbortSignal;
+  to: TokenJoiner;
+}
+
+/**
+ * The one relay of a chat to a transport (REST SSE, tRPC over HTTP and IPC): the chat runs as fast as
+ * its provider sends, its events go through the joining rule, and it ends with exactly one terminal
+ * event (`done` or `error`), after which nothing is pushed. Never rejects.
+ */
+export async function relayChat({ events, stop, closing, to }: ChatRelayOptions): Promise<void> {
+  const onClosing = () => stop.abort();
+  if (closing?.aborted) onClosing();
+  closing?.addEventListener('abort', onClosing, { once: true });
+  try {
+    for await (const event of events) {
+      if (event.type === 'done' || event.type === 'error') {
+        to.push(event.type === 'done' && closing?.aborted ? shuttingDownEvent() : event);
+        return;
+      }
+      to.push(event);
+    }
+    to.push(errorEvent(new AppError('INTERNAL', 'The chat ended without an answer or an error.')));
+  } catch (error) {
+    to.push(errorEvent(toAppError(error)));
+  } finally {
+    closing?.removeEventListener('abort', onClosing);
+  }
+}
+
+export const isTerminal = (event: ChatEvent): boolean => event.type === 'done' || event.type === 'error';
+
+export const errorEvent = (error: AppError): ChatErrorEvent => ({
+  type: 'error',
+  errorCode: error.code,
+  message: error.message,
+  details: error.details,
+});
+
+export const shuttingDownError = (): AppError =>
+  new AppError(
+    'SERVER_SHUTTING_DOWN',
+    'LightChat is shutting down; the answer was stopped. Start it again and retry.',
+  );
+
+export const shuttingDownEvent = (): ChatErrorEvent => errorEvent(shuttingDownError());
