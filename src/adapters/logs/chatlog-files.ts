@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 
 /** `<YYYY-MM-DDTHH-mm-ss>[.N].chatlog.jsonl` (CONTRACT section 7): UTC creation time, N for the same second. */
 const FILE_NAME = /^(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})(?:\.(\d+))?\.chatlog\.jsonl$/;
@@ -20,7 +20,20 @@ export function parseChatlogFileName(name: string): ChatlogFile | null {
   return match ? { name, stamp: match[1]!, suffix: Number(match[2] ?? 0) } : null;
 }
 
-/** The log files in `dir`, oldest first (by time, then suffix as a number: `.10` is newer than `.9`). */
+/** Creates the logs folder (and the folders above it) private to the user, whoever creates it first. */
+export async function makeLogDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+}
+
+/** The log files among `names`, oldest first (by time, then suffix as a number: `.10` is newer than `.9`). */
+export function chatlogFilesAmong(names: string[]): ChatlogFile[] {
+  return names
+    .map(parseChatlogFileName)
+    .filter((file): file is ChatlogFile => file !== null)
+    .sort((a, b) => (a.stamp === b.stamp ? a.suffix - b.suffix : a.stamp < b.stamp ? -1 : 1));
+}
+
+/** The log files in `dir`, oldest first (`.lock` entries are not log files). */
 export async function listChatlogFiles(dir: string): Promise<ChatlogFile[]> {
   let names: string[];
   try {
@@ -28,8 +41,5 @@ export async function listChatlogFiles(dir: string): Promise<ChatlogFile[]> {
   } catch {
     return [];
   }
-  return names
-    .map(parseChatlogFileName)
-    .filter((file): file is ChatlogFile => file !== null)
-    .sort((a, b) => (a.stamp === b.stamp ? a.suffix - b.suffix : a.stamp < b.stamp ? -1 : 1));
+  return chatlogFilesAmong(names);
 }

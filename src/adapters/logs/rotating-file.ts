@@ -1,13 +1,12 @@
+import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chatlogFileName, fileStamp, listChatlogFiles } from './chatlog-files.js';
+import { chatlogFileName, fileStamp, listChatlogFiles, makeLogDir } from './chatlog-files.js';
+import { type FileLock, tryLock } from './file-lock.js';
+import { applyRetention, type RotationLimits } from './retention.js';
 
-export interface RotationLimits {
-  dir: string;
-  maxFiles: number;
-  maxFileSizeBytes: number;
-}
+export type { RotationLimits } from './retention.js';
 
 /** One line on its way to disk; `dropped` is set when the disk refused it. */
 export interface QueuedLine {
@@ -28,7 +27,12 @@ interface OpenFile {
   dir: string;
   path: string;
   size: number;
+  /** Held while the file is open: no other process appends to it or rotates it away meanwhile. */
+  lock: FileLock;
 }
+
+/** How often one batch is written again after its file was deleted under it, before that counts as a failure. */
+const MAX_REOPENS = 3;
 
 /**
  * Our own rotating destination (pino-roll cannot name files `<stamp>.chatlog.jsonl` and splits lines):
@@ -43,6 +47,8 @@ export class RotatingFile {
   private failing = false;
   private lastName: { stamp: string; suffix: number } | null = null;
   private closed = false;
+  /** The next file is a new one: the last was full, or a write into it failed (no line glued to a torn one). */
+  private startFresh = false;
   private limits: RotationLimits;
   private readonly now: () => Date;
 
@@ -82,7 +88,7 @@ export class RotatingFile {
     return this.run(() => this.writeQueued());
   }
 
-  /** Writes what is queued and lets go of the file; the next line opens a new one. */
+  /** Writes what is queued and lets go of the file (and its lock); the next line may go on in it. */
   release(): Promise<void> {
     return this.run(async () => {
       await this.writeQueued();
@@ -106,12 +112,13 @@ export class RotatingFile {
     const batch = this.queue;
     this.queue = [];
     let start = 0;
+    let reopens = 0;
     try {
       while (start < batch.length) {
         const file = await this.currentFile();
         const { end, bytes } = this.linesThatFit(batch, start, file.size);
         if (end === start) {
-          await this.closeFile(); // full: rotate at this line boundary
+          await this.rotate(); // full: rotate at this line boundary
           continue;
         }
         const text = batch
@@ -121,6 +128,13 @@ export class RotatingFile {
         const { bytesWritten } = await file.handle.write(text);
         if (bytesWritten !== bytes)
           throw Object.assign(new Error('short write (disk full?)'), { code: 'ENOSPC' });
+        if ((await file.handle.stat()).nlink === 0) {
+          // Deleted under us (by a process that takes no lock): these lines again, into another file.
+          if (++reopens > MAX_REOPENS)
+            throw new Error('the log file keeps being deleted while it is written');
+          await this.closeFile();
+          continue;
+        }
         file.size += bytes;
         start = end;
       }
@@ -130,7 +144,8 @@ export class RotatingFile {
       }
     } catch (error) {
       for (const item of batch.slice(start)) item.dropped = true;
-      await this.closeFile(); // the next attempt starts a fresh file, so a torn line never gets glued to
+      this.startFresh = true;
+      await this.closeFile();
       this.failing = true;
       this.options.onWriteError(error);
     }
@@ -149,11 +164,66 @@ export class RotatingFile {
     return { end, bytes };
   }
 
+  /**
+   * A new file, opened before the full one is let go: while we hold the newest file, no other process
+   * takes up the full one (it may go on only in the newest, unlocked file).
+   */
+  private async rotate(): Promise<void> {
+    const full = this.file;
+    this.file = null;
+    this.startFresh = true;
+    let next: OpenFile;
+    try {
+      next = await this.openFile();
+    } finally {
+      await closeOpenFile(full);
+    }
+    await applyRetention(this.limits, next.path);
+  }
+
   private async currentFile(): Promise<OpenFile> {
-    if (this.file && this.file.dir !== this.limits.dir) await this.closeFile();
+    if (this.file && (this.file.dir !== this.limits.dir || this.file.lock.lost)) await this.closeFile();
     if (this.file) return this.file;
+    const file = await this.openFile();
+    await applyRetention(this.limits, file.path);
+    return file;
+  }
+
+  private async openFile(): Promise<OpenFile> {
     const { dir } = this.limits;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeLogDir(dir);
+    const fresh = this.startFresh;
+    this.startFresh = false;
+    this.file = (fresh ? null : await this.continueNewest(dir)) ?? (await this.createFile(dir));
+    return this.file;
+  }
+
+  /**
+   * The newest file, to go on appending to it (so launches and logging off/on do not each cost a file): only
+   * when no live process holds its lock, it is under the size limit and it ends with a whole line.
+   */
+  private async continueNewest(dir: string): Promise<OpenFile | null> {
+    const newest = (await listChatlogFiles(dir)).at(-1);
+    if (!newest) return null;
+    const path = join(dir, newest.name);
+    const lock = await tryLock(path).catch(() => null);
+    if (!lock) return null;
+    let handle: FileHandle | null = null;
+    try {
+      // No O_CREAT: a file rotated away since the listing is not brought back. O_APPEND: lines go at the end.
+      handle = await open(path, constants.O_RDWR | constants.O_APPEND);
+      const { size } = await handle.stat();
+      if (size < this.limits.maxFileSizeBytes && (await endsWithWholeLine(handle, size)))
+        return { handle, dir, path, size, lock };
+    } catch {
+      // Gone or unreadable: a new file it is.
+    }
+    await handle?.close().catch(() => {});
+    await lock.release();
+    return null;
+  }
+
+  private async createFile(dir: string): Promise<OpenFile> {
     const stamp = fileStamp(this.now());
     // Past every file of this second, even deleted ones of ours: a reused name would sort as the oldest.
     const taken = (await listChatlogFiles(dir))
@@ -161,34 +231,40 @@ export class RotatingFile {
       .map((file) => file.suffix + 1);
     if (this.lastName?.stamp === stamp) taken.push(this.lastName.suffix + 1);
     for (let suffix = Math.max(0, ...taken); ; suffix += 1) {
+      if (suffix > 100_000) throw new Error(`no free log file name in ${dir}`);
       const path = join(dir, chatlogFileName(stamp, suffix));
+      // The name is locked before the file exists, so no other process takes it up between the two.
+      const lock = await tryLock(path);
+      if (!lock) continue; // another process is creating it
       try {
-        // `wx`: created exclusively, so two processes sharing the dir never write into one file.
-        const file: OpenFile = { handle: await open(path, 'wx', 0o600), dir, path, size: 0 };
-        this.file = file;
+        // `ax`: created exclusively, so two processes sharing the dir never write into one file.
+        const handle = await open(path, 'ax', 0o600);
         this.lastName = { stamp, suffix };
-        await this.deleteOldest(path);
-        return file;
+        return { handle, dir, path, size: 0, lock };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || suffix >= 100_000) throw error;
+        await lock.release();
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-    }
-  }
-
-  /** Keeps the newest `maxFiles`; never the file we have just opened. Races with other processes are harmless. */
-  private async deleteOldest(current: string): Promise<void> {
-    const { dir, maxFiles } = this.limits;
-    const files = await listChatlogFiles(dir);
-    const excess = files.slice(0, Math.max(0, files.length - Math.max(1, maxFiles)));
-    for (const file of excess) {
-      const path = join(dir, file.name);
-      if (path !== current) await unlink(path).catch(() => {});
     }
   }
 
   private async closeFile(): Promise<void> {
     const file = this.file;
     this.file = null;
-    await file?.handle.close().catch(() => {});
+    await closeOpenFile(file);
   }
+}
+
+async function closeOpenFile(file: OpenFile | null): Promise<void> {
+  if (!file) return;
+  await file.handle.close().catch(() => {});
+  await file.lock.release();
+}
+
+/** False when a process died in the middle of a line: appending would glue our first line to that torn one. */
+async function endsWithWholeLine(handle: FileHandle, size: number): Promise<boolean> {
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a;
 }
