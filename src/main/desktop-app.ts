@@ -1,7 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { app, type BrowserWindow, ipcMain, Menu, screen, session, shell } from 'electron';
+import { makeLogDir } from '../adapters/logs/chatlog-files.js';
 import type { LightChat } from '../app/create-lightchat.js';
 import { defaultPaths } from '../app/paths.js';
 import { createDesktopRouter } from './desktop-router.js';
@@ -120,7 +120,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
       },
       async revealLogsFolder() {
         const dir = logDir();
-        await mkdir(dir, { recursive: true });
+        await makeLogDir(dir);
         shell.showItemInFolder(dir);
       },
     },

@@ -36,6 +36,8 @@ export interface WorldOptions {
   env?: Record<string, string | undefined>;
   /** Write this window-state.json before starting. */
   windowState?: unknown;
+  /** `logging_enabled` in the settings file (default true). */
+  logging?: boolean;
 }
 
 export interface DesktopWorld {
@@ -68,7 +70,7 @@ export async function startDesktopWorld(options: WorldOptions = {}): Promise<Des
     settingsPath,
     [
       'default_provider: fake',
-      'logging_enabled: true',
+      `logging_enabled: ${options.logging ?? true}`,
       `log_dir: ${JSON.stringify(join(dir, 'logs'))}`,
       'api:',
       `  enabled: ${api.enabled}`,
