@@ -38,6 +38,7 @@ const MAX_REOPENS = 3;
  * Our own rotating destination (pino-roll cannot name files `<stamp>.chatlog.jsonl` and splits lines):
  * `write` only queues; the queue goes to disk once per tick in big writes, cut into files at line ends.
  * Disk operations run one at a time on one promise chain, so rotation, flush and close never interleave.
+ * The open file is locked (`file-lock.ts`): no other process appends to it or rotates it away meanwhile.
  */
 export class RotatingFile {
   private queue: QueuedLine[] = [];
@@ -72,7 +73,7 @@ export class RotatingFile {
     });
   }
 
-  /** New limits; a new dir starts a new file at the next line, sizes and counts apply from the next line. */
+  /** New limits; a new dir is taken up at the next line (its newest file, if free), sizes and counts from the next line. */
   reconfigure(limits: RotationLimits): void {
     this.limits = limits;
   }
