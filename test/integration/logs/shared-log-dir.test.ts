@@ -96,6 +96,22 @@ describe('a log directory shared over time and between processes', () => {
     expect(left).toHaveLength(2);
   });
 
+  it('removes the stale lock of a log file that is gone, and leaves a fresh one (a process about to create it)', async () => {
+    const dir = await tempDir();
+    const lockOf = async (name: string, ageMs: number) => {
+      await mkdir(join(dir, `${name}.lock`));
+      const refreshed = new Date(Date.now() - ageMs);
+      await utimes(join(dir, `${name}.lock`), refreshed, refreshed);
+    };
+    await lockOf('2026-01-01T00-00-00.chatlog.jsonl', HOUR_MS);
+    await lockOf('2026-01-01T00-00-01.chatlog.jsonl', -HOUR_MS);
+    const log = new JsonlChatLog(logSettings(dir));
+    say(log, 'hello');
+    await log.close();
+    const left = await readdir(dir);
+    expect(left.filter((name) => name.endsWith('.lock'))).toEqual(['2026-01-01T00-00-01.chatlog.jsonl.lock']);
+  });
+
   it('deletes the oldest files only when both the count and the byte budget are exceeded', async () => {
     const dir = await tempDir();
     // Five small files, as processes running side by side leave them: well under 3 × 1 KB.
