@@ -1,6 +1,8 @@
 /**
- * Splits streamed text with inline `<think>…</think>` (some OpenAI-compatible servers and Ollama
- * models without `think: true`) into thinking and answer parts. Tags may be cut across chunks.
+ * Splits streamed text with an inline `<think>…</think>` block (some OpenAI-compatible servers and
+ * Ollama models without `think: true`) into thinking and answer parts. Tags may be cut across
+ * chunks. Only a tag at the very start of the answer (after optional whitespace) opens thinking:
+ * later in the text, `<think>` is the answer's own words (an answer that explains the tag).
  */
 export type TextPart = { type: 'token' | 'thinking'; text: string };
 
@@ -8,40 +10,51 @@ const OPEN = '<think>';
 const CLOSE = '</think>';
 
 export class ThinkTagSplitter {
-  private inThinking = false;
+  /** `start`: nothing but whitespace (or a part of `<think>`) so far; `answer`: tags are text now. */
+  private state: 'start' | 'thinking' | 'answer' = 'start';
   private pending = '';
 
   push(chunk: string): TextPart[] {
     const parts: TextPart[] = [];
     let text = this.pending + chunk;
     this.pending = '';
-    while (text.length > 0) {
-      const tag = this.inThinking ? CLOSE : OPEN;
-      const at = text.indexOf(tag);
-      if (at >= 0) {
-        this.emit(parts, text.slice(0, at));
-        this.inThinking = !this.inThinking;
-        text = text.slice(at + tag.length);
-        continue;
+    if (this.state === 'start') {
+      const body = text.trimStart();
+      if (body.startsWith(OPEN)) {
+        // The whitespace before the tag belongs to neither the thinking nor the answer.
+        this.state = 'thinking';
+        text = body.slice(OPEN.length);
+      } else if (OPEN.startsWith(body)) {
+        this.pending = text; // only whitespace, or a tag still arriving
+        return parts;
+      } else {
+        this.state = 'answer';
       }
-      const keep = partialSuffix(text, tag);
-      this.emit(parts, text.slice(0, text.length - keep));
-      this.pending = text.slice(text.length - keep);
-      break;
     }
+    if (this.state === 'answer') {
+      if (text) parts.push({ type: 'token', text });
+      return parts;
+    }
+    const at = text.indexOf(CLOSE);
+    if (at >= 0) {
+      if (at > 0) parts.push({ type: 'thinking', text: text.slice(0, at) });
+      this.state = 'answer';
+      const rest = text.slice(at + CLOSE.length);
+      if (rest) parts.push({ type: 'token', text: rest });
+      return parts;
+    }
+    const keep = partialSuffix(text, CLOSE);
+    if (text.length > keep) parts.push({ type: 'thinking', text: text.slice(0, text.length - keep) });
+    this.pending = text.slice(text.length - keep);
     return parts;
   }
 
   /** What is left when the stream ends (an unfinished tag is plain text). */
   end(): TextPart[] {
-    const parts: TextPart[] = [];
-    this.emit(parts, this.pending);
+    const text = this.pending;
     this.pending = '';
-    return parts;
-  }
-
-  private emit(parts: TextPart[], text: string): void {
-    if (text) parts.push({ type: this.inThinking ? 'thinking' : 'token', text });
+    if (!text) return [];
+    return [{ type: this.state === 'thinking' ? 'thinking' : 'token', text }];
   }
 }
 

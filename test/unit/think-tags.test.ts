@@ -21,11 +21,10 @@ describe('inline <think> tags become thinking', () => {
     ]);
   });
 
-  it('handles tags cut across chunks at every position', () => {
-    const text = 'Pre<think>deep thought</think>post';
+  it('handles tags cut across chunks at every position, after leading whitespace', () => {
+    const text = '\n <think>deep thought</think>post';
     for (let cut = 1; cut < text.length; cut++) {
       expect(split([text.slice(0, cut), text.slice(cut)])).toEqual([
-        { type: 'token', text: 'Pre' },
         { type: 'thinking', text: 'deep thought' },
         { type: 'token', text: 'post' },
       ]);
@@ -35,5 +34,26 @@ describe('inline <think> tags become thinking', () => {
   it('keeps text that only looks like the start of a tag', () => {
     expect(split(['a <thi', 'ng> b'])).toEqual([{ type: 'token', text: 'a <thing> b' }]);
     expect(split(['ends with <thi'])).toEqual([{ type: 'token', text: 'ends with <thi' }]);
+    expect(split([' <thi'])).toEqual([{ type: 'token', text: ' <thi' }]);
+  });
+});
+
+describe('<think> is reasoning only at the very start of an answer', () => {
+  it('keeps a tag that comes after the answer began as answer text, at every cut', () => {
+    const text = 'Models write <think>…</think> around their reasoning; then they answer.';
+    for (let cut = 1; cut < text.length; cut++) {
+      expect(split([text.slice(0, cut), text.slice(cut)])).toEqual([{ type: 'token', text }]);
+    }
+  });
+
+  it('takes one thinking block: a second <think> after it is answer text', () => {
+    expect(split(['<think>plan</think>', 'Use <think>', ' tags.'])).toEqual([
+      { type: 'thinking', text: 'plan' },
+      { type: 'token', text: 'Use <think> tags.' },
+    ]);
+  });
+
+  it('keeps leading whitespace that is not followed by a tag', () => {
+    expect(split(['\n\n', 'Hi'])).toEqual([{ type: 'token', text: '\n\nHi' }]);
   });
 });
