@@ -50,6 +50,12 @@ export interface ChatProvider {
   listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
   /** Aborting `signal` (or leaving the iteration early) aborts the HTTP request. */
   streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncIterable<ProviderChunk>;
+  /**
+   * Whether the model reasons before it answers, so a long wait for its first token is normal
+   * (OpenAI o-series and gpt-5, Ollama models with the `thinking` capability). Never throws: a
+   * provider that can't tell says `false`.
+   */
+  isReasoningModel?(model: string, signal: AbortSignal): Promise<boolean>;
 }
 
 export type ProviderFactory = (config: ProviderConfig) => ChatProvider;

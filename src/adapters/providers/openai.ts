@@ -1,12 +1,11 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
-import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { createProviderFetch, type Env } from './http.js';
+import { type OpenAIStreamProblem, readCompletionStream } from './openai-stream.js';
 import {
   abortedError,
   type FailureContext,
@@ -40,9 +39,6 @@ export const isReasoningModel = (model: string): boolean => /(^|\/)(o\d|gpt-5)/i
 const LOCAL_PLACEHOLDER_KEY = 'lightchat-no-key';
 
 const modelListSchema = z.array(z.object({ id: z.string(), created: z.number().nullish() }));
-
-type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: unknown; reasoning?: unknown };
-type ChunkStream = AsyncIterable<ChatCompletionChunk> & { controller: AbortController };
 
 /** The adapter for OpenAI and every OpenAI-compatible server (`baseURL` = the provider's host). */
 export function createOpenAIProvider(
@@ -97,16 +93,24 @@ export function createOpenAIProvider(
     return networkError(error, { ...context, streaming });
   }
 
-  async function open(api: OpenAI, request: ProviderChatRequest, signal: AbortSignal): Promise<ChunkStream> {
+  /** The SDK sends the request and maps a failed answer to its APIError; the adapter reads the body. */
+  async function open(api: OpenAI, request: ProviderChatRequest, signal: AbortSignal): Promise<Response> {
     const withUsage = !deps.memory.hostsWithoutStreamOptions.has(host);
     try {
-      return await api.chat.completions.create(chatBody(request, withUsage), { signal });
+      return await api.chat.completions.create(chatBody(request, withUsage), { signal }).asResponse();
     } catch (error) {
       if (!withUsage || !rejectsStreamOptions(error)) throw error;
       deps.memory.hostsWithoutStreamOptions.add(host);
-      return await api.chat.completions.create(chatBody(request, false), { signal });
+      return await api.chat.completions.create(chatBody(request, false), { signal }).asResponse();
     }
   }
+
+  const streamError =
+    (context: FailureContext) =>
+    (problem: OpenAIStreamProblem): AppError =>
+      problem.kind === 'malformed'
+        ? malformedChunkError(context, problem.data)
+        : inStreamError(context, safe(problem.message));
 
   return {
     config,
@@ -133,44 +137,24 @@ export function createOpenAIProvider(
 
     async *streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
       const context: FailureContext = { config, model: request.model, proxy };
-      let stream: ChunkStream | undefined;
+      // Aborted when the chat stops and when the consumer leaves the loop early.
+      const local = new AbortController();
       let streaming = false;
       try {
-        stream = await open(await sdkClient(), request, signal);
+        const response = await open(await sdkClient(), request, AbortSignal.any([signal, local.signal]));
         streaming = true;
-        const splitter = new ThinkTagSplitter();
-        let finishReason: string | null = null;
-        let usage: { promptTokens?: number; completionTokens?: number } | undefined;
-        for await (const chunk of stream) {
-          if (chunk.usage) {
-            usage = {
-              promptTokens: chunk.usage.prompt_tokens,
-              completionTokens: chunk.usage.completion_tokens,
-            };
-          }
-          const choice = chunk.choices?.[0];
-          if (!choice) continue;
-          const delta: Delta | undefined = choice.delta;
-          const reasoning = delta?.reasoning_content ?? delta?.reasoning;
-          if (typeof reasoning === 'string' && reasoning) yield { type: 'thinking', text: reasoning };
-          // A plain loop: `yield*` over an array adds an async-from-sync wrapper's promise hops per part.
-          if (typeof delta?.content === 'string' && delta.content) {
-            for (const part of splitter.push(delta.content)) yield part;
-          }
-          if (choice.finish_reason) finishReason = choice.finish_reason;
-        }
-        // After an abort the SDK's iteration ends silently; without a finish reason the stream was
-        // cut: in both cases no `done`, the ChatService tells "stopped" from "cut".
-        if (signal.aborted || finishReason === null) return;
-        yield* splitter.end();
-        yield { type: 'done', finishReason, ...(usage ? { usage } : {}) };
+        if (!response.body) throw new Error(`${label} did not stream its answer (no body).`);
+        yield* readCompletionStream(response.body, streamError(context));
       } catch (error) {
+        // Stopped by the chat: the ChatService ends it as "stopped".
         if (signal.aborted) return;
         throw toError(error, context, streaming);
       } finally {
-        stream?.controller.abort();
+        local.abort();
       }
     },
+
+    isReasoningModel: async (model: string) => isReasoningModel(model),
   };
 }
 

@@ -84,6 +84,102 @@ describe('the OpenAI adapter', () => {
     });
   });
 
+  it('calls a stream that ends with [DONE] but names no finish reason finished ("stop"), as Snowflake Cortex sends it', async () => {
+    completions(OPENAI, (request) =>
+      stream(request, [sseChunk({ content: 'Hi' }, null), sseUsage(7, 1), SSE_DONE]),
+    );
+    const { chunks, error } = await drain(openaiWorld.provider(), { model: 'claude-sonnet-4-6' });
+    expect(error).toBeUndefined();
+    expect(chunks).toEqual([
+      { type: 'token', text: 'Hi' },
+      { type: 'done', finishReason: 'stop', usage: { promptTokens: 7, completionTokens: 1 } },
+    ]);
+  });
+
+  it("reads Mistral's delta.content arrays: thinking parts are thinking, text parts the answer", async () => {
+    completions(OPENAI, (request) =>
+      stream(request, [
+        sseChunk({ content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'Look ' }] }] }),
+        sseChunk({ content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'both ways.' }] }] }),
+        sseChunk({ content: [{ type: 'text', text: 'Look left, ' }] }),
+        sseChunk({ content: 'then right.' }),
+        sseChunk({}, 'stop'),
+        SSE_DONE,
+      ]),
+    );
+    const { chunks } = await drain(openaiWorld.provider(), { model: 'magistral-medium-latest' });
+    expect(textOf(chunks, 'thinking')).toBe('Look both ways.');
+    expect(textOf(chunks)).toBe('Look left, then right.');
+  });
+
+  it('shows reasoning_details of type reasoning.text only when no reasoning string came, never reasoning.encrypted', async () => {
+    const details = (text: string) => [
+      { type: 'reasoning.text', text, format: 'anthropic-claude-v1', index: 0 },
+    ];
+    completions(OPENAI, (request) =>
+      stream(request, [
+        sseChunk({ content: '', reasoning_details: [{ type: 'reasoning.encrypted', data: 'gAAAA-SECRET' }] }),
+        sseChunk({ content: '', reasoning_details: details('15 * 27') }),
+        sseChunk({ content: '', reasoning_details: details(' = 405') }),
+        sseChunk({ content: '405' }),
+        sseChunk({}, 'stop'),
+        SSE_DONE,
+      ]),
+    );
+    const { chunks } = await drain(openaiWorld.provider(), { model: 'claude-sonnet-4-6' });
+    expect(textOf(chunks, 'thinking')).toBe('15 * 27 = 405');
+    expect(JSON.stringify(chunks)).not.toContain('SECRET');
+
+    completions(OPENAI, (request) =>
+      stream(request, [
+        sseChunk({ reasoning: 'This', reasoning_details: details('This') }),
+        sseChunk({ reasoning: null, reasoning_details: details(' twice') }),
+        sseChunk({ content: '4' }),
+        sseChunk({}, 'stop'),
+        SSE_DONE,
+      ]),
+    );
+    const both = await drain(openaiWorld.provider(), { model: 'anthropic/claude-sonnet-4.5' });
+    expect(textOf(both.chunks, 'thinking')).toBe('This');
+  });
+
+  it("reads Groq's usage from x_groq.usage", async () => {
+    completions(OPENAI, (request) =>
+      stream(request, [
+        sseChunk({ content: 'Hi' }),
+        sse({
+          id: 'chatcmpl-1',
+          object: 'chat.completion.chunk',
+          model: 'llama3-8b-8192',
+          choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+          x_groq: { id: 'req_1', usage: { prompt_tokens: 21, completion_tokens: 5, total_tokens: 26 } },
+        }),
+        SSE_DONE,
+      ]),
+    );
+    const { chunks } = await drain(openaiWorld.provider(), { model: 'llama3-8b-8192' });
+    expect(chunks.at(-1)).toEqual({
+      type: 'done',
+      finishReason: 'stop',
+      usage: { promptTokens: 21, completionTokens: 5 },
+    });
+  });
+
+  it('ends with PROVIDER_ERROR when OpenRouter sends an error object after the finish chunk, keeping the thinking', async () => {
+    completions(OPENAI, (request) =>
+      stream(request, [
+        ': OPENROUTER PROCESSING\n\n',
+        sseChunk({ reasoning: 'We need' }, 'length'),
+        sse({ error: { code: 400, message: 'Token limit reached' }, choices: [] }),
+        SSE_DONE,
+      ]),
+    );
+    const { chunks, error } = await drain(openaiWorld.provider(), { model: 'minimax/minimax-m2:free' });
+    expect(textOf(chunks, 'thinking')).toBe('We need');
+    expect(error).toMatchObject({ code: 'PROVIDER_ERROR' });
+    expect(error?.message).toContain('Token limit reached');
+  });
+
   it('sends max_completion_tokens (and no temperature) to reasoning models, max_tokens to others', async () => {
     const asked = completions(OPENAI, (request) => stream(request, FINISHED));
     const provider = openaiWorld.provider();

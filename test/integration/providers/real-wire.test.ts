@@ -6,8 +6,8 @@ import { ChatService } from '../../../src/domain/services/chat-service.js';
 import { ProviderRegistry } from '../../../src/domain/services/provider-registry.js';
 import { type ProviderConfig, settingsSchema } from '../../../src/domain/settings.js';
 import { MemoryChatLog } from '../../unit/support/fakes.js';
-import { drain, textOf } from './support.js';
 import { type Cutting, loadRecordings, type Recording, replayServer } from './recorded-wire.js';
+import { drain, textOf } from './support.js';
 
 /**
  * The adapters against what real servers sent (shared/data/real-wire): every OpenAI-style SSE and
@@ -27,7 +27,14 @@ const cuttings: Cutting[] = ['per-event', 'awkward'];
 function configAt(recording: Recording, url: string): ProviderConfig {
   return recording.api === 'ollama'
     ? { id: 'recorded', name: null, type: 'ollama', host: url, defaultModel: null, systemPrompt: null }
-    : { id: 'recorded', name: null, type: 'openai', host: `${url}/v1`, defaultModel: null, systemPrompt: null };
+    : {
+        id: 'recorded',
+        name: null,
+        type: 'openai',
+        host: `${url}/v1`,
+        defaultModel: null,
+        systemPrompt: null,
+      };
 }
 
 /** The recording relayed by the real adapter behind the real ChatService. */
@@ -66,35 +73,32 @@ describe('recorded real streams, relayed as the provider sent them', () => {
   });
 
   describe.each(cuttings)('written %s', (cutting) => {
-    it.each(streams.map((recording) => [recording.id, recording] as const))(
-      '%s',
-      async (_id, recording) => {
-        const server = await replayServer(recording, cutting);
-        try {
-          const { events, error } = await relay(recording, server.url);
-          const { expect: want } = recording;
-          expect(joined(events, 'token')).toBe(want.text);
-          expect(joined(events, 'thinking')).toBe(want.thinking);
-          if (want.error_code) {
-            expect(error?.code).toBe(want.error_code);
-            return;
-          }
-          expect(error).toBeUndefined();
-          const done = events.at(-1);
-          expect(done?.type).toBe('done');
-          if (done?.type !== 'done') return;
-          expect(done.finishReason).toBe(want.finish_reason);
-          if (want.usage) {
-            expect(done.usage).toEqual({
-              promptTokens: want.usage.prompt_tokens,
-              completionTokens: want.usage.completion_tokens,
-            });
-          }
-        } finally {
-          await server.close();
+    it.each(streams.map((recording) => [recording.id, recording] as const))('%s', async (_id, recording) => {
+      const server = await replayServer(recording, cutting);
+      try {
+        const { events, error } = await relay(recording, server.url);
+        const { expect: want } = recording;
+        expect(joined(events, 'token')).toBe(want.text);
+        expect(joined(events, 'thinking')).toBe(want.thinking);
+        if (want.error_code) {
+          expect(error?.code).toBe(want.error_code);
+          return;
         }
-      },
-    );
+        expect(error).toBeUndefined();
+        const done = events.at(-1);
+        expect(done?.type).toBe('done');
+        if (done?.type !== 'done') return;
+        expect(done.finishReason).toBe(want.finish_reason);
+        if (want.usage) {
+          expect(done.usage).toEqual({
+            promptTokens: want.usage.prompt_tokens,
+            completionTokens: want.usage.completion_tokens,
+          });
+        }
+      } finally {
+        await server.close();
+      }
+    });
   });
 
   it.each(failures.map((recording) => [recording.id, recording] as const))(
@@ -102,9 +106,9 @@ describe('recorded real streams, relayed as the provider sent them', () => {
     async (_id, recording) => {
       const server = await replayServer(recording, 'per-event');
       try {
-        const provider = createProviderFactories({ env: {} })[recording.api === 'ollama' ? 'ollama' : 'openai'](
-          configAt(recording, server.url),
-        );
+        const provider = createProviderFactories({ env: {} })[
+          recording.api === 'ollama' ? 'ollama' : 'openai'
+        ](configAt(recording, server.url));
         const { chunks, error } = await drain(provider, { model: recording.model });
         expect(textOf(chunks)).toBe('');
         expect(error?.code).toBe(recording.expect.error_code);
