@@ -8,6 +8,8 @@ export { DEFAULT_HOSTS, PROVIDER_TYPES, type ProviderType };
 /** First-token timeout defaults: a local Ollama may need minutes to load a model. */
 export const DEFAULT_FIRST_TOKEN_TIMEOUT_S: Record<ProviderType, number> = { ollama: 300, openai: 60 };
 export const DEFAULT_IDLE_TIMEOUT_S = 60;
+/** First-token timeout default of a model that reasons before it answers (CONTRACT section 12). */
+export const REASONING_FIRST_TOKEN_TIMEOUT_S = 300;
 
 const httpUrl = (what: string) =>
   z

@@ -178,8 +178,12 @@ describe('ChatService: retry once before the first chunk', () => {
     ['a 429 with Retry-After 0', errors.rateLimited(0)],
     ['a timeout against a remote host', errors.timeout()],
   ])('retries once after %s', async (_name, failure) => {
+    vi.useFakeTimers();
     const { chat, provider, log } = chatWorld({ attempts: [{ fail: failure }, { tokens: ['ok'] }] });
-    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    const result = collect(chat.run(ask(), new AbortController().signal));
+    await vi.advanceTimersByTimeAsync(2_000); // the wait before the retry (at most 2 s here)
+    vi.useRealTimers();
+    const { events, error } = await result;
     expect(error).toBeNull();
     expect(text(events)).toBe('ok');
     expect(provider.requests).toHaveLength(2);
@@ -330,6 +334,127 @@ describe('ChatService: timeouts', () => {
         message: expect.stringContaining('idle_timeout_s'),
       });
       expect(provider.aborted).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('ChatService: reasoning models', () => {
+  /** A chat whose provider sends nothing at all, on fake timers and a fake clock. */
+  function silentWorld(options: { type: 'openai' | 'ollama'; reasoning: boolean; timeoutS?: number }) {
+    vi.useFakeTimers();
+    const provider = fakeProvider({
+      reasoning: options.reasoning,
+      config: {
+        type: options.type,
+        host: 'https://models.example.test',
+        ...(options.timeoutS === undefined ? {} : { timeoutS: options.timeoutS }),
+      },
+      attempts: [{ tokens: [], stall: true }],
+    });
+    const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+    registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: options.type }] }));
+    const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => Date.now() });
+    let settled = false;
+    const result = collect(chat.run(ask(), new AbortController().signal)).finally(() => {
+      settled = true;
+    });
+    return { provider, result, settled: () => settled };
+  }
+
+  it.each(['openai', 'ollama'] as const)(
+    'waits 300 s for the first token of a %s reasoning model, and never retries that timeout',
+    async (type) => {
+      try {
+        const world = silentWorld({ type, reasoning: true });
+        await vi.advanceTimersByTimeAsync(299_000);
+        expect(world.settled()).toBe(false);
+        await vi.advanceTimersByTimeAsync(2_000);
+        await vi.advanceTimersByTimeAsync(5_000); // a retry would have started by now
+        const { error } = await world.result;
+        expect(error).toMatchObject({ code: 'PROVIDER_TIMEOUT', details: { timeout_s: 300 } });
+        expect(world.provider.requests).toHaveLength(1);
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
+
+  it("keeps the user's timeout_s for a reasoning model", async () => {
+    try {
+      const world = silentWorld({ type: 'openai', reasoning: true, timeoutS: 30 });
+      await vi.advanceTimersByTimeAsync(31_000);
+      expect(world.settled()).toBe(true);
+      expect((await world.result).error).toMatchObject({ details: { timeout_s: 30 } });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('still cuts an OpenAI model that does not reason at 60 s and retries it once', async () => {
+    try {
+      const world = silentWorld({ type: 'openai', reasoning: false });
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect(world.provider.requests).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(61_000);
+      expect((await world.result).error).toMatchObject({
+        code: 'PROVIDER_TIMEOUT',
+        details: { timeout_s: 60 },
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('ChatService: waiting before the retry', () => {
+  it('waits 1 to 2 s after a 429 without Retry-After before its one retry', async () => {
+    vi.useFakeTimers();
+    try {
+      const { chat, provider } = chatWorld({
+        attempts: [{ fail: errors.rateLimited() }, { tokens: ['ok'] }],
+      });
+      const result = collect(chat.run(ask(), new AbortController().signal));
+      await vi.advanceTimersByTimeAsync(990);
+      expect(provider.requests).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1_020);
+      expect(provider.requests).toHaveLength(2);
+      expect(text((await result).events)).toBe('ok');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('ChatService: timeouts too long for a timer', () => {
+  it('holds a timeout_s beyond what setTimeout can hold without firing early or spinning', async () => {
+    vi.useFakeTimers();
+    try {
+      const armed: number[] = [];
+      const realSetTimeout = globalThis.setTimeout;
+      const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
+        callback: () => void,
+        ms?: number,
+      ) => {
+        armed.push(ms ?? 0);
+        return realSetTimeout(callback, ms);
+      }) as typeof setTimeout);
+      const provider = fakeProvider({
+        config: { timeoutS: 1e9, idleTimeoutS: 1e9 },
+        attempts: [{ tokens: [], stall: true }],
+      });
+      const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+      registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
+      const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => Date.now() });
+      const stop = new AbortController();
+      const result = collect(chat.run(ask(), stop.signal));
+      await vi.advanceTimersByTimeAsync(10_000);
+      spy.mockRestore();
+      expect(armed.length).toBeLessThan(5);
+      expect(Math.max(...armed)).toBeLessThanOrEqual(2 ** 31 - 1);
+      stop.abort();
+      expect((await result).events.at(-1)).toMatchObject({ type: 'done', finishReason: 'stopped' });
     } finally {
       vi.useRealTimers();
     }

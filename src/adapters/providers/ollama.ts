@@ -69,13 +69,22 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
         ? malformedChunkError(context, problem.line)
         : inStreamError(context, safe(problem.message));
 
-  async function thinks(api: Ollama, model: string): Promise<boolean> {
+  /**
+   * Whether `/api/show` lists the `thinking` capability, asked once per model. A failed answer
+   * (an older Ollama, a model not pulled, a proxy) counts as "no" and is asked again next time:
+   * the chat request itself then says what is wrong.
+   */
+  async function thinks(model: string, signal: AbortSignal): Promise<boolean> {
     const known = thinkingModels.get(model);
     if (known !== undefined) return known;
-    const info = await api.show({ model });
-    const capable = Array.isArray(info.capabilities) && info.capabilities.includes('thinking');
-    thinkingModels.set(model, capable);
-    return capable;
+    try {
+      const info = await (await client(signal)).show({ model });
+      const capable = Array.isArray(info.capabilities) && info.capabilities.includes('thinking');
+      thinkingModels.set(model, capable);
+      return capable;
+    } catch {
+      return false;
+    }
   }
 
   const safe = (text: string) => redactSecrets(text, [config.proxy, proxy]);
@@ -123,7 +132,7 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
         const api = await client(signal, (streamed) => {
           body = streamed;
         });
-        const think = await thinks(api, request.model);
+        const think = await thinks(request.model, signal);
         if (signal.aborted) return;
         // The SDK sends the request (and aborts it); the adapter reads the answer's lines.
         iterator = await api.chat({
@@ -166,6 +175,8 @@ export function createOllamaProvider(config: ProviderConfig, deps: { env: Env })
         iterator?.abort();
       }
     },
+
+    isReasoningModel: thinks,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   isLoopbackUrl,
   providerHost,
   providerName,
+  REASONING_FIRST_TOKEN_TIMEOUT_S,
 } from '../settings.js';
 import type { PreparedChat } from './chat-service.js';
 import { Watchdog } from './watchdog.js';
@@ -20,6 +21,8 @@ export class ChatRun {
   firstChunkAt: number | null = null;
   ended = false;
   readonly loopback: boolean;
+  /** The model reasons before it answers (asked of the provider at the first attempt). */
+  reasoning = false;
   private usage: { promptTokens?: number; completionTokens?: number } = {};
   private finishReason = 'stop';
 
@@ -38,11 +41,12 @@ export class ChatRun {
   /** One provider request, with the first-token and idle timeouts. */
   async *attempt(outer: AbortSignal): AsyncGenerator<ChatEvent> {
     const config = this.chat.provider.config;
-    const firstMs = (config.timeoutS ?? DEFAULT_FIRST_TOKEN_TIMEOUT_S[config.type]) * 1000;
+    let firstMs = (config.timeoutS ?? DEFAULT_FIRST_TOKEN_TIMEOUT_S[config.type]) * 1000;
     const idleMs = (config.idleTimeoutS ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
     const request = new AbortController();
     const onAbort = () => request.abort(outer.reason);
     outer.addEventListener('abort', onAbort, { once: true });
+    // Armed before the provider is asked what the model is: that question may hang too.
     const watchdog = new Watchdog(
       () => (this.started ? idleMs : firstMs),
       this.now,
@@ -50,6 +54,9 @@ export class ChatRun {
     );
     let done: Extract<ProviderChunk, { type: 'done' }> | null = null;
     try {
+      this.reasoning = await this.isReasoningModel(request.signal);
+      // A longer limit only: the watchdog re-arms lazily for what is left.
+      if (this.reasoning && config.timeoutS === undefined) firstMs = REASONING_FIRST_TOKEN_TIMEOUT_S * 1000;
       const chunks = this.chat.provider.streamChat(
         { model: this.chat.modelId, messages: this.chat.messages, options: this.chat.options },
         request.signal,
@@ -92,6 +99,16 @@ export class ChatRun {
     }
     this.finishReason = done.finishReason;
     this.usage = done.usage ?? {};
+  }
+
+  private async isReasoningModel(signal: AbortSignal): Promise<boolean> {
+    const provider = this.chat.provider;
+    if (!provider.isReasoningModel) return false;
+    try {
+      return await provider.isReasoningModel(this.chat.modelId, signal);
+    } catch {
+      return false; // the port promises not to throw; a provider that can't tell says no
+    }
   }
 
   finish(finishReason?: string): ChatEvent {
@@ -191,9 +208,11 @@ export class ChatRun {
     const message = this.started
       ? `${name} stopped sending for ${idleMs / 1000} s in the middle of the answer (idle_timeout_s). The partial answer is kept.`
       : `${name} sent nothing for ${firstMs / 1000} s (timeout_s). ${
-          config.type === 'ollama'
-            ? 'The model may still be loading; try again or raise timeout_s.'
-            : 'Try again later.'
+          this.reasoning
+            ? `The model may still be reasoning; raise timeout_s for provider "${config.id}" if it needs longer.`
+            : config.type === 'ollama'
+              ? 'The model may still be loading; try again or raise timeout_s.'
+              : 'Try again later.'
         }`;
     return new AppError('PROVIDER_TIMEOUT', message, {
       failure: 'timeout',

@@ -98,7 +98,11 @@ export class ChatService {
         } catch (error) {
           const appError = toAppError(error);
           if (stop.signal.aborted) break;
-          if (run.started || attempt > 1 || !shouldRetry(appError, { loopback: run.loopback }))
+          if (
+            run.started ||
+            attempt > 1 ||
+            !shouldRetry(appError, { loopback: run.loopback, reasoning: run.reasoning })
+          )
             throw appError;
           run.logRetry(appError);
           await sleep(retryDelayMs(appError), stop.signal);

@@ -1,3 +1,9 @@
+/**
+ * `setTimeout` holds at most 2^31−1 ms; a longer delay fires after 1 ms (with a warning). Longer
+ * limits (a huge `timeout_s`) wait in steps of this size.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** One timer per request, re-armed lazily: no timer work per token. */
 export class Watchdog {
   fired = false;
@@ -29,11 +35,14 @@ export class Watchdog {
   }
 
   private arm(ms: number): void {
-    this.timer = setTimeout(() => {
-      const left = this.limitMs() - (this.now() - this.last);
-      if (left > 1) return this.arm(left);
-      this.fired = true;
-      this.onFire();
-    }, ms);
+    this.timer = setTimeout(
+      () => {
+        const left = this.limitMs() - (this.now() - this.last);
+        if (left > 1) return this.arm(left);
+        this.fired = true;
+        this.onFire();
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
   }
 }

@@ -50,6 +50,29 @@ describe('the Ollama adapter', () => {
     expect(plain.chat[0]).not.toHaveProperty('think');
   });
 
+  it('calls a model with the thinking capability a reasoning model, asking /api/show once per model', async () => {
+    const asked = ollamaServer({ capabilities: ['completion', 'thinking'] });
+    const provider = ollamaWorld.provider();
+    const signal = new AbortController().signal;
+    expect(await provider.isReasoningModel?.('qwen3', signal)).toBe(true);
+    await drain(provider, { model: 'qwen3' });
+    expect(asked.show).toEqual([{ model: 'qwen3' }]);
+    expect(asked.chat[0]).toMatchObject({ think: true });
+    ollamaServer({ capabilities: ['completion'] });
+    expect(await ollamaWorld.provider().isReasoningModel?.('llama3.2', signal)).toBe(false);
+  });
+
+  it('treats a failed /api/show as "not thinking" and still sends the chat', async () => {
+    const asked = ollamaServer();
+    server.use(http.post(`${HOST}/api/show`, () => HttpResponse.json({ error: 'boom' }, { status: 500 })));
+    const provider = ollamaWorld.provider();
+    expect(await provider.isReasoningModel?.('llama3.2', new AbortController().signal)).toBe(false);
+    const { chunks, error } = await drain(provider);
+    expect(error).toBeUndefined();
+    expect(textOf(chunks)).toBe('Hi');
+    expect(asked.chat[0]).not.toHaveProperty('think');
+  });
+
   it('streams message.thinking as thinking, apart from the answer', async () => {
     ollamaServer({
       capabilities: ['completion', 'thinking'],
@@ -144,11 +167,9 @@ describe('the Ollama adapter', () => {
   });
 
   it('says how to pull a model that is not installed', async () => {
-    server.use(
-      http.post(`${HOST}/api/show`, () =>
-        HttpResponse.json({ error: "model 'llama3.2' not found" }, { status: 404 }),
-      ),
-    );
+    // Ollama answers both /api/show and /api/chat so (real-wire err-ollama-404-model).
+    const notFound = () => HttpResponse.json({ error: "model 'llama3.2' not found" }, { status: 404 });
+    server.use(http.post(`${HOST}/api/show`, notFound), http.post(`${HOST}/api/chat`, notFound));
     const { error } = await drain(ollamaWorld.provider(), { model: 'llama3.2' });
     expect(error?.code).toBe('MODEL_NOT_FOUND');
     expect(error?.message).toBe('Model "llama3.2" is not installed in Ollama. Run `ollama pull llama3.2`.');

@@ -180,6 +180,18 @@ describe('the OpenAI adapter', () => {
     expect(error?.message).toContain('Token limit reached');
   });
 
+  it('calls o-series and gpt-5 models reasoning models, by their id', async () => {
+    const provider = openaiWorld.provider();
+    const signal = new AbortController().signal;
+    const reasoning = async (model: string) => provider.isReasoningModel?.(model, signal);
+    for (const model of ['o1', 'o3-mini', 'o4-mini', 'openai/o3', 'gpt-5', 'gpt-5-mini', 'gpt-5.1']) {
+      expect(await reasoning(model), model).toBe(true);
+    }
+    for (const model of ['gpt-4o', 'gpt-4o-mini', 'llama3.2', 'omni-moderation-latest']) {
+      expect(await reasoning(model), model).toBe(false);
+    }
+  });
+
   it('sends max_completion_tokens (and no temperature) to reasoning models, max_tokens to others', async () => {
     const asked = completions(OPENAI, (request) => stream(request, FINISHED));
     const provider = openaiWorld.provider();

@@ -29,7 +29,13 @@ export interface FakeProvider extends ChatProvider {
 }
 
 export function fakeProvider(
-  options: { config?: Partial<ProviderConfig>; attempts?: FakeAttempt[]; models?: ModelInfo[] } = {},
+  options: {
+    config?: Partial<ProviderConfig>;
+    attempts?: FakeAttempt[];
+    models?: ModelInfo[];
+    /** What `isReasoningModel` says (absent: the provider can't tell, like a port without it). */
+    reasoning?: boolean;
+  } = {},
 ): FakeProvider {
   const attempts = options.attempts ?? [{ tokens: ['Hel', 'lo'] }];
   const provider: FakeProvider = {
@@ -56,6 +62,7 @@ export function fakeProvider(
     async listModels() {
       return options.models ?? [{ id: 'm1', name: 'm1' }];
     },
+    ...(options.reasoning === undefined ? {} : { isReasoningModel: async () => options.reasoning === true }),
     streamChat(request, signal) {
       const attempt = attempts[Math.min(provider.requests.length, attempts.length - 1)] ?? {};
       provider.requests.push(request);
