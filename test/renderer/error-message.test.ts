@@ -59,4 +59,16 @@ describe('readable errors', () => {
   it('maps tRPC input errors without a LightChat code to VALIDATION_ERROR', () => {
     expect(toUiError({ message: 'bad input', data: { code: 'BAD_REQUEST' } }).code).toBe('VALIDATION_ERROR');
   });
+
+  it('titles say what happened: a missing key, a rejected key, a refusal, a used-up quota, a rate limit', () => {
+    const title = (code: string, details: Record<string, unknown> = {}) =>
+      errorTitle(toUiError({ type: 'error', errorCode: code, message: 'x', details }));
+    expect(title('PROVIDER_UNAUTHORIZED', { reason: 'missing_api_key' })).toBe('No API key is set');
+    expect(title('PROVIDER_UNAUTHORIZED', { reason: 'api_key_rejected' })).toBe('The API key was rejected');
+    expect(title('PROVIDER_UNAUTHORIZED')).toBe('The provider refused access');
+    expect(title('PROVIDER_RATE_LIMITED', { reason: 'insufficient_quota' })).toBe(
+      "The account's quota is used up",
+    );
+    expect(title('PROVIDER_RATE_LIMITED')).toBe('Rate limited by the provider');
+  });
 });

@@ -55,7 +55,7 @@ export function createOpenAIProvider(
   function sdkClient(): Promise<OpenAI> {
     if (!key && !isLoopbackUrl(host)) {
       throw new AppError('PROVIDER_UNAUTHORIZED', `${label} needs an API key. ${keyHint(config)}`, {
-        details: { provider_id: config.id },
+        details: { provider_id: config.id, reason: 'missing_api_key' },
         failure: 'client',
       });
     }

@@ -38,7 +38,8 @@ export function httpFailureError(failure: HttpFailure, context: FailureContext):
   const { config, model } = context;
   const label = providerLabel(config);
   const { status } = failure;
-  const said = failure.message ? `: ${failure.message}` : '';
+  // The provider's own words close the sentence; what follows starts a new one.
+  const said = failure.message ? `: ${asSentence(failure.message)}` : '.';
   const details = {
     provider_id: config.id,
     ...(model ? { model_id: model } : {}),
@@ -52,10 +53,13 @@ export function httpFailureError(failure: HttpFailure, context: FailureContext):
     return config.type === 'ollama'
       ? error(
           'PROVIDER_UNAUTHORIZED',
-          `${label} at ${maskUrl(providerHost(config))} asks for credentials (401)${said}. LightChat sends none to Ollama: check the host, or the reverse proxy in front of it.`,
+          `${label} at ${maskUrl(providerHost(config))} asks for credentials (401)${said} LightChat sends none to Ollama: check the host, or the reverse proxy in front of it.`,
           'client',
         )
-      : error('PROVIDER_UNAUTHORIZED', `${label} rejected the API key (401). ${keyHint(config)}`, 'client');
+      : new AppError('PROVIDER_UNAUTHORIZED', `${label} rejected the API key (401). ${keyHint(config)}`, {
+          details: { ...details, reason: 'api_key_rejected' },
+          failure: 'client',
+        });
   }
   if (status === 407) {
     return error(
@@ -68,21 +72,22 @@ export function httpFailureError(failure: HttpFailure, context: FailureContext):
     return config.type === 'ollama'
       ? error(
           'PROVIDER_UNAUTHORIZED',
-          `${label} refused the request (403 Forbidden)${said}. Ollama only accepts origins listed in OLLAMA_ORIGINS: set OLLAMA_ORIGINS (e.g. OLLAMA_ORIGINS="*") where \`ollama serve\` runs and restart it.`,
+          // Not OLLAMA_ORIGINS: LightChat's requests carry no Origin, and "*" would let every web page drive Ollama.
+          `${label} at ${maskUrl(providerHost(config))} refused the request (403 Forbidden)${said} A proxy in front of Ollama, or Ollama's own host check, refused it (while Ollama listens on 127.0.0.1 it accepts only host names such as localhost or this machine's name): check the host in settings.yaml and any proxy between LightChat and Ollama.`,
           'client',
         )
       : error(
           'PROVIDER_UNAUTHORIZED',
-          `${label} denied access (403)${said}. Check that the API key may use this model.`,
+          `${label} denied access (403)${said} Check that the API key may use this model.`,
           'client',
         );
   }
   if (status === 429) {
     if (failure.code === 'insufficient_quota' || /insufficient[_ ]quota/i.test(failure.message)) {
-      return error(
+      return new AppError(
         'PROVIDER_RATE_LIMITED',
         `${label} says the account's quota is used up (429 insufficient_quota). Check the plan and billing of this API key.`,
-        'quota',
+        { details: { ...details, reason: 'insufficient_quota' }, failure: 'quota' },
       );
     }
     const wait = failure.retryAfterS;
@@ -101,38 +106,44 @@ export function httpFailureError(failure: HttpFailure, context: FailureContext):
       'MODEL_NOT_FOUND',
       config.type === 'ollama'
         ? `Model "${model}" is not installed in ${label}. Run \`ollama pull ${model}\`.`
-        : `Model "${model}" is not available at ${label}${said}. Pick another model or change default_model for provider "${config.id}".`,
+        : `Model "${model}" is not available at ${label}${said} Pick another model or change default_model for provider "${config.id}".`,
       'client',
     );
   }
   if (status === 404) {
     return error(
       'PROVIDER_ERROR',
-      `${label} answered 404 Not Found at ${maskUrl(providerHost(config))}${said}. Check the host in settings.yaml${config.type === 'openai' ? ' (OpenAI-compatible servers usually end in /v1)' : ''}.`,
+      `${label} answered 404 Not Found at ${maskUrl(providerHost(config))}${said} Check the host in settings.yaml${config.type === 'openai' ? ' (OpenAI-compatible servers usually end in /v1)' : ''}.`,
       'client',
     );
   }
   if (status === 408) {
-    return error('PROVIDER_TIMEOUT', `${label} timed out the request (408)${said}. Try again.`, 'timeout');
+    return error('PROVIDER_TIMEOUT', `${label} timed out the request (408)${said} Try again.`, 'timeout');
   }
   if (isContextTooLong(failure)) {
     return error(
       'CONTEXT_TOO_LONG',
-      `The conversation is too long for ${model ? `model "${model}"` : label}${said}. Start a new chat or shorten it.`,
+      `The conversation is too long for ${model ? `model "${model}"` : label}${said} Start a new chat or shorten it.`,
       'client',
     );
   }
   if (status >= 500) {
     return error(
       'PROVIDER_ERROR',
-      `${label} had an internal error (${status})${said}. Try again in a moment.`,
+      `${label} had an internal error (${status})${said} Try again in a moment.`,
       'server',
     );
   }
-  return error('PROVIDER_ERROR', `${label} refused the request (${status})${said}.`, 'client');
+  return error('PROVIDER_ERROR', `${label} refused the request (${status})${said}`, 'client');
 }
 
 type FailureKindOf = NonNullable<AppError['failure']>;
+
+/** A provider's own words as a sentence: one closing full stop, never a second (". ." / ".."). */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…。]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
 
 /**
  * A request that got no HTTP answer: refused, reset, unknown host, TLS. `streaming` tells a cut
@@ -232,7 +243,7 @@ export function malformedChunkError(context: FailureContext, sample = ''): AppEr
 export function inStreamError(context: FailureContext, message: string): AppError {
   return new AppError(
     'PROVIDER_ERROR',
-    `${providerLabel(context.config)} reported an error while answering: ${message}`,
+    `${providerLabel(context.config)} reported an error while answering: ${asSentence(message)}`,
     {
       details: {
         provider_id: context.config.id,

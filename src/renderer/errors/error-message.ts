@@ -17,7 +17,7 @@ const TITLES: Partial<Record<UiError['code'], string>> = {
   NOT_FOUND: 'Not found',
   CHAT_NOT_FOUND: 'This chat is no longer running',
   PROVIDER_UNREACHABLE: 'The provider is not reachable',
-  PROVIDER_UNAUTHORIZED: 'The API key was rejected',
+  PROVIDER_UNAUTHORIZED: 'The provider refused access',
   PROVIDER_ERROR: 'The provider reported an error',
   PROVIDER_TIMEOUT: 'The provider took too long',
   PROVIDER_RATE_LIMITED: 'Rate limited by the provider',
@@ -46,7 +46,21 @@ const FALLBACKS: Partial<Record<UiError['code'], string>> = {
 
 const KNOWN_CODES = new Set<string>([...ERROR_CODES, 'NETWORK']);
 
-export const errorTitle = (error: UiError): string => TITLES[error.code] ?? 'Something went wrong';
+/**
+ * Titles for what one code covers in several ways, by the `details.reason` the server sets: a key
+ * that is missing is not a key that was rejected; a used-up quota is not a rate limit (no wait helps).
+ */
+const REASON_TITLES: Record<string, string> = {
+  missing_api_key: 'No API key is set',
+  api_key_rejected: 'The API key was rejected',
+  insufficient_quota: "The account's quota is used up",
+};
+
+export function errorTitle(error: UiError): string {
+  const reason = error.details.reason;
+  if (typeof reason === 'string' && Object.hasOwn(REASON_TITLES, reason)) return REASON_TITLES[reason]!;
+  return TITLES[error.code] ?? 'Something went wrong';
+}
 
 /** The sentence shown to the user: the server's own message (written to be acted on), else a fallback. */
 export function errorText(error: UiError): string {

@@ -175,11 +175,12 @@ describe('the Ollama adapter', () => {
     expect(error?.message).toBe('Model "llama3.2" is not installed in Ollama. Run `ollama pull llama3.2`.');
   });
 
-  it('explains OLLAMA_ORIGINS on a 403', async () => {
+  it("explains a 403 as a proxy or Ollama's host check, never advising OLLAMA_ORIGINS", async () => {
     server.use(http.get(`${HOST}/api/tags`, () => new HttpResponse(null, { status: 403 })));
     const error = await rejection(ollamaWorld.provider().listModels());
     expect(error).toMatchObject({ code: 'PROVIDER_UNAUTHORIZED', failure: 'client' });
-    expect(error.message).toContain('OLLAMA_ORIGINS');
+    expect(error.message).not.toContain('OLLAMA_ORIGINS');
+    expect(error.message).toMatch(/proxy/);
   });
 
   it("shows Ollama's own error text, from JSON or plain bodies, without console noise", async () => {

@@ -262,7 +262,11 @@ describe('the OpenAI adapter', () => {
       systemPrompt: null,
     });
     const { error } = await drain(provider, { model: 'gpt-4o' });
-    expect(error).toMatchObject({ code: 'PROVIDER_UNAUTHORIZED', failure: 'client' });
+    expect(error).toMatchObject({
+      code: 'PROVIDER_UNAUTHORIZED',
+      failure: 'client',
+      details: { reason: 'missing_api_key' },
+    });
     expect(error?.message).toBe(
       'OpenAI needs an API key. Set OPENAI_API_KEY or api_key for provider "openai".',
     );
