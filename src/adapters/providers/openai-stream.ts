@@ -45,14 +45,14 @@ export async function* readCompletionStream(
       parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
       const batch = payloads;
       payloads = [];
-      for (const data of batch) {
+      for (const [index, data] of batch.entries()) {
         if (data === '[DONE]') {
           yield* answer.end(true);
           return;
         }
         const chunk = parseChunk(data);
         if (chunk === undefined) {
-          if (done) return; // cut in the middle of its last event: a cut stream
+          if (done && index === batch.length - 1) return; // cut inside its last event: a cut stream
           throw streamError({ kind: 'malformed', data });
         }
         if (chunk.error) throw streamError({ kind: 'error', message: errorMessage(chunk.error) });

@@ -96,6 +96,15 @@ describe('the OpenAI adapter', () => {
     ]);
   });
 
+  it('calls a stream cut inside its last event cut (no done), not malformed', async () => {
+    completions(OPENAI, (request) =>
+      stream(request, [sseChunk({ content: 'Hel' }), 'data: {"id":"chatcmpl-1","choices":[{"ind']),
+    );
+    const { chunks, error } = await drain(openaiWorld.provider(), { model: 'gpt-4o-mini' });
+    expect(error).toBeUndefined();
+    expect(chunks).toEqual([{ type: 'token', text: 'Hel' }]);
+  });
+
   it("reads Mistral's delta.content arrays: thinking parts are thinking, text parts the answer", async () => {
     completions(OPENAI, (request) =>
       stream(request, [
