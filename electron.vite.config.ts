@@ -11,7 +11,14 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      rolldownOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The history store runs in a worker thread: its entry sits next to index.js, where
+      // sqlite-conversation-store looks for `./store-worker.js`.
+      rolldownOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          'store-worker': resolve('src/adapters/store/store-worker.ts'),
+        },
+      },
     },
   },
   preload: {

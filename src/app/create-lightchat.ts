@@ -4,10 +4,12 @@ import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { createProviderFactories } from '../adapters/providers/index.js';
 import type { ChatLog, ChatLogState } from '../domain/ports/chat-log.port.js';
 import { ChatService } from '../domain/services/chat-service.js';
+import { ConversationService } from '../domain/services/conversation-service.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 import { ProviderRegistry } from '../domain/services/provider-registry.js';
 import { SettingsService } from '../domain/services/settings-service.js';
 import type { Settings } from '../domain/settings.js';
+import { openHistoryStore } from './open-history-store.js';
 import { defaultPaths } from './paths.js';
 
 export interface LightChatOptions {
@@ -21,12 +23,18 @@ export interface LightChatOptions {
   port?: number;
   /** Providers added for this run only (the demo), never written to the file. */
   overlays?: ProviderOverlay[];
+  /** `--data-dir`: where `lightchat.db` lives. Default: the OS data directory of CONTRACT section 1. */
+  dataDir?: string;
+  /** `--no-history` gives false: every chat is temporary this run, nothing is stored or opened. */
+  history?: boolean;
   env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The core, wired: what every host (serve, desktop, tests) runs on. */
 export interface LightChat {
   chat: ChatService;
+  /** Stored and temporary conversations (CONTRACT section 10). */
+  conversations: ConversationService;
   providers: ProviderRegistry;
   settings: SettingsService;
   logs: ChatLog;
@@ -83,8 +91,19 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     details: { settings_path: settings.path },
   });
 
+  const history = await openHistoryStore({
+    enabled: options.history !== false,
+    dataDir: options.dataDir ?? paths.dataDir,
+  });
+  const conversations = new ConversationService({
+    store: history.store,
+    temporary: history.temporary,
+    historyEnabled: () => options.history !== false,
+  });
+
   return {
     chat: new ChatService({ providers, log: logs }),
+    conversations,
     providers,
     settings,
     logs,
@@ -104,6 +123,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     async close() {
       logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
       await settings.close();
+      await history.close();
       await logs.close();
     },
   };

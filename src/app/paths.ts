@@ -3,6 +3,8 @@ import { join, win32 } from 'node:path';
 export interface LightChatPaths {
   settingsPath: string;
   logDir: string;
+  /** History and attachments (`lightchat.db`). */
+  dataDir: string;
 }
 
 export interface PathsEnvironment {
@@ -17,6 +19,7 @@ export function defaultPaths({ platform, env, home }: PathsEnvironment): LightCh
     return {
       settingsPath: join(home, 'Library', 'Application Support', 'LightChat', 'settings.yaml'),
       logDir: join(home, 'Library', 'Logs', 'LightChat'),
+      dataDir: join(home, 'Library', 'Application Support', 'LightChat'),
     };
   }
   if (platform === 'win32') {
@@ -25,12 +28,15 @@ export function defaultPaths({ platform, env, home }: PathsEnvironment): LightCh
     return {
       settingsPath: win32.join(appData, 'LightChat', 'settings.yaml'),
       logDir: win32.join(localAppData, 'LightChat', 'logs'),
+      dataDir: win32.join(appData, 'LightChat'),
     };
   }
   const config = env.XDG_CONFIG_HOME || join(home, '.config');
   const state = env.XDG_STATE_HOME || join(home, '.local', 'state');
+  const data = env.XDG_DATA_HOME || join(home, '.local', 'share');
   return {
     settingsPath: join(config, 'LightChat', 'settings.yaml'),
     logDir: join(state, 'LightChat', 'logs'),
+    dataDir: join(data, 'LightChat'),
   };
 }

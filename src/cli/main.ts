@@ -28,6 +28,11 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--config <file>', 'the settings file').env('LIGHTCHAT_CONFIG'))
     .addOption(new Option('--log-dir <dir>', 'where chat logs go').env('LIGHTCHAT_LOG_DIR'))
     .option('--no-log', 'write no log files this run (env LIGHTCHAT_NO_LOG=1)')
+    .addOption(new Option('--data-dir <dir>', 'where history (lightchat.db) lives').env('LIGHTCHAT_DATA_DIR'))
+    .option(
+      '--no-history',
+      'store no conversations this run: every chat is temporary (env LIGHTCHAT_NO_HISTORY=1)',
+    )
     .option('--demo', 'add a built-in demo provider (a fake Ollama), made default for this run')
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('./serve.js');
@@ -36,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         config: flags.config,
         logDir: flags.logDir,
         log: flags.log && process.env.LIGHTCHAT_NO_LOG !== '1',
+        dataDir: flags.dataDir,
+        history: flags.history && process.env.LIGHTCHAT_NO_HISTORY !== '1',
         demo: flags.demo === true,
       });
     });
@@ -88,6 +95,8 @@ export async function main(argv: string[]): Promise<number> {
 
 interface ServeFlags {
   port?: string;
+  dataDir?: string;
+  history: boolean;
   config?: string;
   logDir?: string;
   log: boolean;

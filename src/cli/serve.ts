@@ -7,6 +7,10 @@ export interface ServeOptions {
   config?: string;
   logDir?: string;
   log: boolean;
+  /** `--data-dir`: where lightchat.db lives. */
+  dataDir?: string;
+  /** `--no-history` gives false. */
+  history: boolean;
   demo: boolean;
 }
 
@@ -27,6 +31,8 @@ export async function serve(options: ServeOptions): Promise<number> {
       settingsPath: options.config,
       logDir: options.logDir,
       logging: options.log ? undefined : false,
+      dataDir: options.dataDir,
+      history: options.history,
       port,
       overlays: demo ? [demo.overlay] : [],
     });

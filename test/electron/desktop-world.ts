@@ -91,7 +91,8 @@ export async function startDesktopWorld(options: WorldOptions = {}): Promise<Des
     platform: options.platform ?? 'linux',
     env,
     mainDir: join(dir, 'out', 'main'),
-    createCore: ({ env: coreEnv }) => createLightChat({ settingsPath, env: coreEnv }),
+    createCore: ({ env: coreEnv }) =>
+      createLightChat({ settingsPath, env: coreEnv, dataDir: join(dir, 'data'), history: false }),
     startHttpServer,
     async loadShellEnv() {
       shellEnvCalls += 1;

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { LightChat } from '../../app/create-lightchat.js';
 import { AppError } from '../../domain/errors.js';
+import { registerConversationRoutes } from './conversation-routes.js';
 import { HTTP_STATUS } from './error-status.js';
 import { defaultStaticDir } from './package-info.js';
 import { errorBody, errorResponse, statusOf } from './rest-errors.js';
@@ -69,6 +70,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }),
   );
   registerRestRoutes(app, { core, closing: closing.signal, streams });
+  registerConversationRoutes(app, core);
   app.get('/', (c) => ui.page(c));
   app.get('/index.html', (c) => ui.page(c));
   app.get('/assets/*', async (c) => {

@@ -80,7 +80,7 @@ function chatInput(body: unknown): unknown {
   return { ...rest, messages: prompt === undefined ? messages : [{ role: 'user', content: prompt }] };
 }
 
-async function readJson(c: Context): Promise<unknown> {
+export async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   try {
     return JSON.parse(text) as unknown;
@@ -102,8 +102,8 @@ function logLimit(raw: string | undefined): number {
   return limit;
 }
 
-const json = (c: Context, body: unknown): Response => {
+export const json = (c: Context, body: unknown, status: 200 | 201 = 200): Response => {
   c.header('cache-control', 'no-store');
   c.header('x-content-type-options', 'nosniff');
-  return c.json(toSnakeKeys(body) as object);
+  return c.json(toSnakeKeys(body) as object, status);
 };

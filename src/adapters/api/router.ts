@@ -4,6 +4,7 @@ import { chatRequestSchema } from '../../domain/chat.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
 import { ChatRegistry } from './chat-registry.js';
+import { conversationsRouter, searchProcedure } from './conversations-router.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
 import { publicProcedure, router } from './trpc.js';
@@ -65,6 +66,9 @@ export function createAppRouter(core: LightChat, options: AppRouterOptions = {})
         subscriptionQueue<ConfigChange>((push) => core.settings.onChange(push), until(signal)),
       ),
     }),
+
+    conversations: conversationsRouter(core, until),
+    search: searchProcedure(core),
 
     logs: router({
       recent: publicProcedure

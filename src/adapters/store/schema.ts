@@ -25,7 +25,9 @@ CREATE TABLE IF NOT EXISTS conversations (
   system_prompt TEXT,
   num_ctx INTEGER,
   current_leaf_id TEXT,
-  message_count INTEGER NOT NULL DEFAULT 0
+  message_count INTEGER NOT NULL DEFAULT 0,
+  -- Where an imported conversation came from (its id in that export): a re-import adds only what is new.
+  source_id TEXT UNIQUE
 );
 CREATE INDEX IF NOT EXISTS conversations_order ON conversations (pinned DESC, updated_at DESC, id DESC);
 
@@ -47,9 +49,11 @@ CREATE TABLE IF NOT EXISTS messages (
   attachments TEXT NOT NULL DEFAULT '[]',
   tool_calls TEXT NOT NULL DEFAULT '[]',
   owner_id TEXT,
+  source_id TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  UNIQUE (conversation_id, seq)
+  UNIQUE (conversation_id, seq),
+  UNIQUE (conversation_id, source_id)
 );
 CREATE INDEX IF NOT EXISTS messages_streaming ON messages (owner_id) WHERE status = 'streaming';
 

@@ -43,6 +43,8 @@ export async function startApp(options: { settingsYaml: string; args?: string[] 
       settingsPath,
       '--log-dir',
       logDir,
+      '--data-dir',
+      join(dir, 'data'),
       ...(options.args ?? []),
     ],
     { cwd: root, env: { ...process.env, OPENAI_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] },

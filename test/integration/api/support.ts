@@ -36,6 +36,8 @@ export interface WorldOptions {
   staticDir?: string;
   chatIdleMs?: number;
   env?: Record<string, string | undefined>;
+  /** A history in the world's temp dir (off by default: most tests need none, and it costs a worker). */
+  history?: boolean;
 }
 
 /**
@@ -69,7 +71,13 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       `${extras('fake_openai')}`,
     ].join('\n'),
   );
-  const core = await createLightChat({ settingsPath, logDir: join(dir, 'logs'), env: options.env ?? {} });
+  const core = await createLightChat({
+    settingsPath,
+    logDir: join(dir, 'logs'),
+    env: options.env ?? {},
+    dataDir: join(dir, 'data'),
+    history: options.history === true,
+  });
   const server = await startHttpServer({
     core,
     port: 0,

@@ -17,7 +17,14 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, LIGHTCHAT_PORT: undefined, LIGHTCHAT_CONFIG: undefined, ...env },
+    // No test writes history into the machine's own data directory: off unless a test turns it on.
+    env: {
+      ...process.env,
+      LIGHTCHAT_PORT: undefined,
+      LIGHTCHAT_CONFIG: undefined,
+      LIGHTCHAT_NO_HISTORY: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
