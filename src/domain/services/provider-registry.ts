@@ -112,7 +112,11 @@ async function probe(
   provider: ChatProvider,
   outer?: AbortSignal,
 ): Promise<Pick<ProviderInfo, 'status' | 'statusMessage'>> {
-  const signal = AbortSignal.any([AbortSignal.timeout(PROBE_TIMEOUT_MS), ...(outer ? [outer] : [])]);
+  // A plain timer rather than AbortSignal.timeout(): it is cleared when the probe answers, and tests
+  // can drive it with fake timers.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), PROBE_TIMEOUT_MS);
+  const signal = AbortSignal.any([timeout.signal, ...(outer ? [outer] : [])]);
   const timedOut = new Promise<never>((_, reject) =>
     signal.addEventListener(
       'abort',
@@ -126,7 +130,7 @@ async function probe(
       { once: true },
     ),
   );
-  timedOut.catch(() => {}); // the timer may fire after the probe has answered
+  timedOut.catch(() => {}); // the outer signal may abort after the probe has answered
   try {
     // Raced against the signal: an adapter that ignores it cannot hold the whole list.
     await Promise.race([provider.listModels(signal), timedOut]);
@@ -140,5 +144,7 @@ async function probe(
           ? 'unauthorized'
           : 'error';
     return { status, statusMessage: appError.message };
+  } finally {
+    clearTimeout(timer);
   }
 }
