@@ -84,7 +84,7 @@ describe('chatting in the browser', () => {
     await answer.getByText('stopped', { exact: true }).waitFor();
     const kept = await answer.innerText();
     expect(kept).toContain('once upon a time');
-    await waitFor(() => world.ollama.stats.aborted > abortedBefore, 3000, 'the fake saw the abort');
+    await waitFor(() => world.ollama.stats.aborted > abortedBefore, 'the fake saw the abort');
     await page.waitForTimeout(300);
     expect(await answer.innerText()).toBe(kept);
     // The composer is back: Send again, no Stop.
@@ -135,7 +135,7 @@ describe('chatting in the browser', () => {
     await lastAnswer(page).getByText('once upon a time once upon').waitFor();
     await page.keyboard.press('Escape');
     await lastAnswer(page).getByText('stopped', { exact: true }).waitFor();
-    await waitFor(() => world.ollama.stats.aborted > abortedBefore, 3000, 'the fake saw the abort');
+    await waitFor(() => world.ollama.stats.aborted > abortedBefore, 'the fake saw the abort');
   });
 
   it('shows a reasoning model’s thinking apart from the answer, folded', async () => {

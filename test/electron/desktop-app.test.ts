@@ -141,7 +141,7 @@ describe('the window', () => {
     const statePath = join(dirname(first.settingsPath), 'window-state.json');
     first.window().setBounds({ x: 40, y: 50, width: 900, height: 700 });
     first.window().close();
-    await waitFor(() => existsSync(statePath), 2000, 'window-state.json');
+    await waitFor(() => existsSync(statePath), 'window-state.json');
     expect(JSON.parse(readFileSync(statePath, 'utf8'))).toEqual({
       x: 40,
       y: 50,
@@ -189,10 +189,10 @@ describe('the core over IPC', () => {
       { chatId },
       { onData: (event) => event.type === 'token' && tokens.push(event.text) },
     );
-    await waitFor(() => tokens.length >= 3, 3000, 'first tokens');
+    await waitFor(() => tokens.length >= 3, 'first tokens');
     expect(w.ollama.stats.aborted).toBe(0);
     subscription.unsubscribe();
-    await waitFor(() => w.ollama.stats.aborted === 1, 3000, 'the fake Ollama sees the abort');
+    await waitFor(() => w.ollama.stats.aborted === 1, 'the fake Ollama sees the abort');
     expect(w.ollama.stats.completed).toBe(0);
   });
 
@@ -202,9 +202,9 @@ describe('the core over IPC', () => {
     const { chatId } = await client.chat.start.mutate({ messages: [{ role: 'user', content: 'Talk' }] });
     let tokens = 0;
     client.chat.events.subscribe({ chatId }, { onData: () => (tokens += 1) });
-    await waitFor(() => tokens >= 2, 3000, 'first tokens');
+    await waitFor(() => tokens >= 2, 'first tokens');
     w.window().close();
-    await waitFor(() => w.ollama.stats.aborted === 1, 3000, 'the fake Ollama sees the abort');
+    await waitFor(() => w.ollama.stats.aborted === 1, 'the fake Ollama sees the abort');
   });
 
   it('answers a foreign frame with nothing and logs the refusal', async () => {

@@ -41,7 +41,7 @@ describe('PUT /config', () => {
       expect(file).toContain('# the local fake');
       expect(file).toMatch(/log_max_files: 7/);
       expect(file).toContain(`api_key: ${FAKE_OPENAI_KEY}`);
-      await waitFor(() => changes.some((change) => change.config.logMaxFiles === 7), 1000, 'config.changes');
+      await waitFor(() => changes.some((change) => change.config.logMaxFiles === 7), 'config.changes');
     } finally {
       subscription.unsubscribe();
     }
@@ -90,7 +90,7 @@ describe('PUT /config', () => {
   it('refuses to save over an invalid file (409 CONFIG_FILE_INVALID) unless ?overwrite=1', async () => {
     const config = await getConfig();
     await writeFile(world.settingsPath, 'providers: [oops\n');
-    await waitFor(() => world.core.settings.loadError() !== null, 2000, 'the reload sees the broken file');
+    await waitFor(() => world.core.settings.loadError() !== null, 'the reload sees the broken file');
     const current = await getConfig();
     const refused = await putConfig({ ...config, revision: current.revision });
     expect(refused.status).toBe(409);

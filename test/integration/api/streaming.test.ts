@@ -100,7 +100,7 @@ describe('abort', () => {
     await reader.read();
     client.abort();
     const closedAt = performance.now();
-    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
     expect(performance.now() - closedAt).toBeLessThan(1000);
   });
 
@@ -123,7 +123,7 @@ describe('abort', () => {
         data: expect.objectContaining({ error_code: 'SERVER_SHUTTING_DOWN' }),
       }),
     );
-    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
   });
 });
 

@@ -149,7 +149,7 @@ describe('chat.start + chat.events + chat.stop', () => {
         unsubscribe();
       }
     }).ended;
-    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
     expect(performance.now() - leftAt).toBeLessThan(1000);
   });
 
@@ -164,7 +164,7 @@ describe('chat.start + chat.events + chat.stop', () => {
     await ended;
     expect(await stopped).toEqual({ stopped: true });
     expect(events.at(-1)).toEqual(expect.objectContaining({ type: 'done', finishReason: 'stopped' }));
-    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
     expect(await client.chat.stop.mutate({ chatId })).toEqual({ stopped: false });
   });
 });
@@ -177,7 +177,7 @@ describe('subscriptions', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const { chatId } = await client.chat.start.mutate({ messages: [{ role: 'user', content: 'tail me' }] });
       await subscribe(chatId).ended;
-      await waitFor(() => seen.some((entry) => entry.role === 'assistant'), 2000, 'the answer in the tail');
+      await waitFor(() => seen.some((entry) => entry.role === 'assistant'), 'the answer in the tail');
       expect(seen.find((entry) => entry.role === 'user')).toEqual(
         expect.objectContaining({ content: 'tail me' }),
       );

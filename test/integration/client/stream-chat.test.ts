@@ -69,7 +69,7 @@ describe('streamChat', () => {
       if (event.type === 'token') break;
     }
     const leftAt = performance.now();
-    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
     expect(performance.now() - leftAt).toBeLessThan(1000);
   });
 
@@ -84,7 +84,7 @@ describe('streamChat', () => {
         if (event.type === 'token') throw new Error('the reader gave up');
       }
     }).rejects.toThrow('the reader gave up');
-    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 1000, 'the fake sees the abort');
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
   });
 
   it('throws start errors with their code', async () => {

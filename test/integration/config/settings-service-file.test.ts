@@ -41,10 +41,10 @@ describe('SettingsService on a real settings.yaml', () => {
     service.onChange((change) => changes.push(change));
 
     await writeFile(path, GOOD.replace('default_provider: local', 'default_provider: cloud'));
-    await waitFor(() => service.current().defaultProvider === 'cloud', 1000, 'hand edit applied');
+    await waitFor(() => service.current().defaultProvider === 'cloud', 'hand edit applied');
 
     await writeFile(path, `${GOOD}log_levl: debug\n`);
-    await waitFor(() => service.loadError() !== null, 1000, 'error reported');
+    await waitFor(() => service.loadError() !== null, 'error reported');
     expect(service.loadError()).toMatchObject({
       message: 'unknown key "log_levl"',
       path: ['log_levl'],

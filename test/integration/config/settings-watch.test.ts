@@ -34,7 +34,7 @@ async function timeToReport(seen: SettingsSnapshot[], edit: () => Promise<void>)
   const before = seen.length;
   const started = performance.now();
   await edit();
-  await waitFor(() => seen.length > before, 1000, 'change reported within 1 s');
+  await waitFor(() => seen.length > before, 'change reported within 1 s');
   return performance.now() - started;
 }
 
@@ -83,14 +83,14 @@ describe('YamlSettingsStore.watch', () => {
     await sleep(SETTLE_MS);
     expect(seen).toHaveLength(0);
     await writeFile(path, withMaxFiles(4));
-    await waitFor(() => seen.length === 1, 1000, 'recreated file reported');
+    await waitFor(() => seen.length === 1, 'recreated file reported');
     expect(maxFilesOf(seen[0])).toBe(4);
   });
 
   it('a burst of writes settles into one report of the final content', async () => {
     const { path, seen } = await watched();
     for (const count of [11, 12, 13]) await writeFile(path, withMaxFiles(count));
-    await waitFor(() => seen.length > 0, 1000, 'reported');
+    await waitFor(() => seen.length > 0, 'reported');
     await sleep(SETTLE_MS);
     expect(seen.map(maxFilesOf)).toEqual([13]);
   });
@@ -105,10 +105,10 @@ describe('YamlSettingsStore.watch', () => {
   it('an invalid edit is reported as an error snapshot naming the line; fixing it reports the settings', async () => {
     const { path, seen } = await watched();
     await writeFile(path, DEFAULT_SETTINGS_FILE.replace('port: 8000', 'port: [8000'));
-    await waitFor(() => seen.length === 1, 1000, 'error reported');
+    await waitFor(() => seen.length === 1, 'error reported');
     expect(seen[0]).toMatchObject({ ok: false, error: { line: expect.any(Number) } });
     await writeFile(path, withMaxFiles(3));
-    await waitFor(() => seen.length === 2, 1000, 'fix reported');
+    await waitFor(() => seen.length === 2, 'fix reported');
     expect(maxFilesOf(seen[1])).toBe(3);
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JsonlChatLog } from '../../../src/adapters/logs/jsonl-chat-log.js';
 import type { LogEntry } from '../../../src/domain/log-entry.js';
+import { waitFor } from '../../fixtures/wait-for.js';
 import { fileLines, logFiles, logSettings, tempDir } from './support.js';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -207,7 +208,7 @@ describe('JSONL log tail()', () => {
       }
     })();
     log.append({ role: 'user', content: 'one' });
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitFor(() => seen.length === 1, 'the tail yields the first entry');
     log.append({ role: 'assistant', content: 'two', modelId: 'm' });
     await reading; // ends: the abort finishes the iteration
     log.append({ role: 'user', content: 'after the abort' });
@@ -284,22 +285,19 @@ describe('JSONL log when the disk fails', () => {
   });
 });
 
-describe('JSONL log speed', () => {
-  it('takes 100,000 appends without waiting for the disk', async () => {
+// How fast appends are is a figure of `npm run bench` (the relay row with logging on and off); here
+// only what a burst must not do: lose, reorder or tear an entry.
+describe('JSONL log under a burst', () => {
+  it('keeps 100,000 appends made in one synchronous burst, each whole and in order', async () => {
     const dir = await tempDir();
     const log = new JsonlChatLog(logSettings(dir, { maxFileSizeBytes: 64 * 1024 * 1024 }));
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
     for (let i = 0; i < 100_000; i++) {
       log.append({ role: 'assistant', content: `token ${i}`, providerId: 'p', modelId: 'm', details: { i } });
     }
-    const wallMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuMs = (cpu.user + cpu.system) / 1000;
-    console.info(`100,000 appends: ${wallMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU`);
-    // CPU time, not wall time: the suite shares two cores with other test files. Typically ~0.3-0.5 s.
-    expect(cpuMs).toBeLessThan(1000);
     await log.close();
-    expect(await allLines(dir)).toHaveLength(100_000);
+    const lines = await allLines(dir);
+    expect(lines).toHaveLength(100_000);
+    const order = lines.map((line) => (JSON.parse(line) as { details: { i: number } }).details.i);
+    expect(order.every((i, at) => i === at)).toBe(true);
   });
 });
