@@ -8,20 +8,24 @@ import type { SettingsSnapshot } from '../../../src/domain/ports/settings-store.
 import { waitFor } from '../../fixtures/wait-for.js';
 import { storeAt, tempSettingsFile } from './temp-settings.js';
 
-/** How long to keep listening after a change, to be sure no second callback follows. */
+/**
+ * How long to keep listening for a report that must not come (a second one, or one for a non-change).
+ * A report is an event, its absence is not: these windows are the only fixed waits here, and a loaded
+ * machine can only make them see less, never fail a test that should pass.
+ */
 const SETTLE_MS = 300;
 
 const withMaxFiles = (count: number) =>
   DEFAULT_SETTINGS_FILE.replace('log_max_files: 5', `log_max_files: ${count}`);
 
-async function watched(): Promise<{
+async function watched(debounceMs?: number): Promise<{
   store: YamlSettingsStore;
   path: string;
   dir: string;
   seen: SettingsSnapshot[];
 }> {
   const { path, dir } = await tempSettingsFile();
-  const store = storeAt(path);
+  const store = storeAt(path, debounceMs);
   await store.load();
   const seen: SettingsSnapshot[] = [];
   store.watch((snapshot) => seen.push(snapshot));
@@ -29,23 +33,20 @@ async function watched(): Promise<{
   return { store, path, dir, seen };
 }
 
-/** Runs `edit` and resolves with how long it took for the change to be reported. */
-async function timeToReport(seen: SettingsSnapshot[], edit: () => Promise<void>): Promise<number> {
+/** Runs `edit` and waits until a change is reported (how soon is for the bench, not for a test). */
+async function reported(seen: SettingsSnapshot[], edit: () => Promise<void>): Promise<void> {
   const before = seen.length;
-  const started = performance.now();
   await edit();
-  await waitFor(() => seen.length > before, 'change reported within 1 s');
-  return performance.now() - started;
+  await waitFor(() => seen.length > before, 'change reported');
 }
 
 const maxFilesOf = (snapshot: SettingsSnapshot | undefined) =>
   snapshot?.ok ? snapshot.settings.logMaxFiles : undefined;
 
 describe('YamlSettingsStore.watch', () => {
-  it('an in-place write is reported once, within 1 s', async () => {
+  it('an in-place write is reported once', async () => {
     const { path, seen } = await watched();
-    const elapsed = await timeToReport(seen, () => writeFile(path, withMaxFiles(6)));
-    expect(elapsed).toBeLessThan(1000);
+    await reported(seen, () => writeFile(path, withMaxFiles(6)));
     await sleep(SETTLE_MS);
     expect(seen).toHaveLength(1);
     expect(maxFilesOf(seen[0])).toBe(6);
@@ -54,11 +55,10 @@ describe('YamlSettingsStore.watch', () => {
   it('a rename-save (temp file + rename, as vim, VS Code and write-file-atomic do) is reported once', async () => {
     const { path, dir, seen } = await watched();
     const temp = join(dir, 'settings.yaml.tmp~');
-    const elapsed = await timeToReport(seen, async () => {
+    await reported(seen, async () => {
       await writeFile(temp, withMaxFiles(7));
       await rename(temp, path);
     });
-    expect(elapsed).toBeLessThan(1000);
     await sleep(SETTLE_MS);
     expect(seen).toHaveLength(1);
     expect(maxFilesOf(seen[0])).toBe(7);
@@ -66,12 +66,11 @@ describe('YamlSettingsStore.watch', () => {
 
   it('delete and recreate is reported once, with the new content', async () => {
     const { path, seen } = await watched();
-    const elapsed = await timeToReport(seen, async () => {
+    await reported(seen, async () => {
       await unlink(path);
-      await sleep(20);
+      await sleep(20); // part of the scenario: an editor that deletes, then writes a moment later
       await writeFile(path, withMaxFiles(8));
     });
-    expect(elapsed).toBeLessThan(1000);
     await sleep(SETTLE_MS);
     expect(seen).toHaveLength(1);
     expect(maxFilesOf(seen[0])).toBe(8);
@@ -88,7 +87,8 @@ describe('YamlSettingsStore.watch', () => {
   });
 
   it('a burst of writes settles into one report of the final content', async () => {
-    const { path, seen } = await watched();
+    // A debounce far above the few ms three writes take, so a loaded machine cannot split the burst.
+    const { path, seen } = await watched(1_000);
     for (const count of [11, 12, 13]) await writeFile(path, withMaxFiles(count));
     await waitFor(() => seen.length > 0, 'reported');
     await sleep(SETTLE_MS);
