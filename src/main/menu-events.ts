@@ -9,6 +9,11 @@ export type MenuAction = z.infer<typeof menuActionSchema>;
 export class MenuEvents {
   private readonly listeners = new Set<(action: MenuAction) => void>();
 
+  /** Open streams: a page's subscription is live once this counts it (tests wait for that). */
+  get listening(): number {
+    return this.listeners.size;
+  }
+
   emit(action: MenuAction): void {
     for (const listener of this.listeners) listener(action);
   }

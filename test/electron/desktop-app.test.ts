@@ -272,8 +272,7 @@ describe('the native menu', () => {
     const subscription = w.client().desktop.menuEvents.subscribe(undefined, {
       onData: (event) => actions.push(event.action),
     });
-    // The subscription is live once the main has started it.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => w.desktop.menuEvents.listening === 1, 'the main listens for the page');
     item('New Chat').click?.();
     item('Settings…').click?.();
     await waitFor(() => actions.length === 2);

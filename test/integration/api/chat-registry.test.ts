@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHAT_IDLE_MS, ChatRegistry } from '../../../src/adapters/api/chat-registry.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
+import { waitFor } from '../../fixtures/wait-for.js';
 
 /** A ChatService stand-in: prepare resolves at once; stream yields two tokens, then done (stopped when aborted). */
 function fakeChat() {
@@ -30,6 +31,7 @@ function fakeChat() {
 
 /** A ChatService stand-in: one token, then (once `burst` opens) `texts` one after another, then done. */
 function burstChat(burst: Promise<void>, texts: ChatEvent[]) {
+  const state = { allYielded: false };
   const chat = {
     async prepare() {
       return { providerId: 'p', modelId: 'm' } as PreparedChat;
@@ -38,6 +40,7 @@ function burstChat(burst: Promise<void>, texts: ChatEvent[]) {
       yield { type: 'token', text: 'first ' };
       await burst;
       yield* texts;
+      state.allYielded = true; // the pump has taken every text; the done below goes the same way
       yield {
         type: 'done',
         finishReason: 'stop',
@@ -48,7 +51,7 @@ function burstChat(burst: Promise<void>, texts: ChatEvent[]) {
       };
     },
   };
-  return chat as unknown as ChatService;
+  return { chat: chat as unknown as ChatService, state };
 }
 
 /** Takes the first event, opens the burst, lets it pile up (a busy subscriber), then takes the rest. */
@@ -57,13 +60,14 @@ async function firstThenRest(texts: ChatEvent[]) {
   const burst = new Promise<void>((resolve) => {
     openBurst = resolve;
   });
-  const registry = new ChatRegistry({ chat: burstChat(burst, texts) });
+  const { chat, state } = burstChat(burst, texts);
+  const registry = new ChatRegistry({ chat });
   const { chatId } = await registry.start({});
   const events = registry.events(chatId);
   // Taken while the chat still waits for the burst: the first token was not held back.
   const first = (await events.next()).value;
   openBurst();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor(() => state.allYielded, 'the whole burst waits for the subscriber');
   const rest = await collect({ [Symbol.asyncIterator]: () => events });
   return { first, rest };
 }

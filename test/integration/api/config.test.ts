@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigChange } from '../../../src/client/index.js';
 import { createLightChatClient } from '../../../src/client/index.js';
 import { FAKE_OPENAI_KEY, waitFor } from '../../fixtures/index.js';
@@ -25,10 +25,12 @@ describe('PUT /config', () => {
   it('saves a valid edit: the file keeps its comments and secrets, and config.changes subscribers hear of it', async () => {
     const changes: ConfigChange[] = [];
     const client = createLightChatClient({ url: world.url });
+    const listening = vi.spyOn(world.core.settings, 'onChange');
     const subscription = client.config.changes.subscribe(undefined, {
       onData: (change) => changes.push(change),
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => listening.mock.calls.length === 1, 'the server listens for changes');
+    listening.mockRestore();
     try {
       const config = await getConfig();
       const response = await putConfig({ ...config, log_max_files: 7 });

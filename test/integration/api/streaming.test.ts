@@ -91,7 +91,8 @@ describe('faults', () => {
 });
 
 describe('abort', () => {
-  it('aborts the provider request within 1 s when the client closes the response', async () => {
+  // The slow answer would end by itself in about half a second: an abort seen is the abort passed on.
+  it('aborts the provider request when the client closes the response', async () => {
     await providerSettled();
     const aborted = world.ollama.stats.aborted;
     const client = new AbortController();
@@ -99,9 +100,7 @@ describe('abort', () => {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     client.abort();
-    const closedAt = performance.now();
     await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
-    expect(performance.now() - closedAt).toBeLessThan(1000);
   });
 
   it('ends open streams with SERVER_SHUTTING_DOWN when the server closes', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChatEvent, LightChatClient, LogEntry } from '../../../src/client/index.js';
 import { createLightChatClient, errorCodeOf } from '../../../src/client/index.js';
 import { FAKE_OLLAMA_ANSWER, fakeSettled, waitFor } from '../../fixtures/index.js';
@@ -138,22 +138,22 @@ describe('chat.start + chat.events + chat.stop', () => {
     expect(errorCodeOf((await subscribe(chatId).ended).error)).toBe('CHAT_NOT_FOUND');
   });
 
-  it('unsubscribing aborts the provider request within 1 s', async () => {
+  // The slow answer would end by itself in about half a second: an abort seen is the abort passed on.
+  it('unsubscribing aborts the provider request', async () => {
     await providerSettled();
     const aborted = world.ollama.stats.aborted;
     const { chatId } = await client.chat.start.mutate({ messages: hi, modelId: 'slow' });
-    let leftAt = 0;
+    let left = false;
     await subscribe(chatId, (event, unsubscribe) => {
-      if (event.type === 'token' && leftAt === 0) {
-        leftAt = performance.now();
+      if (event.type === 'token' && !left) {
+        left = true;
         unsubscribe();
       }
     }).ended;
     await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
-    expect(performance.now() - leftAt).toBeLessThan(1000);
   });
 
-  it('chat.stop ends the stream with done "stopped" and aborts the provider request within 1 s', async () => {
+  it('chat.stop ends the stream with done "stopped" and aborts the provider request', async () => {
     await providerSettled();
     const aborted = world.ollama.stats.aborted;
     const { chatId } = await client.chat.start.mutate({ messages: hi, modelId: 'slow' });
@@ -172,9 +172,11 @@ describe('chat.start + chat.events + chat.stop', () => {
 describe('subscriptions', () => {
   it('logs.tail sends new log entries as they are written', async () => {
     const seen: LogEntry[] = [];
+    const tailing = vi.spyOn(world.core.logs, 'tail');
     const subscription = client.logs.tail.subscribe(undefined, { onData: (entry) => seen.push(entry) });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(() => tailing.mock.calls.length === 1, 'the server tails the log');
+      tailing.mockRestore();
       const { chatId } = await client.chat.start.mutate({ messages: [{ role: 'user', content: 'tail me' }] });
       await subscribe(chatId).ended;
       await waitFor(() => seen.some((entry) => entry.role === 'assistant'), 'the answer in the tail');

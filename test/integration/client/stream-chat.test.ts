@@ -59,7 +59,8 @@ describe('streamChat', () => {
     expect(text).toBe(`I read 41 messages, ${chars} characters.`);
   });
 
-  it('leaving the loop early stops the chat: the provider request is aborted within 1 s', async () => {
+  // The slow answer would end by itself in about half a second: an abort seen is the abort passed on.
+  it('leaving the loop early stops the chat: the provider request is aborted', async () => {
     await providerSettled();
     const aborted = world.ollama.stats.aborted;
     for await (const event of streamChat(client, {
@@ -68,9 +69,7 @@ describe('streamChat', () => {
     })) {
       if (event.type === 'token') break;
     }
-    const leftAt = performance.now();
     await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
-    expect(performance.now() - leftAt).toBeLessThan(1000);
   });
 
   it('an exception in the loop stops the chat too', async () => {

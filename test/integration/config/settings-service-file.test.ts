@@ -60,7 +60,6 @@ describe('SettingsService on a real settings.yaml', () => {
     );
     await waitFor(
       () => service.loadError()?.message.startsWith('YAML syntax error') === true,
-      1000,
       'syntax',
     );
     expect(providerIds(service)).toEqual(['local', 'cloud']);
