@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../fixtures/wait-for.js';
 import { startWorld, type World } from './support.js';
 
 const TOKENS = 60_000;
@@ -25,10 +26,7 @@ describe('a slow client', () => {
     );
     // Read nothing until the provider has sent the whole answer: the server's socket fills up.
     socket.pause();
-    const start = performance.now();
-    while (world.ollama.stats.completed === 0 && performance.now() - start < 10_000) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitFor(() => world.ollama.stats.completed === 1, 'the provider sent the whole answer');
     let raw = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigChange } from '../../../src/client/index.js';
 import { createLightChatClient } from '../../../src/client/index.js';
-import { FAKE_OPENAI_KEY, waitFor } from '../../fixtures/index.js';
+import { FAKE_OPENAI_KEY, HANG_MS, waitFor } from '../../fixtures/index.js';
 import { startWorld, type World } from './support.js';
 
 let world: World;
@@ -106,18 +106,15 @@ describe('PUT /config', () => {
 });
 
 describe('hand edits', () => {
-  it('shows a hand edit of the file in GET /config within 1 s', async () => {
+  it('shows a hand edit of the file in GET /config', async () => {
     const file = await readFile(world.settingsPath, 'utf8');
     await writeFile(
       world.settingsPath,
       file.replace('logging_enabled: true', 'logging_enabled: true\nlog_max_files: 9'),
     );
-    const editedAt = performance.now();
-    let seen = 0;
-    while (seen === 0 && performance.now() - editedAt < 1500) {
-      if ((await getConfig()).log_max_files === 9) seen = performance.now();
-      else await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(seen - editedAt).toBeLessThan(1000);
+    // How soon is the watcher's debounce, tested with its store; here that the API serves the edit.
+    await expect
+      .poll(async () => (await getConfig()).log_max_files, { timeout: HANG_MS, interval: 20 })
+      .toBe(9);
   });
 });
