@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../fixtures/index.js';
 import { openPage, type PageProblems } from './support/browser.js';
 import { startWorld, type World } from './support/world.js';
 
@@ -46,8 +47,8 @@ describe('settings and logs in the browser', () => {
       body: JSON.stringify({ messages: [{ role: 'user', content: 'live log check 7731' }] }),
     });
     await answer.text();
-    await drawer.getByText('live log check 7731', { exact: true }).waitFor({ timeout: 5000 });
-    await drawer.getByText('Answer number', { exact: false }).first().waitFor({ timeout: 5000 });
+    await drawer.getByText('live log check 7731', { exact: true }).waitFor();
+    await drawer.getByText('Answer number', { exact: false }).first().waitFor();
     await drawer.getByRole('textbox', { name: 'Search logs' }).fill('7731');
     await page.waitForFunction(() => document.body.innerText.includes('LightChat started') === false);
   });
@@ -77,7 +78,7 @@ describe('settings and logs in the browser', () => {
         '',
       );
     };
-    await expect.poll(logText, { timeout: 3000 }).toContain('on the record 5522');
+    await expect.poll(logText, { timeout: HANG_MS }).toContain('on the record 5522');
     expect(await logText()).not.toContain('off the record 5521');
   });
 
@@ -114,9 +115,7 @@ describe('settings and logs in the browser', () => {
     await page
       .getByRole('combobox', { name: 'Provider' })
       .and(page.locator('[value="Hand Edited Ollama"]'))
-      .waitFor({
-        timeout: 5000,
-      });
+      .waitFor();
     const dialog = await openSettings(page);
     expect(await dialog.getByRole('textbox', { name: 'Name' }).first().inputValue()).toBe(
       'Hand Edited Ollama',
@@ -128,7 +127,14 @@ describe('settings and logs in the browser', () => {
     const dialog = await openSettings(page);
     await dialog.getByRole('textbox', { name: 'Name' }).nth(1).fill('Edited in the app');
     await handEdit((text) => text.replace('name: Fake OpenAI', 'name: OpenAI edited by hand'));
-    await page.waitForTimeout(600);
+    // The save must meet an edit the server has already seen (not race the watcher).
+    const serverNames = async () => {
+      const config = (await (await fetch(`${world.app.url}/config`)).json()) as {
+        providers: { name: string }[];
+      };
+      return config.providers.map((provider) => provider.name);
+    };
+    await expect.poll(serverNames, { timeout: HANG_MS }).toContain('OpenAI edited by hand');
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog
       .getByText(/changed (outside LightChat|on disk)/)
@@ -144,10 +150,10 @@ describe('settings and logs in the browser', () => {
     const good = await settingsFile();
     await writeFile(world.app.settingsPath, `${good}\nlogging_enabled: [unclosed\n`);
     const banner = page.getByRole('alert').filter({ hasText: 'settings.yaml is invalid' });
-    await banner.waitFor({ timeout: 5000 });
+    await banner.waitFor();
     expect(await banner.innerText()).toMatch(/line \d+/);
     await writeFile(world.app.settingsPath, good);
-    await banner.waitFor({ state: 'detached', timeout: 5000 });
+    await banner.waitFor({ state: 'detached' });
   });
 
   it('blocked nothing by CSP and threw no page errors', () => {

@@ -123,9 +123,7 @@ describe('POST /chat', () => {
       { messages: [{ role: 'user', content: 'hi' }], model_id: 'slow' },
       { signal: leave.signal },
     );
-    const reader = (response.body as ReadableStream<Uint8Array>)
-      .pipeThrough(new TextDecoderStream())
-      .getReader();
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let received = '';
     while (!received.includes('\n\n')) {
       const { value, done } = await reader.read();

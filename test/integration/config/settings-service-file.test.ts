@@ -58,10 +58,7 @@ describe('SettingsService on a real settings.yaml', () => {
       path,
       GOOD.replace('providers:\n  - id: local', 'providers:\n  - id: local\n    type: [ollama'),
     );
-    await waitFor(
-      () => service.loadError()?.message.startsWith('YAML syntax error') === true,
-      'syntax',
-    );
+    await waitFor(() => service.loadError()?.message.startsWith('YAML syntax error') === true, 'syntax');
     expect(providerIds(service)).toEqual(['local', 'cloud']);
     await sleep(200);
     expect(changes).toHaveLength(3);
