@@ -41,6 +41,15 @@ async function finished(answer: Locator) {
   await answer.getByRole('button', { name: /^(Regenerate|Retry)$/ }).waitFor({ timeout: ANSWER_HANG_MS });
 }
 
+/** The colour of the first highlighted `const` in an answer's code, and of the answer's text. */
+const keywordColours = (answer: Locator) =>
+  answer.evaluate((article) => {
+    const keyword = [...article.querySelectorAll('[data-streamdown="code-block"] code span span')].find(
+      (span) => span.textContent?.includes('const'),
+    );
+    return keyword ? { token: getComputedStyle(keyword).color, text: getComputedStyle(article).color } : null;
+  });
+
 /** How many times the story was told so far in `text`. */
 const storyLength = (text: string) => text.match(/once upon/g)?.length ?? 0;
 
@@ -70,15 +79,16 @@ describe('chatting in the browser', () => {
     );
     expect(renders).toBeGreaterThanOrEqual(4);
     await expect(answer.locator('table').innerText()).resolves.toMatch(/TypeScript\s+static/);
-    const keyword = answer
-      .locator('[data-streamdown="code-block"] code span span', { hasText: 'const' })
-      .first();
-    await keyword.waitFor();
-    const colours = await keyword.evaluate((element) => ({
-      token: getComputedStyle(element).color,
-      text: getComputedStyle(element.closest('article')!).color,
-    }));
-    expect(colours.token).not.toBe(colours.text);
+    // Polled: the highlighter may still replace the code block's spans after the answer has ended.
+    await expect
+      .poll(
+        async () => {
+          const colours = await keywordColours(answer);
+          return colours !== null && colours.token !== colours.text;
+        },
+        { timeout: HANG_MS },
+      )
+      .toBe(true);
     await expect(answer.innerText()).resolves.toMatch(/tokens\/s/);
     await expect(answer.innerText()).resolves.toMatch(/TTFT \d+/);
     await expect(answer.innerText()).resolves.toContain('llama3.2');
@@ -279,11 +289,9 @@ describe('chatting in the browser', () => {
     await toggle.click();
     expect(await toggle.getAttribute('aria-label')).toBe('Color scheme: dark');
     await page.waitForFunction(() => document.documentElement.dataset.mantineColorScheme === 'dark');
-    const keyword = lastAnswer(page)
-      .locator('[data-streamdown="code-block"] code span span', { hasText: 'const' })
-      .first();
-    const colour = await keyword.evaluate((element) => getComputedStyle(element).color);
-    expect(colour).toBe('rgb(249, 117, 131)'); // github-dark's keyword colour
+    await expect
+      .poll(async () => (await keywordColours(lastAnswer(page)))?.token, { timeout: HANG_MS })
+      .toBe('rgb(249, 117, 131)'); // github-dark's keyword colour
     await page.getByRole('textbox', { name: 'Message' }).focus();
     await screenshot(page, 'lightchat-dark');
   });
