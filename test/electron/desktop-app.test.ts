@@ -5,11 +5,13 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat.js';
 import { startDesktopApp } from '../../src/main/desktop-app.js';
+import { IPC_CHANNEL } from '../../src/preload/ipc-protocol.js';
 import { waitFor } from '../fixtures/wait-for.js';
 import { type DesktopWorld, FakeAutoUpdater, startDesktopWorld, type WorldOptions } from './desktop-world.js';
 import {
   app,
   BrowserWindow,
+  ipcMain,
   Menu,
   type MenuItemTemplate,
   resetFakeElectron,
@@ -213,13 +215,17 @@ describe('the core over IPC', () => {
     contents.senderFrame = { url: 'https://attacker.example/' };
     const client = w.client();
     let answered = false;
+    let delivered = false;
+    ipcMain.prependOnceListener(IPC_CHANNEL, () => {
+      delivered = true;
+    });
     void client.health.query().then(() => (answered = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => delivered, 'the foreign request reaches the main');
+    // A request from our page after it: messages are handled in order, so an answer to the foreign
+    // one would have come first.
+    contents.senderFrame = { url: contents.getURL() };
+    const recent = await w.client().logs.recent.query({ limit: 20 });
     expect(answered).toBe(false);
-    const recent = await (async () => {
-      contents.senderFrame = { url: contents.getURL() };
-      return w.client().logs.recent.query({ limit: 20 });
-    })();
     expect(recent.some((entry) => entry.eventType === 'ipc_refused')).toBe(true);
   });
 

@@ -1,5 +1,5 @@
 import { MantineProvider } from '@mantine/core';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Profiler } from 'react';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat';
@@ -47,7 +47,6 @@ function renderComposer() {
 }
 
 const box = () => screen.getByRole('textbox', { name: 'Message' });
-const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 30)));
 
 describe('Composer', () => {
   it('Enter sends and clears the box; Shift+Enter does not send', async () => {
@@ -56,8 +55,7 @@ describe('Composer', () => {
     fireEvent.keyDown(box(), { key: 'Enter', shiftKey: true });
     expect(app.sent).toEqual([]);
     fireEvent.keyDown(box(), { key: 'Enter' });
-    await settle();
-    expect(app.sent).toEqual(['First line']);
+    await waitFor(() => expect(app.sent).toEqual(['First line']));
     expect(box()).toHaveProperty('value', '');
   });
 
@@ -66,8 +64,11 @@ describe('Composer', () => {
     fireEvent.change(box(), { target: { value: 'にほんご' } });
     fireEvent.keyDown(box(), { key: 'Enter', isComposing: true });
     fireEvent.keyDown(box(), { key: 'Enter', keyCode: 229 });
-    await settle();
-    expect(app.sent).toEqual([]);
+    // Then a plain Enter on new text: had a composing Enter sent, it would come first (or block this).
+    fireEvent.change(box(), { target: { value: 'after the composition' } });
+    fireEvent.keyDown(box(), { key: 'Enter' });
+    await waitFor(() => expect(app.sent).not.toEqual([]));
+    expect(app.sent).toEqual(['after the composition']);
   });
 
   it('Send is disabled with an empty box and says why', () => {
@@ -80,8 +81,7 @@ describe('Composer', () => {
     const app = renderComposer();
     fireEvent.change(box(), { target: { value: 'Tell me a story' } });
     fireEvent.keyDown(box(), { key: 'Enter' });
-    await settle();
-    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Stop' })).toBeTruthy();
     act(() => app.emit({ type: 'token', text: 'Once upon' }));
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(app.unsubscribed).toBe(1);
@@ -94,14 +94,18 @@ describe('Composer', () => {
     const app = renderComposer();
     fireEvent.change(box(), { target: { value: 'Go' } });
     fireEvent.keyDown(box(), { key: 'Enter' });
-    await settle();
+    await screen.findByRole('button', { name: 'Stop' });
     const before = app.composerRenders;
+    const answer = () => {
+      const { order, byId } = app.state.conversation.get();
+      return byId[order[1]!];
+    };
     for (let i = 0; i < 20; i++) {
       act(() => app.emit({ type: 'token', text: `token${i} ` }));
-      await settle();
+      // Each token reaches the transcript (the stream buffer has flushed) before the next one.
+      await waitFor(() => expect(answer()?.content).toContain(`token${i} `));
     }
     expect(app.composerRenders).toBe(before);
-    const { order, byId } = app.state.conversation.get();
-    expect(byId[order[1]!]).toMatchObject({ status: 'streaming' });
+    expect(answer()).toMatchObject({ status: 'streaming' });
   });
 });

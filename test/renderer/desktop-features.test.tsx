@@ -125,8 +125,8 @@ describe('desktop menu actions', () => {
   it('"New chat" on an empty conversation has nothing to ask', async () => {
     const desktop = fakeDesktop();
     renderWindow(desktop);
-    desktop.menu('new-chat');
-    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    // act() runs the menu event's whole update: a dialog it opened would be in the DOM now.
+    await act(async () => desktop.menu('new-chat'));
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 

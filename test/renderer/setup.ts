@@ -1,6 +1,11 @@
 // jsdom lacks a few browser APIs that Mantine and the app use.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { HANG_MS } from '../fixtures/wait-for.js';
+
+// findBy* and waitFor give up after 1 s by default: a loaded CI can take that long to render. Their
+// deadline only stops a hung test.
+configure({ asyncUtilTimeout: HANG_MS });
 
 afterEach(() => {
   cleanup();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OPENAI_KEY } from '../../fixtures/index.js';
-import { rawHttp, rawRequest, startWorld, type World } from './support.js';
+import { postChat, rawHttp, rawRequest, startWorld, type World } from './support.js';
 
 let world: World;
 beforeAll(async () => {
@@ -26,10 +26,15 @@ function expectRefused(
 
 /** Runs a request and checks that no provider saw anything of it. */
 async function withoutProvider<T>(request: () => Promise<T>): Promise<T> {
+  const goodChat = async (prompt: string) => (await postChat(world.url, { prompt })).text();
+  await goodChat('warm-up'); // the adapter asks /api/show once per model: not during the check
   const before = world.ollama.requests.length + world.openai.requests.length;
   const result = await request();
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  expect(world.ollama.requests.length + world.openai.requests.length).toBe(before);
+  // Then a good chat, read to its end: a provider call the refused request had started would be
+  // recorded first. Only the good chat's one request may show.
+  await goodChat('the request after');
+  expect(world.ollama.requests.length + world.openai.requests.length).toBe(before + 1);
+  expect(JSON.stringify(world.ollama.requests.at(-1)?.body)).toContain('the request after');
   return result;
 }
 
