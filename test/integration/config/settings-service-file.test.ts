@@ -60,6 +60,8 @@ describe('SettingsService on a real settings.yaml', () => {
     );
     await waitFor(() => service.loadError()?.message.startsWith('YAML syntax error') === true, 'syntax');
     expect(providerIds(service)).toEqual(['local', 'cloud']);
+    // A quiet window for a change that must not come (no event to wait for): load can only
+    // make it see less, never fail a good run.
     await sleep(200);
     expect(changes).toHaveLength(3);
   });
@@ -69,6 +71,8 @@ describe('SettingsService on a real settings.yaml', () => {
     const { service, path } = await serviceOn(broken);
     expect(service.current()).toEqual(DEFAULT_SETTINGS);
     expect(service.loadError()).toMatchObject({ path: ['providers', 0, 'type'], line: 3 });
+    // A quiet window for a change that must not come (no event to wait for): load can only
+    // make it see less, never fail a good run.
     await sleep(200);
     expect(await readFile(path, 'utf8')).toBe(broken);
   });
@@ -134,6 +138,8 @@ describe('SettingsService on a real settings.yaml', () => {
     expect(service.view().providers[1]).toMatchObject({ apiKeySet: false, proxySet: false });
 
     // Each save applied once (from the save itself); the watcher did not apply it a second time.
+    // A quiet window for a change that must not come (no event to wait for): load can only
+    // make it see less, never fail a good run.
     await sleep(250);
     expect(changes).toHaveLength(3);
   });
