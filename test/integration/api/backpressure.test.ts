@@ -18,7 +18,9 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 describe('a slow client', () => {
-  it('gets the waiting tokens joined into fewer events, all text kept, tokens counted one by one', async () => {
+  it('gets the waiting tokens joined into fewer events, all text kept, tokens counted one by one', {
+    timeout: 60_000,
+  }, async () => {
     const body = JSON.stringify({ prompt: 'flood me', model_id: 'flood' });
     const socket = connect(world.port, '127.0.0.1');
     socket.write(
@@ -26,7 +28,8 @@ describe('a slow client', () => {
     );
     // Read nothing until the provider has sent the whole answer: the server's socket fills up.
     socket.pause();
-    await waitFor(() => world.ollama.stats.completed === 1, 'the provider sent the whole answer');
+    // 60,000 tokens take about a second here; 30 s only stops a hung run.
+    await waitFor(() => world.ollama.stats.completed === 1, 30_000, 'the provider sent the whole answer');
     let raw = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {

@@ -23,8 +23,9 @@ beforeAll(async () => {
         'stall-later': { stallAfter: 2 },
       },
     },
-    // Short timeouts so that a stall is seen quickly.
-    providerExtras: { fake_ollama: ['timeout_s: 0.5', 'idle_timeout_s: 0.5'] },
+    // Short enough that a stall is seen in a test, long enough (far above a first token's few ms)
+    // that a loaded machine does not time out a healthy chat: every chat here runs under them.
+    providerExtras: { fake_ollama: ['timeout_s: 2', 'idle_timeout_s: 2'] },
   });
 });
 afterAll(() => world.close());
