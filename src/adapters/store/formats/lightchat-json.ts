@@ -1,0 +1,114 @@
+import { toCamelKeys, toSnakeKeys } from '../../../domain/casing.js';
+import type { Conversation, StoredMessage } from '../../../domain/conversation.js';
+import {
+  ConversationUnreadable,
+  type ImportedConversation,
+  type ImportedMessage,
+  isoTime,
+  isRecord,
+  treeOrder,
+} from './imported-conversation.js';
+
+/**
+ * LightChat's own file (CONTRACT section 10): `{"format": "lightchat.conversations", "version": 1,
+ * "conversations": [{conversation fields…, "messages": [every message of the tree]}]}`, in the
+ * REST API's snake_case.
+ */
+
+export const LIGHTCHAT_FORMAT = 'lightchat.conversations';
+export const LIGHTCHAT_VERSION = 1;
+
+export interface ExportedConversation {
+  conversation: Conversation;
+  /** Every message of the tree, parents before children. */
+  messages: StoredMessage[];
+}
+
+const conversationJson = ({ conversation, messages }: ExportedConversation): string =>
+  JSON.stringify({
+    ...(toSnakeKeys(conversation) as Record<string, unknown>),
+    messages: messages.map((message) => toSnakeKeys(message)),
+  });
+
+/**
+ * The file in pieces, one conversation at a time, so all history can be written to a ZIP without
+ * holding it in memory.
+ */
+export async function* lightChatJsonChunks(
+  conversations: AsyncIterable<ExportedConversation> | Iterable<ExportedConversation>,
+): AsyncGenerator<string> {
+  yield `{"format":"${LIGHTCHAT_FORMAT}","version":${LIGHTCHAT_VERSION},"conversations":[`;
+  let first = true;
+  for await (const entry of conversations) {
+    yield `${first ? '\n' : ',\n'}${conversationJson(entry)}`;
+    first = false;
+  }
+  yield '\n]}\n';
+}
+
+/** One conversation's export file. */
+export function lightChatJson(entry: ExportedConversation): string {
+  return `{"format":"${LIGHTCHAT_FORMAT}","version":${LIGHTCHAT_VERSION},"conversations":[\n${conversationJson(entry)}\n]}\n`;
+}
+
+export const looksLikeLightChat = (document: unknown): boolean =>
+  isRecord(document) && document.format === LIGHTCHAT_FORMAT;
+
+/** The version check is the caller's: a newer file is refused whole, not conversation by conversation. */
+export const lightChatVersion = (document: Record<string, unknown>): unknown => document.version;
+
+export const lightChatSourceId = (record: unknown): string | null =>
+  isRecord(record) && typeof record.id === 'string' && record.id !== '' ? record.id : null;
+
+function readMessage(raw: unknown, index: number, fallbackTime: string): ImportedMessage {
+  const message = toCamelKeys(raw) as Record<string, unknown>;
+  if (!isRecord(message) || typeof message.id !== 'string' || message.id === '') {
+    throw new ConversationUnreadable(`message #${index} has no id`);
+  }
+  if (message.role !== 'user' && message.role !== 'assistant') {
+    throw new ConversationUnreadable(
+      `message ${message.id} has role ${JSON.stringify(message.role)}; expected "user" or "assistant"`,
+    );
+  }
+  if (typeof message.content !== 'string') {
+    throw new ConversationUnreadable(`message ${message.id} has no text "content"`);
+  }
+  return {
+    sourceId: message.id,
+    parentSourceId: typeof message.parentId === 'string' ? message.parentId : null,
+    role: message.role,
+    content: message.content,
+    thinking: typeof message.thinking === 'string' ? message.thinking : '',
+    createdAt: isoTime(message.createdAt, fallbackTime),
+  };
+}
+
+export function readLightChatConversation(raw: unknown, sourceId: string): ImportedConversation {
+  const record = toCamelKeys(raw) as Record<string, unknown>;
+  const createdAt = isoTime(record.createdAt, new Date(0).toISOString());
+  if (!Array.isArray(raw && isRecord(raw) ? raw.messages : undefined)) {
+    throw new ConversationUnreadable('the conversation has no "messages" list');
+  }
+  const list = (raw as Record<string, unknown>).messages as unknown[];
+  const read = list.map((message, index) => readMessage(message, index, createdAt));
+  const byId = new Map(read.map((message) => [message.sourceId, message]));
+  const order = treeOrder(
+    read.map((message) => message.sourceId),
+    (id) => byId.get(id)?.parentSourceId ?? null,
+  );
+  const messages = order.map((id) => {
+    const message = byId.get(id) as ImportedMessage;
+    const parent = message.parentSourceId;
+    return { ...message, parentSourceId: parent !== null && byId.has(parent) ? parent : null };
+  });
+  const leaf =
+    typeof record.currentLeafId === 'string' && byId.has(record.currentLeafId) ? record.currentLeafId : null;
+  return {
+    sourceId,
+    title: typeof record.title === 'string' ? record.title : null,
+    createdAt,
+    updatedAt: isoTime(record.updatedAt, createdAt),
+    currentLeafSourceId: leaf ?? messages[messages.length - 1]?.sourceId ?? null,
+    messages,
+  };
+}
