@@ -1,13 +1,13 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseImportFile } from '../../../src/adapters/store/formats/parse-import.js';
-import { ZIP_LIMITS } from '../../../src/adapters/store/formats/zip-import.js';
+import { ZIP_LIMITS, type ZipLimits } from '../../../src/adapters/store/formats/zip-import.js';
 import { AppError } from '../../../src/domain/errors.js';
 import { importFile } from './import-data.js';
 
 const json = (value: unknown): Uint8Array => strToU8(JSON.stringify(value));
 
-function importError(bytes: Uint8Array, limits = ZIP_LIMITS): AppError {
+function importError(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): AppError {
   try {
     parseImportFile(bytes, limits);
   } catch (error) {
