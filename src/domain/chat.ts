@@ -10,8 +10,20 @@ export const chatOptionsSchema = z.strictObject({
   maxTokens: z.number().int().positive().optional(),
   /** Ollama only: the context window. */
   numCtx: z.number().int().positive().optional(),
+  /** Thinking control (CONTRACT section 12): `true` is "medium"; adapters map it to their API. */
+  think: z.union([z.boolean(), z.enum(['low', 'medium', 'high'])]).optional(),
 });
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;
+
+/** Thinking budgets of `options.think` for APIs that take a token budget (Anthropic, Gemini). */
+export const THINK_BUDGET_TOKENS = { low: 2048, medium: 8192, high: 24576 } as const;
+
+/** The budget `think` asks for: a number, 0 for "off", undefined for the model's own default. */
+export function thinkBudget(think: ChatOptions['think']): number | undefined {
+  if (think === undefined) return undefined;
+  if (think === false) return 0;
+  return THINK_BUDGET_TOKENS[think === true ? 'medium' : think];
+}
 
 export const chatRequestSchema = z.strictObject({
   messages: z

@@ -1,12 +1,17 @@
 import { z } from 'zod';
 
 /** The settings of CONTRACT section 2, in camelCase. The file's snake_case is mapped in `casing.ts`. */
-import { DEFAULT_HOSTS, PROVIDER_TYPES, type ProviderType } from './provider-types.js';
+import { DEFAULT_HOSTS, DEFAULT_KEY_ENVS, PROVIDER_TYPES, type ProviderType } from './provider-types.js';
 
-export { DEFAULT_HOSTS, PROVIDER_TYPES, type ProviderType };
+export { DEFAULT_HOSTS, DEFAULT_KEY_ENVS, PROVIDER_TYPES, type ProviderType };
 
 /** First-token timeout defaults: a local Ollama may need minutes to load a model. */
-export const DEFAULT_FIRST_TOKEN_TIMEOUT_S: Record<ProviderType, number> = { ollama: 300, openai: 60 };
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_S: Record<ProviderType, number> = {
+  ollama: 300,
+  openai: 60,
+  anthropic: 60,
+  gemini: 60,
+};
 export const DEFAULT_IDLE_TIMEOUT_S = 60;
 /** First-token timeout default of a model that reasons before it answers (CONTRACT section 12). */
 export const REASONING_FIRST_TOKEN_TIMEOUT_S = 300;
@@ -29,7 +34,9 @@ export const providerConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9_-]+$/, 'id may contain only lowercase letters, digits, "_" and "-", e.g. ollama_local'),
   name: nullableText,
-  type: z.enum(PROVIDER_TYPES, { message: 'type must be "ollama" or "openai"' }),
+  type: z.enum(PROVIDER_TYPES, {
+    message: 'type must be "ollama", "openai", "anthropic" or "gemini"',
+  }),
   host: httpUrl('host').optional(),
   defaultModel: nullableText,
   systemPrompt: nullableText,
@@ -102,13 +109,17 @@ export const providerName = (provider: ProviderConfig): string => provider.name 
 export const effectiveDefaultProvider = (settings: Settings): string | null =>
   settings.defaultProvider ?? settings.providers[0]?.id ?? null;
 
-/** Where a provider's key comes from (`api_key` wins over `api_key_env`). */
+/**
+ * Where a provider's key comes from: `api_key` wins over `api_key_env`; without `api_key_env`,
+ * the type's own variables (ANTHROPIC_API_KEY; GEMINI_API_KEY, then GOOGLE_API_KEY).
+ */
 export function resolveApiKey(
   provider: ProviderConfig,
   env: Readonly<Record<string, string | undefined>>,
 ): { key: string | undefined; source: 'file' | 'env' | 'none' } {
   if (provider.apiKey) return { key: provider.apiKey, source: 'file' };
-  const fromEnv = provider.apiKeyEnv ? env[provider.apiKeyEnv] : undefined;
+  const names = provider.apiKeyEnv ? [provider.apiKeyEnv] : DEFAULT_KEY_ENVS[provider.type];
+  const fromEnv = names.map((name) => env[name]).find(Boolean);
   if (fromEnv) return { key: fromEnv, source: 'env' };
   return { key: undefined, source: 'none' };
 }

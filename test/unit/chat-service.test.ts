@@ -11,7 +11,12 @@ function chatWorld(
   options: { attempts?: FakeAttempt[]; config?: Partial<ProviderConfig>; models?: ModelInfo[] } = {},
 ) {
   const provider = fakeProvider(options);
-  const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+  const registry = new ProviderRegistry({
+    ollama: () => provider,
+    openai: () => provider,
+    anthropic: () => provider,
+    gemini: () => provider,
+  });
   registry.rebuild(
     settingsSchema.parse({ defaultProvider: 'fake', providers: [{ id: 'fake', type: 'ollama' }] }),
   );
@@ -141,7 +146,12 @@ describe('ChatService: streaming, stats and log', () => {
       yield { type: 'token', text: 'Hello world', count: 2 };
       yield { type: 'done', finishReason: 'stop' };
     };
-    const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+    const registry = new ProviderRegistry({
+      ollama: () => provider,
+      openai: () => provider,
+      anthropic: () => provider,
+      gemini: () => provider,
+    });
     registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
     const service = new ChatService({ providers: registry, log: new MemoryChatLog() });
     const { events } = await collect(service.run(ask(), new AbortController().signal));
@@ -320,7 +330,12 @@ describe('ChatService: timeouts', () => {
         config: { idleTimeoutS: 5 },
         attempts: [{ tokens: ['a'], stall: true }],
       });
-      const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+      const registry = new ProviderRegistry({
+        ollama: () => provider,
+        openai: () => provider,
+        anthropic: () => provider,
+        gemini: () => provider,
+      });
       registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
       const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => now });
       const result = collect(chat.run(ask(), new AbortController().signal));
@@ -353,7 +368,12 @@ describe('ChatService: reasoning models', () => {
       },
       attempts: [{ tokens: [], stall: true }],
     });
-    const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+    const registry = new ProviderRegistry({
+      ollama: () => provider,
+      openai: () => provider,
+      anthropic: () => provider,
+      gemini: () => provider,
+    });
     registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: options.type }] }));
     const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => Date.now() });
     let settled = false;
@@ -444,7 +464,12 @@ describe('ChatService: timeouts too long for a timer', () => {
         config: { timeoutS: 1e9, idleTimeoutS: 1e9 },
         attempts: [{ tokens: [], stall: true }],
       });
-      const registry = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+      const registry = new ProviderRegistry({
+        ollama: () => provider,
+        openai: () => provider,
+        anthropic: () => provider,
+        gemini: () => provider,
+      });
       registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
       const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => Date.now() });
       const stop = new AbortController();

@@ -15,7 +15,12 @@ function slowModelList() {
       signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
     });
   };
-  const providers = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+  const providers = new ProviderRegistry({
+    ollama: () => provider,
+    openai: () => provider,
+    anthropic: () => provider,
+    gemini: () => provider,
+  });
   providers.rebuild(
     settingsSchema.parse({ defaultProvider: 'fake', providers: [{ id: 'fake', type: 'ollama' }] }),
   );

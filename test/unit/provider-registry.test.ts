@@ -12,7 +12,10 @@ function registryWith(behaviour: Record<string, () => Promise<never> | Promise<[
     if (listModels) provider.listModels = listModels;
     return provider;
   };
-  return { registry: new ProviderRegistry({ ollama: make, openai: make }), built };
+  return {
+    registry: new ProviderRegistry({ ollama: make, openai: make, anthropic: make, gemini: make }),
+    built,
+  };
 }
 
 const settings = settingsSchema.parse({

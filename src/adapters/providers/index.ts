@@ -1,5 +1,6 @@
 import type { ProviderFactory } from '../../domain/provider.js';
 import type { ProviderType } from '../../domain/settings.js';
+import { createAnthropicProvider } from './anthropic.js';
 import type { Env } from './http.js';
 import { createOllamaProvider } from './ollama.js';
 import { createOpenAIProvider, OpenAICompatMemory } from './openai.js';
@@ -17,6 +18,8 @@ export function createProviderFactories(deps: {
   return {
     ollama: (config) => createOllamaProvider(config, { env }),
     openai: (config) => createOpenAIProvider(config, { env, memory }),
+    anthropic: (config) => createAnthropicProvider(config, { env }),
+    gemini: (config) => createAnthropicProvider(config, { env }), // GEMINI-PLACEHOLDER
   };
 }
 

@@ -1,6 +1,6 @@
 import { AppError } from '../../domain/errors.js';
 import type { ProviderConfig } from '../../domain/settings.js';
-import { providerHost } from '../../domain/settings.js';
+import { DEFAULT_KEY_ENVS, providerHost } from '../../domain/settings.js';
 import { maskUrl } from './secrets.js';
 
 /**
@@ -31,6 +31,8 @@ export interface FailureContext {
 export function providerLabel(config: ProviderConfig): string {
   if (config.name) return config.name;
   if (config.type === 'ollama') return 'Ollama';
+  if (config.type === 'anthropic') return 'Anthropic';
+  if (config.type === 'gemini') return 'Google Gemini';
   return /(^|\.)openai\.com$/.test(hostname(providerHost(config))) ? 'OpenAI' : config.id;
 }
 
@@ -49,17 +51,22 @@ export function httpFailureError(failure: HttpFailure, context: FailureContext):
   const error = (code: ConstructorParameters<typeof AppError>[0], message: string, kind: FailureKindOf) =>
     new AppError(code, message, { details, failure: kind });
 
-  if (status === 401) {
+  // Gemini answers a wrong key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID.
+  if (status === 401 || failure.code === 'API_KEY_INVALID') {
     return config.type === 'ollama'
       ? error(
           'PROVIDER_UNAUTHORIZED',
           `${label} at ${maskUrl(providerHost(config))} asks for credentials (401)${said} LightChat sends none to Ollama: check the host, or the reverse proxy in front of it.`,
           'client',
         )
-      : new AppError('PROVIDER_UNAUTHORIZED', `${label} rejected the API key (401). ${keyHint(config)}`, {
-          details: { ...details, reason: 'api_key_rejected' },
-          failure: 'client',
-        });
+      : new AppError(
+          'PROVIDER_UNAUTHORIZED',
+          `${label} rejected the API key (${status}). ${keyHint(config)}`,
+          {
+            details: { ...details, reason: 'api_key_rejected' },
+            failure: 'client',
+          },
+        );
   }
   if (status === 407) {
     return error(
@@ -273,8 +280,9 @@ export function abortedError(context: FailureContext, signal: AbortSignal): AppE
 
 /** The key hint of every "key missing / rejected" message. */
 export function keyHint(config: ProviderConfig): string {
-  return config.apiKeyEnv
-    ? `Set ${config.apiKeyEnv} or api_key for provider "${config.id}".`
+  const names = config.apiKeyEnv ? [config.apiKeyEnv] : DEFAULT_KEY_ENVS[config.type];
+  return names.length > 0
+    ? `Set ${names.join(' or ')} or api_key for provider "${config.id}".`
     : `Set api_key (or api_key_env) for provider "${config.id}" in settings.yaml.`;
 }
 

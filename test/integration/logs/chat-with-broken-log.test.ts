@@ -14,7 +14,12 @@ it('a chat streams to its end when the log directory cannot be written', async (
   await writeFile(blocker, '');
   const log = new JsonlChatLog(logSettings(join(blocker, 'logs')));
   const provider = fakeProvider({ attempts: [{ tokens: ['Hel', 'lo'] }] });
-  const providers = new ProviderRegistry({ ollama: () => provider, openai: () => provider });
+  const providers = new ProviderRegistry({
+    ollama: () => provider,
+    openai: () => provider,
+    anthropic: () => provider,
+    gemini: () => provider,
+  });
   providers.rebuild(
     settingsSchema.parse({ defaultProvider: 'fake', providers: [{ id: 'fake', type: 'ollama' }] }),
   );

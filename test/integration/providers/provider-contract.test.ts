@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { refusedUrl } from '../../fixtures/refused-url.js';
 import { abortSeen, doneOf, drain, droppingServer, gate, mockProviderServer, textOf } from './support.js';
-import { ollamaWorld, openaiWorld, SECRET_KEY } from './worlds.js';
+import { anthropicWorld, ollamaWorld, openaiWorld, SECRET_KEY } from './worlds.js';
 
 const server = mockProviderServer();
 
 /** What every provider adapter must do, whatever its wire format (STYLE: a shared contract test). */
-describe.each([ollamaWorld, openaiWorld])('the $name adapter, as every provider', (world) => {
+describe.each([ollamaWorld, openaiWorld, anthropicWorld])('the $name adapter, as every provider', (world) => {
   it('streams tokens in order and ends with one done carrying finish reason and usage', async () => {
     world.onChat(server, (request) =>
       world.stream(request, [{ token: 'Hel' }, { token: 'lo' }, { done: true }]),
@@ -124,20 +124,7 @@ describe.each([ollamaWorld, openaiWorld])('the $name adapter, as every provider'
   });
 
   it('maps a 404 for the model to MODEL_NOT_FOUND, not retryable', async () => {
-    world.onChat(server, () =>
-      Response.json(
-        world.name === 'ollama'
-          ? { error: `model "nope" not found, try pulling it first` }
-          : {
-              error: {
-                message: 'The model `nope` does not exist',
-                type: 'invalid_request_error',
-                code: 'model_not_found',
-              },
-            },
-        { status: 404 },
-      ),
-    );
+    world.onChat(server, () => world.modelNotFound('nope'));
     const { error } = await drain(world.provider(), { model: 'nope' });
     expect(error).toMatchObject({
       code: 'MODEL_NOT_FOUND',
@@ -154,7 +141,18 @@ describe.each([ollamaWorld, openaiWorld])('the $name adapter, as every provider'
     expect(error?.message).toMatch(/connection refused/);
   });
 
-  it('splits inline <think> tags out of the text as thinking', async () => {
+  it('streams thinking apart from the text', async () => {
+    world.onChat(server, (request) =>
+      world.stream(request, [{ thinking: 'pl' }, { thinking: 'an' }, { token: 'Hi' }, { done: true }]),
+    );
+    const { chunks, error } = await drain(world.provider(), { model: world.model });
+    expect(error).toBeUndefined();
+    expect(textOf(chunks, 'thinking')).toBe('plan');
+    expect(textOf(chunks)).toBe('Hi');
+    expect(doneOf(chunks)).toHaveLength(1);
+  });
+
+  it('splits inline <think> tags out of the text as thinking where the API sends them so', async () => {
     world.onChat(server, (request) =>
       world.stream(request, [
         { token: '<thi' },
@@ -164,8 +162,9 @@ describe.each([ollamaWorld, openaiWorld])('the $name adapter, as every provider'
       ]),
     );
     const { chunks } = await drain(world.provider(), { model: world.model });
-    expect(textOf(chunks, 'thinking')).toBe('plan');
-    expect(textOf(chunks)).toBe('Hi');
+    // An API with its own thinking blocks passes the tags on as the answer's text.
+    expect(textOf(chunks, 'thinking')).toBe(world.inlineThinkTags ? 'plan' : '');
+    expect(textOf(chunks)).toBe(world.inlineThinkTags ? 'Hi' : '<think>plan</think>Hi');
   });
 
   it('lists models, or fails listing with an AppError', async () => {

@@ -10,37 +10,33 @@ import { type Cutting, loadRecordings, type Recording, replayServer } from './re
 import { drain, textOf } from './support.js';
 
 /**
- * The adapters against what real servers sent (shared/data/real-wire): every OpenAI-style SSE and
- * Ollama NDJSON recording, and the recorded errors of OpenAI-style servers and Ollama, served byte
- * for byte from a loopback server, once an event per write and once cut at awkward places.
+ * The adapters against what real servers sent (shared/data/real-wire): every recorded stream and
+ * error of the APIs LightChat speaks, served byte for byte from a loopback server, once an event
+ * per write and once cut at awkward places.
  */
-const recordings = loadRecordings().filter(
-  (recording) =>
-    recording.kind === 'openai-sse' ||
-    recording.kind === 'ollama-ndjson' ||
-    (recording.kind === 'error' && (recording.api === 'openai' || recording.api === 'ollama')),
-);
+const SPOKEN: ReadonlySet<Recording['api']> = new Set(['openai', 'ollama', 'anthropic']);
+const recordings = loadRecordings().filter((recording) => SPOKEN.has(recording.api));
+/** Keys the cloud APIs' adapters need before they send anything (never checked by the replay). */
+const ENV = { ANTHROPIC_API_KEY: 'sk-ant-recorded', GEMINI_API_KEY: 'gemini-recorded' };
 const streams = recordings.filter((recording) => recording.kind !== 'error');
 const failures = recordings.filter((recording) => recording.kind === 'error');
 const cuttings: Cutting[] = ['per-event', 'awkward'];
 
 function configAt(recording: Recording, url: string): ProviderConfig {
-  return recording.api === 'ollama'
-    ? { id: 'recorded', name: null, type: 'ollama', host: url, defaultModel: null, systemPrompt: null }
-    : {
-        id: 'recorded',
-        name: null,
-        type: 'openai',
-        host: `${url}/v1`,
-        defaultModel: null,
-        systemPrompt: null,
-      };
+  return {
+    id: 'recorded',
+    name: null,
+    type: recording.api,
+    host: recording.api === 'openai' ? `${url}/v1` : url,
+    defaultModel: null,
+    systemPrompt: null,
+  };
 }
 
 /** The recording relayed by the real adapter behind the real ChatService. */
 async function relay(recording: Recording, url: string) {
   const config = configAt(recording, url);
-  const providers = new ProviderRegistry(createProviderFactories({ env: {} }));
+  const providers = new ProviderRegistry(createProviderFactories({ env: ENV }));
   providers.rebuild(
     settingsSchema.parse({
       defaultProvider: 'recorded',
@@ -106,9 +102,9 @@ describe('recorded real streams, relayed as the provider sent them', () => {
     async (_id, recording) => {
       const server = await replayServer(recording, 'per-event');
       try {
-        const provider = createProviderFactories({ env: {} })[
-          recording.api === 'ollama' ? 'ollama' : 'openai'
-        ](configAt(recording, server.url));
+        const provider = createProviderFactories({ env: ENV })[recording.api](
+          configAt(recording, server.url),
+        );
         const { chunks, error } = await drain(provider, { model: recording.model });
         expect(textOf(chunks)).toBe('');
         expect(error?.code).toBe(recording.expect.error_code);

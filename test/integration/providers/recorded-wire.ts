@@ -94,7 +94,10 @@ export async function replayServer(
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const route =
-      path.endsWith('/chat/completions') || path === '/api/chat'
+      path.endsWith('/chat/completions') ||
+      path === '/api/chat' ||
+      path === '/v1/messages' ||
+      path.endsWith(':streamGenerateContent')
         ? 'chat'
         : path.endsWith('/models') || path === '/api/tags'
           ? 'models'

@@ -14,14 +14,14 @@ import {
 } from './support.js';
 
 /** A step of a provider-neutral answer; each world writes it in its own wire format. */
-export type AnswerStep = { token: string } | { done: true } | WireStep;
+export type AnswerStep = { token: string } | { thinking: string } | { done: true } | WireStep;
 
 /**
  * One provider as the contract test sees it: how to build the adapter, and how to answer its
  * chat endpoint in the provider's real wire format.
  */
 export interface ProviderWorld {
-  name: 'ollama' | 'openai';
+  name: 'ollama' | 'openai' | 'anthropic' | 'gemini';
   host: string;
   model: string;
   provider(overrides?: Partial<ProviderConfig>): ChatProvider;
@@ -35,6 +35,10 @@ export interface ProviderWorld {
   hostAt(url: string): string;
   /** A body-less error answer (retryable ones must have a `null` body, STACK-NOTES). */
   status(status: number, headers?: Record<string, string>): Response;
+  /** The provider's own 404 answer for an unknown model. */
+  modelNotFound(model: string): Response;
+  /** Whether answers may carry `<think>` inline in their text (OpenAI-compatible servers, Ollama). */
+  inlineThinkTags: boolean;
 }
 
 export const SECRET_KEY = 'sk-test-CONTRACT-SECRET-0123456789';
@@ -73,12 +77,17 @@ export const ollamaWorld: ProviderWorld = {
       steps.map((step) =>
         typeof step === 'object' && 'token' in step
           ? ollamaLine({ content: step.token })
-          : typeof step === 'object' && 'done' in step && step.done === true
-            ? ollamaDone()
-            : (step as WireStep),
+          : typeof step === 'object' && 'thinking' in step
+            ? ollamaLine({ thinking: step.thinking })
+            : typeof step === 'object' && 'done' in step && step.done === true
+              ? ollamaDone()
+              : (step as WireStep),
       ),
     ),
   status: (status, headers = {}) => new HttpResponse(null, { status, headers }),
+  modelNotFound: (model) =>
+    Response.json({ error: `model "${model}" not found, try pulling it first` }, { status: 404 }),
+  inlineThinkTags: true,
   wire: { contentType: 'application/x-ndjson', token: (text) => ollamaLine({ content: text }) },
   hostAt: (url) => url,
 };
@@ -115,12 +124,103 @@ export const openaiWorld: ProviderWorld = {
       steps.flatMap((step) =>
         typeof step === 'object' && 'token' in step
           ? [sseChunk({ content: step.token })]
-          : typeof step === 'object' && 'done' in step && step.done === true
-            ? [sseChunk({}, 'stop'), sseUsage(12, 2), SSE_DONE]
-            : [step as WireStep],
+          : typeof step === 'object' && 'thinking' in step
+            ? [sseChunk({ reasoning_content: step.thinking })]
+            : typeof step === 'object' && 'done' in step && step.done === true
+              ? [sseChunk({}, 'stop'), sseUsage(12, 2), SSE_DONE]
+              : [step as WireStep],
       ),
     ),
   status: (status, headers = {}) => new HttpResponse(null, { status, headers }),
+  modelNotFound: (model) =>
+    Response.json(
+      {
+        error: {
+          message: `The model \`${model}\` does not exist`,
+          type: 'invalid_request_error',
+          code: 'model_not_found',
+        },
+      },
+      { status: 404 },
+    ),
+  inlineThinkTags: true,
   wire: { contentType: 'text/event-stream', token: (text) => sseChunk({ content: text }) },
   hostAt: (url) => `${url}/v1`,
+};
+
+/** One Anthropic SSE event, `event:` line and `data:` line, as the Messages API writes them. */
+export const anthropicEvent = (data: { type: string } & Record<string, unknown>): string =>
+  `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+
+const anthropicDelta = (delta: Record<string, unknown>) =>
+  anthropicEvent({ type: 'content_block_delta', index: 0, delta });
+
+export const ANTHROPIC_START = anthropicEvent({
+  type: 'message_start',
+  message: {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    content: [],
+    usage: { input_tokens: 12, output_tokens: 1 },
+  },
+});
+
+export const anthropicWorld: ProviderWorld = {
+  name: 'anthropic',
+  host: 'https://api.anthropic.com',
+  model: 'claude-haiku-4-5',
+  provider: (overrides = {}) =>
+    createProviderFactories({ env: { ANTHROPIC_API_KEY: SECRET_KEY } }).anthropic({
+      id: 'claude',
+      name: null,
+      type: 'anthropic',
+      host: 'https://api.anthropic.com',
+      defaultModel: null,
+      systemPrompt: null,
+      ...overrides,
+    }),
+  onChat(server, answer) {
+    const seen: Request[] = [];
+    server.use(
+      http.post('https://api.anthropic.com/v1/messages', ({ request }) => {
+        seen.push(request);
+        return answer(request);
+      }),
+    );
+    return seen;
+  },
+  stream: (request, steps) =>
+    streamedResponse(request, 'text/event-stream', [
+      ANTHROPIC_START,
+      ...steps.flatMap((step): WireStep[] =>
+        typeof step === 'object' && 'token' in step
+          ? [anthropicDelta({ type: 'text_delta', text: step.token })]
+          : typeof step === 'object' && 'thinking' in step
+            ? [anthropicDelta({ type: 'thinking_delta', thinking: step.thinking })]
+            : typeof step === 'object' && 'done' in step && step.done === true
+              ? [
+                  anthropicEvent({ type: 'content_block_stop', index: 0 }),
+                  anthropicEvent({
+                    type: 'message_delta',
+                    delta: { stop_reason: 'end_turn', stop_sequence: null },
+                    usage: { output_tokens: 2 },
+                  }),
+                  anthropicEvent({ type: 'message_stop' }),
+                ]
+              : [step as WireStep],
+      ),
+    ]),
+  status: (status, headers = {}) => new HttpResponse(null, { status, headers }),
+  modelNotFound: (model) =>
+    Response.json(
+      { type: 'error', error: { type: 'not_found_error', message: `model: ${model}` } },
+      { status: 404 },
+    ),
+  inlineThinkTags: false,
+  wire: {
+    contentType: 'text/event-stream',
+    token: (text) => ANTHROPIC_START + anthropicDelta({ type: 'text_delta', text }),
+  },
+  hostAt: (url) => url,
 };

@@ -1,0 +1,151 @@
+import { createParser } from 'eventsource-parser';
+import type { AppError } from '../../domain/errors.js';
+import type { ProviderChunk } from '../../domain/provider.js';
+import type { OpenAIStreamProblem } from './openai-stream.js';
+
+/**
+ * Reads an Anthropic Messages stream (`event:` + `data:` SSE) as the API really sends it. The
+ * adapter reads the bytes itself, as the OpenAI adapter does, so that a cut stream (no
+ * `message_stop`), a malformed event and an `event: error` after the answer began are told apart.
+ */
+
+export type AnthropicStreamProblem = OpenAIStreamProblem;
+
+/** `stop_reason` in LightChat's words (CONTRACT section 14); unknown reasons pass through. */
+const FINISH_REASONS: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+type Usage = { promptTokens?: number; completionTokens?: number };
+
+/**
+ * The thinking, text and one `done` of a streamed answer. A stream that ends before
+ * `message_stop` (and before any `stop_reason`) yields no `done`: the ChatService calls it cut.
+ */
+export async function* readMessageStream(
+  body: ReadableStream<Uint8Array>,
+  streamError: (problem: AnthropicStreamProblem) => AppError,
+): AsyncGenerator<ProviderChunk> {
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  let payloads: string[] = [];
+  const parser = createParser({ onEvent: (event) => payloads.push(event.data) });
+  const answer = new MessageReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      // At the end, a last event that lacks its closing blank line still counts (if it is whole).
+      parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
+      const batch = payloads;
+      payloads = [];
+      for (const [index, data] of batch.entries()) {
+        const event = parseEvent(data);
+        if (event === undefined) {
+          if (done && index === batch.length - 1) break; // cut inside its last event: a cut stream
+          throw streamError({ kind: 'malformed', data });
+        }
+        if (event.type === 'error') throw streamError({ kind: 'error', message: errorMessage(event.error) });
+        // A plain loop: `yield*` over a generator per event adds promise hops on long answers.
+        for (const chunk of answer.read(event)) yield chunk;
+        if (answer.stopped) {
+          yield answer.done();
+          return;
+        }
+      }
+      if (done) {
+        if (answer.finishReason !== null) yield answer.done();
+        return;
+      }
+    }
+  } finally {
+    // Left early (stopped, failed): let go of the body; the request itself is aborted by the adapter.
+    reader.cancel().catch(() => {});
+  }
+}
+
+interface MessageEvent {
+  type?: unknown;
+  message?: unknown;
+  delta?: unknown;
+  usage?: unknown;
+  error?: unknown;
+}
+
+/** The state of one message: finish reason and usage seen so far. */
+class MessageReader {
+  finishReason: string | null = null;
+  stopped = false;
+  private usage: Usage = {};
+
+  *read(event: MessageEvent): Generator<ProviderChunk> {
+    switch (event.type) {
+      case 'message_start':
+        if (isObject(event.message)) this.readUsage(event.message.usage);
+        return;
+      case 'content_block_delta': {
+        const delta = isObject(event.delta) ? event.delta : {};
+        if (delta.type === 'text_delta' && typeof delta.text === 'string' && delta.text) {
+          yield { type: 'token', text: delta.text };
+        } else if (delta.type === 'thinking_delta' && typeof delta.thinking === 'string' && delta.thinking) {
+          yield { type: 'thinking', text: delta.thinking };
+        }
+        // signature_delta: never shown. input_json_delta: the seam for the tool loop (not in yet).
+        return;
+      }
+      case 'message_delta': {
+        const delta = isObject(event.delta) ? event.delta : {};
+        if (typeof delta.stop_reason === 'string' && delta.stop_reason) {
+          this.finishReason = FINISH_REASONS[delta.stop_reason] ?? delta.stop_reason;
+        }
+        this.readUsage(event.usage);
+        return;
+      }
+      case 'message_stop':
+        this.stopped = true;
+        return;
+      default:
+        // ping, content_block_start/stop (redacted_thinking and tool_use blocks show nowhere).
+        return;
+    }
+  }
+
+  done(): ProviderChunk {
+    const usage = this.usage;
+    return {
+      type: 'done',
+      finishReason: this.finishReason ?? 'stop',
+      ...(usage.promptTokens !== undefined || usage.completionTokens !== undefined ? { usage } : {}),
+    };
+  }
+
+  /** `output_tokens` is a running total; `input_tokens` comes with `message_start` (and, lately, again). */
+  private readUsage(usage: unknown): void {
+    if (!isObject(usage)) return;
+    if (typeof usage.input_tokens === 'number') this.usage.promptTokens = usage.input_tokens;
+    if (typeof usage.output_tokens === 'number') this.usage.completionTokens = usage.output_tokens;
+  }
+}
+
+function parseEvent(data: string): MessageEvent | undefined {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    return isObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  if (isObject(error) && typeof error.message === 'string' && error.message) return error.message;
+  if (isObject(error) && typeof error.type === 'string') return error.type;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

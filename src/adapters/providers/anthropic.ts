@@ -1,0 +1,199 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { z } from 'zod';
+import { thinkBudget } from '../../domain/chat.js';
+import { AppError } from '../../domain/errors.js';
+import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
+import type { ProviderConfig } from '../../domain/settings.js';
+import { providerHost, resolveApiKey } from '../../domain/settings.js';
+import { type AnthropicStreamProblem, readMessageStream } from './anthropic-stream.js';
+import { createProviderFetch, type Env } from './http.js';
+import {
+  abortedError,
+  type FailureContext,
+  httpFailureError,
+  inStreamError,
+  keyHint,
+  malformedChunkError,
+  networkError,
+  parseRetryAfter,
+  providerLabel,
+} from './provider-errors.js';
+import { redactSecrets } from './secrets.js';
+
+/** The SDK is loaded on first use: start-up time is benchmarked. */
+let sdk: Promise<typeof import('@anthropic-ai/sdk')> | undefined;
+const loadSdk = () => {
+  sdk ??= import('@anthropic-ai/sdk');
+  return sdk;
+};
+
+/** The API requires `max_tokens`; LightChat's default when the chat sets none (CONTRACT section 14). */
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
+
+const modelListSchema = z.array(
+  z.object({ id: z.string(), display_name: z.string().nullish(), created_at: z.string().nullish() }),
+);
+
+/** The adapter for Anthropic's Messages API (`host` = the API root, without `/v1`). */
+export function createAnthropicProvider(config: ProviderConfig, deps: { env: Env }): ChatProvider {
+  const host = providerHost(config);
+  const { fetch, route } = createProviderFetch({ host, proxy: config.proxy, env: deps.env });
+  const proxy = route.via === 'proxy' ? route.url : undefined;
+  const { key } = resolveApiKey(config, deps.env);
+  const label = providerLabel(config);
+  let client: Promise<Anthropic> | undefined;
+
+  function sdkClient(): Promise<Anthropic> {
+    if (!key) {
+      throw new AppError('PROVIDER_UNAUTHORIZED', `${label} needs an API key. ${keyHint(config)}`, {
+        details: { provider_id: config.id, reason: 'missing_api_key' },
+        failure: 'client',
+      });
+    }
+    client ??= loadSdk().then(
+      ({ default: AnthropicClient }) =>
+        new AnthropicClient({
+          apiKey: key,
+          // Never picked up from this process's environment: settings.yaml says what is sent.
+          authToken: null,
+          baseURL: host,
+          maxRetries: 0, // the ChatService owns the retry policy
+          fetch,
+          logLevel: 'off',
+        }),
+    );
+    return client;
+  }
+
+  const safe = (text: string) => redactSecrets(text, [key, config.proxy, proxy]);
+
+  function toError(error: unknown, context: FailureContext, streaming: boolean): AppError {
+    if (error instanceof AppError) return error;
+    if (error instanceof SyntaxError) return malformedChunkError(context);
+    const api = apiError(error);
+    if (api?.status !== undefined) {
+      return httpFailureError(
+        { status: api.status, message: safe(api.message), code: api.code, retryAfterS: api.retryAfterS },
+        context,
+      );
+    }
+    return networkError(error, { ...context, streaming });
+  }
+
+  const streamError =
+    (context: FailureContext) =>
+    (problem: AnthropicStreamProblem): AppError =>
+      problem.kind === 'malformed'
+        ? malformedChunkError(context, problem.data)
+        : inStreamError(context, safe(problem.message));
+
+  return {
+    config,
+
+    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+      const context: FailureContext = { config, proxy };
+      const models: unknown[] = [];
+      try {
+        // The SDK's page iterator follows `has_more` / `last_id`.
+        for await (const model of (await sdkClient()).models.list({ limit: 1000 }, { signal })) {
+          models.push(model);
+        }
+      } catch (error) {
+        if (signal?.aborted) throw abortedError(context, signal);
+        throw toError(error, context, false);
+      }
+      const parsed = modelListSchema.safeParse(models);
+      if (!parsed.success) {
+        throw new AppError('PROVIDER_ERROR', `${label} sent a model list LightChat could not read.`, {
+          details: { provider_id: config.id },
+          failure: 'server',
+        });
+      }
+      return parsed.data.map((model) => ({
+        id: model.id,
+        name: model.display_name || model.id,
+        ...(model.created_at ? { modifiedAt: model.created_at } : {}),
+      }));
+    },
+
+    async *streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
+      const context: FailureContext = { config, model: request.model, proxy };
+      // Aborted when the chat stops and when the consumer leaves the loop early.
+      const local = new AbortController();
+      let streaming = false;
+      try {
+        const api = await sdkClient();
+        // `post`, not `messages.create`: the latter prints deprecation notices to the console.
+        const response = await api
+          .post('/v1/messages', {
+            body: messagesBody(request),
+            stream: true,
+            signal: AbortSignal.any([signal, local.signal]),
+          })
+          .asResponse();
+        streaming = true;
+        if (!response.body) throw new Error(`${label} did not stream its answer (no body).`);
+        yield* readMessageStream(response.body, streamError(context));
+      } catch (error) {
+        // Stopped by the chat: the ChatService ends it as "stopped".
+        if (signal.aborted) return;
+        throw toError(error, context, streaming);
+      } finally {
+        local.abort();
+      }
+    },
+
+    // Extended thinking is asked for per request (`options.think`), never implied by the model.
+    isReasoningModel: async () => false,
+  };
+}
+
+/** The Messages API body: system prompt in `system`, `max_tokens` always, thinking on request. */
+export function messagesBody(request: ProviderChatRequest) {
+  const { temperature, maxTokens, think } = request.options;
+  const system = request.messages
+    .filter((message) => message.role === 'system')
+    .map((message) => message.content)
+    .join('\n\n');
+  const budget = thinkBudget(think);
+  const thinking = budget ? { type: 'enabled' as const, budget_tokens: budget } : undefined;
+  // The budget is part of max_tokens: leave room for the answer after it.
+  const max_tokens = Math.max(
+    maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    thinking ? thinking.budget_tokens + (maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS) : 0,
+  );
+  return {
+    model: request.model,
+    max_tokens,
+    stream: true as const,
+    ...(system ? { system } : {}),
+    messages: request.messages
+      .filter((message) => message.role !== 'system')
+      .map(({ role, content }) => ({ role: role as 'user' | 'assistant', content })),
+    // The API takes no temperature together with thinking.
+    ...(temperature === undefined || thinking ? {} : { temperature: Math.min(temperature, 1) }),
+    ...(thinking ? { thinking } : {}),
+  };
+}
+
+/** The parts of the SDK's APIError we read, by shape (the SDK itself is loaded lazily). */
+function apiError(
+  error: unknown,
+): { status: number | undefined; message: string; code?: string; retryAfterS?: number } | undefined {
+  if (!(error instanceof Error) || !('headers' in error) || !('status' in error)) return undefined;
+  const status = typeof error.status === 'number' ? error.status : undefined;
+  // The body: {"type":"error","error":{"type":"not_found_error","message":"model: …"}}.
+  const body = 'error' in error && error.error instanceof Object ? (error.error as { error?: unknown }) : {};
+  const inner = body.error instanceof Object ? (body.error as { type?: unknown; message?: unknown }) : {};
+  const message =
+    typeof inner.message === 'string'
+      ? inner.message
+      : error.message.replace(/^\d{3} /, '').replace(/^status code \(no body\)$/, '');
+  const headers = error.headers instanceof Headers ? error.headers : undefined;
+  return {
+    status,
+    message,
+    ...(typeof inner.type === 'string' ? { code: inner.type } : {}),
+    ...(headers ? { retryAfterS: parseRetryAfter(headers) } : {}),
+  };
+}
