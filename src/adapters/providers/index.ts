@@ -1,6 +1,7 @@
 import type { ProviderFactory } from '../../domain/provider.js';
 import type { ProviderType } from '../../domain/settings.js';
 import { createAnthropicProvider } from './anthropic.js';
+import { createGeminiProvider } from './gemini.js';
 import type { Env } from './http.js';
 import { createOllamaProvider } from './ollama.js';
 import { createOpenAIProvider, OpenAICompatMemory } from './openai.js';
@@ -19,7 +20,7 @@ export function createProviderFactories(deps: {
     ollama: (config) => createOllamaProvider(config, { env }),
     openai: (config) => createOpenAIProvider(config, { env, memory }),
     anthropic: (config) => createAnthropicProvider(config, { env }),
-    gemini: (config) => createAnthropicProvider(config, { env }), // GEMINI-PLACEHOLDER
+    gemini: (config) => createGeminiProvider(config, { env }),
   };
 }
 

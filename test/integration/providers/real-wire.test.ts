@@ -14,7 +14,7 @@ import { drain, textOf } from './support.js';
  * error of the APIs LightChat speaks, served byte for byte from a loopback server, once an event
  * per write and once cut at awkward places.
  */
-const SPOKEN: ReadonlySet<Recording['api']> = new Set(['openai', 'ollama', 'anthropic']);
+const SPOKEN: ReadonlySet<Recording['api']> = new Set(['openai', 'ollama', 'anthropic', 'gemini']);
 const recordings = loadRecordings().filter((recording) => SPOKEN.has(recording.api));
 /** Keys the cloud APIs' adapters need before they send anything (never checked by the replay). */
 const ENV = { ANTHROPIC_API_KEY: 'sk-ant-recorded', GEMINI_API_KEY: 'gemini-recorded' };

@@ -224,3 +224,73 @@ export const anthropicWorld: ProviderWorld = {
   },
   hostAt: (url) => url,
 };
+
+/** One Gemini SSE event as `streamGenerateContent?alt=sse` writes it (CRLF-separated). */
+export const geminiEvent = (data: Record<string, unknown>): string => `data: ${JSON.stringify(data)}\r\n\r\n`;
+
+export const geminiPart = (part: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  geminiEvent({ candidates: [{ content: { parts: [part], role: 'model' }, index: 0, ...extra }] });
+
+export const GEMINI_STREAM =
+  /^https:\/\/generativelanguage\.googleapis\.com\/v1beta\/models\/[^/]+:streamGenerateContent/;
+
+export const geminiWorld: ProviderWorld = {
+  name: 'gemini',
+  host: 'https://generativelanguage.googleapis.com',
+  model: 'gemini-2.5-flash',
+  provider: (overrides = {}) =>
+    createProviderFactories({ env: { GEMINI_API_KEY: SECRET_KEY } }).gemini({
+      id: 'gemini',
+      name: null,
+      type: 'gemini',
+      host: 'https://generativelanguage.googleapis.com',
+      defaultModel: null,
+      systemPrompt: null,
+      ...overrides,
+    }),
+  onChat(server, answer) {
+    const seen: Request[] = [];
+    server.use(
+      http.post(GEMINI_STREAM, ({ request }) => {
+        seen.push(request);
+        return answer(request);
+      }),
+    );
+    return seen;
+  },
+  stream: (request, steps) =>
+    streamedResponse(
+      request,
+      'text/event-stream',
+      steps.map(
+        (step): WireStep =>
+          typeof step === 'object' && 'token' in step
+            ? geminiPart({ text: step.token })
+            : typeof step === 'object' && 'thinking' in step
+              ? geminiPart({ text: step.thinking, thought: true })
+              : typeof step === 'object' && 'done' in step && step.done === true
+                ? geminiEvent({
+                    candidates: [
+                      { content: { parts: [{ text: '' }], role: 'model' }, finishReason: 'STOP', index: 0 },
+                    ],
+                    usageMetadata: { promptTokenCount: 12, candidatesTokenCount: 2, totalTokenCount: 14 },
+                  })
+                : (step as WireStep),
+      ),
+    ),
+  status: (status, headers = {}) => new HttpResponse(null, { status, headers }),
+  modelNotFound: (model) =>
+    Response.json(
+      {
+        error: {
+          code: 404,
+          message: `models/${model} is not found for API version v1beta, or is not supported for generateContent.`,
+          status: 'NOT_FOUND',
+        },
+      },
+      { status: 404 },
+    ),
+  inlineThinkTags: false,
+  wire: { contentType: 'text/event-stream', token: (text) => geminiPart({ text }) },
+  hostAt: (url) => url,
+};
