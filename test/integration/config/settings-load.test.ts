@@ -76,7 +76,7 @@ providers:
     const { path } = await tempSettingsFile(text);
     const error = errorOf(await storeAt(path).load());
     expect(error).toEqual({
-      message: 'providers[0].type: type must be "ollama" or "openai"',
+      message: 'providers[0].type: type must be "ollama", "openai", "anthropic" or "gemini"',
       path: ['providers', 0, 'type'],
       line: 4,
     });
