@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import type { ApiServices } from '../adapters/api/api-services.js';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { createProviderFactories } from '../adapters/providers/index.js';
@@ -30,18 +31,8 @@ export interface LightChatOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** The core, wired: what every host (serve, desktop, tests) runs on. */
-export interface LightChat {
-  chat: ChatService;
-  /** Stored and temporary conversations (CONTRACT section 10). */
-  conversations: ConversationService;
-  providers: ProviderRegistry;
-  settings: SettingsService;
-  logs: ChatLog;
-  /** True when this run has a demo provider. */
-  demo: boolean;
-  /** The per-run logging switch (seed 3.4): wins over the file until the next start. */
-  setLogging(enabled: boolean): Promise<ChatLogState>;
+/** The core, wired: what every host (serve, desktop, tests) runs on; the API drives its services. */
+export interface LightChat extends ApiServices {
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
+import type { ApiServices } from '../adapters/api/api-services.js';
 import { type AppRouterOptions, createAppRouter } from '../adapters/api/router.js';
 import { mergeRouters, publicProcedure, router } from '../adapters/api/trpc.js';
-import type { LightChat } from '../app/create-lightchat.js';
 import type { HttpApiStatus } from './http-api.js';
 import type { MenuEvents } from './menu-events.js';
 import type { Updater } from './updater.js';
@@ -45,7 +45,7 @@ function createDesktopOnlyRouter(desktop: DesktopServices) {
 
 /** The `AppRouter` plus the IPC-only procedures (CONTRACT section 5). Never served over HTTP. */
 export function createDesktopRouter(
-  core: LightChat,
+  core: ApiServices,
   desktop: DesktopServices,
   options: AppRouterOptions = {},
 ) {

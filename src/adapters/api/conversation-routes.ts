@@ -1,8 +1,8 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
-import type { LightChat } from '../../app/create-lightchat.js';
 import { toCamelKeys } from '../../domain/casing.js';
 import { AppError } from '../../domain/errors.js';
+import type { ApiServices } from './api-services.js';
 import { MalformedRequest } from './rest-errors.js';
 import { json, readJson } from './rest-routes.js';
 
@@ -12,7 +12,7 @@ export const CONVERSATIONS_LIMIT_MAX = 200;
 export const SEARCH_LIMIT_MAX = 100;
 
 /** The conversation routes of CONTRACT section 10 (import and export live beside them). */
-export function registerConversationRoutes(app: App, core: LightChat): void {
+export function registerConversationRoutes(app: App, core: ApiServices): void {
   const { conversations } = core;
 
   app.get('/conversations', async (c) =>

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { LightChat } from '../../app/create-lightchat.js';
 import type { ConversationChange } from '../../domain/services/conversation-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
+import type { ApiServices } from './api-services.js';
 import { CONVERSATIONS_LIMIT_MAX, SEARCH_LIMIT_MAX } from './conversation-routes.js';
 import { publicProcedure, router } from './trpc.js';
 
@@ -10,7 +10,7 @@ const byId = z.looseObject({ id: z.string() });
 
 /** `conversations.*` and `search` of CONTRACT section 10, in camelCase. */
 export function conversationsRouter(
-  core: LightChat,
+  core: ApiServices,
   until: (signal: AbortSignal | undefined) => AbortSignal,
 ) {
   const { conversations } = core;
@@ -60,7 +60,7 @@ export function conversationsRouter(
   });
 }
 
-export const searchProcedure = (core: LightChat) =>
+export const searchProcedure = (core: ApiServices) =>
   publicProcedure
     .input(
       z.strictObject({ query: z.string(), limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(20) }),

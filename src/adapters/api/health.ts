@@ -1,5 +1,5 @@
-import type { LightChat } from '../../app/create-lightchat.js';
 import type { ConfigError } from '../../domain/config-error.js';
+import type { ApiServices } from './api-services.js';
 import { lightChatVersion } from './package-info.js';
 
 export interface Health {
@@ -11,7 +11,7 @@ export interface Health {
 }
 
 /** What `GET /health` and `health` answer: cheap, no provider is asked. */
-export function healthOf(core: LightChat): Health {
+export function healthOf(core: ApiServices): Health {
   return {
     status: 'ok',
     version: lightChatVersion(),

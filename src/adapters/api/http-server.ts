@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { LightChat } from '../../app/create-lightchat.js';
 import { AppError } from '../../domain/errors.js';
+import type { ApiServices } from './api-services.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { HTTP_STATUS } from './error-status.js';
 import { defaultStaticDir } from './package-info.js';
@@ -19,7 +19,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 1_000;
 
 export interface HttpServerOptions {
-  core: LightChat;
+  core: ApiServices;
   /** 0: a free port (tests). */
   port: number;
   /** Loopback only: LightChat never listens on other interfaces. */

@@ -2,10 +2,10 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import type { LightChat } from '../../app/create-lightchat.js';
 import { toCamelKeys, toSnakeKeys } from '../../domain/casing.js';
 import { AppError } from '../../domain/errors.js';
 import { zodIssues } from '../../domain/services/validation.js';
+import type { ApiServices } from './api-services.js';
 import { shuttingDownError } from './chat-relay.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
@@ -13,7 +13,7 @@ import { MalformedRequest } from './rest-errors.js';
 import { answerAsSse } from './sse.js';
 
 export interface RestContext {
-  core: LightChat;
+  core: ApiServices;
   /** Aborted when the server shuts down: open streams end with `SERVER_SHUTTING_DOWN`. */
   closing: AbortSignal;
   /** Open chat streams, so that shutdown can wait for them to end. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { LightChat } from '../../app/create-lightchat.js';
 import { chatRequestSchema } from '../../domain/chat.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
+import type { ApiServices } from './api-services.js';
 import { ChatRegistry } from './chat-registry.js';
 import { conversationsRouter, searchProcedure } from './conversations-router.js';
 import { healthOf } from './health.js';
@@ -22,7 +22,7 @@ const chatIdSchema = z.strictObject({ chatId: z.string().min(1) });
 const configUpdateSchema = z.looseObject({ revision: z.string(), overwrite: z.boolean().optional() });
 
 /** The tRPC API of CONTRACT section 5, served over HTTP (`/trpc`) and, in the desktop app, over IPC. */
-export function createAppRouter(core: LightChat, options: AppRouterOptions = {}) {
+export function createAppRouter(core: ApiServices, options: AppRouterOptions = {}) {
   const registry = new ChatRegistry({
     chat: core.chat,
     closing: options.closing,

@@ -1,0 +1,22 @@
+import type { ChatLog, ChatLogState } from '../../domain/ports/chat-log.port.js';
+import type { ChatService } from '../../domain/services/chat-service.js';
+import type { ConversationService } from '../../domain/services/conversation-service.js';
+import type { ProviderRegistry } from '../../domain/services/provider-registry.js';
+import type { SettingsService } from '../../domain/services/settings-service.js';
+
+/**
+ * The services the API drives (REST, tRPC over HTTP and IPC): domain services and ports, nothing of
+ * the composition root. `createLightChat` (src/app) returns them, with `close()`.
+ */
+export interface ApiServices {
+  chat: ChatService;
+  /** Stored and temporary conversations (CONTRACT section 10). */
+  conversations: ConversationService;
+  providers: ProviderRegistry;
+  settings: SettingsService;
+  logs: ChatLog;
+  /** True when this run has a demo provider. */
+  demo: boolean;
+  /** The per-run logging switch (seed 3.4): wins over the file until the next start. */
+  setLogging(enabled: boolean): Promise<ChatLogState>;
+}
