@@ -87,7 +87,7 @@ export function createIpcHandler<TRouter extends AnyTRPCRouter>(
     if (!sender.isDestroyed()) sender.send(IPC_CHANNEL, message);
   }
 
-  async function run(
+  async function answerCall(
     sender: IpcSender,
     calls: Calls,
     id: number,
@@ -159,7 +159,7 @@ export function createIpcHandler<TRouter extends AnyTRPCRouter>(
       return;
     }
     if (calls.has(message.id)) return;
-    void run(event.sender, calls, message.id, message.op);
+    void answerCall(event.sender, calls, message.id, message.op);
   };
   ipcMain.on(IPC_CHANNEL, listener);
 

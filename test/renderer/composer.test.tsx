@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat';
 import { Composer } from '../../src/renderer/components/Composer';
 import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
-import type { ChatApi } from '../../src/renderer/state/chat-session';
+import type { ChatApi } from '../../src/renderer/state/chat-turns';
 
 /** The app state over a fake API that records sent messages and lets the test emit events. */
 function renderComposer() {

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { useNewChat } from '../../src/renderer/components/use-new-chat';
 import { DesktopFeatures } from '../../src/renderer/desktop/DesktopFeatures';
 import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
-import type { ChatApi } from '../../src/renderer/state/chat-session';
+import type { ChatApi } from '../../src/renderer/state/chat-turns';
 import type {
   DesktopApi,
   HttpApiStatus,

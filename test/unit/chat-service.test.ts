@@ -98,7 +98,7 @@ describe('ChatService: system prompt', () => {
       { role: 'system', content: 'old' },
       { role: 'user', content: 'Hi' },
     ];
-    await collect(chat.run({ messages, systemPrompt: 'from request' }, new AbortController().signal));
+    await collect(chat.answer({ messages, systemPrompt: 'from request' }, new AbortController().signal));
     expect(provider.requests[0]?.messages).toEqual([
       { role: 'system', content: 'from request' },
       { role: 'user', content: 'Hi' },
@@ -107,13 +107,13 @@ describe('ChatService: system prompt', () => {
 
   it("falls back to the provider's system prompt; a blank request prompt counts as absent", async () => {
     const { chat, provider } = chatWorld({ config: { systemPrompt: 'be brief' } });
-    await collect(chat.run(ask('Hi', { systemPrompt: '   ' }), new AbortController().signal));
+    await collect(chat.answer(ask('Hi', { systemPrompt: '   ' }), new AbortController().signal));
     expect(provider.requests[0]?.messages[0]).toEqual({ role: 'system', content: 'be brief' });
   });
 
   it('sends no system message when there is none', async () => {
     const { chat, provider } = chatWorld();
-    await collect(chat.run(ask(), new AbortController().signal));
+    await collect(chat.answer(ask(), new AbortController().signal));
     expect(provider.requests[0]?.messages).toEqual([{ role: 'user', content: 'Hi' }]);
   });
 });
@@ -123,7 +123,7 @@ describe('ChatService: streaming, stats and log', () => {
     const { chat } = chatWorld({
       attempts: [{ thinking: ['hmm'], tokens: ['Hel', 'lo'], usage: { promptTokens: 7 } }],
     });
-    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    const { events, error } = await collect(chat.answer(ask(), new AbortController().signal));
     expect(error).toBeNull();
     expect(events.map((event) => event.type)).toEqual(['thinking', 'token', 'token', 'done']);
     const done = events.at(-1);
@@ -154,14 +154,14 @@ describe('ChatService: streaming, stats and log', () => {
     });
     registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
     const service = new ChatService({ providers: registry, log: new MemoryChatLog() });
-    const { events } = await collect(service.run(ask(), new AbortController().signal));
+    const { events } = await collect(service.answer(ask(), new AbortController().signal));
     expect(events[0]).toEqual({ type: 'token', text: 'Hello world' });
     expect(events.at(-1)).toMatchObject({ type: 'done', usage: { completionTokens: 2 } });
   });
 
   it('writes the user entry first and the whole answer once at the end', async () => {
     const { chat, log } = chatWorld({ attempts: [{ tokens: ['Hel', 'lo'] }] });
-    await collect(chat.run(ask('Question?', { systemPrompt: 'sys' }), new AbortController().signal));
+    await collect(chat.answer(ask('Question?', { systemPrompt: 'sys' }), new AbortController().signal));
     expect(log.entries.map((entry) => [entry.role, entry.eventType])).toEqual([
       ['user', undefined],
       ['assistant', undefined],
@@ -190,7 +190,7 @@ describe('ChatService: retry once before the first chunk', () => {
   ])('retries once after %s', async (_name, failure) => {
     vi.useFakeTimers();
     const { chat, provider, log } = chatWorld({ attempts: [{ fail: failure }, { tokens: ['ok'] }] });
-    const result = collect(chat.run(ask(), new AbortController().signal));
+    const result = collect(chat.answer(ask(), new AbortController().signal));
     await vi.advanceTimersByTimeAsync(2_000); // the wait before the retry (at most 2 s here)
     vi.useRealTimers();
     const { events, error } = await result;
@@ -207,7 +207,7 @@ describe('ChatService: retry once before the first chunk', () => {
     ['insufficient quota', errors.quota()],
   ])('does not retry a %s', async (_name, failure) => {
     const { chat, provider } = chatWorld({ attempts: [{ fail: failure }, { tokens: ['never'] }] });
-    const { error } = await collect(chat.run(ask(), new AbortController().signal));
+    const { error } = await collect(chat.answer(ask(), new AbortController().signal));
     expect(error?.code).toBe(failure.code);
     expect(provider.requests).toHaveLength(1);
   });
@@ -217,7 +217,7 @@ describe('ChatService: retry once before the first chunk', () => {
       config: { host: 'http://127.0.0.1:11434' },
       attempts: [{ fail: errors.timeout() }, { tokens: ['never'] }],
     });
-    const { error } = await collect(chat.run(ask(), new AbortController().signal));
+    const { error } = await collect(chat.answer(ask(), new AbortController().signal));
     expect(error?.code).toBe('PROVIDER_TIMEOUT');
     expect(provider.requests).toHaveLength(1);
   });
@@ -226,7 +226,7 @@ describe('ChatService: retry once before the first chunk', () => {
     const { chat, provider } = chatWorld({
       attempts: [{ fail: errors.refused() }, { fail: errors.server() }],
     });
-    const { error } = await collect(chat.run(ask(), new AbortController().signal));
+    const { error } = await collect(chat.answer(ask(), new AbortController().signal));
     expect(error?.code).toBe('PROVIDER_ERROR');
     expect(provider.requests).toHaveLength(2);
   });
@@ -235,7 +235,7 @@ describe('ChatService: retry once before the first chunk', () => {
     const { chat, provider } = chatWorld({
       attempts: [{ thinking: ['hmm'], tokens: [], fail: errors.refused(), failAfter: 0 }],
     });
-    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    const { events, error } = await collect(chat.answer(ask(), new AbortController().signal));
     expect(events.map((event) => event.type)).toEqual(['thinking']);
     expect(error?.code).toBe('PROVIDER_UNREACHABLE');
     expect(provider.requests).toHaveLength(1);
@@ -245,7 +245,7 @@ describe('ChatService: retry once before the first chunk', () => {
     const { chat, provider, log } = chatWorld({
       attempts: [{ tokens: ['Hel', 'lo', '!'], fail: errors.refused(), failAfter: 2 }],
     });
-    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    const { events, error } = await collect(chat.answer(ask(), new AbortController().signal));
     expect(text(events)).toBe('Hello');
     expect(error?.code).toBe('PROVIDER_UNREACHABLE');
     expect(provider.requests).toHaveLength(1);
@@ -259,7 +259,7 @@ describe('ChatService: retry once before the first chunk', () => {
 
   it('treats a stream that ends without finishing as cut (PROVIDER_ERROR), keeping the text', async () => {
     const { chat } = chatWorld({ attempts: [{ tokens: ['par', 'tial'], noDone: true }] });
-    const { events, error } = await collect(chat.run(ask(), new AbortController().signal));
+    const { events, error } = await collect(chat.answer(ask(), new AbortController().signal));
     expect(text(events)).toBe('partial');
     expect(error?.code).toBe('PROVIDER_ERROR');
   });
@@ -268,7 +268,7 @@ describe('ChatService: retry once before the first chunk', () => {
 describe('ChatService: abort', () => {
   it('aborts the provider request when the consumer leaves the loop, and logs chat_aborted with the partial text', async () => {
     const { chat, provider, log } = chatWorld({ attempts: [{ tokens: ['a', 'b', 'c', 'd'] }] });
-    for await (const event of chat.run(ask(), new AbortController().signal)) {
+    for await (const event of chat.answer(ask(), new AbortController().signal)) {
       if (event.type === 'token' && event.text === 'b') break;
     }
     expect(provider.aborted).toBe(1);
@@ -279,7 +279,7 @@ describe('ChatService: abort', () => {
     const { chat, provider, log } = chatWorld({ attempts: [{ tokens: ['a'], stall: true }] });
     const controller = new AbortController();
     const events: ChatEvent[] = [];
-    for await (const event of chat.run(ask(), controller.signal)) {
+    for await (const event of chat.answer(ask(), controller.signal)) {
       events.push(event);
       if (event.type === 'token') controller.abort();
     }
@@ -295,14 +295,14 @@ describe('ChatService: chats in flight', () => {
     const { chat } = chatWorld({
       attempts: [{ tokens: ['a', 'b'] }, { fail: errors.unauthorized() }, { tokens: ['c', 'd'] }],
     });
-    const first = chat.run(ask(), new AbortController().signal);
+    const first = chat.answer(ask(), new AbortController().signal);
     await first.next();
     expect(chat.streaming).toBe(1);
     await collect(first);
     expect(chat.streaming).toBe(0);
-    await collect(chat.run(ask(), new AbortController().signal));
+    await collect(chat.answer(ask(), new AbortController().signal));
     expect(chat.streaming).toBe(0);
-    for await (const _event of chat.run(ask(), new AbortController().signal)) break;
+    for await (const _event of chat.answer(ask(), new AbortController().signal)) break;
     expect(chat.streaming).toBe(0);
   });
 });
@@ -338,7 +338,7 @@ describe('ChatService: timeouts', () => {
       });
       registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
       const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => now });
-      const result = collect(chat.run(ask(), new AbortController().signal));
+      const result = collect(chat.answer(ask(), new AbortController().signal));
       await vi.advanceTimersByTimeAsync(10);
       now = 6_000;
       await vi.advanceTimersByTimeAsync(6_000);
@@ -377,7 +377,7 @@ describe('ChatService: reasoning models', () => {
     registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: options.type }] }));
     const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => Date.now() });
     let settled = false;
-    const result = collect(chat.run(ask(), new AbortController().signal)).finally(() => {
+    const result = collect(chat.answer(ask(), new AbortController().signal)).finally(() => {
       settled = true;
     });
     return { provider, result, settled: () => settled };
@@ -435,7 +435,7 @@ describe('ChatService: waiting before the retry', () => {
       const { chat, provider } = chatWorld({
         attempts: [{ fail: errors.rateLimited() }, { tokens: ['ok'] }],
       });
-      const result = collect(chat.run(ask(), new AbortController().signal));
+      const result = collect(chat.answer(ask(), new AbortController().signal));
       await vi.advanceTimersByTimeAsync(990);
       expect(provider.requests).toHaveLength(1);
       await vi.advanceTimersByTimeAsync(1_020);
@@ -473,7 +473,7 @@ describe('ChatService: timeouts too long for a timer', () => {
       registry.rebuild(settingsSchema.parse({ providers: [{ id: 'fake', type: 'ollama' }] }));
       const chat = new ChatService({ providers: registry, log: new MemoryChatLog(), now: () => Date.now() });
       const stop = new AbortController();
-      const result = collect(chat.run(ask(), stop.signal));
+      const result = collect(chat.answer(ask(), stop.signal));
       await vi.advanceTimersByTimeAsync(10_000);
       spy.mockRestore();
       expect(armed.length).toBeLessThan(5);

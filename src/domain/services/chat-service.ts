@@ -124,7 +124,7 @@ export class ChatService {
   }
 
   /** prepare + stream, for callers that need no step in between. */
-  async *run(input: unknown, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+  async *answer(input: unknown, signal: AbortSignal): AsyncGenerator<ChatEvent> {
     yield* this.stream(await this.prepare(input, signal), signal);
   }
 

@@ -1,7 +1,7 @@
 import { Badge, Button, CopyButton, Group, Loader, Paper, Text } from '@mantine/core';
 import { Markdown } from '../markdown/Markdown';
 import { useAppState } from '../state/app-state';
-import { isStreaming } from '../state/chat-session';
+import { isStreaming } from '../state/chat-turns';
 import { type AssistantMessage, isInFlight } from '../state/conversation';
 import { useStore } from '../state/store';
 import { finishNote, formatStats } from './answer-stats';
@@ -21,7 +21,7 @@ function AnswerMarkdown({ id, streaming }: { id: string; streaming: boolean }) {
  * ended it is the whole text (the status change that ends it brings the last text with it).
  */
 export function AnswerView({ message }: { message: AssistantMessage }) {
-  const { session, conversation } = useAppState();
+  const { turns, conversation } = useAppState();
   const busy = useStore(conversation, isStreaming);
   const inFlight = isInFlight(message);
   const note = finishNote(message.finishReason);
@@ -48,7 +48,7 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
       )}
       {message.content !== '' && <AnswerMarkdown id={message.id} streaming={inFlight} />}
       {message.error && (
-        <ErrorNotice error={message.error} onRetry={busy ? undefined : () => session.reask(message.id)} />
+        <ErrorNotice error={message.error} onRetry={busy ? undefined : () => turns.reask(message.id)} />
       )}
       {!inFlight && (
         <Group justify="space-between" mt="xs" gap="xs">
@@ -70,7 +70,7 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
                 size="compact-xs"
                 variant="subtle"
                 disabled={busy}
-                onClick={() => session.reask(message.id)}
+                onClick={() => turns.reask(message.id)}
               >
                 Regenerate
               </Button>

@@ -2,7 +2,7 @@ import { Box, Button, Group, Text, Textarea } from '@mantine/core';
 import { useWindowEvent } from '@mantine/hooks';
 import { type KeyboardEvent, useState } from 'react';
 import { useAppState } from '../state/app-state';
-import { isStreaming } from '../state/chat-session';
+import { isStreaming } from '../state/chat-turns';
 import { useStore } from '../state/store';
 
 /** IME composition (Japanese, Chinese…): Enter confirms the candidate there, it must not send. */
@@ -14,22 +14,22 @@ const isComposing = (event: KeyboardEvent<HTMLTextAreaElement>): boolean =>
  * stays instant in a long chat and during a stream.
  */
 export function Composer() {
-  const { session, conversation } = useAppState();
+  const { turns, conversation } = useAppState();
   const streaming = useStore(conversation, isStreaming);
   const [text, setText] = useState('');
   const empty = text.trim() === '';
 
   const send = () => {
     if (empty || streaming) return;
-    session.send(text);
+    turns.send(text);
     setText('');
   };
 
   // Esc stops the answer from anywhere in the window, except inside a dialog (where Esc closes it).
   useWindowEvent('keydown', (event) => {
-    if (event.key !== 'Escape' || !session.busy) return;
+    if (event.key !== 'Escape' || !turns.busy) return;
     if (event.target instanceof Element && event.target.closest('[role="dialog"]')) return;
-    session.stop();
+    turns.stop();
   });
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -62,7 +62,7 @@ export function Composer() {
             autoFocus
           />
           {streaming ? (
-            <Button color="red" variant="light" onClick={() => session.stop()}>
+            <Button color="red" variant="light" onClick={() => turns.stop()}>
               Stop
             </Button>
           ) : (

@@ -5,11 +5,11 @@ import type { UserMessage } from '../state/conversation';
 
 /** A question; Edit turns it into a box whose Resend forks the conversation from here. */
 export function UserMessageView({ message }: { message: UserMessage }) {
-  const { session } = useAppState();
+  const { turns } = useAppState();
   const [draft, setDraft] = useState<string | null>(null);
   const resend = () => {
     if (draft === null || draft.trim() === '') return;
-    session.edit(message.id, draft);
+    turns.edit(message.id, draft);
     setDraft(null);
   };
   return (

@@ -9,7 +9,7 @@ const ConfirmNewChat = lazy(() => import('./ConfirmNewChat'));
  * asks before discarding a non-empty conversation. Render `confirmation` once.
  */
 export function useNewChat(): { request: () => void; confirmation: ReactNode } {
-  const { session, conversation } = useAppState();
+  const { turns, conversation } = useAppState();
   const [confirming, setConfirming] = useState(false);
   const [used, setUsed] = useState(false);
   // Read at request time: the window need not re-render whenever the conversation changes.
@@ -26,7 +26,7 @@ export function useNewChat(): { request: () => void; confirmation: ReactNode } {
         opened={confirming}
         onCancel={() => setConfirming(false)}
         onDiscard={() => {
-          session.clear();
+          turns.clear();
           setConfirming(false);
         }}
       />

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext } from 'react';
-import { type ChatApi, ChatSession, isStreaming } from './chat-session';
+import { type ChatApi, ChatTurns, isStreaming } from './chat-turns';
 import { type Choice, emptyChoice, isChoice } from './choice';
 import { type Conversation, emptyConversation, restoredConversation } from './conversation';
 import { isConversation } from './conversation-shape';
@@ -9,7 +9,7 @@ import { createStore, type Store } from './store';
 export interface AppState {
   conversation: Store<Conversation>;
   choice: Store<Choice>;
-  session: ChatSession;
+  turns: ChatTurns;
   /** Stops saving (tests). */
   dispose(): void;
 }
@@ -23,7 +23,7 @@ export function createAppState(options: { api: ChatApi; storage?: Storage }): Ap
   const saved = restore(storage, CONVERSATION_KEY, isConversation);
   const conversation = createStore(saved ? restoredConversation(saved) : emptyConversation);
   const choice = createStore(restore(storage, CHOICE_KEY, isChoice) ?? emptyChoice);
-  const session = new ChatSession({ store: conversation, api: options.api, choice: () => choice.get() });
+  const turns = new ChatTurns({ store: conversation, api: options.api, choice: () => choice.get() });
   const stops = [
     persist({ store: conversation, storage, key: CONVERSATION_KEY, holdWhile: isStreaming }),
     persist({ store: choice, storage, key: CHOICE_KEY, delayMs: 100 }),
@@ -31,9 +31,9 @@ export function createAppState(options: { api: ChatApi; storage?: Storage }): Ap
   return {
     conversation,
     choice,
-    session,
+    turns,
     dispose: () => {
-      session.stop();
+      turns.stop();
       for (const stop of stops) stop();
     },
   };

@@ -44,7 +44,7 @@ export function pacedFrames(minIntervalMs: number, afterWork: AfterWork = nextTa
   let last = Number.NEGATIVE_INFINITY;
   let cost = 0;
   return (flush) => {
-    const run = () => {
+    const paint = () => {
       const started = performance.now();
       last = started;
       flush();
@@ -54,8 +54,8 @@ export function pacedFrames(minIntervalMs: number, afterWork: AfterWork = nextTa
     };
     const interval = Math.min(MAX_INTERVAL_MS, Math.max(minIntervalMs, COST_FACTOR * cost));
     const wait = last + interval - performance.now();
-    if (wait <= 0) nextFrame(run);
-    else setTimeout(() => nextFrame(run), wait);
+    if (wait <= 0) nextFrame(paint);
+    else setTimeout(() => nextFrame(paint), wait);
   };
 }
 

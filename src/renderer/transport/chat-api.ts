@@ -1,4 +1,4 @@
-import type { ChatApi } from '../state/chat-session';
+import type { ChatApi } from '../state/chat-turns';
 import { trpcClient } from './client';
 
 /** The chat calls over whichever transport this window uses. */

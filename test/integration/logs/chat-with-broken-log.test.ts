@@ -26,7 +26,7 @@ it('a chat streams to its end when the log directory cannot be written', async (
   const chat = new ChatService({ providers, log });
 
   const events: ChatEvent[] = [];
-  for await (const event of chat.run(
+  for await (const event of chat.answer(
     { messages: [{ role: 'user', content: 'Hi' }] },
     new AbortController().signal,
   )) {

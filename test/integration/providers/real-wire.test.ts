@@ -46,7 +46,7 @@ async function relay(recording: Recording, url: string) {
   const chat = new ChatService({ providers, log: new MemoryChatLog() });
   const events: ChatEvent[] = [];
   try {
-    for await (const event of chat.run(
+    for await (const event of chat.answer(
       { messages: [{ role: 'user', content: 'Hi' }], modelId: recording.model },
       new AbortController().signal,
     )) {

@@ -41,7 +41,7 @@ function chatService() {
 async function chat(input: Record<string, unknown>, signal = new AbortController().signal) {
   const events: ChatEvent[] = [];
   try {
-    for await (const event of chatService().run(
+    for await (const event of chatService().answer(
       { messages: [{ role: 'user', content: 'Hi' }], ...input },
       signal,
     )) {
@@ -109,7 +109,7 @@ describe('the adapters under the ChatService', () => {
     );
     const stop = new AbortController();
     const events: ChatEvent[] = [];
-    for await (const event of chatService().run(
+    for await (const event of chatService().answer(
       { messages: [{ role: 'user', content: 'Hi' }], providerId: 'openai', modelId: 'gpt-4o-mini' },
       stop.signal,
     )) {

@@ -52,10 +52,11 @@ const newId = (): string =>
     : `m${Date.now()}-${++counter}`;
 
 /**
- * Runs the chats of one conversation: one at a time, each answer streamed into the store through a
- * per-frame buffer. UI components call these methods; none of them holds chat state of its own.
+ * The turns of one conversation (a user message and its answer): one at a time, each answer streamed
+ * into the store through a per-frame buffer. UI components call these methods; none of them holds
+ * chat state of its own. (The server's ChatRegistry is another thing: the chats of every client.)
  */
-export class ChatSession {
+export class ChatTurns {
   private active: ActiveChat | null = null;
 
   constructor(
@@ -76,7 +77,7 @@ export class ChatSession {
     if (text === '' || this.busy) return;
     const answerId = newId();
     this.dispatch({ type: 'ask', userId: newId(), content: text, answerId });
-    this.run(answerId);
+    this.streamAnswer(answerId);
   }
 
   /** Regenerate and Retry: ask again with the same history. */
@@ -84,7 +85,7 @@ export class ChatSession {
     if (this.busy) return;
     const newAnswerId = newId();
     this.dispatch({ type: 'reask', answerId, newAnswerId });
-    this.run(newAnswerId);
+    this.streamAnswer(newAnswerId);
   }
 
   /** Edit a user message and send it again: the conversation forks there. */
@@ -94,7 +95,7 @@ export class ChatSession {
     this.stop();
     const answerId = newId();
     this.dispatch({ type: 'edit', userId, content: text, newUserId: newId(), answerId });
-    this.run(answerId);
+    this.streamAnswer(answerId);
   }
 
   /** Stops the answer in flight; its partial text stays, marked stopped. */
@@ -118,7 +119,7 @@ export class ChatSession {
     store.set(conversationReducer(store.get(), action));
   }
 
-  private run(answerId: string): void {
+  private streamAnswer(answerId: string): void {
     const { api, store, choice, schedule = pacedFrames(STREAM_RENDER_INTERVAL_MS) } = this.options;
     const buffer = new StreamBuffer((batch) => {
       this.dispatch({ type: 'stream', answerId, batch });

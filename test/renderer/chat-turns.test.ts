@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat';
-import { type ChatApi, ChatSession } from '../../src/renderer/state/chat-session';
+import { type ChatApi, ChatTurns } from '../../src/renderer/state/chat-turns';
 import {
   type AssistantMessage,
   type Conversation,
@@ -46,7 +46,7 @@ function setup(options: { failStart?: unknown } = {}) {
   const store = createStore<Conversation>(emptyConversation);
   const { api, chats } = fakeApi(options);
   let frames: (() => void)[] = [];
-  const session = new ChatSession({
+  const turns = new ChatTurns({
     store,
     api,
     choice: () => ({ providerId: 'ollama_local', modelId: 'llama3.2', systemPrompt: 'Be brief.' }),
@@ -61,7 +61,7 @@ function setup(options: { failStart?: unknown } = {}) {
     const state = store.get();
     return state.byId[state.order.at(-1)!] as AssistantMessage;
   };
-  return { store, chats, session, frame, lastAnswer };
+  return { store, chats, turns, frame, lastAnswer };
 }
 
 const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -74,10 +74,10 @@ const done: ChatEvent = {
   stats: { ttftMs: 5, durationMs: 10, tokensPerS: 200 },
 };
 
-describe('ChatSession', () => {
+describe('ChatTurns', () => {
   it('sends the history with the chosen provider, model and system prompt', async () => {
-    const { session, chats } = setup();
-    session.send('  Hello  ');
+    const { turns, chats } = setup();
+    turns.send('  Hello  ');
     await flushPromises();
     expect(chats[0]!.input).toEqual({
       messages: [{ role: 'user', content: 'Hello' }],
@@ -88,10 +88,10 @@ describe('ChatSession', () => {
   });
 
   it('commits tokens once per frame, not once per token', async () => {
-    const { session, chats, store, frame, lastAnswer } = setup();
+    const { turns, chats, store, frame, lastAnswer } = setup();
     const commits = vi.fn();
     store.subscribe(commits);
-    session.send('Hi');
+    turns.send('Hi');
     await flushPromises();
     commits.mockClear();
     for (const word of ['a', 'b', 'c', 'd', 'e']) chats[0]!.emit({ type: 'token', text: word });
@@ -102,35 +102,35 @@ describe('ChatSession', () => {
   });
 
   it('Stop keeps the partial answer, marks it stopped and unsubscribes (which aborts upstream)', async () => {
-    const { session, chats, lastAnswer } = setup();
-    session.send('Hi');
+    const { turns, chats, lastAnswer } = setup();
+    turns.send('Hi');
     await flushPromises();
     chats[0]!.emit({ type: 'token', text: 'Partial ' });
-    session.stop();
+    turns.stop();
     expect(chats[0]!.unsubscribed).toBe(true);
     expect(lastAnswer()).toMatchObject({ content: 'Partial ', status: 'stopped' });
-    expect(session.busy).toBe(false);
+    expect(turns.busy).toBe(false);
   });
 
   it('a failure to start the chat shows inline as a readable error', async () => {
-    const { session, lastAnswer } = setup({
+    const { turns, lastAnswer } = setup({
       failStart: {
         message: 'Ollama is not running at http://127.0.0.1:11434 — start it with `ollama serve`',
         data: { errorCode: 'PROVIDER_UNREACHABLE', details: {} },
       },
     });
-    session.send('Hi');
+    turns.send('Hi');
     await flushPromises();
     expect(lastAnswer()).toMatchObject({
       status: 'error',
       error: { code: 'PROVIDER_UNREACHABLE', message: expect.stringContaining('ollama serve') },
     });
-    expect(session.busy).toBe(false);
+    expect(turns.busy).toBe(false);
   });
 
   it('a lost connection mid-stream ends the answer with a NETWORK error after the text received', async () => {
-    const { session, chats, frame, lastAnswer } = setup();
-    session.send('Hi');
+    const { turns, chats, frame, lastAnswer } = setup();
+    turns.send('Hi');
     await flushPromises();
     chats[0]!.emit({ type: 'token', text: 'So far' });
     chats[0]!.fail(new TypeError('Failed to fetch'));
@@ -139,14 +139,14 @@ describe('ChatSession', () => {
   });
 
   it('regenerate asks again with the same history', async () => {
-    const { session, chats, frame, store } = setup();
-    session.send('Q');
+    const { turns, chats, frame, store } = setup();
+    turns.send('Q');
     await flushPromises();
     chats[0]!.emit({ type: 'token', text: 'first' });
     chats[0]!.emit(done);
     frame();
     const firstAnswer = store.get().order[1]!;
-    session.reask(firstAnswer);
+    turns.reask(firstAnswer);
     await flushPromises();
     expect(chats[1]!.input.messages).toEqual(chats[0]!.input.messages);
     expect(store.get().order).toHaveLength(2);
@@ -154,20 +154,20 @@ describe('ChatSession', () => {
   });
 
   it('editing a message stops the answer in flight and re-sends from the edit', async () => {
-    const { session, chats, store } = setup();
-    session.send('Original');
+    const { turns, chats, store } = setup();
+    turns.send('Original');
     await flushPromises();
     const userId = store.get().order[0]!;
-    session.edit(userId, 'Edited');
+    turns.edit(userId, 'Edited');
     await flushPromises();
     expect(chats[0]!.unsubscribed).toBe(true);
     expect(chats[1]!.input.messages).toEqual([{ role: 'user', content: 'Edited' }]);
   });
 
   it('sends nothing while an answer is streaming', async () => {
-    const { session, chats } = setup();
-    session.send('one');
-    session.send('two');
+    const { turns, chats } = setup();
+    turns.send('one');
+    turns.send('two');
     await flushPromises();
     expect(chats).toHaveLength(1);
   });
