@@ -3,8 +3,12 @@ import { AppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
 import type { SettingsSnapshot, SettingsStore } from '../ports/settings-store.port.js';
 import {
+  DEFAULT_HOSTS,
   DEFAULT_SETTINGS,
+  PROVIDER_TYPES,
   type ProviderConfig,
+  type ProviderType,
+  providerHost,
   resolveApiKey,
   type Settings,
   settingsSchema,
@@ -99,7 +103,8 @@ export class SettingsService {
 
   /**
    * Saves the whole settings object sent by a client (camelCase, with `revision`). A provider sent
-   * without `apiKey`/`proxy` keeps the stored one (by id, or by `previousId` when renamed); `""` clears it.
+   * without `apiKey`/`proxy` keeps the stored one (by id, or by `previousId` when renamed) unless its
+   * `type` or `host` changed; `""` clears it.
    */
   async update(input: unknown, options: { overwrite?: boolean } = {}): Promise<ConfigView> {
     const { revision, candidate } = this.mergeSecrets(input);
@@ -160,10 +165,12 @@ export class SettingsService {
     }
     const { revision, ...candidate } = input;
     if (Array.isArray(candidate.providers)) {
-      const stored = new Map(this.settings.providers.map((provider) => [provider.id, provider]));
+      const storedById = new Map(this.settings.providers.map((provider) => [provider.id, provider]));
       candidate.providers = candidate.providers.map((entry: unknown) => {
         if (!isRecord(entry)) return entry;
-        const from = stored.get(String(entry.previousId ?? entry.id));
+        const stored = storedById.get(String(entry.previousId ?? entry.id));
+        // A key belongs to the server it was given for: a moved or retyped provider starts without it.
+        const from = stored && sameServer(stored, entry) ? stored : undefined;
         const provider: Record<string, unknown> = { ...entry };
         for (const key of VIEW_ONLY_KEYS) delete provider[key];
         for (const secret of ['apiKey', 'proxy'] as const) {
@@ -187,8 +194,29 @@ export class SettingsService {
   }
 }
 
+const isProviderType = (value: unknown): value is ProviderType =>
+  (PROVIDER_TYPES as readonly unknown[]).includes(value);
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Whether a sent provider entry still points at the stored one's server (same type, same host). */
+function sameServer(stored: ProviderConfig, entry: Record<string, unknown>): boolean {
+  if (entry.type !== stored.type) return false;
+  const host =
+    typeof entry.host === 'string'
+      ? entry.host
+      : isProviderType(entry.type)
+        ? DEFAULT_HOSTS[entry.type]
+        : undefined;
+  return host !== undefined && sameUrl(host, providerHost(stored));
+}
+
+/** `https://Api.example.com/v1/` and `https://api.example.com/v1` are one server; anything else differs. */
+const sameUrl = (a: string, b: string): boolean => {
+  const normal = (url: string) => (URL.canParse(url) ? new URL(url).href : url).replace(/\/+$/, '');
+  return normal(a) === normal(b);
+};
 
 const describe = (issue: { path: (string | number)[]; message: string } | undefined): string =>
   issue ? `${issue.path.join('.') || '(top level)'}: ${issue.message}` : 'unknown problem';

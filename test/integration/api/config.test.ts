@@ -2,7 +2,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigChange } from '../../../src/client/index.js';
 import { createLightChatClient } from '../../../src/client/index.js';
-import { FAKE_OPENAI_KEY, HANG_MS, waitFor } from '../../fixtures/index.js';
+import {
+  FAKE_OPENAI_KEY,
+  type FakeOpenAIServer,
+  HANG_MS,
+  startFakeOpenAI,
+  waitFor,
+} from '../../fixtures/index.js';
 import { startWorld, type World } from './support.js';
 
 let world: World;
@@ -102,6 +108,84 @@ describe('PUT /config', () => {
     const forced = await putConfig({ ...config, revision: current.revision }, '?overwrite=1');
     expect(forced.status).toBe(200);
     expect(await readFile(`${world.settingsPath}.bak`, 'utf8')).toBe('providers: [oops\n');
+  });
+});
+
+describe('PUT /config: a stored secret belongs to its host and type', () => {
+  let elsewhere: FakeOpenAIServer;
+  beforeEach(async () => {
+    elsewhere = await startFakeOpenAI();
+  });
+  afterEach(() => elsewhere.close());
+
+  const editOpenAI = async (patch: Record<string, unknown>) => {
+    const config = await getConfig();
+    return putConfig({
+      ...config,
+      providers: config.providers.map((provider) =>
+        provider.id === 'fake_openai' ? { ...provider, ...patch } : provider,
+      ),
+    });
+  };
+  const openAIView = async () => (await getConfig()).providers.find((p) => p.id === 'fake_openai');
+  it('drops the stored api_key and proxy when the host changes, so no status probe sends the key to the new host', async () => {
+    await world.close();
+    world = await startWorld({
+      providerExtras: {
+        fake_openai: ['api_key_env: SOME_KEY_VAR', 'proxy: http://user:proxy-pw@127.0.0.1:3128'],
+      },
+    });
+    expect(await openAIView()).toMatchObject({ api_key_set: true, proxy_set: true });
+    const response = await editOpenAI({ host: elsewhere.baseUrl });
+    expect(response.status).toBe(200);
+    const providers = (await (await fetch(`${world.url}/providers`)).json()) as {
+      id: string;
+      status: string;
+    }[];
+    expect(providers.find((provider) => provider.id === 'fake_openai')?.status).toBe('ok');
+    expect(elsewhere.requests.length).toBeGreaterThan(0);
+    expect(JSON.stringify(elsewhere.requests)).not.toContain(FAKE_OPENAI_KEY);
+    const file = await readFile(world.settingsPath, 'utf8');
+    expect(file).not.toContain(FAKE_OPENAI_KEY);
+    expect(file).not.toContain('proxy-pw');
+    expect(file).toContain('api_key_env: SOME_KEY_VAR');
+    expect(await openAIView()).toMatchObject({
+      api_key_set: false,
+      proxy_set: false,
+      api_key_env: 'SOME_KEY_VAR',
+    });
+  });
+
+  it('drops the stored api_key when the type changes, also for an id renamed with previous_id', async () => {
+    const response = await editOpenAI({ id: 'renamed', previous_id: 'fake_openai', type: 'ollama' });
+    expect(response.status).toBe(200);
+    expect(await readFile(world.settingsPath, 'utf8')).not.toContain(FAKE_OPENAI_KEY);
+    expect((await getConfig()).providers.find((p) => p.id === 'renamed')).toMatchObject({
+      api_key_set: false,
+    });
+  });
+
+  it('drops the stored api_key when a renamed id also changes its host', async () => {
+    const response = await editOpenAI({ id: 'renamed', previous_id: 'fake_openai', host: elsewhere.baseUrl });
+    expect(response.status).toBe(200);
+    expect(await readFile(world.settingsPath, 'utf8')).not.toContain(FAKE_OPENAI_KEY);
+  });
+
+  it('keeps a new api_key sent with the new host, and keeps the stored one when the host is only respelled', async () => {
+    const respelled = await editOpenAI({ host: `${world.openai.baseUrl}/` });
+    expect(respelled.status).toBe(200);
+    expect(await readFile(world.settingsPath, 'utf8')).toContain(`api_key: ${FAKE_OPENAI_KEY}`);
+
+    const moved = await editOpenAI({ host: elsewhere.baseUrl, api_key: 'sk-new-host-key' });
+    expect(moved.status).toBe(200);
+    const file = await readFile(world.settingsPath, 'utf8');
+    expect(file).toContain('api_key: sk-new-host-key');
+    expect(file).not.toContain(FAKE_OPENAI_KEY);
+    await fetch(`${world.url}/providers`);
+    expect(JSON.stringify(elsewhere.requests)).not.toContain(FAKE_OPENAI_KEY);
+    expect(elsewhere.requests.map((request) => request.headers.authorization)).toContain(
+      'Bearer sk-new-host-key',
+    );
   });
 });
 
