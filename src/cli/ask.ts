@@ -1,18 +1,36 @@
 import { streamChat } from '../client/index.js';
 import type { AskFlags } from './main.js';
 import { connect, reportFailure } from './remote.js';
+import { type OutputStream, stripTerminalControls, terminalWriter } from './terminal-text.js';
 
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
-/** `lightchat ask`: streams the answer to stdout; exit 0 on `done`, non-zero with the message otherwise. */
-export async function ask(flags: AskFlags & { question: string }): Promise<number> {
+export interface AskOutput {
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+/**
+ * `lightchat ask`: streams the answer to stdout; exit 0 on `done`, non-zero with the message otherwise.
+ * What the model or provider wrote reaches a terminal without its escape sequences and control characters.
+ */
+export async function ask(
+  flags: AskFlags & { question: string },
+  output: AskOutput = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const client = connect(flags.url);
   // `lightchat ask … | head` closes stdout early: that is not an error.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(0);
-  });
-  const dim = process.stderr.isTTY === true;
+  if (output.stdout === process.stdout) {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+    });
+  }
+  const { stdout, stderr } = output;
+  const answer = terminalWriter(stdout);
+  const reasoning = terminalWriter(stderr);
+  const dim = stderr.isTTY === true;
+  const forStderr = (text: string) => (stderr.isTTY === true ? stripTerminalControls(text) : text);
   let thinking = false;
   try {
     for await (const event of streamChat(client, {
@@ -23,28 +41,32 @@ export async function ask(flags: AskFlags & { question: string }): Promise<numbe
     })) {
       if (event.type === 'thinking') {
         if (!flags.showThinking) continue;
-        if (!thinking && dim) process.stderr.write(DIM);
+        if (!thinking && dim) stderr.write(DIM);
         thinking = true;
-        process.stderr.write(event.text);
+        reasoning.write(event.text);
         continue;
       }
       if (thinking) {
-        process.stderr.write(dim ? `${RESET}\n` : '\n');
+        reasoning.end();
+        stderr.write(dim ? `${RESET}\n` : '\n');
         thinking = false;
       }
-      if (event.type === 'token') process.stdout.write(event.text);
+      if (event.type === 'token') answer.write(event.text);
       else if (event.type === 'done') {
-        process.stdout.write('\n');
+        answer.end();
+        stdout.write('\n');
         return 0;
       } else {
-        process.stdout.write('\n');
-        console.error(`lightchat: ${event.message} (${event.errorCode})`);
+        answer.end();
+        stdout.write('\n');
+        stderr.write(`lightchat: ${forStderr(event.message)} (${event.errorCode})\n`);
         return 1;
       }
     }
-    console.error('lightchat: the stream ended without an answer.');
+    answer.end();
+    stderr.write('lightchat: the stream ended without an answer.\n');
     return 1;
   } catch (error) {
-    return reportFailure(error, flags.url);
+    return reportFailure(error, flags.url, stderr);
   }
 }

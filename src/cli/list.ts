@@ -2,6 +2,11 @@ import { toSnakeKeys } from '../domain/casing.js';
 import type { ListFlags } from './main.js';
 import { connect, reportFailure } from './remote.js';
 import { formatTable } from './table.js';
+import { stripTerminalControls } from './terminal-text.js';
+
+/** Names, models and status messages come from providers: a terminal gets them without control sequences. */
+const print = (text: string): void =>
+  console.log(process.stdout.isTTY === true ? stripTerminalControls(text) : text);
 
 /** `lightchat providers`: id, name, type, status (with why), default model, host. */
 export async function listProviders(flags: ListFlags): Promise<number> {
@@ -19,9 +24,9 @@ export async function listProviders(flags: ListFlags): Promise<number> {
       provider.defaultModel ?? '(first listed)',
       provider.host,
     ]);
-    console.log(formatTable(['ID', 'NAME', 'TYPE', 'STATUS', 'MODEL', 'HOST'], rows));
+    print(formatTable(['ID', 'NAME', 'TYPE', 'STATUS', 'MODEL', 'HOST'], rows));
     for (const provider of providers) {
-      if (provider.statusMessage) console.log(`\n${provider.id}: ${provider.statusMessage}`);
+      if (provider.statusMessage) print(`\n${provider.id}: ${provider.statusMessage}`);
     }
     if (providers.some((provider) => provider.isDefault)) console.log('\n* default provider');
     return 0;
@@ -51,7 +56,7 @@ export async function listModels(flags: ListFlags & { provider?: string }): Prom
       model.quantization ?? '',
       model.sizeBytes === undefined ? '' : formatSize(model.sizeBytes),
     ]);
-    console.log(formatTable(['MODEL', 'FAMILY', 'PARAMETERS', 'QUANTIZATION', 'SIZE'], rows));
+    print(formatTable(['MODEL', 'FAMILY', 'PARAMETERS', 'QUANTIZATION', 'SIZE'], rows));
     return 0;
   } catch (error) {
     return reportFailure(error, flags.url);

@@ -1,4 +1,5 @@
 import { createLightChatClient, errorCodeOf, type LightChatClient } from '../client/index.js';
+import { type OutputStream, stripTerminalControls } from './terminal-text.js';
 
 /** The typed client for the commands that talk to a running server. */
 export const connect = (url: string): LightChatClient => createLightChatClient({ url });
@@ -16,14 +17,18 @@ function isNoServer(error: unknown): boolean {
   return false;
 }
 
-/** Prints a failure as one line a user can act on; returns the exit code. */
-export function reportFailure(error: unknown, url: string): number {
+/**
+ * Prints a failure as one line a user can act on; returns the exit code. The message may quote a
+ * provider, so a terminal gets it without control sequences.
+ */
+export function reportFailure(error: unknown, url: string, stderr: OutputStream = process.stderr): number {
   if (isNoServer(error)) {
-    console.error(`lightchat: no LightChat server answers at ${url} — start it with \`npm run serve\`.`);
+    stderr.write(`lightchat: no LightChat server answers at ${url} — start it with \`npm run serve\`.\n`);
     return 3;
   }
   const code = errorCodeOf(error);
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`lightchat: ${message}${code ? ` (${code})` : ''}`);
+  const shown = stderr.isTTY === true ? stripTerminalControls(message) : message;
+  stderr.write(`lightchat: ${shown}${code ? ` (${code})` : ''}\n`);
   return 1;
 }
