@@ -27,9 +27,21 @@ export function contentSecurityPolicy(renderer: Pick<RendererLocation, 'kind' | 
 
 export interface HardenedSession {
   setPermissionRequestHandler(
-    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+    handler: (
+      contents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: { requestingUrl?: string },
+    ) => void,
   ): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
+  setPermissionCheckHandler(
+    handler: (
+      contents: unknown,
+      permission: string,
+      requestingOrigin: string,
+      details: { requestingUrl?: string },
+    ) => boolean,
+  ): void;
   webRequest: {
     onHeadersReceived(
       listener: (
@@ -40,10 +52,19 @@ export interface HardenedSession {
   };
 }
 
-/** No page gets a permission (camera, notifications…); our own page gets its CSP on every response. */
+/**
+ * No page gets a permission (camera, notifications…) except our own page writing the clipboard
+ * (Copy buttons: denying everything denies that too); our own page gets its CSP on every response.
+ */
 export function hardenSession(session: HardenedSession, renderer: RendererLocation): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  const allowed = (permission: string, url: string | undefined) =>
+    permission === 'clipboard-sanitized-write' && url !== undefined && renderer.isOwnUrl(url);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowed(permission, details.requestingUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    allowed(permission, details.requestingUrl),
+  );
   const csp = contentSecurityPolicy(renderer);
   session.webRequest.onHeadersReceived((details, callback) => {
     if (!renderer.isOwnUrl(details.url) && !details.url.startsWith(rendererBase(renderer))) {

@@ -124,6 +124,23 @@ describe('the window', () => {
     expect(session.defaultSession.permissionCheckHandler?.(null, 'media', 'file://', {})).toBe(false);
   });
 
+  it('lets our own page write the clipboard (Copy buttons), and no other page', async () => {
+    const w = await start();
+    const own = w.window().webContents.getURL();
+    const { defaultSession } = session;
+    await expect(defaultSession.requestPermission('clipboard-sanitized-write', own)).resolves.toBe(true);
+    expect(defaultSession.checkPermission('clipboard-sanitized-write', own)).toBe(true);
+    for (const elsewhere of ['https://example.com/', 'file:///tmp/other.html']) {
+      await expect(defaultSession.requestPermission('clipboard-sanitized-write', elsewhere)).resolves.toBe(
+        false,
+      );
+      expect(defaultSession.checkPermission('clipboard-sanitized-write', elsewhere)).toBe(false);
+    }
+    await expect(defaultSession.requestPermission('clipboard-read', own)).resolves.toBe(false);
+    expect(defaultSession.checkPermission('clipboard-read', own)).toBe(false);
+    expect(defaultSession.checkPermission('media', own)).toBe(false);
+  });
+
   it('sends a strict Content-Security-Policy with our page', async () => {
     const w = await start();
     const headers = await session.defaultSession.receiveHeaders({

@@ -313,11 +313,22 @@ class FakeSession {
     this.permissionCheckHandler = handler;
   }
 
-  /** Plays a page asking for a permission: resolves with the answer. */
-  requestPermission(permission: string): Promise<boolean> {
+  /** Plays a page at `requestingUrl` asking for a permission: resolves with the answer. */
+  requestPermission(permission: string, requestingUrl = 'https://example.com/'): Promise<boolean> {
     const handler = this.permissionRequestHandler;
     if (!handler) return Promise.resolve(true);
-    return new Promise((resolve) => handler(null, permission, resolve, {}));
+    return new Promise((resolve) => handler(null, permission, resolve, { requestingUrl, isMainFrame: true }));
+  }
+
+  /** Plays Chromium checking a permission for a page at `requestingUrl` (origin as Electron passes it). */
+  checkPermission(permission: string, requestingUrl: string): boolean {
+    const handler = this.permissionCheckHandler;
+    if (!handler) return true;
+    const origin = new URL(requestingUrl).origin;
+    return handler(null, permission, origin === 'null' ? 'file:///' : origin, {
+      requestingUrl,
+      isMainFrame: true,
+    });
   }
 
   /** Plays a response arriving: the headers the page will see. */
