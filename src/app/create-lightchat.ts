@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import type { ApiServices } from '../adapters/api/api-services.js';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
-import { createProviderFactories } from '../adapters/providers/index.js';
+import { createProviderFactories, type SystemProxy } from '../adapters/providers/index.js';
 import type { ChatLog, ChatLogState } from '../domain/ports/chat-log.port.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import { ConversationService } from '../domain/services/conversation-service.js';
@@ -29,6 +29,8 @@ export interface LightChatOptions {
   /** `--no-history` gives false: every chat is temporary this run, nothing is stored or opened. */
   history?: boolean;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Desktop: the system's proxy settings, asked per provider host (see `SystemProxy`). */
+  systemProxy?: SystemProxy | undefined;
 }
 
 /** The core, wired: what every host (serve, desktop, tests) runs on; the API drives its services. */
@@ -59,7 +61,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
       port: options.port,
     },
   });
-  const providers = new ProviderRegistry(createProviderFactories({ env }));
+  const providers = new ProviderRegistry(createProviderFactories({ env, systemProxy: options.systemProxy }));
   for (const overlay of options.overlays ?? []) providers.addOverlay(overlay);
 
   const applySettings = (current: Settings) => {

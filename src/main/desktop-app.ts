@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { app, type BrowserWindow, ipcMain, Menu, screen, session, shell } from 'electron';
 import { makeLogDir } from '../adapters/logs/chatlog-files.js';
+import type { SystemProxy } from '../adapters/providers/http.js';
 import type { LightChat } from '../app/create-lightchat.js';
 import { defaultPaths } from '../app/paths.js';
 import { createDesktopRouter } from './desktop-router.js';
@@ -12,7 +13,7 @@ import { MenuEvents } from './menu-events.js';
 import { rendererLocation } from './renderer-location.js';
 import { hardenSession } from './security.js';
 import { importLoginShellEnv } from './shell-env.js';
-import { applySystemProxy } from './system-proxy.js';
+import { systemProxyResolver } from './system-proxy.js';
 import { createUpdater, type UpdateEngine, type Updater } from './updater.js';
 import { createMainWindow } from './window.js';
 import { loadWindowState, saveWindowState, type WindowState } from './window-state.js';
@@ -26,7 +27,7 @@ export interface DesktopAppOptions {
   /** out/main: the preload and the renderer are found beside it. */
   mainDir: string;
   /** `createLightChat` (with the paths table of `serve`). */
-  createCore(options: { env: Env }): Promise<LightChat>;
+  createCore(options: { env: Env; systemProxy: SystemProxy | undefined }): Promise<LightChat>;
   startHttpServer(options: { core: LightChat; port: number; staticDir: string }): Promise<HttpApiServer>;
   /** shell-env's `shellEnv`; only called on macOS. */
   loadShellEnv(): Promise<Readonly<Record<string, string>>>;
@@ -65,12 +66,12 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
     loadShellEnv: options.loadShellEnv,
   });
   await app.whenReady();
-  const proxy = await applySystemProxy({
+  const systemProxy = systemProxyResolver({
     env: options.env,
     resolveProxy: (url) => session.defaultSession.resolveProxy(url),
-  }).catch(() => null);
+  });
 
-  const core = await options.createCore({ env: options.env });
+  const core = await options.createCore({ env: options.env, systemProxy: systemProxy ?? undefined });
   if (shellEnv.imported || shellEnv.reason === 'failed') {
     core.logs.append({
       role: shellEnv.imported ? 'system' : 'error',
@@ -78,7 +79,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
         ? 'Imported the login shell environment'
         : `Could not read the login shell environment: ${shellEnv.message}`,
       eventType: 'shell_env',
-      details: { ...(shellEnv.imported ? { keys: shellEnv.keys } : {}), system_proxy: proxy !== null },
+      details: { ...(shellEnv.imported ? { keys: shellEnv.keys } : {}), system_proxy: systemProxy !== null },
     });
   }
 

@@ -13,7 +13,7 @@ startDesktopApp({
   env: process.env,
   mainDir: dirname(fileURLToPath(import.meta.url)),
   // The same paths table as `serve` (CONTRACT section 1), not Electron's app.getPath defaults.
-  createCore: ({ env }) => createLightChat({ env }),
+  createCore: ({ env, systemProxy }) => createLightChat({ env, systemProxy }),
   startHttpServer,
   loadShellEnv: () => shellEnv(),
   async loadAutoUpdater() {

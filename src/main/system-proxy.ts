@@ -1,24 +1,32 @@
+import type { SystemProxy } from '../adapters/providers/http.js';
+
 type Env = Record<string, string | undefined>;
 
 const PROXY_KEYS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
 /**
  * Honours the system's proxy settings (macOS Network settings, PAC files) when the environment
- * names no proxy: Chromium resolves it (`session.resolveProxy`), and the providers read the usual
- * variables. Returns the proxy URL it set, or null.
+ * names no proxy: Chromium resolves each provider's own host (`session.resolveProxy`), so a LAN
+ * server the settings bypass is reached directly. Answers are cached per origin. Null when the
+ * environment names a proxy (the providers read it themselves).
  */
-export async function applySystemProxy(input: {
+export function systemProxyResolver(input: {
   env: Env;
   resolveProxy(url: string): Promise<string>;
-}): Promise<string | null> {
+}): SystemProxy | null {
   if (PROXY_KEYS.some((key) => input.env[key])) return null;
-  const rule = await input.resolveProxy('https://api.openai.com/');
-  const proxy = proxyUrlOf(rule);
-  if (!proxy) return null;
-  input.env.HTTPS_PROXY = proxy;
-  input.env.HTTP_PROXY = proxy;
-  input.env.NO_PROXY ??= 'localhost,127.0.0.1,::1';
-  return proxy;
+  const byOrigin = new Map<string, Promise<string | null>>();
+  return (host) => {
+    if (!URL.canParse(host)) return Promise.resolve(null);
+    const origin = new URL(host).origin;
+    let proxy = byOrigin.get(origin);
+    if (!proxy) {
+      // A failed lookup means "no proxy known": the request goes direct, as without this resolver.
+      proxy = input.resolveProxy(`${origin}/`).then(proxyUrlOf, () => null);
+      byOrigin.set(origin, proxy);
+    }
+    return proxy;
+  };
 }
 
 /** Chromium's answer is a PAC result: `DIRECT`, `PROXY host:port; DIRECT`, `HTTPS host:port`… */

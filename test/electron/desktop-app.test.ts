@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -139,6 +140,36 @@ describe('the window', () => {
     await expect(defaultSession.requestPermission('clipboard-read', own)).resolves.toBe(false);
     expect(defaultSession.checkPermission('clipboard-read', own)).toBe(false);
     expect(defaultSession.checkPermission('media', own)).toBe(false);
+  });
+
+  it("resolves the system proxy for each provider's own host: a host the settings bypass is reached directly", async () => {
+    const proxy = await startRecordingProxy();
+    try {
+      const w = await start({
+        systemProxy: (url) =>
+          url.startsWith('http://lan-box.lightchat.test') ? 'DIRECT' : `PROXY ${proxy.hostPort}`,
+        providers: [
+          '- id: corp',
+          '  type: openai',
+          '  host: http://corp-llm.lightchat.test/v1',
+          '  api_key: sk-corp-test-key',
+          '- id: lan',
+          '  type: openai',
+          '  host: http://lan-box.lightchat.test:8080/v1',
+          '  api_key: sk-lan-test-key',
+        ],
+      });
+      const providers = await w.client().providers.list.query();
+      expect(proxy.seen).toEqual(['http://corp-llm.lightchat.test/v1/models']);
+      expect(providers.find((provider) => provider.id === 'corp')?.status).toBe('ok');
+      // Direct: the name does not resolve here, so the LAN box is unreachable, not answered by the proxy.
+      expect(providers.find((provider) => provider.id === 'lan')?.status).toBe('unreachable');
+      expect(session.defaultSession.resolvedUrls).toEqual(
+        expect.arrayContaining(['http://corp-llm.lightchat.test/', 'http://lan-box.lightchat.test:8080/']),
+      );
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('sends a strict Content-Security-Policy with our page', async () => {
@@ -410,3 +441,29 @@ describe('quitting', () => {
     expect(text).toContain('app_stop');
   });
 });
+
+/** A forward proxy on 127.0.0.1 that answers `/models` itself and records the absolute URLs it was asked for. */
+async function startRecordingProxy() {
+  const seen: string[] = [];
+  const server = createHttpServer((request, response) => {
+    seen.push(request.url ?? '');
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(
+      JSON.stringify({
+        object: 'list',
+        data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'x' }],
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    seen,
+    hostPort: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

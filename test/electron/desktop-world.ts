@@ -13,7 +13,7 @@ import type { UpdateEngine } from '../../src/main/updater.js';
 import { createIpcBridge } from '../../src/preload/bridge.js';
 import { ipcLink } from '../../src/renderer/transport/ipc-link.js';
 import { startFakeOllama } from '../fixtures/fake-ollama.js';
-import { app, type FakeBrowserWindow, resetFakeElectron } from './fake-electron.js';
+import { app, type FakeBrowserWindow, resetFakeElectron, session } from './fake-electron.js';
 
 /** electron-updater's stand-in: never finds anything unless a test emits events on it. */
 export class FakeAutoUpdater extends EventEmitter implements UpdateEngine {
@@ -38,6 +38,10 @@ export interface WorldOptions {
   windowState?: unknown;
   /** `logging_enabled` in the settings file (default true). */
   logging?: boolean;
+  /** The system's proxy settings: Chromium's PAC answer for a URL. */
+  systemProxy?: (url: string) => string;
+  /** More provider entries for settings.yaml, as YAML lines (`- id: …` then its keys). */
+  providers?: string[];
 }
 
 export interface DesktopWorld {
@@ -59,6 +63,7 @@ export interface DesktopWorld {
  */
 export async function startDesktopWorld(options: WorldOptions = {}): Promise<DesktopWorld> {
   resetFakeElectron();
+  if (options.systemProxy) session.defaultSession.proxyRule = options.systemProxy;
   const dir = mkdtempSync(join(tmpdir(), 'lightchat-desktop-'));
   const ollama = await startFakeOllama({
     behaviour: options.behaviour ?? { text: 'Hello from the fake Ollama over IPC.' },
@@ -79,6 +84,7 @@ export async function startDesktopWorld(options: WorldOptions = {}): Promise<Des
       '  - id: fake',
       '    type: ollama',
       `    host: ${ollama.url}`,
+      ...(options.providers ?? []).map((line) => `  ${line}`),
       '',
     ].join('\n'),
   );
@@ -91,8 +97,14 @@ export async function startDesktopWorld(options: WorldOptions = {}): Promise<Des
     platform: options.platform ?? 'linux',
     env,
     mainDir: join(dir, 'out', 'main'),
-    createCore: ({ env: coreEnv }) =>
-      createLightChat({ settingsPath, env: coreEnv, dataDir: join(dir, 'data'), history: false }),
+    createCore: ({ env: coreEnv, systemProxy }) =>
+      createLightChat({
+        settingsPath,
+        env: coreEnv,
+        systemProxy,
+        dataDir: join(dir, 'data'),
+        history: false,
+      }),
     startHttpServer,
     async loadShellEnv() {
       shellEnvCalls += 1;

@@ -290,8 +290,10 @@ type HeadersListener = (
 ) => void;
 
 class FakeSession {
-  /** What `resolveProxy` answers (a PAC result), as for the system's proxy settings. */
-  proxyRule = 'DIRECT';
+  /** What `resolveProxy` answers (a PAC result), as for the system's proxy settings; per URL when a function. */
+  proxyRule: string | ((url: string) => string) = 'DIRECT';
+  /** Every URL `resolveProxy` was asked about. */
+  readonly resolvedUrls: string[] = [];
   permissionRequestHandler: PermissionRequestHandler | null = null;
   permissionCheckHandler: PermissionCheckHandler | null = null;
   headersListener: HeadersListener | null = null;
@@ -301,8 +303,9 @@ class FakeSession {
     },
   };
 
-  async resolveProxy(_url: string): Promise<string> {
-    return this.proxyRule;
+  async resolveProxy(url: string): Promise<string> {
+    this.resolvedUrls.push(url);
+    return typeof this.proxyRule === 'function' ? this.proxyRule(url) : this.proxyRule;
   }
 
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void {

@@ -3,7 +3,7 @@ import { HttpApi, type HttpApiServer } from '../../src/main/http-api.js';
 import { rendererLocation } from '../../src/main/renderer-location.js';
 import { isAllowedExternalUrl } from '../../src/main/security.js';
 import { importLoginShellEnv } from '../../src/main/shell-env.js';
-import { applySystemProxy, proxyUrlOf } from '../../src/main/system-proxy.js';
+import { proxyUrlOf, systemProxyResolver } from '../../src/main/system-proxy.js';
 
 describe('the login shell import', () => {
   it('keeps the app starting when the shell profile hangs', async () => {
@@ -44,14 +44,25 @@ describe('the system proxy', () => {
     expect(proxyUrlOf('HTTPS secure.corp:443')).toBe('https://secure.corp:443');
   });
 
-  it('applies only when the environment names no proxy', async () => {
-    const env: Record<string, string | undefined> = {};
-    await applySystemProxy({ env, resolveProxy: async () => 'PROXY proxy.corp:3128' });
-    expect(env).toMatchObject({ HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: 'localhost,127.0.0.1,::1' });
+  it('asks once per origin, and not at all when the environment names a proxy', async () => {
+    const asked: string[] = [];
+    const resolver = systemProxyResolver({
+      env: {},
+      resolveProxy: async (url) => {
+        asked.push(url);
+        return url.includes('lan') ? 'DIRECT' : 'PROXY proxy.corp:3128';
+      },
+    });
+    expect(await resolver?.('https://api.openai.com/v1')).toBe('http://proxy.corp:3128');
+    expect(await resolver?.('https://api.openai.com/v1/')).toBe('http://proxy.corp:3128');
+    expect(await resolver?.('http://ollama.lan:11434')).toBeNull();
+    expect(asked).toEqual(['https://api.openai.com/', 'http://ollama.lan:11434/']);
 
-    const shellSet: Record<string, string | undefined> = { https_proxy: 'http://mine:8080' };
-    await applySystemProxy({ env: shellSet, resolveProxy: async () => 'PROXY proxy.corp:3128' });
-    expect(shellSet).toEqual({ https_proxy: 'http://mine:8080' });
+    const failing = systemProxyResolver({ env: {}, resolveProxy: () => Promise.reject(new Error('no PAC')) });
+    expect(await failing?.('https://api.openai.com/v1')).toBeNull();
+    expect(
+      systemProxyResolver({ env: { https_proxy: 'http://mine:8080' }, resolveProxy: async () => 'DIRECT' }),
+    ).toBeNull();
   });
 });
 

@@ -6,7 +6,7 @@ import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost, resolveApiKey } from '../../domain/settings.js';
 import { type AnthropicStreamProblem, readMessageStream } from './anthropic-stream.js';
-import { createProviderFetch, type Env } from './http.js';
+import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import {
   abortedError,
   type FailureContext,
@@ -35,9 +35,12 @@ const modelListSchema = z.array(
 );
 
 /** The adapter for Anthropic's Messages API (`host` = the API root, without `/v1`). */
-export function createAnthropicProvider(config: ProviderConfig, deps: { env: Env }): ChatProvider {
+export function createAnthropicProvider(
+  config: ProviderConfig,
+  deps: { env: Env; systemProxy?: SystemProxy | undefined },
+): ChatProvider {
   const host = providerHost(config);
-  const { fetch, route } = createProviderFetch({ host, proxy: config.proxy, env: deps.env });
+  const { fetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
   const proxy = route.via === 'proxy' ? route.url : undefined;
   const { key } = resolveApiKey(config, deps.env);
   const label = providerLabel(config);

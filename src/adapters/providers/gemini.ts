@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost, resolveApiKey } from '../../domain/settings.js';
-import { createProviderFetch, type Env } from './http.js';
+import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import {
   abortedError,
   type FailureContext,
@@ -38,9 +38,12 @@ const FINISH_REASONS: Record<string, string> = {
 };
 
 /** The adapter for Google's Gemini API (`host` = the API root; the SDK adds `/v1beta`). */
-export function createGeminiProvider(config: ProviderConfig, deps: { env: Env }): ChatProvider {
+export function createGeminiProvider(
+  config: ProviderConfig,
+  deps: { env: Env; systemProxy?: SystemProxy | undefined },
+): ChatProvider {
   const host = providerHost(config);
-  const { fetch, route } = createProviderFetch({ host, proxy: config.proxy, env: deps.env });
+  const { fetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
   const proxy = route.via === 'proxy' ? route.url : undefined;
   const { key } = resolveApiKey(config, deps.env);
   const label = providerLabel(config);

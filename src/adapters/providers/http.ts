@@ -11,8 +11,21 @@ export type ProxyRoute =
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The proxy the operating system's settings give for a host (desktop: Chromium's answer, PAC
+ * files included), or null for direct. Asked only when neither the settings nor the environment decide.
+ */
+export type SystemProxy = (host: string) => Promise<string | null>;
+
+export interface ProviderTarget {
+  host: string;
+  proxy?: string | undefined;
+  env: Env;
+  systemProxy?: SystemProxy | undefined;
+}
+
 /** Loopback never; the provider's own `proxy` first; else HTTPS_PROXY/HTTP_PROXY unless NO_PROXY. */
-export function proxyRoute(target: { host: string; proxy?: string | undefined; env: Env }): ProxyRoute {
+export function proxyRoute(target: ProviderTarget): ProxyRoute {
   if (isLoopbackUrl(target.host)) return { via: 'direct', reason: 'loopback' };
   if (target.proxy) return { via: 'proxy', url: target.proxy, source: 'settings' };
   if (!URL.canParse(target.host)) return { via: 'direct', reason: 'none' };
@@ -51,14 +64,29 @@ export function matchesNoProxy(url: URL, noProxy: string | undefined): boolean {
  * start-up and local providers never pay for it. Direct requests go through `globalThis.fetch`,
  * looked up per call (test doubles such as MSW patch it after this module loads).
  */
-export function createProviderFetch(target: { host: string; proxy?: string | undefined; env: Env }): {
+export function createProviderFetch(target: ProviderTarget): {
   fetch: typeof fetch;
   route: ProxyRoute;
 } {
   const route = proxyRoute(target);
-  if (route.via === 'direct') {
-    return { route, fetch: (input, init) => globalThis.fetch(input, init) };
+  const direct: typeof fetch = (input, init) => globalThis.fetch(input, init);
+  const { systemProxy } = target;
+  if (route.via === 'direct' && route.reason === 'none' && systemProxy) {
+    // Resolved on the first request, for this provider's own host (a bypassed LAN host goes direct).
+    let chosen: Promise<typeof fetch> | undefined;
+    const choose = async () => {
+      const proxyUrl = await systemProxy(target.host).catch(() => null);
+      return proxyUrl ? loadProxiedFetch(proxyUrl) : direct;
+    };
+    return {
+      route,
+      fetch: async (input, init) => {
+        chosen ??= choose();
+        return (await chosen)(input, init);
+      },
+    };
   }
+  if (route.via === 'direct') return { route, fetch: direct };
   let proxied: Promise<typeof fetch> | undefined;
   const proxyUrl = route.url;
   return {

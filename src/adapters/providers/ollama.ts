@@ -5,7 +5,7 @@ import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost } from '../../domain/settings.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
-import { createProviderFetch, type Env } from './http.js';
+import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
 import {
   abortedError,
@@ -43,9 +43,12 @@ const tagsSchema = z.object({
 });
 
 /** The Ollama adapter: `/api/tags`, `/api/show` (thinking capability), streamed `/api/chat`. */
-export function createOllamaProvider(config: ProviderConfig, deps: { env: Env }): ChatProvider {
+export function createOllamaProvider(
+  config: ProviderConfig,
+  deps: { env: Env; systemProxy?: SystemProxy | undefined },
+): ChatProvider {
   const host = providerHost(config);
-  const { fetch: baseFetch, route } = createProviderFetch({ host, proxy: config.proxy, env: deps.env });
+  const { fetch: baseFetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
   const proxy = route.via === 'proxy' ? route.url : undefined;
   /** Model → whether `/api/show` lists the `thinking` capability. */
   const thinkingModels = new Map<string, boolean>();

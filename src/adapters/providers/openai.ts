@@ -4,7 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
-import { createProviderFetch, type Env } from './http.js';
+import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { type OpenAIStreamProblem, readCompletionStream } from './openai-stream.js';
 import {
   abortedError,
@@ -43,10 +43,15 @@ const modelListSchema = z.array(z.object({ id: z.string(), created: z.number().n
 /** The adapter for OpenAI and every OpenAI-compatible server (`baseURL` = the provider's host). */
 export function createOpenAIProvider(
   config: ProviderConfig,
-  deps: { env: Env; memory: OpenAICompatMemory },
+  deps: { env: Env; systemProxy?: SystemProxy | undefined; memory: OpenAICompatMemory },
 ): ChatProvider {
   const host = providerHost(config);
-  const { fetch, route } = createProviderFetch({ host, proxy: config.proxy, env: deps.env });
+  const { fetch, route } = createProviderFetch({
+    host,
+    proxy: config.proxy,
+    env: deps.env,
+    systemProxy: deps.systemProxy,
+  });
   const proxy = route.via === 'proxy' ? route.url : undefined;
   const { key } = resolveApiKey(config, deps.env);
   const label = providerLabel(config);
