@@ -159,8 +159,16 @@ describe('the window', () => {
           '  api_key: sk-lan-test-key',
         ],
       });
-      const providers = await w.client().providers.list.query();
-      expect(proxy.seen).toEqual(['http://corp-llm.lightchat.test/v1/models']);
+      // The first listing loads the SDKs; on a loaded machine that can outlast the 2 s probe, so list again.
+      const listed = async () => {
+        for (const deadline = performance.now() + 30_000; ; ) {
+          const providers = await w.client().providers.list.query();
+          const corp = providers.find((provider) => provider.id === 'corp');
+          if (corp?.status === 'ok' || performance.now() > deadline) return providers;
+        }
+      };
+      const providers = await listed();
+      expect(new Set(proxy.seen)).toEqual(new Set(['http://corp-llm.lightchat.test/v1/models']));
       expect(providers.find((provider) => provider.id === 'corp')?.status).toBe('ok');
       // Direct: the name does not resolve here, so the LAN box is unreachable, not answered by the proxy.
       expect(providers.find((provider) => provider.id === 'lan')?.status).toBe('unreachable');
