@@ -1,7 +1,7 @@
 import { MantineProvider } from '@mantine/core';
-import { render } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import MarkdownView from '../../src/renderer/markdown/MarkdownView';
 
 const answer = Array.from(
@@ -41,5 +41,69 @@ describe('MarkdownView', () => {
     // The first finished block is the same element from the moment it finished to the end.
     expect(firstHeading?.textContent).toBe('Part 0');
     expect(container.querySelector('.lc-block h2')).toBe(firstHeading);
+  });
+});
+
+describe('MarkdownView: what a model cannot do with its Markdown', () => {
+  it('shows raw HTML as text instead of rendering it', () => {
+    const text = 'Look: <img src=x onerror="alert(1)"> and <b>bold</b>\n\n<div onclick="x()">block</div>\n';
+    const { container } = render(wrap(<MarkdownView text={text} streaming={false} />));
+    expect(container.querySelector('img, b, div[onclick]')).toBeNull();
+    expect(container.textContent).toContain('<img src=x onerror="alert(1)">');
+    expect(container.textContent).toContain('<b>bold</b>');
+    expect(container.textContent).toContain('<div onclick="x()">block</div>');
+  });
+
+  it('shows every link target as its title and opens it in a new tab', () => {
+    const text = 'See [the docs](https://example.com/docs) or https://ollama.com/library.\n';
+    const { container } = render(wrap(<MarkdownView text={text} streaming={false} />));
+    const links = [...container.querySelectorAll('a')];
+    expect(links.map((link) => link.getAttribute('title'))).toEqual([
+      'https://example.com/docs',
+      'https://ollama.com/library',
+    ]);
+    for (const link of links) {
+      expect(link.getAttribute('target')).toBe('_blank');
+      expect(link.getAttribute('rel')).toContain('noopener');
+    }
+  });
+
+  it('asks before opening a link whose text differs from its URL, showing the URL', async () => {
+    const opened: string[] = [];
+    const open = vi.spyOn(window, 'open').mockImplementation((url) => {
+      opened.push(String(url));
+      return null;
+    });
+    try {
+      const text = 'Click [your bank](https://evil.example/login) now.\n';
+      const { container } = render(wrap(<MarkdownView text={text} streaming={false} />));
+      const link = container.querySelector('a');
+      if (!link) throw new Error('no link rendered');
+      const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+      link.dispatchEvent(click);
+      expect(click.defaultPrevented).toBe(true);
+      const dialog = await screen.findByRole('dialog');
+      expect(dialog.textContent).toContain('https://evil.example/login');
+      expect(opened).toEqual([]);
+
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+      await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+      expect(opened).toEqual([]);
+
+      link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
+      fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Open link' }));
+      expect(opened).toEqual(['https://evil.example/login']);
+    } finally {
+      open.mockRestore();
+    }
+  });
+
+  it('opens a link shown as its own URL without asking', () => {
+    const text = 'Read https://ollama.com/library first.\n';
+    const { container } = render(wrap(<MarkdownView text={text} streaming={false} />));
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    container.querySelector('a')?.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(false);
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 });
