@@ -1,9 +1,16 @@
 import { Typography } from '@mantine/core';
 import { createCodePlugin } from '@streamdown/code';
-import { type ComponentProps, memo, useCallback, useMemo, useRef } from 'react';
-import { Block, type BlockProps, parseMarkdownIntoBlocks, Streamdown } from 'streamdown';
+import { memo, useCallback, useMemo, useRef } from 'react';
+import {
+  Block,
+  type BlockProps,
+  defaultRehypePlugins,
+  parseMarkdownIntoBlocks,
+  Streamdown,
+} from 'streamdown';
 import { CODE_THEMES } from '../theme';
 import { type BlockSplit, splitIntoBlocks } from './block-split';
+import { ExternalLink } from './ExternalLink';
 import './markdown.css';
 
 const codeHighlighter = createCodePlugin({ themes: [...CODE_THEMES] });
@@ -17,11 +24,11 @@ const controls = {
   image: false,
 } as const;
 
-/** Links leave the app: a new browser tab, or the system browser in the desktop app (main process rule). */
-function ExternalLink({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) {
-  return <a {...props} target="_blank" rel="noopener noreferrer" />;
-}
 const components = { a: ExternalLink };
+// Without rehype-raw, streamdown turns raw HTML in an answer into text: a model's `<img onerror=…>` is shown, not run.
+const rehypePlugins = [defaultRehypePlugins.sanitize, defaultRehypePlugins.harden].filter(
+  (plugin) => plugin !== undefined,
+);
 
 /**
  * A finished block, in a box the browser may skip laying out and painting while it is off screen
@@ -41,6 +48,7 @@ const shared = {
   shikiTheme,
   controls,
   components,
+  rehypePlugins,
   lineNumbers: false,
   linkSafety,
 } as const;
