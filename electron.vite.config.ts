@@ -1,6 +1,27 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { META_CONTENT_SECURITY_POLICY } from './src/adapters/api/content-security-policy.js';
+
+/**
+ * Writes the UI's Content-Security-Policy into the built index.html, first in <head>: the desktop
+ * window's file:// page has no server to send it. (The dev server's page gets the header from the
+ * main process, relaxed for Vite's inline preamble.)
+ */
+function contentSecurityPolicyMeta(): Plugin {
+  return {
+    name: 'lightchat-content-security-policy',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 /**
  * One build for the three parts of the desktop app. The renderer build is also the web UI that
@@ -36,7 +57,7 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     base: './',
-    plugins: [react()],
+    plugins: [react(), contentSecurityPolicyMeta()],
     build: {
       outDir: 'out/renderer',
       emptyOutDir: true,

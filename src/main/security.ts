@@ -1,4 +1,4 @@
-import { UI_SECURITY_HEADERS } from '../adapters/api/security.js';
+import { CONTENT_SECURITY_POLICY } from '../adapters/api/content-security-policy.js';
 import type { RendererLocation } from './renderer-location.js';
 
 /** Links from chat answers open in the user's browser or mail app, nothing else (no file:, no custom schemes). */
@@ -16,7 +16,7 @@ export function isAllowedExternalUrl(url: string): boolean {
  * (its inline React-refresh preamble and the HMR websocket) when the page comes from it.
  */
 export function contentSecurityPolicy(renderer: Pick<RendererLocation, 'kind' | 'url'>): string {
-  const policy = UI_SECURITY_HEADERS['content-security-policy'] ?? "default-src 'self'";
+  const policy = CONTENT_SECURITY_POLICY;
   if (renderer.kind !== 'dev-server') return policy;
   const ws = new URL(renderer.url);
   ws.protocol = 'ws:';

@@ -1,5 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONTENT_SECURITY_POLICY,
+  META_CONTENT_SECURITY_POLICY,
+} from '../../src/adapters/api/content-security-policy.js';
 import { HANG_MS, waitFor } from '../fixtures/index.js';
 import { openPage, type PageProblems, screenshot } from './support/browser.js';
 import { startWorld, type World } from './support/world.js';
@@ -294,6 +298,54 @@ describe('chatting in the browser', () => {
       .toBe('rgb(249, 117, 131)'); // github-dark's keyword colour
     await page.getByRole('textbox', { name: 'Message' }).focus();
     await screenshot(page, 'lightchat-dark');
+  });
+
+  it('shows raw HTML from a model as text, and asks before opening a link whose text hides its URL', async () => {
+    const page = await open();
+    const scriptDialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      scriptDialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const popups: string[] = [];
+    page.context().on('page', (popup) => popups.push(popup.url()));
+    await send(page, 'Give me a hostile answer');
+    const answer = lastAnswer(page);
+    await finished(answer);
+    const text = await answer.innerText();
+    expect(text).toContain('<img src=x onerror=alert(1)>');
+    expect(text).toContain('<b>bold</b>');
+    expect(text).toContain('<script>alert(2)</script>');
+    expect(await answer.locator('img, b, script').count()).toBe(0);
+
+    const bank = answer.getByRole('link', { name: 'your bank' });
+    expect(await bank.getAttribute('title')).toBe('https://bank.example/login');
+    expect(await answer.getByRole('link', { name: 'https://ollama.com/library' }).getAttribute('title')).toBe(
+      'https://ollama.com/library',
+    );
+    await bank.click();
+    const confirm = page.getByRole('dialog', { name: 'Open this link?' });
+    await expect(confirm.innerText()).resolves.toContain('https://bank.example/login');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect(popups).toEqual([]);
+    expect(scriptDialogs).toEqual([]);
+  });
+
+  it('sends one Content-Security-Policy: the header and the built page carry the same constant, with no eval', async () => {
+    const response = await fetch(world.app.url);
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    const page = await open();
+    const meta = await page.evaluate(() => {
+      const tag = document.querySelector<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy"]');
+      const script = document.querySelector('script');
+      return {
+        content: tag?.content,
+        beforeScripts: tag !== null && script !== null && (tag.compareDocumentPosition(script) & 4) !== 0,
+      };
+    });
+    expect(meta).toEqual({ content: META_CONTENT_SECURITY_POLICY, beforeScripts: true });
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/eval/);
   });
 
   it('the Content-Security-Policy blocked nothing and no page threw', () => {

@@ -29,6 +29,14 @@ ${FENCE}
 That is **all**.
 `;
 
+/** What a model could send to attack the page: raw HTML, and a link whose text hides its target. */
+export const HOSTILE_ANSWER = `Look: <img src=x onerror=alert(1)> and <b>bold</b>.
+
+<script>alert(2)</script>
+
+Log in at [your bank](https://bank.example/login) or read https://ollama.com/library.
+`;
+
 /** Fails twice (the first try and the core's one retry), so the UI shows the error; then answers. */
 export const FLAKY_FAULT: FaultSpec = { status: 500, failTimes: 2 };
 
@@ -42,6 +50,7 @@ function answerFor(request: ChatRequestInfo) {
   if (question.includes('system prompt'))
     return { text: `The system prompt I received: ${system ?? 'none'}` };
   if (question.includes('long story')) return { text: 'once upon a time '.repeat(300), tokensPerSecond: 25 };
+  if (question.includes('hostile')) return { text: HOSTILE_ANSWER, tokensPerSecond: 300 };
   if (question.includes('markdown')) return { text: MARKDOWN_ANSWER, tokensPerSecond: 60 };
   if (request.model.startsWith('thinker')) {
     return { thinking: 'First I add two and two.', text: 'The answer is 4.', tokensPerSecond: 100 };
