@@ -8,7 +8,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src/adapters/api/content-security
 import type { ChatEvent } from '../../src/domain/chat.js';
 import { startDesktopApp } from '../../src/main/desktop-app.js';
 import { IPC_CHANNEL } from '../../src/preload/ipc-protocol.js';
-import { waitFor } from '../fixtures/wait-for.js';
+import { HANG_MS, waitFor } from '../fixtures/wait-for.js';
 import { type DesktopWorld, FakeAutoUpdater, startDesktopWorld, type WorldOptions } from './desktop-world.js';
 import {
   app,
@@ -162,7 +162,7 @@ describe('the window', () => {
       });
       // The first listing loads the SDKs; on a loaded machine that can outlast the 2 s probe, so list again.
       const listed = async () => {
-        for (const deadline = performance.now() + 30_000; ; ) {
+        for (const deadline = performance.now() + HANG_MS; ; ) {
           const providers = await w.client().providers.list.query();
           const corp = providers.find((provider) => provider.id === 'corp');
           if (corp?.status === 'ok' || performance.now() > deadline) return providers;

@@ -129,7 +129,7 @@ describe('PUT /config: a stored secret belongs to its host and type', () => {
   };
   /** Status probes (GET /providers) until the new host has been asked: a cold SDK load may outlast one probe. */
   const probeUntilAsked = async () => {
-    for (const deadline = performance.now() + 30_000; elsewhere.requests.length === 0; ) {
+    for (const deadline = performance.now() + HANG_MS; elsewhere.requests.length === 0; ) {
       if (performance.now() > deadline) throw new Error('no status probe reached the new host');
       await fetch(`${world.url}/providers`);
     }
