@@ -23,6 +23,7 @@ import { transport, trpcClient } from '../transport/client';
 import { desktopApi } from '../transport/desktop-api';
 import { useTRPC } from '../transport/trpc';
 import { ProviderFields } from './ProviderFields';
+import { PROVIDER_PRESETS, providerFromPreset } from './provider-presets';
 import {
   issuesByField,
   newProvider,
@@ -59,6 +60,8 @@ export default function SettingsDialog({
   const [dirty, setDirty] = useState(false);
   const [problems, setProblems] = useState<Problems>(noProblems);
   const [notice, setNotice] = useState<string | null>(null);
+  /** What the last preset added asks of the user (vLLM: pick another port than LightChat's). */
+  const [presetNote, setPresetNote] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   /** The file on disk is invalid: a save must say so explicitly (the server keeps a .bak copy). */
   const [mayOverwrite, setMayOverwrite] = useState(false);
@@ -249,15 +252,34 @@ export default function SettingsDialog({
                 }
               />
             ))}
-            <Group>
+            <Group align="flex-end">
+              <Select
+                size="xs"
+                aria-label="Add provider"
+                placeholder="Add provider…"
+                value={null}
+                data={PROVIDER_PRESETS.map((preset) => ({ value: preset.key, label: preset.label }))}
+                onChange={(key) => {
+                  const preset = PROVIDER_PRESETS.find((entry) => entry.key === key);
+                  if (!preset) return;
+                  const ids = values.providers.map((provider) => provider.id);
+                  edit({ ...values, providers: [...values.providers, providerFromPreset(preset, ids)] });
+                  setPresetNote(preset.note ?? null);
+                }}
+              />
               <Button
                 variant="default"
                 size="xs"
                 onClick={() => edit({ ...values, providers: [...values.providers, newProvider()] })}
               >
-                Add provider
+                Add empty provider
               </Button>
             </Group>
+            {presetNote && (
+              <Text size="xs" c="orange">
+                {presetNote}
+              </Text>
+            )}
           </>
         )}
         <Group justify="space-between" mt="sm">
