@@ -12,7 +12,8 @@ import { errorBody, errorResponse, statusOf } from './rest-errors.js';
 import { registerRestRoutes } from './rest-routes.js';
 import { refuseForeignRequest } from './security.js';
 import { createStaticUi } from './static-ui.js';
-import type { TrpcHandler } from './trpc-handler.js';
+import type { TrpcTransports } from './trpc-handler.js';
+import type { TrpcWebSocket } from './ws-server.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** How long shutdown waits for open streams to end after telling them, before cutting connections. */
@@ -49,8 +50,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const streams = new Set<Promise<void>>();
   const open = new Set<ServerResponse>();
   const ui = createStaticUi(options.staticDir ?? defaultStaticDir());
-  // tRPC is loaded on the first `/trpc` request: `serve` starts without it.
-  let trpc: Promise<TrpcHandler> | undefined;
+  // tRPC is loaded on the first `/trpc` request or WebSocket: `serve` starts without it.
+  let trpc: Promise<TrpcTransports> | undefined;
+  let webSocket: TrpcWebSocket | undefined;
+  const loadTrpc = () =>
+    (trpc ??= import('./trpc-handler.js').then((module) => {
+      const transports = module.createTrpcTransports(core, {
+        closing: closing.signal,
+        chatIdleMs: options.chatIdleMs,
+        port: () => boundPort,
+      });
+      webSocket = transports.webSocket;
+      return transports;
+    }));
 
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.use(
@@ -79,10 +91,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     return asset;
   });
   app.all('/trpc/*', async (c) => {
-    trpc ??= import('./trpc-handler.js').then((module) =>
-      module.createTrpcHandler(core, { closing: closing.signal, chatIdleMs: options.chatIdleMs }),
-    );
-    const response = await (await trpc)(c.req.raw);
+    const response = await (await loadTrpc()).http(c.req.raw);
     response.headers.set('x-content-type-options', 'nosniff');
     return response;
   });
@@ -98,6 +107,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     open.add(res);
     res.once('close', () => open.delete(res));
     void listener(req, res);
+  });
+  // A WebSocket upgrade does not pass through the handler above: ws-server.ts runs the checks.
+  server.on('upgrade', (req, socket, head) => {
+    loadTrpc().then(
+      (transports) => transports.webSocket.upgrade(req, socket, head),
+      () => socket.destroy(),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -119,7 +135,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         closing.abort();
         server.closeIdleConnections();
-        await waitUntil(() => open.size === 0 && streams.size === 0, SHUTDOWN_GRACE_MS);
+        await waitUntil(
+          () => open.size === 0 && streams.size === 0 && !webSocket?.streaming,
+          SHUTDOWN_GRACE_MS,
+        );
+        await webSocket?.close();
         server.closeAllConnections();
         await stopped;
       })();
