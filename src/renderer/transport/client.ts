@@ -1,9 +1,10 @@
 import {
   createTRPCClient,
+  createWSClient,
   httpBatchLink,
-  httpSubscriptionLink,
   splitLink,
   type TRPCLink,
+  wsLink,
 } from '@trpc/client';
 import type { AppRouter } from './app-router';
 import { hasIpcBridge, ipcLink } from './ipc-link';
@@ -13,14 +14,25 @@ export type Transport = 'ipc' | 'http';
 
 export const transport: Transport = hasIpcBridge() ? 'ipc' : 'http';
 
+/** How long the tab's WebSocket stays open after its last subscription ended (the next chat reuses it). */
+const LINGER_MS = 30_000;
+
 function links(): TRPCLink<AppRouter>[] {
   if (transport === 'ipc') return [ipcLink<AppRouter>()];
   // The web UI is served by the API itself: same origin, so no CORS and the server's Origin check passes.
   const url = `${window.location.origin}/trpc`;
+  // Every subscription of the tab on one WebSocket: browsers allow six HTTP/1.1 connections per host
+  // for all tabs together, and an EventSource per subscription stalls the next tab (CONTRACT section 5).
+  // Opened with the first subscription, closed when none is left; it reconnects after a drop.
+  const webSocket = createWSClient({
+    url: url.replace(/^http/, 'ws'),
+    lazy: { enabled: true, closeMs: LINGER_MS },
+    keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 10_000 },
+  });
   return [
     splitLink({
       condition: (op) => op.type === 'subscription',
-      true: httpSubscriptionLink({ url }),
+      true: wsLink({ client: webSocket }),
       false: httpBatchLink({ url }),
     }),
   ];

@@ -49,6 +49,9 @@ function answerFor(request: ChatRequestInfo) {
   const system = request.messages.find((message) => message.role === 'system')?.content;
   if (question.includes('system prompt'))
     return { text: `The system prompt I received: ${system ?? 'none'}` };
+  // Four tabs at once (the transport test): still streaming when the test stops it, however slow the machine.
+  if (question.includes('tab story'))
+    return { text: 'a tale told in four tabs '.repeat(5000), tokensPerSecond: 100 };
   if (question.includes('long story')) return { text: 'once upon a time '.repeat(300), tokensPerSecond: 25 };
   if (question.includes('hostile')) return { text: HOSTILE_ANSWER, tokensPerSecond: 300 };
   if (question.includes('markdown')) return { text: MARKDOWN_ANSWER, tokensPerSecond: 60 };
