@@ -18,6 +18,7 @@ import { relaySection } from './sections/relay.js';
 import { startupSection } from './sections/startup.js';
 import { ttftSection } from './sections/ttft.js';
 import { uiSection } from './sections/ui.js';
+import { uiTabsSection } from './sections/ui-tabs.js';
 
 const SECTIONS: BenchSection[] = [
   bundleSection,
@@ -27,6 +28,7 @@ const SECTIONS: BenchSection[] = [
   concurrencySection,
   memorySection,
   uiSection,
+  uiTabsSection,
 ];
 
 interface Args {
