@@ -4,7 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { type Encoder, getWSConnectionHandler, jsonEncoder } from '@trpc/server/adapters/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../../domain/errors.js';
-import { shuttingDownError } from './chat-sessions.js';
+import { shuttingDownError } from './chat-relay.js';
 import { HTTP_STATUS } from './error-status.js';
 import { errorBody } from './rest-errors.js';
 import type { AppRouter } from './router.js';
