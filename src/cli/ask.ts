@@ -56,7 +56,7 @@ export async function ask(
         answer.end();
         stdout.write('\n');
         return 0;
-      } else {
+      } else if (event.type === 'error') {
         answer.end();
         stdout.write('\n');
         stderr.write(`lightchat: ${forStderr(event.message)} (${event.errorCode})\n`);

@@ -53,7 +53,20 @@ export const chatStatsSchema = z.object({
 });
 export type ChatStats = z.infer<typeof chatStatsSchema>;
 
+/** The ids of a stored chat (CONTRACT section 10): on `start`, and on `done`/`error` as `messageId`. */
+const storedIds = {
+  conversationId: z.string().optional(),
+  messageId: z.string().optional(),
+};
+
 export const chatEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    chatId: z.string(),
+    conversationId: z.string().optional(),
+    userMessageId: z.string().nullable().optional(),
+    assistantMessageId: z.string().optional(),
+  }),
   z.object({ type: z.literal('token'), text: z.string() }),
   z.object({ type: z.literal('thinking'), text: z.string() }),
   z.object({
@@ -63,14 +76,17 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     modelId: z.string(),
     usage: usageSchema,
     stats: chatStatsSchema,
+    ...storedIds,
   }),
   z.object({
     type: z.literal('error'),
     errorCode: z.enum(ERROR_CODES),
     message: z.string(),
     details: z.record(z.string(), z.unknown()),
+    ...storedIds,
   }),
 ]);
 export type ChatEvent = z.infer<typeof chatEventSchema>;
 export type ChatDoneEvent = Extract<ChatEvent, { type: 'done' }>;
 export type ChatErrorEvent = Extract<ChatEvent, { type: 'error' }>;
+export type ChatStartEvent = Extract<ChatEvent, { type: 'start' }>;

@@ -3,7 +3,14 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { toCamelKeys, toSnakeKeys } from '../../domain/casing.js';
+import type { ChatEvent } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
+import {
+  namesConversation,
+  prepareStoredChat,
+  recordTurn,
+  startEvent,
+} from '../../domain/services/stored-chat.js';
 import { zodIssues } from '../../domain/services/validation.js';
 import type { ApiServices } from './api-services.js';
 import { shuttingDownError } from './chat-relay.js';
@@ -57,11 +64,34 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
   app.get('/logs', async (c) => json(c, await core.logs.recent(logLimit(c.req.query('limit')))));
 
   app.post('/chat', async (c) => {
-    const input = chatInput(await readJson(c));
-    const prepared = await core.chat.prepare(input, c.req.raw.signal);
-    if (closing.aborted) throw shuttingDownError();
+    const body = toCamelKeys(await readJson(c));
     const stop = new AbortController();
-    const relay = answerAsSse(c.env.outgoing, core.chat.stream(prepared, stop.signal), stop, closing);
+    let events: AsyncIterable<ChatEvent>;
+    if (namesConversation(body)) {
+      // A stored chat: its turn is written before the provider is asked, and recorded as it streams.
+      const { prepared, turn } = await prepareStoredChat(
+        {
+          chat: core.chat,
+          conversations: core.conversations,
+          onWriteError: (error) => logHistoryError(core, error),
+        },
+        body,
+        c.req.raw.signal,
+      );
+      if (closing.aborted) {
+        void turn.stop();
+        throw shuttingDownError();
+      }
+      events = startingWith(
+        startEvent(crypto.randomUUID(), turn),
+        recordTurn(core.chat.stream(prepared, stop.signal), turn),
+      );
+    } else {
+      const prepared = await core.chat.prepare(chatInput(body), c.req.raw.signal);
+      if (closing.aborted) throw shuttingDownError();
+      events = core.chat.stream(prepared, stop.signal);
+    }
+    const relay = answerAsSse(c.env.outgoing, events, stop, closing);
     streams.add(relay);
     void relay.finally(() => streams.delete(relay));
     return RESPONSE_ALREADY_SENT;
@@ -69,7 +99,7 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
 }
 
 function chatInput(body: unknown): unknown {
-  const parsed = restChatSchema.safeParse(toCamelKeys(body));
+  const parsed = restChatSchema.safeParse(body);
   if (!parsed.success) {
     const issues = zodIssues(parsed.error);
     throw new AppError('VALIDATION_ERROR', `Invalid chat request: ${issues[0]?.message}`, {
@@ -78,6 +108,21 @@ function chatInput(body: unknown): unknown {
   }
   const { prompt, messages, ...rest } = parsed.data;
   return { ...rest, messages: prompt === undefined ? messages : [{ role: 'user', content: prompt }] };
+}
+
+async function* startingWith(first: ChatEvent, rest: AsyncIterable<ChatEvent>): AsyncGenerator<ChatEvent> {
+  yield first;
+  yield* rest;
+}
+
+/** A history write that failed (disk full…): the chat goes on; the log says why. */
+function logHistoryError(core: LightChat, error: AppError): void {
+  core.logs.append({
+    role: 'system',
+    content: `History: ${error.message}`,
+    eventType: 'history_error',
+    details: { error_code: error.code, ...error.details },
+  });
 }
 
 export async function readJson(c: Context): Promise<unknown> {

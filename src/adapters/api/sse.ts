@@ -113,6 +113,10 @@ export async function answerAsSse(
 /** One event on the wire: texts as `data: {"token": …}` / `{"thinking": …}`, the end as `event: done|error`. */
 function frame(event: ChatEvent): string {
   switch (event.type) {
+    case 'start': {
+      const { type: _, ...start } = event;
+      return `event: start\ndata: ${JSON.stringify(toSnakeKeys(start))}\n\n`;
+    }
     case 'token':
       return `data: ${JSON.stringify({ token: event.text })}\n\n`;
     case 'thinking':
@@ -122,8 +126,9 @@ function frame(event: ChatEvent): string {
       return `event: done\ndata: ${JSON.stringify(toSnakeKeys(done))}\n\n`;
     }
     case 'error': {
-      const { errorCode, message, details } = event;
-      return `event: error\ndata: ${JSON.stringify(toSnakeKeys({ errorCode, message, details }))}\n\n`;
+      const { errorCode, message, details, conversationId, messageId } = event;
+      const ids = conversationId === undefined ? {} : { conversationId, messageId };
+      return `event: error\ndata: ${JSON.stringify(toSnakeKeys({ errorCode, message, details, ...ids }))}\n\n`;
     }
   }
 }

@@ -68,10 +68,6 @@ export class StoredTurn {
 
   /** The terminal event: the final text, status, usage and stats in one write. Resolves when stored. */
   finish(event: ChatDoneEvent | ChatErrorEvent): Promise<void> {
-    if (this.ended) return this.writes;
-    this.ended = true;
-    if (this.timer !== null) this.options.timers.clearTimeout(this.timer);
-    this.timer = null;
     const update: Omit<MessageUpdate, 'updatedAt'> =
       event.type === 'done'
         ? {
@@ -80,6 +76,19 @@ export class StoredTurn {
             stats: event.stats,
           }
         : { status: 'error', errorCode: event.errorCode };
+    return this.end(update);
+  }
+
+  /** The chat ended with no terminal event (its consumer left): the text so far, as stopped. */
+  stop(): Promise<void> {
+    return this.end({ status: 'stopped' });
+  }
+
+  private end(update: Omit<MessageUpdate, 'updatedAt'>): Promise<void> {
+    if (this.ended) return this.writes;
+    this.ended = true;
+    if (this.timer !== null) this.options.timers.clearTimeout(this.timer);
+    this.timer = null;
     return this.enqueue(() =>
       this.write({ ...update, content: this.content, thinking: this.thinking, updatedAt: this.stamp() }),
     );

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { ChatErrorEvent, ChatEvent, ChatStartEvent } from '../chat.js';
+import { type AppError, toAppError } from '../errors.js';
+import type { ChatService, PreparedChat } from './chat-service.js';
+import type { ConversationService } from './conversation-service.js';
+import { invalidInput } from './history-errors.js';
+import type { StoredTurn } from './stored-turn.js';
+
+/** A chat that names a conversation (`conversation_id`): what `POST /chat` and `chat.start` accept. */
+const storedChatSchema = z.looseObject({
+  conversationId: z.string(),
+  messages: z.undefined({ message: 'a chat in a conversation takes "prompt", not "messages"' }).optional(),
+});
+
+export const namesConversation = (input: unknown): boolean =>
+  typeof input === 'object' && input !== null && 'conversationId' in input;
+
+export interface StoredChat {
+  prepared: PreparedChat;
+  turn: StoredTurn;
+}
+
+/**
+ * Continues a conversation: checks where the send goes, resolves provider and model (the
+ * conversation's own unless the request names others), then writes the user message and a
+ * `streaming` answer — all before the provider is asked. Throws before anything streams.
+ */
+export async function prepareStoredChat(
+  deps: {
+    chat: Pick<ChatService, 'prepare'>;
+    conversations: ConversationService;
+    onWriteError(error: AppError): void;
+  },
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<StoredChat> {
+  const parsed = storedChatSchema.safeParse(input);
+  if (!parsed.success) throw invalidInput('chat request', parsed.error);
+  const {
+    conversationId,
+    temporary,
+    prompt,
+    after,
+    editOf,
+    regenerateOf,
+    messages: _,
+    ...chatFields
+  } = parsed.data as Record<string, unknown>;
+  const plan = await deps.conversations.planTurn(
+    stripUndefined({ conversationId, temporary, prompt, after, editOf, regenerateOf }),
+  );
+  const { conversation } = plan;
+  const providerId = chatFields.providerId ?? conversation.providerId ?? undefined;
+  const sameProvider =
+    chatFields.providerId === undefined || chatFields.providerId === conversation.providerId;
+  const prepared = await deps.chat.prepare(
+    stripUndefined({
+      ...chatFields,
+      messages: plan.messages,
+      providerId,
+      modelId: chatFields.modelId ?? (sameProvider ? (conversation.modelId ?? undefined) : undefined),
+      systemPrompt: chatFields.systemPrompt ?? conversation.systemPrompt ?? undefined,
+    }),
+    signal,
+  );
+  const turn = await deps.conversations.beginTurn(
+    plan,
+    { providerId: prepared.providerId, modelId: prepared.modelId },
+    { onError: deps.onWriteError },
+  );
+  return { prepared, turn };
+}
+
+export const startEvent = (chatId: string, turn?: StoredTurn): ChatStartEvent =>
+  turn
+    ? {
+        type: 'start',
+        chatId,
+        conversationId: turn.conversationId,
+        userMessageId: turn.userMessageId,
+        assistantMessageId: turn.assistantMessageId,
+      }
+    : { type: 'start', chatId };
+
+/**
+ * The chat's events, each recorded in its turn on the way: text as it streams, the end with its
+ * status. `done` and `error` leave with the conversation's and the answer's ids.
+ */
+export async function* recordTurn(
+  events: AsyncIterable<ChatEvent>,
+  turn: StoredTurn,
+): AsyncGenerator<ChatEvent> {
+  const ids = { conversationId: turn.conversationId, messageId: turn.assistantMessageId };
+  let ended = false;
+  try {
+    for await (const event of events) {
+      if (event.type === 'token' || event.type === 'thinking') turn.append(event);
+      else if (event.type === 'done' || event.type === 'error') {
+        ended = true;
+        await turn.finish(event);
+        yield { ...event, ...ids };
+        return;
+      }
+      yield event;
+    }
+  } catch (error) {
+    ended = true;
+    const appError = toAppError(error);
+    const failed: ChatErrorEvent = {
+      type: 'error',
+      errorCode: appError.code,
+      message: appError.message,
+      details: appError.details,
+    };
+    await turn.finish(failed);
+    yield { ...failed, ...ids };
+  } finally {
+    // The consumer left without an end (a closed socket): keep the answer so far, as stopped.
+    if (!ended) void turn.stop();
+  }
+}
+
+function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined));
+}
