@@ -10,7 +10,9 @@ afterAll(() => world.close());
 
 async function chat(body: unknown) {
   const response = await postChat(world.url, body);
-  if (response.status !== 200) return { status: response.status, body: await response.json(), events: [] };
+  if (response.status !== 200) {
+    return { status: response.status, body: await response.json(), events: [], text: '', last: undefined };
+  }
   const { events } = await readSse(response);
   return { status: 200, body: null, events, ...summarise(events) };
 }
