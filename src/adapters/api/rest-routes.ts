@@ -116,7 +116,7 @@ async function* startingWith(first: ChatEvent, rest: AsyncIterable<ChatEvent>): 
 }
 
 /** A history write that failed (disk full…): the chat goes on; the log says why. */
-function logHistoryError(core: LightChat, error: AppError): void {
+function logHistoryError(core: ApiServices, error: AppError): void {
   core.logs.append({
     role: 'system',
     content: `History: ${error.message}`,
