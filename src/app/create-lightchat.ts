@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import type { ApiServices } from '../adapters/api/api-services.js';
+import { ApiToken } from '../adapters/config/api-token.js';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { createProviderFactories, type SystemProxy } from '../adapters/providers/index.js';
-import type { ChatLog, ChatLogState } from '../domain/ports/chat-log.port.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import { ConversationService } from '../domain/services/conversation-service.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
@@ -22,6 +22,8 @@ export interface LightChatOptions {
   logging?: boolean;
   /** `--port`: wins over `api.port`. */
   port?: number;
+  /** `--no-auth` gives false: no API token is asked for this run, whatever the file says. */
+  auth?: boolean;
   /** Providers added for this run only (the demo), never written to the file. */
   overlays?: ProviderOverlay[];
   /** `--data-dir`: where `lightchat.db` lives. Default: the OS data directory of CONTRACT section 1. */
@@ -59,6 +61,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
       logDir: options.logDir,
       loggingEnabled: options.logging === false ? false : undefined,
       port: options.port,
+      auth: options.auth === false ? false : undefined,
     },
   });
   const providers = new ProviderRegistry(createProviderFactories({ env, systemProxy: options.systemProxy }));
@@ -77,6 +80,15 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
   applySettings(settings.effective());
   settings.onChange(() => applySettings(settings.effective()));
   await settings.start();
+  let apiToken: ApiToken;
+  try {
+    apiToken = await ApiToken.start({ settingsPath: settings.path, log: logs });
+  } catch (error) {
+    await settings.close();
+    await logs.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Could not set up the API token next to ${settings.path}: ${reason}`, { cause: error });
+  }
   logs.append({
     role: 'system',
     content: 'LightChat started',
@@ -100,6 +112,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     providers,
     settings,
     logs,
+    apiToken,
     demo: (options.overlays ?? []).length > 0,
     async setLogging(enabled) {
       const change = { role: 'system' as const, eventType: 'logging_switched', details: { enabled } };
@@ -117,6 +130,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
       logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
       await settings.close();
       await history.close();
+      await apiToken.close();
       await logs.close();
     },
   };

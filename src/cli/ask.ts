@@ -19,7 +19,7 @@ export async function ask(
   flags: AskFlags & { question: string },
   output: AskOutput = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const client = connect(flags.url);
+  const client = connect(flags);
   // `lightchat ask … | head` closes stdout early: that is not an error.
   if (output.stdout === process.stdout) {
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -11,7 +11,7 @@ const print = (text: string): void =>
 /** `lightchat providers`: id, name, type, status (with why), default model, host. */
 export async function listProviders(flags: ListFlags): Promise<number> {
   try {
-    const providers = await connect(flags.url).providers.list.query();
+    const providers = await connect(flags).providers.list.query();
     if (flags.json) {
       printJson(providers);
       return 0;
@@ -38,7 +38,7 @@ export async function listProviders(flags: ListFlags): Promise<number> {
 /** `lightchat models [ID]`: the models of a provider (default: the default provider). */
 export async function listModels(flags: ListFlags & { provider?: string }): Promise<number> {
   try {
-    const client = connect(flags.url);
+    const client = connect(flags);
     const providerId = flags.provider ?? (await client.health.query()).defaultProvider;
     if (!providerId) {
       console.error('lightchat: no provider is configured. Add one under `providers:` in settings.yaml.');

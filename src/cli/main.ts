@@ -6,7 +6,7 @@ export const DEFAULT_PORT = 8000;
 const defaultUrl = (): string => `http://127.0.0.1:${process.env.LIGHTCHAT_PORT || DEFAULT_PORT}`;
 
 /**
- * `lightchat serve | ask | providers | models` (CONTRACT sections 1 and 6). Each command loads its
+ * `lightchat serve | ask | providers | models | token` (CONTRACT sections 1 and 6). Each command loads its
  * own code when it runs, so `serve` starts without the client and `ask` without the server.
  * Resolves to the exit code.
  */
@@ -34,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
       'store no conversations this run: every chat is temporary (env LIGHTCHAT_NO_HISTORY=1)',
     )
     .option('--demo', 'add a built-in demo provider (a fake Ollama), made default for this run')
+    .option('--no-auth', 'require no API token this run (env LIGHTCHAT_NO_AUTH=1); prints a warning')
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('./serve.js');
       exitCode = await serve({
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
         dataDir: flags.dataDir,
         history: flags.history && process.env.LIGHTCHAT_NO_HISTORY !== '1',
         demo: flags.demo === true,
+        auth: flags.auth && process.env.LIGHTCHAT_NO_AUTH !== '1',
       });
     });
 
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--system <text>', 'system prompt for this question')
     .option('--show-thinking', "print a reasoning model's thinking to stderr, dimmed")
     .option('--url <url>', 'the LightChat server', defaultUrl())
+    .addOption(configOption())
     .action(async (question: string[], flags: AskFlags) => {
       const { ask } = await import('./ask.js');
       exitCode = await ask({ ...flags, question: question.join(' ') });
@@ -66,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('List the configured providers and whether they answer.')
     .option('--json', 'print JSON')
     .option('--url <url>', 'the LightChat server', defaultUrl())
+    .addOption(configOption())
     .action(async (flags: ListFlags) => {
       const { listProviders } = await import('./list.js');
       exitCode = await listProviders(flags);
@@ -77,9 +81,20 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[provider]', 'provider id')
     .option('--json', 'print JSON')
     .option('--url <url>', 'the LightChat server', defaultUrl())
+    .addOption(configOption())
     .action(async (provider: string | undefined, flags: ListFlags) => {
       const { listModels } = await import('./list.js');
       exitCode = await listModels({ ...flags, provider });
+    });
+
+  program
+    .command('token')
+    .description('Print the API token of the local LightChat (created if there is none yet).')
+    .option('--rotate', 'replace it with a new one; running LightChats use the new one within 1 s')
+    .addOption(configOption('the settings file whose api-token to use'))
+    .action(async (flags: TokenFlags) => {
+      const { printToken } = await import('./token.js');
+      exitCode = await printToken(flags);
     });
 
   try {
@@ -101,6 +116,16 @@ interface ServeFlags {
   logDir?: string;
   log: boolean;
   demo?: boolean;
+  auth: boolean;
+}
+
+/** The settings file: its folder holds the `api-token` the commands send. */
+const configOption = (description = 'the settings file whose api-token to send') =>
+  new Option('--config <file>', description).env('LIGHTCHAT_CONFIG');
+
+export interface TokenFlags {
+  rotate?: boolean;
+  config?: string;
 }
 
 export interface AskFlags {
@@ -109,9 +134,11 @@ export interface AskFlags {
   system?: string;
   showThinking?: boolean;
   url: string;
+  config?: string;
 }
 
 export interface ListFlags {
   json?: boolean;
   url: string;
+  config?: string;
 }

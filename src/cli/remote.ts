@@ -1,8 +1,9 @@
 import { createLightChatClient, errorCodeOf, type LightChatClient } from '../client/index.js';
 import { type OutputStream, stripTerminalControls } from './terminal-text.js';
 
-/** The typed client for the commands that talk to a running server. */
-export const connect = (url: string): LightChatClient => createLightChatClient({ url });
+/** The typed client for the commands that talk to a running server; it finds the API token itself. */
+export const connect = (flags: { url: string; config?: string }): LightChatClient =>
+  createLightChatClient({ url: flags.url, settingsPath: flags.config });
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL']);
 

@@ -12,6 +12,8 @@ export interface ServeOptions {
   /** `--no-history` gives false. */
   history: boolean;
   demo: boolean;
+  /** `--no-auth` / `LIGHTCHAT_NO_AUTH=1` give false. */
+  auth: boolean;
 }
 
 /** SIGINT/SIGTERM must end the process within 2 s (CONTRACT section 1), whatever hangs. */
@@ -34,6 +36,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       dataDir: options.dataDir,
       history: options.history,
       port,
+      auth: options.auth ? undefined : false,
       overlays: demo ? [demo.overlay] : [],
     });
   } catch (error) {
@@ -58,6 +61,15 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
 
   console.log(`LightChat listening on ${server.url}${demo ? ' (demo)' : ''}`);
+  if (core.settings.effective().api.auth) {
+    // The one line a new user needs (CONTRACT section 1): the link carries the token in its fragment.
+    console.log(`Open ${server.url}/#token=${core.apiToken.current()}`);
+  } else {
+    const why = options.auth ? 'api.auth is false in settings.yaml' : '--no-auth';
+    console.error(
+      `lightchat: WARNING: the API token is off (${why}). Any program or user on this machine can now read your chats and settings, spend your provider keys and change your settings through ${server.url}. Turn it back on unless you know every local user and program.`,
+    );
+  }
 
   return new Promise<number>((resolve) => {
     const shutdown = () => {

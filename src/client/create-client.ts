@@ -1,27 +1,42 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource as EventSourcePonyfill } from 'eventsource';
 import type { AppRouter } from '../adapters/api/router.js';
+import { findApiToken } from './api-token.js';
+import { authorizedFetch } from './authorized-fetch.js';
 
 export interface LightChatClientOptions {
   /** The server, e.g. `http://127.0.0.1:8000` (no `/trpc`). */
   url: string;
+  /** The API token; default: `LIGHTCHAT_TOKEN`, else the `api-token` file next to the settings file. */
+  token?: string;
+  /** Whose `api-token` to read (default: `LIGHTCHAT_CONFIG`, else the OS settings path). */
+  settingsPath?: string;
 }
 
 export type LightChatClient = ReturnType<typeof createLightChatClient>;
 
 /**
  * A typed tRPC client for a LightChat server: queries and mutations batched over HTTP, subscriptions
- * over SSE. Node has no `EventSource` without a flag, so it brings one where the runtime has none.
+ * over SSE, each request with the API token. A browser's own `EventSource` cannot send a header, so
+ * subscriptions always use the `eventsource` package's, which takes a `fetch`.
  */
-export function createLightChatClient({ url }: LightChatClientOptions) {
+export function createLightChatClient({ url, token, settingsPath }: LightChatClientOptions) {
   const endpoint = `${url.replace(/\/+$/, '')}/trpc`;
-  const EventSource = globalThis.EventSource ?? EventSourcePonyfill;
+  const findToken = () => findApiToken({ url, token, settingsPath });
+  const eventSourceFetch = authorizedFetch({ token: findToken, throwRefusals: false });
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url: endpoint, EventSource }),
-        false: httpBatchLink({ url: endpoint }),
+        true: httpSubscriptionLink({
+          url: endpoint,
+          EventSource: EventSourcePonyfill,
+          eventSourceOptions: { fetch: eventSourceFetch },
+        }),
+        false: httpBatchLink({
+          url: endpoint,
+          fetch: authorizedFetch({ token: findToken, throwRefusals: true }),
+        }),
       }),
     ],
   });

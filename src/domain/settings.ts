@@ -54,6 +54,8 @@ export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 export const apiSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   port: z.number().int().min(1).max(65535).default(8000),
+  /** CONTRACT section 4: every route but /health and the UI needs the API token. */
+  auth: z.boolean().default(true),
 });
 
 export const settingsSchema = z
@@ -66,7 +68,7 @@ export const settingsSchema = z
     logDir: nullableText,
     logMaxFiles: z.number().int().min(1).max(1000).default(5),
     logMaxFileSizeMb: z.number().positive().max(10_000).default(10),
-    api: apiSettingsSchema.default({ enabled: true, port: 8000 }),
+    api: apiSettingsSchema.default({ enabled: true, port: 8000, auth: true }),
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((settings, ctx) => {

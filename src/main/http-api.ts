@@ -1,7 +1,7 @@
 import type { ChatLog } from '../domain/ports/chat-log.port.js';
 import type { Settings } from '../domain/settings.js';
 
-type ApiSettings = Settings['api'];
+type ApiSettings = Pick<Settings['api'], 'enabled' | 'port'>;
 
 /** What `desktop.status` tells the page about the local HTTP API beside the window. */
 export interface HttpApiStatus {

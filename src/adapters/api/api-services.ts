@@ -3,6 +3,7 @@ import type { ChatService } from '../../domain/services/chat-service.js';
 import type { ConversationService } from '../../domain/services/conversation-service.js';
 import type { ProviderRegistry } from '../../domain/services/provider-registry.js';
 import type { SettingsService } from '../../domain/services/settings-service.js';
+import type { ApiToken } from '../config/api-token.js';
 
 /**
  * The services the API drives (REST, tRPC over HTTP and IPC): domain services and ports, nothing of
@@ -15,6 +16,8 @@ export interface ApiServices {
   providers: ProviderRegistry;
   settings: SettingsService;
   logs: ChatLog;
+  /** The admin token of the HTTP API (CONTRACT section 4), kept in step with its file. */
+  apiToken: ApiToken;
   /** True when this run has a demo provider. */
   demo: boolean;
   /** The per-run logging switch (seed 3.4): wins over the file until the next start. */

@@ -10,7 +10,7 @@ import { HTTP_STATUS } from './error-status.js';
 import { defaultStaticDir } from './package-info.js';
 import { errorBody, errorResponse, statusOf } from './rest-errors.js';
 import { registerRestRoutes } from './rest-routes.js';
-import { refuseForeignRequest } from './security.js';
+import { type ApiAuth, refuseForeignRequest, refuseWithoutToken } from './security.js';
 import { createStaticUi } from './static-ui.js';
 import type { TrpcTransports } from './trpc-handler.js';
 import type { TrpcWebSocket } from './ws-server.js';
@@ -41,7 +41,7 @@ export interface HttpServer {
 
 /**
  * One HTTP server for the REST API, `/trpc` and the web UI, on 127.0.0.1. Every request passes the
- * Host/Origin checks before anything else runs. Rejects with the listen error (e.g. EADDRINUSE).
+ * Host/Origin checks, then the API token check, before anything else runs. Rejects with the listen error (e.g. EADDRINUSE).
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { core } = options;
@@ -98,11 +98,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   app.notFound((c) => errorResponse(c, notFoundError(c.req.method, c.req.path)));
   app.onError((error, c) => errorResponse(c, error, statusOf(error)));
 
+  const auth: ApiAuth = {
+    required: () => core.settings.effective().api.auth,
+    matches: (token) => core.apiToken.matches(token),
+  };
   const listener = getRequestListener(app.fetch);
   let boundPort = 0;
   // A request without Host must reach the check below (403 FORBIDDEN_HOST), not Node's own 400.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
-    const refused = refuseForeignRequest(req.headers, boundPort);
+    const refused = refuseForeignRequest(req.headers, boundPort) ?? refuseWithoutToken(req, auth);
     if (refused) return refuse(req, res, refused);
     open.add(res);
     res.once('close', () => open.delete(res));
@@ -156,6 +160,7 @@ function refuse(req: IncomingMessage, res: ServerResponse, error: AppError): voi
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...(error.code === 'UNAUTHORIZED' ? { 'www-authenticate': 'Bearer realm="LightChat"' } : {}),
     connection: 'close',
   });
   res.end(body);

@@ -35,6 +35,52 @@ export function refuseForeignRequest(headers: IncomingHttpHeaders, port: number)
   return null;
 }
 
+/** What the token check needs: whether the token is required now, and a constant-time comparison. */
+export interface ApiAuth {
+  required(): boolean;
+  matches(token: string): boolean;
+}
+
+/** Routes anyone on this machine may call: the health check and the page that asks for the token. */
+function isOpenRoute(method: string | undefined, url: string | undefined): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  // Parsed the way the router parses it (dot segments resolved), so `/assets/../config` is not open.
+  let path: string;
+  try {
+    path = new URL(url ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return false;
+  }
+  return path === '/health' || path === '/' || path === '/index.html' || path.startsWith('/assets/');
+}
+
+/** `Authorization: Bearer <token>` → the token, or undefined. */
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/**
+ * CONTRACT section 4: while `api.auth` is on, every route except `GET /health` and the web UI's files
+ * needs the API token. Returns the error to answer with (401 `UNAUTHORIZED`), or null. The message
+ * says how to get the token and never contains it.
+ */
+export function refuseWithoutToken(
+  request: { method?: string; url?: string; headers: IncomingHttpHeaders },
+  auth: ApiAuth,
+): AppError | null {
+  if (!auth.required() || isOpenRoute(request.method, request.url)) return null;
+  const token = bearerToken(request.headers.authorization);
+  if (token !== undefined && auth.matches(token)) return null;
+  return new AppError(
+    'UNAUTHORIZED',
+    token === undefined
+      ? 'This request needs the LightChat API token: send the header `Authorization: Bearer <token>`. Print the token with `npm exec lightchat token`; the desktop app has File → Open in Browser.'
+      : 'The API token is wrong (it may have been rotated). Print the current one with `npm exec lightchat token`; the desktop app has File → Open in Browser.',
+    { details: { reason: token === undefined ? 'missing' : 'wrong' } },
+  );
+}
+
 /** The web UI's headers: only what Mantine's styles and the code highlighter need. */
 export const UI_SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,

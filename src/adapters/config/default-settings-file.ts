@@ -11,6 +11,7 @@ log_max_file_size_mb: 10
 api:
   enabled: true              # the local HTTP API (the desktop app; \`serve\` always serves)
   port: 8000
+  auth: true                 # require the API token (the api-token file beside this one); false: anyone on this machine may call it
 providers:
   - id: ollama_local         # unique, [a-z0-9_-]+
     name: Ollama (local)     # optional display name

@@ -33,6 +33,8 @@ export interface SettingsOverrides {
   logDir?: string;
   loggingEnabled?: boolean;
   port?: number;
+  /** `--no-auth` gives false. */
+  auth?: boolean;
 }
 
 export interface SettingsServiceDeps {
@@ -79,7 +81,11 @@ export class SettingsService {
       ...this.settings,
       logDir: overrides.logDir ?? this.settings.logDir,
       loggingEnabled: overrides.loggingEnabled ?? this.settings.loggingEnabled,
-      api: { ...this.settings.api, port: overrides.port ?? this.settings.api.port },
+      api: {
+        ...this.settings.api,
+        port: overrides.port ?? this.settings.api.port,
+        auth: overrides.auth ?? this.settings.api.auth,
+      },
     };
   }
 

@@ -25,6 +25,7 @@ const TITLES: Partial<Record<UiError['code'], string>> = {
   PAYLOAD_TOO_LARGE: 'The message is too large',
   FORBIDDEN_HOST: 'Request refused',
   FORBIDDEN_ORIGIN: 'Request refused',
+  UNAUTHORIZED: 'This page needs the API token',
   SERVER_SHUTTING_DOWN: 'LightChat is shutting down',
   INTERNAL: 'Something went wrong',
   NETWORK: 'LightChat is not answering',

@@ -19,18 +19,19 @@ afterEach(() => world.close());
 
 type WireConfig = { revision: string; providers: Record<string, unknown>[]; [key: string]: unknown };
 
-const getConfig = async () => (await (await fetch(`${world.url}/config`)).json()) as WireConfig;
+const getConfig = async () =>
+  (await (await fetch(`${world.url}/config`, { headers: world.auth })).json()) as WireConfig;
 const putConfig = (body: unknown, query = '') =>
   fetch(`${world.url}/config${query}`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...world.auth },
     body: JSON.stringify(body),
   });
 
 describe('PUT /config', () => {
   it('saves a valid edit: the file keeps its comments and secrets, and config.changes subscribers hear of it', async () => {
     const changes: ConfigChange[] = [];
-    const client = createLightChatClient({ url: world.url });
+    const client = createLightChatClient({ url: world.url, token: world.token });
     const listening = vi.spyOn(world.core.settings, 'onChange');
     const subscription = client.config.changes.subscribe(undefined, {
       onData: (change) => changes.push(change),

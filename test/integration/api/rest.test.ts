@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-const get = (path: string) => fetch(`${world.url}${path}`);
+const get = (path: string) => fetch(`${world.url}${path}`, { headers: world.auth });
 
 describe('GET /health', () => {
   it('answers status, version, config path and error, default provider and demo', async () => {
@@ -85,7 +85,7 @@ describe('GET /models/{provider_id}', () => {
 
 describe('POST /chat', () => {
   it('streams tokens, then exactly one done event with provider, model, usage and stats', async () => {
-    const response = await postChat(world.url, { prompt: 'hi' });
+    const response = await postChat(world, { prompt: 'hi' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
@@ -108,7 +108,7 @@ describe('POST /chat', () => {
   });
 
   it('writes each event as `data: {"token":…}` with nothing else in it', async () => {
-    const raw = await (await postChat(world.url, { prompt: 'hi' })).text();
+    const raw = await (await postChat(world, { prompt: 'hi' })).text();
     const frames = raw.split('\n\n').filter(Boolean);
     expect(frames[0]).toBe('data: {"token":"Hello"}');
     expect(frames.at(-1)).toMatch(/^event: done\ndata: \{"finish_reason":"stop",/);
@@ -119,7 +119,7 @@ describe('POST /chat', () => {
     // send none, and this read would hang (the test times out).
     const leave = new AbortController();
     const response = await postChat(
-      world.url,
+      world,
       { messages: [{ role: 'user', content: 'hi' }], model_id: 'slow' },
       { signal: leave.signal },
     );
@@ -135,7 +135,7 @@ describe('POST /chat', () => {
   });
 
   it("keeps a reasoning model's thinking apart from the answer", async () => {
-    const { events } = await readSse(await postChat(world.url, { prompt: 'why?', model_id: 'qwen3' }));
+    const { events } = await readSse(await postChat(world, { prompt: 'why?', model_id: 'qwen3' }));
     const { text, thinking, last } = summarise(events);
     expect(thinking).toBe('Let me think.');
     expect(text).toBe('Forty-two.');
@@ -147,7 +147,7 @@ describe('POST /chat', () => {
 
   it('sends the system prompt as the first system message, and options in snake_case', async () => {
     const before = world.ollama.requests.length;
-    const response = await postChat(world.url, {
+    const response = await postChat(world, {
       messages: [{ role: 'user', content: 'hi' }],
       provider_id: 'fake_openai',
       system_prompt: 'Be brief.',
@@ -171,7 +171,7 @@ describe('POST /chat', () => {
     ['a bad role', { messages: [{ role: 'robot', content: 'b' }] }],
   ])('answers 422 VALIDATION_ERROR with issues before any stream for %s', async (_, body) => {
     const before = world.ollama.stats.started;
-    const response = await postChat(world.url, body);
+    const response = await postChat(world, body);
     expect(response.status).toBe(422);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const answer = (await response.json()) as { error_code: string; details: { issues: unknown[] } };
@@ -181,18 +181,18 @@ describe('POST /chat', () => {
   });
 
   it('names an unknown option key in snake_case', async () => {
-    const answer = await (await postChat(world.url, { prompt: 'a', options: { top_k: 3 } })).json();
+    const answer = await (await postChat(world, { prompt: 'a', options: { top_k: 3 } })).json();
     expect(JSON.stringify(answer)).toContain('top_k');
   });
 
   it('answers 404 PROVIDER_NOT_FOUND before any stream for an unknown provider', async () => {
-    const response = await postChat(world.url, { prompt: 'a', provider_id: 'ghost' });
+    const response = await postChat(world, { prompt: 'a', provider_id: 'ghost' });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error_code: string }).error_code).toBe('PROVIDER_NOT_FOUND');
   });
 
   it('streams a MODEL_NOT_FOUND error event when the provider does not have the model', async () => {
-    const response = await postChat(world.url, { prompt: 'a', model_id: 'no-such-model' });
+    const response = await postChat(world, { prompt: 'a', model_id: 'no-such-model' });
     const { terminal, last } = summarise((await readSse(response)).events);
     expect(terminal).toHaveLength(1);
     expect(last).toEqual(
@@ -226,7 +226,7 @@ describe('GET /config', () => {
 
 describe('GET /logs', () => {
   it('answers the newest entries, oldest first, in the log line format', async () => {
-    await readSse(await postChat(world.url, { prompt: 'log me' }));
+    await readSse(await postChat(world, { prompt: 'log me' }));
     const response = await get('/logs?limit=2');
     expect(response.status).toBe(200);
     const entries = (await response.json()) as Record<string, unknown>[];
@@ -286,7 +286,7 @@ describe('the web UI', () => {
       expect(asset.status).toBe(200);
       expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
       for (const path of ['/settings', '/assets/missing.js', '/assets/..%2f..%2fsettings.yaml']) {
-        const missing = await fetch(`${server.url}${path}`);
+        const missing = await fetch(`${server.url}${path}`, { headers: world.auth });
         expect(missing.status).toBe(404);
         expect(((await missing.json()) as { error_code: string }).error_code).toBe('NOT_FOUND');
       }

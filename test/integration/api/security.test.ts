@@ -26,7 +26,7 @@ function expectRefused(
 
 /** Runs a request and checks that no provider saw anything of it. */
 async function withoutProvider<T>(request: () => Promise<T>): Promise<T> {
-  const goodChat = async (prompt: string) => (await postChat(world.url, { prompt })).text();
+  const goodChat = async (prompt: string) => (await postChat(world, { prompt })).text();
   await goodChat('warm-up'); // the adapter asks /api/show once per model: not during the check
   const before = world.ollama.requests.length + world.openai.requests.length;
   const result = await request();
@@ -112,7 +112,12 @@ describe('bodies', () => {
   it('refuses a body over 1 MiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const big = JSON.stringify({ prompt: 'x'.repeat(2 * 1024 * 1024) });
     const response = await withoutProvider(() =>
-      rawRequest(world.port, { method: 'POST', path: '/chat', headers: json, body: big }),
+      rawRequest(world.port, {
+        method: 'POST',
+        path: '/chat',
+        headers: { ...json, ...world.auth },
+        body: big,
+      }),
     );
     expectRefused(response, 413, 'PAYLOAD_TOO_LARGE');
   });
@@ -126,6 +131,7 @@ describe('bodies', () => {
     });
     const response = await fetch(`${world.url}/chat`, {
       method: 'POST',
+      headers: world.auth,
       body: chunks,
       duplex: 'half',
     } as RequestInit);
@@ -135,7 +141,12 @@ describe('bodies', () => {
 
   it('answers malformed JSON with 400 VALIDATION_ERROR', async () => {
     const response = await withoutProvider(() =>
-      rawRequest(world.port, { method: 'POST', path: '/chat', headers: json, body: '{"prompt": "hi"' }),
+      rawRequest(world.port, {
+        method: 'POST',
+        path: '/chat',
+        headers: { ...json, ...world.auth },
+        body: '{"prompt": "hi"',
+      }),
     );
     expectRefused(response, 400, 'VALIDATION_ERROR');
   });
@@ -148,7 +159,7 @@ describe('unknown things', () => {
       ['DELETE', '/config'],
       ['GET', '/chat'],
     ] as const) {
-      const response = await rawRequest(world.port, { method, path });
+      const response = await rawRequest(world.port, { method, path, headers: world.auth });
       expectRefused(response, 404, 'NOT_FOUND');
     }
   });
@@ -158,7 +169,7 @@ describe('unknown things', () => {
       rawRequest(world.port, {
         method: 'POST',
         path: '/chat',
-        headers: json,
+        headers: { ...json, ...world.auth },
         body: JSON.stringify({ prompt: 'a', provider_id: 'x' }),
       }),
     );
@@ -167,22 +178,24 @@ describe('unknown things', () => {
 
   it('has no GET that starts a chat over tRPC', async () => {
     const input = encodeURIComponent(JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }));
-    const response = await withoutProvider(() => fetch(`${world.url}/trpc/chat.start?input=${input}`));
+    const response = await withoutProvider(() =>
+      fetch(`${world.url}/trpc/chat.start?input=${input}`, { headers: world.auth }),
+    );
     expect(response.status).toBeGreaterThanOrEqual(400);
   });
 });
 
 describe('secrets', () => {
-  it('never shows the API key or proxy credentials in config, providers, health, errors or logs', async () => {
+  it('never shows the API key, proxy credentials or API token in config, providers, health, errors or logs', async () => {
     const answers = await Promise.all(
       ['/config', '/providers', '/health', '/logs?limit=5000', '/models/nope', '/trpc/config.get'].map(
-        async (path) => (await fetch(`${world.url}${path}`)).text(),
+        async (path) => (await fetch(`${world.url}${path}`, { headers: world.auth })).text(),
       ),
     );
     const bad = await rawRequest(world.port, {
       method: 'PUT',
       path: '/config',
-      headers: json,
+      headers: { ...json, ...world.auth },
       body: JSON.stringify({
         revision: 'stale',
         providers: [{ id: 'fake_openai', type: 'openai', api_key: 42 }],
@@ -192,6 +205,7 @@ describe('secrets', () => {
       expect(text).not.toContain(FAKE_OPENAI_KEY);
       expect(text).not.toContain('proxy-secret-pw');
       expect(text).not.toContain('proxyuser');
+      expect(text).not.toContain(world.token);
     }
     expect(JSON.parse(answers[0] ?? '{}').providers[1]).toEqual(expect.objectContaining({ proxy_set: true }));
   });

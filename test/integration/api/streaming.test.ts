@@ -35,7 +35,7 @@ const providerSettled = () => fakeSettled(world.ollama);
 async function chat(model: string) {
   const started = world.ollama.stats.started;
   const aborted = world.ollama.stats.aborted;
-  const { events } = await readSse(await postChat(world.url, { prompt: 'hi', model_id: model }));
+  const { events } = await readSse(await postChat(world, { prompt: 'hi', model_id: model }));
   await providerSettled();
   return {
     ...summarise(events),
@@ -97,7 +97,7 @@ describe('abort', () => {
     await providerSettled();
     const aborted = world.ollama.stats.aborted;
     const client = new AbortController();
-    const response = await postChat(world.url, { prompt: 'hi', model_id: 'slow' }, { signal: client.signal });
+    const response = await postChat(world, { prompt: 'hi', model_id: 'slow' }, { signal: client.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
     client.abort();
@@ -109,7 +109,10 @@ describe('abort', () => {
     const server = await startHttpServer({ core: world.core, port: 0 });
     await providerSettled();
     const aborted = world.ollama.stats.aborted;
-    const response = await postChat(server.url, { prompt: 'hi', model_id: 'slow' });
+    const response = await postChat(
+      { url: server.url, token: world.token },
+      { prompt: 'hi', model_id: 'slow' },
+    );
     let closing: Promise<void> | undefined;
     const { events } = await readSse(response, (event) => {
       if (event.event === 'message') closing ??= server.close();
@@ -132,7 +135,7 @@ describe('concurrency', () => {
     const prompts = Array.from({ length: 50 }, (_, i) => `prompt-${i}`);
     const results = await Promise.all(
       prompts.map(async (prompt) => {
-        const { events } = await readSse(await postChat(world.url, { prompt, model_id: 'echo' }));
+        const { events } = await readSse(await postChat(world, { prompt, model_id: 'echo' }));
         return summarise(events);
       }),
     );

@@ -25,6 +25,10 @@ export interface World {
   openai: FakeOpenAIServer;
   dir: string;
   settingsPath: string;
+  /** The API token this server requires (CONTRACT section 4). */
+  token: string;
+  /** `{authorization: 'Bearer <token>'}`, for requests made with `fetch`. */
+  auth: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,8 @@ export interface WorldOptions {
   env?: Record<string, string | undefined>;
   /** A history in the world's temp dir (off by default: most tests need none, and it costs a worker). */
   history?: boolean;
+  /** `--no-auth`: no token required. */
+  noAuth?: boolean;
 }
 
 /**
@@ -77,6 +83,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     env: options.env ?? {},
     dataDir: join(dir, 'data'),
     history: options.history === true,
+    auth: options.noAuth ? false : undefined,
   });
   const server = await startHttpServer({
     core,
@@ -93,6 +100,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     openai,
     dir,
     settingsPath,
+    token: core.apiToken.current(),
+    auth: authHeader(core.apiToken.current()),
     async close() {
       await server.close();
       await core.close();
@@ -135,10 +144,17 @@ export async function readSse(
   return { events, comments };
 }
 
-export function postChat(url: string, body: unknown, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${url}/chat`, {
+export const authHeader = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/** `POST /chat` to a server, with its API token when it has one. */
+export function postChat(
+  server: { url: string; token?: string },
+  body: unknown,
+  init: RequestInit = {},
+): Promise<Response> {
+  return fetch(`${server.url}/chat`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(server.token ? authHeader(server.token) : {}) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
     ...init,
   });

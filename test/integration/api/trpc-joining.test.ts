@@ -14,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 function subscribeAll(chatId: string): Promise<ChatEvent[]> {
-  const client = createLightChatClient({ url: world.url });
+  const client = createLightChatClient({ url: world.url, token: world.token });
   const events: ChatEvent[] = [];
   return new Promise((resolve, reject) => {
     client.chat.events.subscribe(
@@ -30,7 +30,7 @@ function subscribeAll(chatId: string): Promise<ChatEvent[]> {
 
 describe('chat.events over tRPC', () => {
   it('sends a burst of waiting tokens as fewer events with the identical text; the first token alone', async () => {
-    const client = createLightChatClient({ url: world.url });
+    const client = createLightChatClient({ url: world.url, token: world.token });
     const { chatId } = await client.chat.start.mutate({
       messages: [{ role: 'user', content: 'flood me' }],
       providerId: 'fake_openai',

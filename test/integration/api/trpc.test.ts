@@ -16,7 +16,7 @@ beforeAll(async () => {
           : { text: FAKE_OLLAMA_ANSWER },
     },
   });
-  client = createLightChatClient({ url: world.url });
+  client = createLightChatClient({ url: world.url, token: world.token });
 });
 afterAll(() => world.close());
 
@@ -86,7 +86,7 @@ describe('queries', () => {
 
   it('answers /trpc errors with the matching HTTP status', async () => {
     const input = encodeURIComponent(JSON.stringify({ providerId: 'ghost' }));
-    const response = await fetch(`${world.url}/trpc/models.list?input=${input}`);
+    const response = await fetch(`${world.url}/trpc/models.list?input=${input}`, { headers: world.auth });
     expect(response.status).toBe(404);
     const body = (await response.json()) as { error: { data: { errorCode: string; details: unknown } } };
     expect(body.error.data).toEqual(

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OLLAMA_ANSWER, refusedUrl } from '../../fixtures/index.js';
-import { postChat, readSse, startWorld, summarise, type World } from '../api/support.js';
+import { authHeader, postChat, readSse, startWorld, summarise, type World } from '../api/support.js';
 import { cliOutput, ROOT, runCli } from './cli-process.js';
 
 /** A free port: bound, read, released. */
@@ -32,7 +32,7 @@ afterAll(() => world.close());
 describe('lightchat serve', () => {
   // The 2 s bound of CONTRACT section 1 is serve's own deadline timer; timing the exit here would only
   // time this machine. What a test can hold: the streams end, and the shutdown finishes by itself.
-  it('prints exactly one ready line, serves the API, and on SIGTERM ends open streams and exits 0', async () => {
+  it('prints the ready line and the link with the token, serves the API, and on SIGTERM ends open streams and exits 0', async () => {
     const port = await freePort();
     const logDir = join(world.dir, 'serve-logs');
     const serve = runCli([
@@ -59,7 +59,9 @@ describe('lightchat serve', () => {
         }),
       );
 
-      const response = await postChat(url, { prompt: 'hi', model_id: 'slow' });
+      const link = await serve.line(/^Open /);
+      expect(link).toBe(`Open ${url}/#token=${world.token}`);
+      const response = await postChat({ url, token: world.token }, { prompt: 'hi', model_id: 'slow' });
       let signalled = false;
       const { events } = await readSse(response, (event) => {
         if (!signalled && event.event === 'message') {
@@ -76,7 +78,8 @@ describe('lightchat serve', () => {
         }),
       );
       expect(await serve.exited).toBe(0);
-      expect(serve.stdout().trim().split('\n')).toEqual([ready]);
+      expect(serve.stdout().trim().split('\n')).toEqual([ready, link]);
+      expect(serve.stderr()).toBe('');
       // The log was flushed: it holds the stop entry.
       const files = await readdir(logDir);
       const lines = (await Promise.all(files.map((file) => readFile(join(logDir, file), 'utf8')))).join('');
@@ -120,7 +123,10 @@ describe('lightchat serve', () => {
       const url = `http://127.0.0.1:${port}`;
       const health = (await (await fetch(`${url}/health`)).json()) as Record<string, unknown>;
       expect(health).toEqual(expect.objectContaining({ demo: true, default_provider: 'demo' }));
-      const { events } = await readSse(await postChat(url, { prompt: 'hello' }));
+      // A new user's one step: the printed link holds what the page needs.
+      const token = (await serve.line(/^Open /)).replace(`Open ${url}/#token=`, '');
+      expect(token).toBe(world.token);
+      const { events } = await readSse(await postChat({ url, token }, { prompt: 'hello' }));
       const { text, last } = summarise(events);
       expect(last).toEqual(
         expect.objectContaining({ event: 'done', data: expect.objectContaining({ provider_id: 'demo' }) }),
@@ -129,9 +135,83 @@ describe('lightchat serve', () => {
       expect(text).toContain('```');
       expect(text).toMatch(/^\|.*\|$/m);
       // The overlay is never written to the file.
-      const config = (await (await fetch(`${url}/config`)).json()) as { providers: unknown[] };
+      const config = (await (await fetch(`${url}/config`, { headers: world.auth })).json()) as {
+        providers: unknown[];
+      };
       expect(config.providers).toEqual([]);
       expect(await readFile(settingsPath, 'utf8')).not.toContain('demo');
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+});
+
+describe('the API token', () => {
+  it('lightchat token --rotate reaches a running server: the old token is refused, the new one works', async () => {
+    const settingsPath = join(world.dir, 'rotate', 'settings.yaml');
+    const port = await freePort();
+    const serve = runCli(['serve', '--port', String(port), '--config', settingsPath, '--no-log']);
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const old = (await serve.line(/^Open /)).replace(`Open ${url}/#token=`, '');
+      const status = async (token: string) =>
+        (await fetch(`${url}/providers`, { headers: authHeader(token) })).status;
+      expect(await status(old)).toBe(200);
+
+      const printed = await cliOutput(['token', '--config', settingsPath]);
+      expect(printed).toEqual({ code: 0, stdout: `${old}\n`, stderr: '' });
+      const rotated = await cliOutput(['token', '--rotate', '--config', settingsPath]);
+      expect(rotated.code).toBe(0);
+      const token = rotated.stdout.trim();
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(token).not.toBe(old);
+
+      // CONTRACT: within 1 s; the deadline here only guards against hanging.
+      for (const deadline = performance.now() + 10_000; (await status(token)) !== 200; ) {
+        if (performance.now() > deadline) throw new Error('the rotated token never reached the server');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await status(old)).toBe(401);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  });
+
+  it('--no-auth serves without a token, prints no link, and warns why that is dangerous', async () => {
+    const port = await freePort();
+    const serve = runCli([
+      'serve',
+      '--no-auth',
+      '--port',
+      String(port),
+      '--config',
+      world.settingsPath,
+      '--no-log',
+    ]);
+    try {
+      await serve.line(/LightChat listening/);
+      expect((await fetch(`http://127.0.0.1:${port}/providers`)).status).toBe(200);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+    expect(serve.stdout().trim().split('\n')).toEqual([`LightChat listening on http://127.0.0.1:${port}`]);
+    expect(serve.stderr()).toMatch(
+      /WARNING: the API token is off \(--no-auth\)\. Any program or user on this machine/,
+    );
+    expect(serve.stderr()).not.toContain(world.token);
+  });
+
+  it('LIGHTCHAT_NO_AUTH=1 means --no-auth', async () => {
+    const port = await freePort();
+    const serve = runCli(['serve', '--port', String(port), '--config', world.settingsPath, '--no-log'], {
+      LIGHTCHAT_NO_AUTH: '1',
+    });
+    try {
+      await serve.line(/LightChat listening/);
+      expect((await fetch(`http://127.0.0.1:${port}/config`)).status).toBe(200);
     } finally {
       serve.child.kill('SIGTERM');
       await serve.exited;

@@ -27,7 +27,7 @@ beforeAll(async () => {
       },
     },
   });
-  client = createLightChatClient({ url: world.url });
+  client = createLightChatClient({ url: world.url, settingsPath: world.settingsPath });
 });
 afterAll(() => world.close());
 
@@ -105,7 +105,10 @@ describe('examples/ask.ts', () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', 'examples/ask.ts', 'Hi there'],
-      { env: { ...process.env, LIGHTCHAT_URL: world.url }, timeout: 20_000 },
+      {
+        env: { ...process.env, LIGHTCHAT_URL: world.url, LIGHTCHAT_CONFIG: world.settingsPath },
+        timeout: 20_000,
+      },
     );
     expect(stdout).toContain(FAKE_OLLAMA_ANSWER);
     expect(stdout).toContain('(fake_ollama/llama3.2, 12 tokens)');

@@ -172,7 +172,10 @@ describe('YamlSettingsStore.save', () => {
     const { path } = await tempSettingsFile(fourSpaces);
     const store = storeAt(path);
     const { settings, revision } = await loaded(store);
-    await store.save({ ...settings, api: { enabled: false, port: 8001 } }, { expectedRevision: revision });
+    await store.save(
+      { ...settings, api: { ...settings.api, enabled: false, port: 8001 } },
+      { expectedRevision: revision },
+    );
     expect(await readFile(path, 'utf8')).toBe(
       'providers:\r\n    - id: local    # mine\r\n      type: ollama\r\napi:\r\n    port: 8001\r\n    enabled: false\r\n',
     );
@@ -201,7 +204,10 @@ describe('YamlSettingsStore.save', () => {
     const store = storeAt(path);
     const { settings, revision } = await loaded(store);
     const error = await rejection(
-      store.save({ ...settings, api: { enabled: true, port: 70_000 } }, { expectedRevision: revision }),
+      store.save(
+        { ...settings, api: { ...settings.api, enabled: true, port: 70_000 } },
+        { expectedRevision: revision },
+      ),
     );
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toMatch(/api\.port/);
