@@ -66,6 +66,13 @@ export async function directOpenAI(baseURL: string, prompt: string, onText?: OnT
   return { text, frames, ttftMs: first, totalMs: performance.now() - started };
 }
 
+/** The API token of each LightChat the bench started (by its URL), sent with every request. */
+const serverTokens = new Map<string, string>();
+export const rememberToken = (serverUrl: string, token: string): void => {
+  serverTokens.set(serverUrl, token);
+};
+export const tokenOf = (serverUrl: string): string | undefined => serverTokens.get(serverUrl);
+
 export interface RestChatBody {
   prompt: string;
   provider_id?: string;
@@ -80,7 +87,7 @@ export async function restChat(
   const started = performance.now();
   const response = await fetch(`${serverUrl}/chat`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenOf(serverUrl) ?? ''}` },
     body: JSON.stringify(body),
   });
   if (!response.ok || !response.body) {
@@ -130,7 +137,7 @@ export async function trpcChat(
   onText?: OnText,
 ): Promise<ClientResult> {
   const { createLightChatClient, streamChat } = await import('../../src/client/index.js');
-  const client = createLightChatClient({ url: serverUrl });
+  const client = createLightChatClient({ url: serverUrl, token: tokenOf(serverUrl) });
   const started = performance.now();
   let first = Number.NaN;
   let text = '';

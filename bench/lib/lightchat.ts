@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_MODEL } from '../fakes/messages.js';
 import { Child } from './child.js';
+import { rememberToken } from './clients.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The built CLI, started with plain `node` (CONTRACT section 8: not through npm or a TypeScript loader). */
 export const CLI = join(ROOT, 'bin', 'lightchat.js');
 export const READY_LINE = /^LightChat listening on (http:\/\/127\.0\.0\.1:\d+)/;
+/** The second line: the web UI's link with the API token in its fragment. */
+const LINK_LINE = /^Open http:\/\/127\.0\.0\.1:\d+\/#token=(\S+)$/;
 
 export const OLLAMA_PROVIDER = 'bench_ollama';
 export const OPENAI_PROVIDER = 'bench_openai';
@@ -88,6 +91,8 @@ export class LightChatServer {
     ];
     const child = new Child(process.execPath, args, { env: { ...serverEnv(), ...options.env } });
     const [, url] = await child.waitForLine(READY_LINE, 30_000);
+    const [, token] = await child.waitForLine(LINK_LINE, 30_000);
+    rememberToken(url!, token!);
     return new LightChatServer(url!, dir, logDir, child);
   }
 

@@ -16,6 +16,8 @@ const BARE_PAGE = `<!doctype html>
   <textarea aria-label="Message"></textarea>
 </main>
 <script>
+// LightChat's API token, from the link the bench opens (#token=…), as LightChat's own page gets it.
+const apiToken = new URLSearchParams(window.location.hash.slice(1)).get('token') || '';
 window.naiveStart = async (prompt) => {
   const article = document.createElement('article');
   article.setAttribute('aria-label', 'Assistant message');
@@ -28,7 +30,7 @@ window.naiveStart = async (prompt) => {
   document.querySelector('section').append(article);
   const response = await fetch('/chat', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + apiToken },
     body: JSON.stringify({ prompt }),
   });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -16,11 +16,14 @@ declare global {
   }
 }
 
+/** LightChat's API token, from the link the bench opens (`#token=…`), as LightChat's own page gets it. */
+const apiToken = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+
 /** Reads `POST /chat` (same origin: LightChat's server) and calls back per token event. */
 async function streamChat(prompt: string, onToken: (text: string) => void): Promise<void> {
   const response = await fetch('/chat', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiToken}` },
     body: JSON.stringify({ prompt }),
   });
   if (!response.body) throw new Error(`POST /chat answered ${response.status}`);

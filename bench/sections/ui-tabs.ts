@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { type AnswerSpec, promptFor } from '../lib/answers.js';
 import { launchChromium } from '../lib/browser.js';
+import { tokenOf } from '../lib/clients.js';
 import type { BenchSection } from '../lib/context.js';
 import { LightChatServer } from '../lib/lightchat.js';
 import { PAGE_PROBE, type ProbeData, READ_PROBE } from '../lib/page-probe.js';
@@ -56,7 +57,7 @@ export const uiTabsSection: BenchSection = {
 
 async function openTab(browserContext: BrowserContext, origin: string): Promise<Page> {
   const page = await browserContext.newPage();
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}/#token=${tokenOf(origin) ?? ''}`);
   await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 30_000 });
   // Warm-up: the highlighter's grammars load here, not during the measured streams.
   await page.evaluate('window.__bench.arm()');

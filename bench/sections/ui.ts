@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { type AnswerSpec, answerText, promptFor } from '../lib/answers.js';
 import { launchChromium, serveFolderAt } from '../lib/browser.js';
+import { tokenOf } from '../lib/clients.js';
 import type { BenchContext, BenchSection } from '../lib/context.js';
 import { type CpuProfile, formatProfile, summarizeProfile } from '../lib/cpuprofile.js';
 import { LightChatServer } from '../lib/lightchat.js';
@@ -127,12 +128,13 @@ async function measureRun(
   await browserContext.addInitScript({ content: PAGE_PROBE });
   const page = await browserContext.newPage();
   try {
-    const url =
+    const path =
       options.kind === 'naive'
         ? await serveFolderAt(page, origin, naiveDir)
         : options.kind === 'bare'
           ? await serveBarePage(page, origin)
           : `${origin}/`;
+    const url = `${path}#token=${tokenOf(origin) ?? ''}`;
     await page.goto(url);
     await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 30_000 });
     const cdp = await browserContext.newCDPSession(page);

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { ApiTokenGate } from './auth/TokenNeeded';
 import { AppStateProvider, createAppState } from './state/app-state';
 import { theme } from './theme';
 import { chatApi } from './transport/chat-api';
@@ -21,7 +22,9 @@ createRoot(document.getElementById('root')!).render(
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
           <AppStateProvider state={appState}>
-            <App />
+            <ApiTokenGate>
+              <App />
+            </ApiTokenGate>
           </AppStateProvider>
         </TRPCProvider>
       </QueryClientProvider>

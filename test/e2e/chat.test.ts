@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function open(options: { colorScheme?: 'light' | 'dark' } = {}) {
-  const opened = await openPage(world.browser, world.app.url, options);
+  const opened = await openPage(world.browser, world.app.link, options);
   pages.push(opened);
   await opened.page
     .getByRole('combobox', { name: 'Model' })

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 async function open(): Promise<Page> {
-  const opened = await openPage(world.browser, world.app.url);
+  const opened = await openPage(world.browser, world.app.link);
   problems.push(opened.problems);
   await opened.page.getByRole('combobox', { name: 'Provider' }).waitFor();
   return opened.page;
@@ -35,6 +35,33 @@ async function openSettings(page: Page) {
   return dialog;
 }
 
+describe('the API token in the browser', () => {
+  it('opens through the #token= link: the fragment leaves the address bar, and a reload still works', async () => {
+    const opened = await openPage(world.browser, world.app.link);
+    problems.push(opened.problems);
+    const { page } = opened;
+    await page.getByRole('combobox', { name: 'Provider' }).waitFor();
+    expect(page.url()).toBe(`${world.app.url}/`);
+    expect(await page.evaluate(() => window.localStorage.getItem('lightchat.apiToken'))).toBe(
+      world.app.token,
+    );
+    await page.getByRole('textbox', { name: 'Message' }).fill('hello with a token');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('Answer number', { exact: false }).first().waitFor();
+    await page.reload();
+    await page.getByRole('combobox', { name: 'Provider' }).waitFor();
+    await opened.context.close();
+  });
+
+  it('a page opened without the token says how to get the link, and shows nothing else', async () => {
+    const { page, context } = await openPage(world.browser, world.app.url);
+    await page.getByRole('heading', { name: 'Open LightChat with its link' }).waitFor();
+    expect(await page.getByText('npm exec lightchat token').count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+    await context.close();
+  });
+});
+
 describe('settings and logs in the browser', () => {
   it('the Logs drawer shows recent entries, then a chat live as it is logged', async () => {
     const page = await open();
@@ -43,7 +70,7 @@ describe('settings and logs in the browser', () => {
     await drawer.getByText('LightChat started').first().waitFor();
     const answer = await fetch(`${world.app.url}/chat`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${world.app.token}` },
       body: JSON.stringify({ messages: [{ role: 'user', content: 'live log check 7731' }] }),
     });
     await answer.text();
@@ -65,7 +92,7 @@ describe('settings and logs in the browser', () => {
     const chat = (content: string) =>
       fetch(`${world.app.url}/chat`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${world.app.token}` },
         body: JSON.stringify({ messages: [{ role: 'user', content }] }),
       }).then((answer) => answer.text());
     await chat('off the record 5521');

@@ -15,7 +15,7 @@ const view: ConfigView = {
   logDir: null,
   logMaxFiles: 5,
   logMaxFileSizeMb: 10,
-  api: { enabled: true, port: 8000 },
+  api: { enabled: true, port: 8000, auth: true },
   providers: [
     {
       id: 'ollama_local',
@@ -54,7 +54,7 @@ describe('settings form mapping', () => {
       logDir: null,
       logMaxFiles: 5,
       logMaxFileSizeMb: 10,
-      api: { enabled: true, port: 8000 },
+      api: { enabled: true, port: 8000, auth: true },
       providers: [
         {
           id: 'ollama_local',
@@ -122,9 +122,14 @@ describe('settings form mapping', () => {
     });
   });
 
+  it('sends api.auth back as loaded: a file with the token off is not turned on (or off) by a save', () => {
+    const off = { ...view, api: { ...view.api, auth: false } };
+    expect(toUpdateInput(toFormValues(off), 'rev-1').api).toEqual({ enabled: true, port: 8000, auth: false });
+  });
+
   it('keeps a number field that is not a number as typed, for the server to name', () => {
     const input = toUpdateInput({ ...toFormValues(view), apiPort: 'eighty' }, 'r');
-    expect(input.api).toEqual({ enabled: true, port: 'eighty' });
+    expect(input.api).toEqual({ enabled: true, port: 'eighty', auth: true });
   });
 
   it('puts server issues (snake_case paths) on their fields and the rest in a list', () => {

@@ -10,7 +10,12 @@ import { HTTP_STATUS } from './error-status.js';
 import { defaultStaticDir } from './package-info.js';
 import { errorBody, errorResponse, statusOf } from './rest-errors.js';
 import { registerRestRoutes } from './rest-routes.js';
-import { type ApiAuth, refuseForeignRequest, refuseWithoutToken } from './security.js';
+import {
+  type ApiAuth,
+  refuseForeignRequest,
+  refuseWebSocketWithoutToken,
+  refuseWithoutToken,
+} from './security.js';
 import { createStaticUi } from './static-ui.js';
 import type { TrpcTransports } from './trpc-handler.js';
 import type { TrpcWebSocket } from './ws-server.js';
@@ -59,6 +64,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         closing: closing.signal,
         chatIdleMs: options.chatIdleMs,
         port: () => boundPort,
+        authorize: (request, params) => refuseWebSocketWithoutToken(request.headers, params, auth),
       });
       webSocket = transports.webSocket;
       return transports;

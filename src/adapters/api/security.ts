@@ -88,3 +88,18 @@ export const UI_SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+/**
+ * The token check of a WebSocket connection: a browser's WebSocket cannot send headers, so the page
+ * sends its token in the connection parameters of its first message; other clients may use the
+ * upgrade request's `Authorization` header.
+ */
+export function refuseWebSocketWithoutToken(
+  headers: IncomingHttpHeaders,
+  params: Record<string, string | undefined> | null,
+  auth: ApiAuth,
+): AppError | null {
+  const token = params?.token;
+  const authorization = token ? `Bearer ${token}` : headers.authorization;
+  return refuseWithoutToken({ method: 'GET', url: '/trpc', headers: { ...headers, authorization } }, auth);
+}

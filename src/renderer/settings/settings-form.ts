@@ -29,6 +29,8 @@ export interface SettingsFormValues {
   logMaxFileSizeMb: number | string;
   apiEnabled: boolean;
   apiPort: number | string;
+  /** Not edited in the dialog (turning the token off is a deliberate file edit), but sent back as it is. */
+  apiAuth: boolean;
   providers: ProviderFormValues[];
 }
 
@@ -41,6 +43,7 @@ export function toFormValues(view: ConfigView): SettingsFormValues {
     logMaxFileSizeMb: view.logMaxFileSizeMb,
     apiEnabled: view.api.enabled,
     apiPort: view.api.port,
+    apiAuth: view.api.auth,
     providers: view.providers.map(providerToForm),
   };
 }
@@ -94,7 +97,7 @@ export function toUpdateInput(values: SettingsFormValues, revision: string): Rec
     logDir: textOrNull(values.logDir),
     logMaxFiles: numberOrText(values.logMaxFiles),
     logMaxFileSizeMb: numberOrText(values.logMaxFileSizeMb),
-    api: { enabled: values.apiEnabled, port: numberOrText(values.apiPort) },
+    api: { enabled: values.apiEnabled, port: numberOrText(values.apiPort), auth: values.apiAuth },
     providers: values.providers.map((provider) => {
       const entry: Record<string, unknown> = {
         ...provider.rest,

@@ -9,6 +9,9 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface AppServer {
   url: string;
+  /** The API token `serve` printed, and its link `http://127.0.0.1:<port>/#token=<token>`. */
+  token: string;
+  link: string;
   settingsPath: string;
   logDir: string;
   /** What the server printed (stdout and stderr), for failure messages. */
@@ -56,13 +59,14 @@ export async function startApp(options: { settingsYaml: string; args?: string[] 
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, token] = await new Promise<[string, string]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 15 s:\n${output}`)), 15_000);
     const check = () => {
-      const match = /LightChat listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
+      const match = /LightChat listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
+      const link = /^Open http:\/\/127\.0\.0\.1:\d+\/#token=(\S+)\n/m.exec(output);
+      if (match && link) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve([match[1]!, link[1]!]);
       }
     };
     child.stdout?.on('data', check);
@@ -73,6 +77,8 @@ export async function startApp(options: { settingsYaml: string; args?: string[] 
   });
   return {
     url,
+    token,
+    link: `${url}/#token=${token}`,
     settingsPath,
     logDir,
     output: () => output,

@@ -24,7 +24,7 @@ describe('a slow client', () => {
     const body = JSON.stringify({ prompt: 'flood me', model_id: 'flood' });
     const socket = connect(world.port, '127.0.0.1');
     socket.write(
-      `POST /chat HTTP/1.1\r\nHost: 127.0.0.1:${world.port}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      `POST /chat HTTP/1.1\r\nHost: 127.0.0.1:${world.port}\r\nAuthorization: Bearer ${world.token}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
     );
     // Read nothing until the provider has sent the whole answer: the server's socket fills up.
     socket.pause();

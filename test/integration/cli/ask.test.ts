@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OLLAMA_ANSWER, refusedUrl } from '../../fixtures/index.js';
 import { startWorld, type World } from '../api/support.js';
-import { cliOutput } from './cli-process.js';
+import { cliOutput as runCliOutput } from './cli-process.js';
+
+/** The commands find the API token next to the settings file they are pointed at (`LIGHTCHAT_CONFIG`). */
+const cliOutput = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCliOutput(args, { LIGHTCHAT_CONFIG: world.settingsPath, ...env });
 
 let world: World;
 beforeAll(async () => {
@@ -84,5 +88,40 @@ describe('lightchat providers / models', () => {
     expect(table.stdout).toMatch(/^llama3\.2\s/m);
     const json = await cliOutput(['models', 'fake_openai', '--json', '--url', world.url]);
     expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: 'gpt-4o-mini' })]);
+  });
+});
+
+describe('the API token', () => {
+  it('is found next to the --config settings file', async () => {
+    const { code, stdout } = await runCliOutput([
+      'providers',
+      '--json',
+      '--url',
+      world.url,
+      '--config',
+      world.settingsPath,
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toHaveLength(2);
+  });
+
+  it('LIGHTCHAT_TOKEN wins over the file', async () => {
+    const right = await runCliOutput(['models', '--url', world.url], {
+      LIGHTCHAT_TOKEN: world.token,
+      LIGHTCHAT_CONFIG: '/nonexistent/settings.yaml',
+    });
+    expect(right.code).toBe(0);
+    const wrong = await cliOutput(['models', '--url', world.url], { LIGHTCHAT_TOKEN: 'not-the-token' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('(UNAUTHORIZED)');
+  });
+
+  it('without a token, says how to get one and exits non-zero', async () => {
+    const { code, stderr } = await runCliOutput(['ask', 'hi', '--url', world.url], {
+      LIGHTCHAT_CONFIG: '/nonexistent/settings.yaml',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('npm exec lightchat token');
+    expect(stderr).toContain('(UNAUTHORIZED)');
   });
 });

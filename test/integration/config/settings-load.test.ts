@@ -30,7 +30,7 @@ describe('YamlSettingsStore.load', () => {
     expect(snapshot.settings.defaultProvider).toBe('ollama_local');
     expect(snapshot.settings.providers.map((provider) => provider.id)).toEqual(['ollama_local', 'openai']);
     expect(snapshot.settings.providers[1]).toMatchObject({ apiKeyEnv: 'OPENAI_API_KEY', type: 'openai' });
-    expect(snapshot.settings.api).toEqual({ enabled: true, port: 8000 });
+    expect(snapshot.settings.api).toEqual({ enabled: true, port: 8000, auth: true });
   });
 
   it('the default file holds the comments users read', () => {
