@@ -110,12 +110,18 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
     core.settings.effective().logDir ??
     defaultPaths({ platform: options.platform, env: options.env, home: homedir() }).logDir;
   const closing = new AbortController();
+  const browserLink = (): string | null => {
+    const { url } = httpApi.status();
+    if (url === null) return null;
+    return core.settings.effective().api.auth ? `${url}/#token=${core.apiToken.current()}` : `${url}/`;
+  };
   const router = createDesktopRouter(
     core,
     {
       updater,
       menuEvents,
       httpApi: () => httpApi.status(),
+      browserLink,
       async revealSettingsFile() {
         shell.showItemInFolder(core.settings.path);
       },
@@ -188,6 +194,12 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<Deskt
           about: () => app.showAboutPanel(),
           newChat: () => menuEvents.emit('new-chat'),
           settings: () => menuEvents.emit('open-settings'),
+          openInBrowser: () => {
+            const link = browserLink();
+            // Without the HTTP API there is no page to open: Settings says why it is not running.
+            if (link) void shell.openExternal(link);
+            else menuEvents.emit('open-settings');
+          },
           checkForUpdates: () => {
             menuEvents.emit('check-for-updates');
             void updater.checkNow();

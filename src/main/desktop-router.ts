@@ -10,6 +10,11 @@ export interface DesktopServices {
   updater: Pick<Updater, 'changes' | 'checkNow' | 'install'>;
   menuEvents: MenuEvents;
   httpApi(): HttpApiStatus;
+  /**
+   * `http://127.0.0.1:<port>/#token=<token>` while the HTTP API runs, else null. Only the desktop
+   * window asks (IPC): the web page never learns the token any other way than from its link.
+   */
+  browserLink(): string | null;
   /** "Open settings file": shows the file in Finder / the file manager. */
   revealSettingsFile(): Promise<void>;
   /** "Open logs folder": shows the current log directory (created if logging has not yet). */
@@ -28,6 +33,7 @@ function createDesktopOnlyRouter(desktop: DesktopServices) {
     }),
     desktop: router({
       status: publicProcedure.query(() => ({ httpApi: desktop.httpApi() })),
+      browserLink: publicProcedure.query(() => ({ link: desktop.browserLink() })),
       menuEvents: publicProcedure.subscription(({ signal }) =>
         desktop.menuEvents.stream(signal ?? new AbortController().signal),
       ),

@@ -5,10 +5,12 @@ export interface MenuActions {
   settings(): void;
   checkForUpdates(): void;
   newChat(): void;
+  /** The web UI in the default browser, through the link that carries the API token. */
+  openInBrowser(): void;
 }
 
 /**
- * The native menu: About, Settings… (Cmd+,), Check for Updates…, New Chat (Cmd+N), and the
+ * The native menu: About, Settings… (Cmd+,), Check for Updates…, New Chat (Cmd+N), Open in Browser, and the
  * standard Edit/View/Window menus on macOS (their roles give copy/paste and window shortcuts).
  */
 export function menuTemplate(input: {
@@ -21,6 +23,10 @@ export function menuTemplate(input: {
     label: 'New Chat',
     accelerator: 'CmdOrCtrl+N',
     click: () => actions.newChat(),
+  };
+  const openInBrowser: MenuItemConstructorOptions = {
+    label: 'Open in Browser',
+    click: () => actions.openInBrowser(),
   };
   const settings: MenuItemConstructorOptions = {
     label: 'Settings…',
@@ -65,14 +71,14 @@ export function menuTemplate(input: {
           { role: 'quit' },
         ],
       },
-      { label: 'File', submenu: [newChat, { type: 'separator' }, { role: 'close' }] },
+      { label: 'File', submenu: [newChat, openInBrowser, { type: 'separator' }, { role: 'close' }] },
       { role: 'editMenu' },
       view,
       { role: 'windowMenu' },
     ];
   }
   return [
-    { label: 'File', submenu: [newChat, settings, { type: 'separator' }, { role: 'quit' }] },
+    { label: 'File', submenu: [newChat, openInBrowser, settings, { type: 'separator' }, { role: 'quit' }] },
     { role: 'editMenu' },
     view,
     { label: 'Help', submenu: [checkForUpdates, { type: 'separator' }, about] },

@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
@@ -18,9 +18,14 @@ afterAll(async () => {
   await world?.close();
 });
 
+let lastContext: BrowserContext | undefined;
+
 async function open(options: { colorScheme?: 'light' | 'dark' } = {}) {
+  // One page at a time: each open page holds its subscriptions' connections (six per host in all).
+  await lastContext?.close();
   const opened = await openPage(world.browser, world.app.link, options);
   pages.push(opened);
+  lastContext = opened.context;
   await opened.page
     .getByRole('combobox', { name: 'Model' })
     .and(opened.page.locator('input:not([disabled])'))

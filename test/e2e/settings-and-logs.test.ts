@@ -1,6 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
 import { openPage, type PageProblems } from './support/browser.js';
@@ -16,10 +16,16 @@ afterAll(async () => {
   await world?.close();
 });
 
+let lastContext: BrowserContext | undefined;
+
 async function open(): Promise<Page> {
+  // One page at a time: each open page holds its subscriptions' connections (six per host in all).
+  await lastContext?.close();
   const opened = await openPage(world.browser, world.app.link);
   problems.push(opened.problems);
+  lastContext = opened.context;
   await opened.page.getByRole('combobox', { name: 'Provider' }).waitFor();
+  await opened.following;
   return opened.page;
 }
 

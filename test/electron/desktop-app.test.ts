@@ -312,13 +312,15 @@ describe('the core over IPC', () => {
   });
 });
 
+function menuItem(label: string): MenuItemTemplate {
+  const items = (Menu.applicationMenu?.template ?? []).flatMap((menu) => menu.submenu ?? []);
+  const found = items.find((entry) => entry.label === label);
+  if (!found) throw new Error(`no menu item ${label}`);
+  return found;
+}
+
 describe('the native menu', () => {
-  function item(label: string): MenuItemTemplate {
-    const items = (Menu.applicationMenu?.template ?? []).flatMap((menu) => menu.submenu ?? []);
-    const found = items.find((entry) => entry.label === label);
-    if (!found) throw new Error(`no menu item ${label}`);
-    return found;
-  }
+  const item = menuItem;
 
   it('has About, Settings… (Cmd+,), Check for Updates… and New Chat (Cmd+N), with the standard macOS menus', async () => {
     await start({ platform: 'darwin' });
@@ -409,6 +411,37 @@ describe('the HTTP API beside the window', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('Open in Browser opens the link with the API token; desktop.browserLink answers it over IPC', async () => {
+    const port = await freePort();
+    const w = await start({ api: { enabled: true, port } });
+    const token = w.desktop.core.apiToken.current();
+    const link = `http://127.0.0.1:${port}/#token=${token}`;
+    expect(await w.client().desktop.browserLink.query()).toEqual({ link });
+    menuItem('Open in Browser').click?.();
+    expect(shell.opened).toEqual([link]);
+    // The link works: the token it carries opens the API.
+    const response = await fetch(`http://127.0.0.1:${port}/providers`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/providers`)).status).toBe(401);
+  });
+
+  it('has no link while the HTTP API is off: Open in Browser shows Settings instead', async () => {
+    const w = await start({ api: { enabled: false, port: 1 } });
+    expect(await w.client().desktop.browserLink.query()).toEqual({ link: null });
+    const actions: string[] = [];
+    const subscription = w.client().desktop.menuEvents.subscribe(undefined, {
+      onData: (event) => actions.push(event.action),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    menuItem('Open in Browser').click?.();
+    await waitFor(() => actions.length === 1);
+    subscription.unsubscribe();
+    expect(actions).toEqual(['open-settings']);
+    expect(shell.opened).toEqual([]);
   });
 
   it('is not started when api.enabled is false', async () => {

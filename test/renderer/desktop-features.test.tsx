@@ -58,6 +58,7 @@ function fakeDesktop(options: { httpApi?: HttpApiStatus; install?: InstallAnswer
       calls.status++;
       return options.httpApi ?? API_RUNNING;
     },
+    browserLink: async () => null,
     openSettingsFile: async () => ({ opened: true }),
     openLogsFolder: async () => ({ opened: true }),
   };

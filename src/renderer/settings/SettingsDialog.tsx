@@ -18,6 +18,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ConfigError } from '../../domain/config-error';
 import type { ConfigView } from '../../domain/services/settings-service';
 import { ConfigErrorBanner } from '../components/ConfigErrorBanner';
+import { CopyBrowserLink } from '../desktop/CopyBrowserLink';
 import { errorText, errorTitle, toUiError } from '../errors/error-message';
 import { transport, trpcClient } from '../transport/client';
 import { desktopApi } from '../transport/desktop-api';
@@ -233,6 +234,7 @@ export default function SettingsDialog({
                 />
               </Stack>
             </SimpleGrid>
+            {transport === 'ipc' && <CopyBrowserLink api={desktopApi} />}
             <Divider label="Providers" labelPosition="left" />
             {values.providers.map((provider, index) => (
               <ProviderFields

@@ -22,6 +22,8 @@ export interface DesktopApi {
   installUpdate(): Promise<InstallAnswer>;
   /** The local HTTP API beside the window: running, or why not. */
   httpApiStatus(): Promise<HttpApiStatus>;
+  /** `http://127.0.0.1:<port>/#token=…` while the HTTP API runs, else null (Settings → Copy link). */
+  browserLink(): Promise<string | null>;
   /** Reveal in Finder (Explorer, Files). */
   openSettingsFile(): Promise<unknown>;
   openLogsFolder(): Promise<unknown>;
@@ -47,6 +49,7 @@ export const desktopApi: DesktopApi = {
   checkForUpdates: () => desktopClient.update.check.mutate(),
   installUpdate: () => desktopClient.update.install.mutate(),
   httpApiStatus: async () => (await desktopClient.desktop.status.query()).httpApi,
+  browserLink: async () => (await desktopClient.desktop.browserLink.query()).link,
   openSettingsFile: () => desktopClient.desktop.openSettingsFile.mutate(),
   openLogsFolder: () => desktopClient.desktop.openLogsFolder.mutate(),
 };

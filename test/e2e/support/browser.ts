@@ -33,7 +33,7 @@ export async function openPage(
   browser: Browser,
   url: string,
   options: { colorScheme?: 'light' | 'dark' } = {},
-): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems; following: Promise<void> }> {
   const context = await browser.newContext({
     viewport: { width: 1200, height: 820 },
     colorScheme: options.colorScheme ?? 'light',
@@ -52,8 +52,13 @@ export async function openPage(
     if (/Content Security Policy/i.test(message.text())) problems.csp.push(message.text());
   });
   page.on('pageerror', (error) => problems.errors.push(error.message));
+  // The page follows settings.yaml through a subscription; a hand edit made before it is open goes unseen.
+  const following = page
+    .waitForResponse((response) => response.url().includes('/trpc/config.changes'), { timeout: 60_000 })
+    .then(() => undefined);
+  following.catch(() => undefined);
   await page.goto(url);
-  return { context, page, problems };
+  return { context, page, problems, following };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
