@@ -7,7 +7,7 @@ let world: World;
 let client: LightChatClient;
 beforeAll(async () => {
   world = await startWorld({ history: true });
-  client = createLightChatClient({ url: world.url });
+  client = createLightChatClient({ url: world.url, token: world.token });
 });
 afterAll(() => world.close());
 

@@ -10,7 +10,7 @@ afterAll(() => world.close());
 const call = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${world.url}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? world.auth : { 'content-type': 'application/json', ...world.auth },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
