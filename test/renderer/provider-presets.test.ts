@@ -62,6 +62,7 @@ describe('Add provider presets', () => {
         logMaxFileSizeMb: 10,
         apiEnabled: true,
         apiPort: 8000,
+        apiAuth: true,
         providers: [providerFromPreset(entry, [])],
       };
       const { revision: _revision, ...input } = toUpdateInput(form, 'rev');

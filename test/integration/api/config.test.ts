@@ -9,7 +9,7 @@ import {
   startFakeOpenAI,
   waitFor,
 } from '../../fixtures/index.js';
-import { startWorld, type World } from './support.js';
+import { authHeader, startWorld, type World } from './support.js';
 
 let world: World;
 beforeEach(async () => {
@@ -132,7 +132,7 @@ describe('PUT /config: a stored secret belongs to its host and type', () => {
   const probeUntilAsked = async () => {
     for (const deadline = performance.now() + HANG_MS; elsewhere.requests.length === 0; ) {
       if (performance.now() > deadline) throw new Error('no status probe reached the new host');
-      await fetch(`${world.url}/providers`);
+      await fetch(`${world.url}/providers`, { headers: authHeader(world.token) });
     }
   };
   const openAIView = async () => (await getConfig()).providers.find((p) => p.id === 'fake_openai');

@@ -6,7 +6,7 @@ import type { AppRouter } from '../../../src/adapters/api/router.js';
 import type { ChatEvent } from '../../../src/client/index.js';
 import { errorCodeOf } from '../../../src/client/index.js';
 import { FAKE_OLLAMA_ANSWER, waitFor } from '../../fixtures/index.js';
-import { rawHttp, startWorld, type World } from './support.js';
+import { authHeader, rawHttp, startWorld, type World } from './support.js';
 
 let world: World;
 beforeAll(async () => {
@@ -68,7 +68,7 @@ function upgrade(headers: Record<string, string>, options: { noHost?: boolean; p
 const own = (port = world.port) => ({ host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` });
 
 /** The web UI's client: subscriptions over one WebSocket, the rest over HTTP. */
-function webClient(server: World = world) {
+function webClient(server: World = world, token: { value?: string } = { value: server.token }) {
   const headers = own(server.port);
   const opened: WebSocket[] = [];
   // The page's WebSocket, with the headers a browser on our origin sends.
@@ -82,6 +82,8 @@ function webClient(server: World = world) {
   const wsClient = createWSClient({
     url: `${server.url.replace('http', 'ws')}/trpc`,
     WebSocket: PageWebSocket as unknown as typeof globalThis.WebSocket,
+    // As the page does: a browser's WebSocket cannot send headers, so the token goes in the first message.
+    connectionParams: () => (token.value === undefined ? {} : { token: token.value }),
     lazy: { enabled: true, closeMs: 60_000 },
     retryDelayMs: () => 60_000,
     onClose: (cause) => closes.push(cause?.code),
@@ -91,7 +93,7 @@ function webClient(server: World = world) {
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink({ client: wsClient }),
-        false: httpBatchLink({ url: `${server.url}/trpc` }),
+        false: httpBatchLink({ url: `${server.url}/trpc`, headers: authHeader(server.token) }),
       }),
     ],
   });
@@ -215,7 +217,9 @@ describe('subscriptions over the WebSocket', () => {
   });
 
   it('closes a connection whose message is larger than 1 MiB (1009)', async () => {
-    const socket = new WebSocket(`${world.url.replace('http', 'ws')}/trpc`, { headers: own() });
+    const socket = new WebSocket(`${world.url.replace('http', 'ws')}/trpc`, {
+      headers: { ...own(), ...authHeader(world.token) },
+    });
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
@@ -224,6 +228,41 @@ describe('subscriptions over the WebSocket', () => {
     socket.on('error', () => {});
     socket.send('x'.repeat(1024 * 1024 + 1));
     expect(await closed).toBe(1009);
+  });
+});
+
+describe('the API token on the WebSocket (section 4)', () => {
+  for (const [label, token] of [
+    ['no token', undefined],
+    ['a wrong token', 'not-the-token'],
+  ] as const) {
+    it(`refuses a subscription sent with ${label}: no event, and the chat still waits for its owner`, async () => {
+      const owner = webClient();
+      const { chatId } = await owner.client.chat.start.mutate({ messages: hi });
+      const stranger = webClient(world, { value: token });
+      const refused = events(stranger.client, chatId);
+      // The refusal claims nothing: the page that holds the token still gets the whole answer.
+      const chat = events(owner.client, chatId);
+      expect(await chat.ended).toEqual({});
+      expect(textOf(chat.seen)).toBe(FAKE_OLLAMA_ANSWER);
+      expect(refused.seen).toEqual([]);
+      stranger.close();
+      owner.close();
+    });
+  }
+
+  it('takes the token from the Authorization header of the upgrade request too (scripts)', async () => {
+    const socket = new WebSocket(`${world.url.replace('http', 'ws')}/trpc`, {
+      headers: { ...own(), ...authHeader(world.token) },
+    });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const answer = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+    socket.send(JSON.stringify({ id: 1, method: 'query', params: { path: 'health', input: undefined } }));
+    expect(JSON.parse(await answer)).toEqual(expect.objectContaining({ id: 1, result: expect.anything() }));
+    socket.close();
   });
 });
 

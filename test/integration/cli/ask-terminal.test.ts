@@ -43,7 +43,7 @@ describe('lightchat ask on a terminal', () => {
     const stdout = fakeStream(true);
     const stderr = fakeStream(true);
     const code = await ask(
-      { url: world.url, model: 'qwen3', question: 'hi', showThinking: true },
+      { url: world.url, config: world.settingsPath, model: 'qwen3', question: 'hi', showThinking: true },
       { stdout, stderr },
     );
     expect(code).toBe(0);
@@ -54,7 +54,10 @@ describe('lightchat ask on a terminal', () => {
   it('strips an error message from the provider', async () => {
     const stdout = fakeStream(true);
     const stderr = fakeStream(true);
-    const code = await ask({ url: world.url, model: 'broken', question: 'hi' }, { stdout, stderr });
+    const code = await ask(
+      { url: world.url, config: world.settingsPath, model: 'broken', question: 'hi' },
+      { stdout, stderr },
+    );
     expect(code).not.toBe(0);
     expect(stderr.text()).toContain('crashed');
     expect(controlsIn(stderr.text())).toEqual([]);
@@ -63,7 +66,7 @@ describe('lightchat ask on a terminal', () => {
   it('passes the answer through unchanged when stdout is not a terminal', async () => {
     const stdout = fakeStream(false);
     const code = await ask(
-      { url: world.url, model: 'qwen3', question: 'hi' },
+      { url: world.url, config: world.settingsPath, model: 'qwen3', question: 'hi' },
       { stdout, stderr: fakeStream(false) },
     );
     expect(code).toBe(0);
