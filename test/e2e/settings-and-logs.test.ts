@@ -162,7 +162,8 @@ describe('settings and logs in the browser', () => {
     await handEdit((text) => text.replace('name: Fake OpenAI', 'name: OpenAI edited by hand'));
     // The save must meet an edit the server has already seen (not race the watcher).
     const serverNames = async () => {
-      const config = (await (await fetch(`${world.app.url}/config`)).json()) as {
+      const headers = { authorization: `Bearer ${world.app.token}` };
+      const config = (await (await fetch(`${world.app.url}/config`, { headers })).json()) as {
         providers: { name: string }[];
       };
       return config.providers.map((provider) => provider.name);

@@ -37,7 +37,7 @@ describe('several tabs of one browser', () => {
       page.on('request', (request) => {
         if (request.resourceType() === 'eventsource') tab.eventSources.push(request.url());
       });
-      await page.goto(world.app.url);
+      await page.goto(world.app.link);
       await page
         .getByRole('combobox', { name: 'Model' })
         .and(page.locator('input:not([disabled])'))

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OLLAMA_ANSWER } from '../../fixtures/index.js';
-import { postChat, readSse, startWorld, summarise, type World } from './support.js';
+import { authHeader, postChat, readSse, startWorld, summarise, type World } from './support.js';
 
 let world: World;
 beforeAll(async () => {
@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 async function chat(body: unknown) {
-  const response = await postChat(world.url, body);
+  const response = await postChat(world, body);
   if (response.status !== 200) {
     return { status: response.status, body: await response.json(), events: [], text: '', last: undefined };
   }
@@ -34,7 +34,9 @@ describe('POST /chat into a stored conversation (CONTRACT section 10)', () => {
       event: 'done',
       data: { conversation_id: ids.conversation_id, message_id: ids.assistant_message_id },
     });
-    const stored = await (await fetch(`${world.url}/conversations/${ids.conversation_id}`)).json();
+    const stored = await (
+      await fetch(`${world.url}/conversations/${ids.conversation_id}`, { headers: authHeader(world.token) })
+    ).json();
     expect(stored.conversation).toMatchObject({
       title: 'Name a colour',
       provider_id: 'fake_ollama',
@@ -59,7 +61,9 @@ describe('POST /chat into a stored conversation (CONTRACT section 10)', () => {
       regenerate_of: ids.assistant_message_id,
     });
     expect(again.last?.event).toBe('done');
-    const after = await (await fetch(`${world.url}/conversations/${ids.conversation_id}`)).json();
+    const after = await (
+      await fetch(`${world.url}/conversations/${ids.conversation_id}`, { headers: authHeader(world.token) })
+    ).json();
     expect(after.conversation.message_count).toBe(5);
     expect(after.messages).toHaveLength(2);
     expect(after.messages[1].sibling_ids).toHaveLength(2);
@@ -87,9 +91,17 @@ describe('POST /chat into a stored conversation (CONTRACT section 10)', () => {
   });
 
   it('a stateless POST /chat stays as it was: no start event, nothing stored', async () => {
-    const before = (await (await fetch(`${world.url}/conversations?limit=200`)).json()).items.length;
+    const before = (
+      await (await fetch(`${world.url}/conversations?limit=200`, { headers: authHeader(world.token) })).json()
+    ).items.length;
     const plain = await chat({ prompt: 'hi' });
     expect(plain.events[0]?.event).toBe('message');
-    expect((await (await fetch(`${world.url}/conversations?limit=200`)).json()).items.length).toBe(before);
+    expect(
+      (
+        await (
+          await fetch(`${world.url}/conversations?limit=200`, { headers: authHeader(world.token) })
+        ).json()
+      ).items.length,
+    ).toBe(before);
   });
 });
