@@ -136,7 +136,8 @@ describe('chatting in the browser', () => {
     await lastAnswer(page).getByText('once upon a time once upon').waitFor();
     const atBottom = () =>
       conversation(page).evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight < 60);
-    expect(await atBottom()).toBe(true);
+    // The view follows the stream (it scrolls after each paint: wait for it, a loaded machine paints late).
+    await expect.poll(atBottom, { timeout: HANG_MS }).toBe(true);
     await conversation(page).hover();
     await page.mouse.wheel(0, -600);
     const jump = page.getByRole('button', { name: 'Jump to latest' });

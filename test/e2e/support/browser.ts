@@ -52,10 +52,18 @@ export async function openPage(
     if (/Content Security Policy/i.test(message.text())) problems.csp.push(message.text());
   });
   page.on('pageerror', (error) => problems.errors.push(error.message));
-  // The page follows settings.yaml through a subscription; a hand edit made before it is open goes unseen.
-  const following = page
-    .waitForResponse((response) => response.url().includes('/trpc/config.changes'), { timeout: 60_000 })
-    .then(() => undefined);
+  // The page follows settings.yaml through a subscription (on its WebSocket); a hand edit made before
+  // the subscription is sent goes unseen.
+  const following = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the page never subscribed to config.changes')), 60_000);
+    page.on('websocket', (socket) => {
+      socket.on('framesent', (frame) => {
+        if (!String(frame.payload).includes('config.changes')) return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  });
   following.catch(() => undefined);
   await page.goto(url);
   return { context, page, problems, following };

@@ -1,8 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chatlogFilesAmong } from '../../../src/adapters/logs/chatlog-files.js';
 import { startLogWriter } from './log-writer-process.js';
-import { fileLines, logFiles, logSettings, tempDir } from './support.js';
+import { fileLines, logSettings, tempDir } from './support.js';
 
 const KB = 1024;
 /** Spawning a `node` with tsx takes about a second; this only guards against a hang. */
@@ -16,7 +17,9 @@ interface Written {
 
 /** Every entry in `dir`'s log files, in file then line order, and what else is in the dir. */
 async function readLogs(dir: string): Promise<{ entries: Written[]; files: string[]; others: string[] }> {
-  const files = await logFiles(dir);
+  // Oldest first as the log orders them (time, then suffix as a number): a plain name sort would put
+  // `T.1.chatlog.jsonl` before `T.chatlog.jsonl` when two files were made in one second.
+  const files = chatlogFilesAmong(await readdir(dir)).map((file) => file.name);
   const entries: Written[] = [];
   for (const name of files) {
     for (const line of await fileLines(join(dir, name))) {
