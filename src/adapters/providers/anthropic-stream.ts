@@ -1,7 +1,7 @@
-import { createParser } from 'eventsource-parser';
 import type { AppError } from '../../domain/errors.js';
 import type { ProviderChunk } from '../../domain/provider.js';
 import type { OpenAIStreamProblem } from './openai-stream.js';
+import { sseReads } from './sse-reads.js';
 
 /**
  * Reads an Anthropic Messages stream (`event:` + `data:` SSE) as the API really sends it. The
@@ -31,40 +31,26 @@ export async function* readMessageStream(
   body: ReadableStream<Uint8Array>,
   streamError: (problem: AnthropicStreamProblem) => AppError,
 ): AsyncGenerator<ProviderChunk> {
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  let payloads: string[] = [];
-  const parser = createParser({ onEvent: (event) => payloads.push(event.data) });
   const answer = new MessageReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      // At the end, a last event that lacks its closing blank line still counts (if it is whole).
-      parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
-      const batch = payloads;
-      payloads = [];
-      for (const [index, data] of batch.entries()) {
-        const event = parseEvent(data);
-        if (event === undefined) {
-          if (done && index === batch.length - 1) break; // cut inside its last event: a cut stream
-          throw streamError({ kind: 'malformed', data });
-        }
-        if (event.type === 'error') throw streamError({ kind: 'error', message: errorMessage(event.error) });
-        // A plain loop: `yield*` over a generator per event adds promise hops on long answers.
-        for (const chunk of answer.read(event)) yield chunk;
-        if (answer.stopped) {
-          yield answer.done();
-          return;
-        }
+  for await (const { payloads: batch, done } of sseReads(body)) {
+    for (const [index, data] of batch.entries()) {
+      const event = parseEvent(data);
+      if (event === undefined) {
+        if (done && index === batch.length - 1) break; // cut inside its last event: a cut stream
+        throw streamError({ kind: 'malformed', data });
       }
-      if (done) {
-        if (answer.finishReason !== null) yield answer.done();
+      if (event.type === 'error') throw streamError({ kind: 'error', message: errorMessage(event.error) });
+      // A plain loop: `yield*` over a generator per event adds promise hops on long answers.
+      for (const chunk of answer.read(event)) yield chunk;
+      if (answer.stopped) {
+        yield answer.done();
         return;
       }
     }
-  } finally {
-    // Left early (stopped, failed): let go of the body; the request itself is aborted by the adapter.
-    reader.cancel().catch(() => {});
+    if (done) {
+      if (answer.finishReason !== null) yield answer.done();
+      return;
+    }
   }
 }
 

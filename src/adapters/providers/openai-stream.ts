@@ -1,7 +1,7 @@
-import { createParser } from 'eventsource-parser';
 import type { AppError } from '../../domain/errors.js';
 import type { ProviderChunk } from '../../domain/provider.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
+import { sseReads } from './sse-reads.js';
 
 /**
  * Reads a chat completion stream (SSE) as OpenAI-compatible servers really send it. The adapter
@@ -33,39 +33,25 @@ export async function* readCompletionStream(
   body: ReadableStream<Uint8Array>,
   streamError: (problem: OpenAIStreamProblem) => AppError,
 ): AsyncGenerator<ProviderChunk> {
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  let payloads: string[] = [];
-  const parser = createParser({ onEvent: (event) => payloads.push(event.data) });
   const answer = new AnswerReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      // At the end, a last event that lacks its closing blank line still counts (if it is whole).
-      parser.feed(done ? `${decoder.decode()}\n\n` : decoder.decode(value, { stream: true }));
-      const batch = payloads;
-      payloads = [];
-      for (const [index, data] of batch.entries()) {
-        if (data === '[DONE]') {
-          yield* answer.end(true);
-          return;
-        }
-        const chunk = parseChunk(data);
-        if (chunk === undefined) {
-          if (done && index === batch.length - 1) return; // cut inside its last event: a cut stream
-          throw streamError({ kind: 'malformed', data });
-        }
-        if (chunk.error) throw streamError({ kind: 'error', message: errorMessage(chunk.error) });
-        yield* answer.read(chunk);
-      }
-      if (done) {
-        yield* answer.end(false);
+  for await (const { payloads: batch, done } of sseReads(body)) {
+    for (const [index, data] of batch.entries()) {
+      if (data === '[DONE]') {
+        yield* answer.end(true);
         return;
       }
+      const chunk = parseChunk(data);
+      if (chunk === undefined) {
+        if (done && index === batch.length - 1) return; // cut inside its last event: a cut stream
+        throw streamError({ kind: 'malformed', data });
+      }
+      if (chunk.error) throw streamError({ kind: 'error', message: errorMessage(chunk.error) });
+      yield* answer.read(chunk);
     }
-  } finally {
-    // Left early (stopped, failed): let go of the body; the request itself is aborted by the adapter.
-    reader.cancel().catch(() => {});
+    if (done) {
+      yield* answer.end(false);
+      return;
+    }
   }
 }
 
