@@ -15,6 +15,19 @@ export const chatOptionsSchema = z.strictObject({
 });
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;
 
+/**
+ * Sampling settings that only the gateway's pass-through mode sends (CONTRACT section 13): an
+ * OpenAI client's `top_p`, `stop`, `seed` and JSON mode, mapped by each adapter to its API.
+ */
+export interface PassThroughOptions {
+  topP?: number;
+  stop?: string[];
+  seed?: number;
+  /** `response_format: {type: "json_object"}`: the answer is one JSON value (Ollama `format: "json"`). */
+  jsonMode?: boolean;
+}
+export type ProviderOptions = ChatOptions & PassThroughOptions;
+
 /** Thinking budgets of `options.think` for APIs that take a token budget (Anthropic, Gemini). */
 export const THINK_BUDGET_TOKENS = { low: 2048, medium: 8192, high: 24576 } as const;
 

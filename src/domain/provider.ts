@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatMessage, ChatOptions } from './chat.js';
+import type { ChatMessage, ProviderOptions } from './chat.js';
 import { PROVIDER_TYPES, type ProviderConfig } from './settings.js';
 
 export const modelInfoSchema = z.object({
@@ -38,7 +38,7 @@ export interface ProviderChatRequest {
   model: string;
   /** The system prompt, if any, is already the first message. */
   messages: ChatMessage[];
-  options: ChatOptions;
+  options: ProviderOptions;
 }
 
 /**

@@ -58,6 +58,30 @@ export const apiSettingsSchema = z.strictObject({
   auth: z.boolean().default(true),
 });
 
+/** An origin as browsers send it: scheme, host and port, no path (e.g. http://localhost:5173). */
+const webOrigin = z
+  .string()
+  .trim()
+  .refine(isWebOrigin, {
+    message:
+      'each of cors_origins must be a web origin such as http://localhost:5173 (scheme, host and port; no path)',
+  })
+  // As a browser writes it in `Origin`: lower case, no default port, no trailing slash.
+  .transform((value) => new URL(value).origin);
+
+function isWebOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.hash && !url.username;
+}
+
+/** CONTRACT section 13: the OpenAI-compatible `/v1` API over every provider. */
+export const gatewaySettingsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Web apps allowed to call `/v1` with a gateway key; none by default. */
+  corsOrigins: z.array(webOrigin).default([]),
+});
+
 export const settingsSchema = z
   .strictObject({
     defaultProvider: z
@@ -69,6 +93,7 @@ export const settingsSchema = z
     logMaxFiles: z.number().int().min(1).max(1000).default(5),
     logMaxFileSizeMb: z.number().positive().max(10_000).default(10),
     api: apiSettingsSchema.default({ enabled: true, port: 8000, auth: true }),
+    gateway: gatewaySettingsSchema.default({ enabled: true, corsOrigins: [] }),
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((settings, ctx) => {

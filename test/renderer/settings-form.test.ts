@@ -16,6 +16,7 @@ const view: ConfigView = {
   logMaxFiles: 5,
   logMaxFileSizeMb: 10,
   api: { enabled: true, port: 8000, auth: true },
+  gateway: { enabled: true, corsOrigins: ['http://localhost:5173'] },
   providers: [
     {
       id: 'ollama_local',
@@ -55,6 +56,7 @@ describe('settings form mapping', () => {
       logMaxFiles: 5,
       logMaxFileSizeMb: 10,
       api: { enabled: true, port: 8000, auth: true },
+      gateway: { enabled: true, corsOrigins: ['http://localhost:5173'] },
       providers: [
         {
           id: 'ollama_local',

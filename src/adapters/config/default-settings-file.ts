@@ -12,6 +12,9 @@ api:
   enabled: true              # the local HTTP API (the desktop app; \`serve\` always serves)
   port: 8000
   auth: true                 # require the API token (the api-token file beside this one); false: anyone on this machine may call it
+gateway:
+  enabled: true              # the OpenAI-compatible /v1 API over every provider, for other tools (keys: \`lightchat gateway-key\`)
+  cors_origins: []           # web apps allowed to call /v1 with a gateway key (none by default)
 providers:
   - id: ollama_local         # unique, [a-z0-9_-]+
     name: Ollama (local)     # optional display name

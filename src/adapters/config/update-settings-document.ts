@@ -3,6 +3,7 @@ import { type Document, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq }
 import { toSnakeKeys } from '../../domain/casing.js';
 import {
   apiSettingsSchema,
+  gatewaySettingsSchema,
   providerConfigSchema,
   type Settings,
   settingsSchema,
@@ -28,9 +29,10 @@ const {
 } = asPlain(providerConfigSchema.parse({ id: 'x', type: 'ollama' }));
 const PROVIDER: Shape = { absent: providerAbsent };
 const API: Shape = { absent: asPlain(apiSettingsSchema.parse({})) };
+const GATEWAY: Shape = { absent: asPlain(gatewaySettingsSchema.parse({})) };
 const SETTINGS: Shape = {
   absent: asPlain(settingsSchema.parse({})),
-  maps: { api: API },
+  maps: { api: API, gateway: GATEWAY },
   lists: { providers: PROVIDER },
 };
 
@@ -73,6 +75,7 @@ function syncValue(node: unknown, key: string, value: unknown, shape: Shape): un
     syncList(seq, value.filter(isPlain), itemShape);
     return seq;
   }
+  if (Array.isArray(value)) return syncScalarList(node, value);
   return syncScalar(node, value);
 }
 
@@ -99,6 +102,20 @@ function syncList(seq: YAMLSeq, targets: Plain[], shape: Shape): void {
     syncMap(map, target, shape);
     return map;
   });
+}
+
+/** A list of plain values (`cors_origins`): kept as it is when unchanged, else written anew. */
+function syncScalarList(node: unknown, values: unknown[]): unknown {
+  if (isSeq(node) && isDeepStrictEqual(node.toJSON(), values)) return node;
+  const seq = new YAMLSeq();
+  seq.items = values.map((value) => new Scalar(value));
+  // An empty list reads `[]`, as in the default file.
+  seq.flow = values.length === 0;
+  if (isSeq(node)) {
+    seq.comment = node.comment;
+    seq.commentBefore = node.commentBefore;
+  }
+  return seq;
 }
 
 function syncScalar(node: unknown, value: unknown): unknown {

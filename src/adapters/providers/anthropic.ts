@@ -153,7 +153,7 @@ export function createAnthropicProvider(
 
 /** The Messages API body: system prompt in `system`, `max_tokens` always, thinking on request. */
 export function messagesBody(request: ProviderChatRequest) {
-  const { temperature, maxTokens, think } = request.options;
+  const { temperature, maxTokens, think, topP, stop } = request.options;
   const system = request.messages
     .filter((message) => message.role === 'system')
     .map((message) => message.content)
@@ -176,6 +176,8 @@ export function messagesBody(request: ProviderChatRequest) {
     // The API takes no temperature together with thinking.
     ...(temperature === undefined || thinking ? {} : { temperature: Math.min(temperature, 1) }),
     ...(thinking ? { thinking } : {}),
+    ...(topP === undefined || thinking ? {} : { top_p: topP }),
+    ...(stop === undefined ? {} : { stop_sequences: stop }),
   };
 }
 

@@ -200,7 +200,7 @@ class AnswerReader {
 
 /** The request: system prompt in `systemInstruction`, assistant turns as `model`, thinking on request. */
 export function generateBody(request: ProviderChatRequest, abortSignal: AbortSignal) {
-  const { temperature, maxTokens, think } = request.options;
+  const { temperature, maxTokens, think, topP, stop, seed, jsonMode } = request.options;
   const system = request.messages
     .filter((message) => message.role === 'system')
     .map((message) => message.content)
@@ -219,6 +219,10 @@ export function generateBody(request: ProviderChatRequest, abortSignal: AbortSig
       ...(system ? { systemInstruction: system } : {}),
       ...(temperature === undefined ? {} : { temperature }),
       ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
+      ...(topP === undefined ? {} : { topP }),
+      ...(stop === undefined ? {} : { stopSequences: stop }),
+      ...(seed === undefined ? {} : { seed }),
+      ...(jsonMode ? { responseMimeType: 'application/json' } : {}),
       ...(budget === undefined
         ? {}
         : {

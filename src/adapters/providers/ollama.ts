@@ -143,6 +143,7 @@ export function createOllamaProvider(
           messages: request.messages.map(({ role, content }) => ({ role, content })),
           stream: true,
           ...(think ? { think: true } : {}),
+          ...(request.options.jsonMode ? { format: 'json' } : {}),
           options: chatOptions(request),
         });
         streaming = true;
@@ -221,12 +222,15 @@ class ReadJoiner {
   }
 }
 
-function chatOptions(request: ProviderChatRequest): Record<string, number> {
-  const { temperature, maxTokens, numCtx } = request.options;
+function chatOptions(request: ProviderChatRequest): Record<string, number | string[]> {
+  const { temperature, maxTokens, numCtx, topP, stop, seed } = request.options;
   return {
     ...(temperature === undefined ? {} : { temperature }),
     ...(maxTokens === undefined ? {} : { num_predict: maxTokens }),
     ...(numCtx === undefined ? {} : { num_ctx: numCtx }),
+    ...(topP === undefined ? {} : { top_p: topP }),
+    ...(stop === undefined ? {} : { stop }),
+    ...(seed === undefined ? {} : { seed }),
   };
 }
 

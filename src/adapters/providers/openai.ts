@@ -165,13 +165,17 @@ export function createOpenAIProvider(
 
 function chatBody(request: ProviderChatRequest, withUsage: boolean) {
   const reasoning = isReasoningModel(request.model);
-  const { temperature, maxTokens } = request.options;
+  const { temperature, maxTokens, topP, stop, seed, jsonMode } = request.options;
   return {
     model: request.model,
     messages: request.messages.map(({ role, content }) => ({ role, content })),
     stream: true as const,
     ...(withUsage ? { stream_options: { include_usage: true } } : {}),
     ...(temperature === undefined || reasoning ? {} : { temperature }),
+    ...(topP === undefined ? {} : { top_p: topP }),
+    ...(stop === undefined ? {} : { stop }),
+    ...(seed === undefined ? {} : { seed }),
+    ...(jsonMode ? { response_format: { type: 'json_object' as const } } : {}),
     ...(maxTokens === undefined
       ? {}
       : reasoning

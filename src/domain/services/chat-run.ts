@@ -34,6 +34,11 @@ export class ChatRun {
     this.loopback = isLoopbackUrl(providerHost(chat.provider.config));
   }
 
+  /** Pass-through chats (the gateway) write no entries of their own: their caller logs metadata only. */
+  private append(entry: Parameters<ChatLog['append']>[0]): void {
+    if (!this.chat.passThrough) this.log.append(entry);
+  }
+
   get started(): boolean {
     return this.firstChunkAt !== null;
   }
@@ -119,7 +124,7 @@ export class ChatRun {
       promptTokens: this.usage.promptTokens ?? null,
       completionTokens: this.usage.completionTokens ?? this.countedTokens,
     };
-    this.log.append({
+    this.append({
       role: 'assistant',
       content: this.answer,
       providerId: this.chat.providerId,
@@ -151,7 +156,7 @@ export class ChatRun {
 
   logStart(): void {
     const lastUser = [...this.chat.messages].reverse().find((message) => message.role === 'user');
-    this.log.append({
+    this.append({
       role: 'user',
       content: lastUser?.content ?? '',
       providerId: this.chat.providerId,
@@ -165,7 +170,7 @@ export class ChatRun {
   }
 
   logRetry(error: AppError): void {
-    this.log.append({
+    this.append({
       role: 'system',
       content: `Retrying once after: ${error.message}`,
       providerId: this.chat.providerId,
@@ -186,7 +191,7 @@ export class ChatRun {
   /** The answer so far, when the chat ends without finishing. */
   private logPartial(eventType: string, details: Record<string, unknown>): void {
     this.ended = true;
-    this.log.append({
+    this.append({
       role: 'assistant',
       content: this.answer,
       providerId: this.chat.providerId,

@@ -1,4 +1,4 @@
-import type { ChatEvent, ChatMessage, ChatOptions, ChatRequest } from '../chat.js';
+import type { ChatEvent, ChatMessage, ChatRequest, ProviderOptions } from '../chat.js';
 import { chatRequestSchema } from '../chat.js';
 import { AppError, toAppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
@@ -17,10 +17,23 @@ export interface PreparedChat {
   providerId: string;
   modelId: string;
   messages: ChatMessage[];
-  options: ChatOptions;
+  options: ProviderOptions;
   systemPrompt: string | null;
   /** `now()` when the request was accepted: TTFT and duration count from here, retries included. */
   acceptedAt: number;
+  /**
+   * The gateway's pass-through mode (CONTRACT section 13): the messages go as they are and the chat
+   * writes no log entries of its own (the caller logs metadata only).
+   */
+  passThrough?: boolean;
+}
+
+/** A gateway call: the client's conversation and parameters, for one named provider and model. */
+export interface PassThroughRequest {
+  providerId: string;
+  modelId: string;
+  messages: ChatMessage[];
+  options: ProviderOptions;
 }
 
 /** How long a chat that names no model waits for the provider's model list (CONTRACT section 3). */
@@ -72,6 +85,26 @@ export class ChatService {
       options: request.options ?? {},
       systemPrompt,
       acceptedAt,
+    };
+  }
+
+  /**
+   * The gateway's pass-through mode: the client's messages verbatim (no provider system prompt, no
+   * history), its own parameters. Unknown provider: PROVIDER_NOT_FOUND, before anything is sent.
+   */
+  preparePassThrough(request: PassThroughRequest): PreparedChat {
+    const acceptedAt = this.now();
+    const provider = this.deps.providers.resolve(request.providerId);
+    return {
+      requestId: this.newId(),
+      provider,
+      providerId: provider.config.id,
+      modelId: request.modelId,
+      messages: request.messages,
+      options: request.options,
+      systemPrompt: null,
+      acceptedAt,
+      passThrough: true,
     };
   }
 

@@ -32,9 +32,22 @@ export interface SettingsFormValues {
   /** Not edited in the dialog (turning the token off is a deliberate file edit), but sent back as it is. */
   apiAuth: boolean;
   providers: ProviderFormValues[];
+  /** Settings the dialog does not show (the gateway's…), sent back unchanged so a save never resets them. */
+  rest: Record<string, unknown>;
 }
 
 export function toFormValues(view: ConfigView): SettingsFormValues {
+  const {
+    revision: _revision,
+    defaultProvider: _defaultProvider,
+    loggingEnabled: _loggingEnabled,
+    logDir: _logDir,
+    logMaxFiles: _logMaxFiles,
+    logMaxFileSizeMb: _logMaxFileSizeMb,
+    api: _api,
+    providers: _providers,
+    ...rest
+  } = view;
   return {
     defaultProvider: view.defaultProvider ?? '',
     loggingEnabled: view.loggingEnabled,
@@ -45,6 +58,7 @@ export function toFormValues(view: ConfigView): SettingsFormValues {
     apiPort: view.api.port,
     apiAuth: view.api.auth,
     providers: view.providers.map(providerToForm),
+    rest,
   };
 }
 
@@ -91,6 +105,7 @@ const numberOrText = (value: number | string): number | string =>
 /** The whole settings object `config.update` takes (CONTRACT section 5), with the revision it edits. */
 export function toUpdateInput(values: SettingsFormValues, revision: string): Record<string, unknown> {
   return {
+    ...values.rest,
     revision,
     defaultProvider: textOrNull(values.defaultProvider),
     loggingEnabled: values.loggingEnabled,
