@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import type { ApiServices } from '../adapters/api/api-services.js';
 import { ApiToken } from '../adapters/config/api-token.js';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
+import { GatewayKeys } from '../adapters/gateway/gateway-keys.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { createProviderFactories, type SystemProxy } from '../adapters/providers/index.js';
 import { ChatService } from '../domain/services/chat-service.js';
@@ -89,6 +90,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`Could not set up the API token next to ${settings.path}: ${reason}`, { cause: error });
   }
+  const gatewayKeys = new GatewayKeys({ settingsPath: settings.path, log: logs });
   logs.append({
     role: 'system',
     content: 'LightChat started',
@@ -113,6 +115,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     settings,
     logs,
     apiToken,
+    gatewayKeys,
     demo: (options.overlays ?? []).length > 0,
     async setLogging(enabled) {
       const change = { role: 'system' as const, eventType: 'logging_switched', details: { enabled } };
@@ -131,6 +134,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
       await settings.close();
       await history.close();
       await apiToken.close();
+      await gatewayKeys.close();
       await logs.close();
     },
   };

@@ -6,7 +6,7 @@ export const DEFAULT_PORT = 8000;
 const defaultUrl = (): string => `http://127.0.0.1:${process.env.LIGHTCHAT_PORT || DEFAULT_PORT}`;
 
 /**
- * `lightchat serve | ask | providers | models | token` (CONTRACT sections 1 and 6). Each command loads its
+ * `lightchat serve | ask | providers | models | token | gateway-key` (CONTRACT sections 1 and 6). Each command loads its
  * own code when it runs, so `serve` starts without the client and `ask` without the server.
  * Resolves to the exit code.
  */
@@ -95,6 +95,20 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (flags: TokenFlags) => {
       const { printToken } = await import('./token.js');
       exitCode = await printToken(flags);
+    });
+
+  program
+    .command('gateway-key')
+    .description(
+      'Manage the keys other tools use on the OpenAI-compatible /v1 API: create NAME (prints the key once), list, revoke NAME.',
+    )
+    .argument('<action>', 'create, list or revoke')
+    .argument('[name]', 'the key name (create, revoke)')
+    .option('--json', 'list: print JSON')
+    .addOption(configOption('the settings file whose gateway-keys to use'))
+    .action(async (action: string, name: string | undefined, flags: { json?: boolean; config?: string }) => {
+      const { gatewayKeyCommand } = await import('./gateway-key.js');
+      exitCode = await gatewayKeyCommand(action, name, flags);
     });
 
   try {

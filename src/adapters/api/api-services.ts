@@ -4,6 +4,7 @@ import type { ConversationService } from '../../domain/services/conversation-ser
 import type { ProviderRegistry } from '../../domain/services/provider-registry.js';
 import type { SettingsService } from '../../domain/services/settings-service.js';
 import type { ApiToken } from '../config/api-token.js';
+import type { GatewayKeys } from '../gateway/gateway-keys.js';
 
 /**
  * The services the API drives (REST, tRPC over HTTP and IPC): domain services and ports, nothing of
@@ -18,6 +19,8 @@ export interface ApiServices {
   logs: ChatLog;
   /** The admin token of the HTTP API (CONTRACT section 4), kept in step with its file. */
   apiToken: ApiToken;
+  /** The OpenAI-compatible gateway's own keys (CONTRACT section 13), never the admin token. */
+  gatewayKeys: GatewayKeys;
   /** True when this run has a demo provider. */
   demo: boolean;
   /** The per-run logging switch (seed 3.4): wins over the file until the next start. */
