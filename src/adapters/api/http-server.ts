@@ -4,14 +4,19 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../domain/errors.js';
+import { registerGatewayRoutes } from '../gateway/gateway-routes.js';
+import { openAIError } from '../gateway/openai-errors.js';
 import type { ApiServices } from './api-services.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { HTTP_STATUS } from './error-status.js';
+import { registerGatewayKeyRoutes } from './gateway-key-routes.js';
 import { defaultStaticDir } from './package-info.js';
 import { errorBody, errorResponse, statusOf } from './rest-errors.js';
 import { registerRestRoutes } from './rest-routes.js';
 import {
   type ApiAuth,
+  isGatewayPath,
+  refuseForeignGatewayRequest,
   refuseForeignRequest,
   refuseWebSocketWithoutToken,
   refuseWithoutToken,
@@ -71,24 +76,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }));
 
   const app = new Hono<{ Bindings: HttpBindings }>();
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: BODY_LIMIT_BYTES,
-      onError: (c) => {
-        // The rest of the body is not read: the connection cannot carry another request.
-        c.header('connection', 'close');
-        return errorResponse(
-          c,
-          new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.', {
-            details: { limit_bytes: BODY_LIMIT_BYTES },
-          }),
-        );
-      },
-    }),
-  );
+  const oneMiB = bodyLimit({
+    maxSize: BODY_LIMIT_BYTES,
+    onError: (c) => {
+      // The rest of the body is not read: the connection cannot carry another request.
+      c.header('connection', 'close');
+      return errorResponse(
+        c,
+        new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MiB.', {
+          details: { limit_bytes: BODY_LIMIT_BYTES },
+        }),
+      );
+    },
+  });
+  // The gateway has its own limit (32 MiB), checked after its key.
+  app.use('*', (c, next) => (isGatewayPath(c.req.url) ? next() : oneMiB(c, next)));
+  registerGatewayRoutes(app, { core, closing: closing.signal, streams });
   registerRestRoutes(app, { core, closing: closing.signal, streams });
   registerConversationRoutes(app, core);
+  registerGatewayKeyRoutes(app, core);
   app.get('/', (c) => ui.page(c));
   app.get('/index.html', (c) => ui.page(c));
   app.get('/assets/*', async (c) => {
@@ -112,8 +118,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   let boundPort = 0;
   // A request without Host must reach the check below (403 FORBIDDEN_HOST), not Node's own 400.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
-    const refused = refuseForeignRequest(req.headers, boundPort) ?? refuseWithoutToken(req, auth);
-    if (refused) return refuse(req, res, refused);
+    // The gateway takes its own keys (checked in its routes), never the admin token, and its own origins.
+    if (isGatewayPath(req.url)) {
+      const corsOrigins = core.settings.effective().gateway.corsOrigins;
+      const refused = refuseForeignGatewayRequest(req.headers, boundPort, corsOrigins);
+      if (refused) return refuse(req, res, openAIError(refused));
+    } else {
+      const refused = refuseForeignRequest(req.headers, boundPort) ?? refuseWithoutToken(req, auth);
+      if (refused) return refuse(req, res, restRefusal(refused));
+    }
     open.add(res);
     res.once('close', () => open.delete(res));
     void listener(req, res);
@@ -158,15 +171,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   };
 }
 
+interface Refusal {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+const restRefusal = (error: AppError): Refusal => ({
+  status: HTTP_STATUS[error.code],
+  body: errorBody(error),
+  headers: error.code === 'UNAUTHORIZED' ? { 'www-authenticate': 'Bearer realm="LightChat"' } : {},
+});
+
 /** A refused request gets its JSON error and the connection is closed; nothing else runs. */
-function refuse(req: IncomingMessage, res: ServerResponse, error: AppError): void {
-  const body = JSON.stringify(errorBody(error));
-  res.writeHead(HTTP_STATUS[error.code], {
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  const body = JSON.stringify(refusal.body);
+  res.writeHead(refusal.status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    ...(error.code === 'UNAUTHORIZED' ? { 'www-authenticate': 'Bearer realm="LightChat"' } : {}),
+    ...refusal.headers,
     connection: 'close',
   });
   res.end(body);

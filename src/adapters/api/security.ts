@@ -11,21 +11,58 @@ const loopbackHosts = (port: number): string[] => [`127.0.0.1:${port}`, `localho
  * method or content type. Returns the error to answer with, or null when the request may go on.
  */
 export function refuseForeignRequest(headers: IncomingHttpHeaders, port: number): AppError | null {
+  const refusedHost = refuseForeignHost(headers, port);
+  if (refusedHost) return refusedHost;
   const hosts = loopbackHosts(port);
-  const host = (headers.host ?? '').trim().toLowerCase();
-  if (!hosts.includes(host)) {
-    return new AppError(
-      'FORBIDDEN_HOST',
-      `LightChat answers only requests addressed to ${hosts[0]} or localhost:${port}.`,
-      { details: { host: host === '' ? null : host.slice(0, 200) } },
-    );
-  }
   const origin = headers.origin;
   if (origin !== undefined && !hosts.some((allowed) => origin.toLowerCase() === `http://${allowed}`)) {
     return new AppError('FORBIDDEN_ORIGIN', 'LightChat does not answer requests sent by other web pages.', {
       details: { origin: origin.slice(0, 200) },
     });
   }
+  return refuseOtherSites(headers);
+}
+
+/**
+ * The same checks for the gateway (`/v1/*`, CONTRACT section 13): the Host check stays; a request
+ * with an `Origin` is a web page's, answered only when that origin is in `gateway.cors_origins`.
+ */
+export function refuseForeignGatewayRequest(
+  headers: IncomingHttpHeaders,
+  port: number,
+  corsOrigins: readonly string[],
+): AppError | null {
+  const refusedHost = refuseForeignHost(headers, port);
+  if (refusedHost) return refusedHost;
+  const origin = headers.origin;
+  if (origin === undefined) return refuseOtherSites(headers);
+  if (corsOrigins.includes(origin.toLowerCase())) return null;
+  return new AppError(
+    'FORBIDDEN_ORIGIN',
+    `LightChat's gateway does not answer web pages from ${origin.slice(0, 200)}. To allow this web app, add its origin to gateway.cors_origins in settings.yaml.`,
+    { details: { origin: origin.slice(0, 200) } },
+  );
+}
+
+/** `/v1` and below, the gateway's routes, parsed as the router parses paths (dot segments resolved). */
+export function isGatewayPath(url: string | undefined): boolean {
+  const path = routerPath(url);
+  return path === '/v1' || (path?.startsWith('/v1/') ?? false);
+}
+
+function refuseForeignHost(headers: IncomingHttpHeaders, port: number): AppError | null {
+  const hosts = loopbackHosts(port);
+  const host = (headers.host ?? '').trim().toLowerCase();
+  if (hosts.includes(host)) return null;
+  return new AppError(
+    'FORBIDDEN_HOST',
+    `LightChat answers only requests addressed to ${hosts[0]} or localhost:${port}.`,
+    { details: { host: host === '' ? null : host.slice(0, 200) } },
+  );
+}
+
+/** A page of another site that sends no `Origin` (an `<img>`, a top-level form) still says where it comes from. */
+function refuseOtherSites(headers: IncomingHttpHeaders): AppError | null {
   const site = headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') {
     return new AppError('FORBIDDEN_ORIGIN', 'LightChat does not answer requests sent by other web pages.', {
@@ -33,6 +70,15 @@ export function refuseForeignRequest(headers: IncomingHttpHeaders, port: number)
     });
   }
   return null;
+}
+
+/** The path as the router sees it; undefined when the URL cannot be read. */
+function routerPath(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What the token check needs: whether the token is required now, and a constant-time comparison. */
@@ -45,12 +91,8 @@ export interface ApiAuth {
 function isOpenRoute(method: string | undefined, url: string | undefined): boolean {
   if (method !== 'GET' && method !== 'HEAD') return false;
   // Parsed the way the router parses it (dot segments resolved), so `/assets/../config` is not open.
-  let path: string;
-  try {
-    path = new URL(url ?? '/', 'http://127.0.0.1').pathname;
-  } catch {
-    return false;
-  }
+  const path = routerPath(url);
+  if (path === undefined) return false;
   return path === '/health' || path === '/' || path === '/index.html' || path.startsWith('/assets/');
 }
 

@@ -13,6 +13,9 @@ export const SSE_HEADERS: Record<string, string> = {
 
 export const PING_INTERVAL_MS = 15_000;
 
+/** How one event reads on the wire: LightChat's own frames, or another format (the gateway's OpenAI chunks). */
+export type RenderEvent = (event: ChatEvent) => string;
+
 /**
  * Writes one chat's SSE stream (CONTRACT section 3) straight to the socket, with no await per event.
  * `write` says when the socket is full; the caller waits for `onDrain` (joining texts meanwhile, see
@@ -26,6 +29,7 @@ export class ChatSseWriter {
   constructor(
     private readonly res: ServerResponse,
     pingMs = PING_INTERVAL_MS,
+    private readonly render: RenderEvent = frame,
   ) {
     res.writeHead(200, SSE_HEADERS);
     res.flushHeaders();
@@ -48,7 +52,9 @@ export class ChatSseWriter {
   write(events: ChatEvent[]): boolean {
     if (this.closed) return true;
     const terminal = events.findIndex((event) => event.type === 'done' || event.type === 'error');
-    const chunk = (terminal === -1 ? events : events.slice(0, terminal + 1)).map(frame).join('');
+    const chunk = (terminal === -1 ? events : events.slice(0, terminal + 1))
+      .map((event) => this.render(event))
+      .join('');
     if (terminal !== -1) {
       this.dispose();
       this.res.end(chunk);
@@ -89,9 +95,10 @@ export async function answerAsSse(
   events: AsyncIterable<ChatEvent>,
   stop: AbortController,
   closing: AbortSignal,
+  render: RenderEvent = frame,
 ): Promise<void> {
   if (res.destroyed) return;
-  const writer = new ChatSseWriter(res);
+  const writer = new ChatSseWriter(res, PING_INTERVAL_MS, render);
   const joiner = new TokenJoiner({
     windowMs: REST_JOIN_WINDOW_MS,
     deliver: (batch) => {
