@@ -12,6 +12,7 @@ import {
   thinkingTokens,
 } from './chat-behaviour.js';
 import { demoBehaviour } from './demo-answer.js';
+import { countEmbeddingTokens, fakeEmbedding, readEmbeddingInput } from './fake-embedding.js';
 import {
   type Exchange,
   type FakeProviderServer,
@@ -95,6 +96,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakePr
       if (route === 'GET /api/tags') return sendJson(res, 200, { models: models.map(describeModel) });
       if (route === 'POST /api/show') return show(exchange);
       if (route === 'POST /api/chat') return chat(exchange);
+      if (route === 'POST /api/embed') return embed(exchange);
       return sendText(res, 404, '404 page not found');
     },
   });
@@ -115,6 +117,23 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakePr
       model_info: {},
       capabilities: model.thinking ? ['completion', 'thinking'] : ['completion'],
       modified_at: MODIFIED_AT,
+    });
+  }
+
+  /** `/api/embed`: `input` is one text or several; one vector each, as Ollama answers. */
+  function embed({ res, body }: Exchange) {
+    if (!isRecord(body)) return sendJson(res, 400, { error: 'invalid request body' });
+    const name = typeof body.model === 'string' ? body.model : '';
+    if (!findModel(name)) return sendJson(res, 404, { error: modelNotFound(name) });
+    const input = readEmbeddingInput(body.input);
+    if (!input) return sendJson(res, 400, { error: 'invalid input type' });
+    const dimensions = typeof body.dimensions === 'number' ? body.dimensions : undefined;
+    sendJson(res, 200, {
+      model: name,
+      embeddings: input.map((text) => fakeEmbedding(text, dimensions)),
+      total_duration: 1_000_000,
+      load_duration: 100_000,
+      prompt_eval_count: countEmbeddingTokens(input),
     });
   }
 

@@ -41,6 +41,20 @@ export interface ProviderChatRequest {
   options: ProviderOptions;
 }
 
+/** Texts to embed with one embedding model (the gateway's `/v1/embeddings`, CONTRACT section 13). */
+export interface EmbedRequest {
+  model: string;
+  input: string[];
+  /** Fewer dimensions, for models that can shorten their vectors. */
+  dimensions?: number;
+}
+
+export interface Embeddings {
+  /** One vector per input, in order. */
+  vectors: number[][];
+  promptTokens?: number;
+}
+
 /**
  * The port every provider adapter implements. Adapters throw `AppError`s with a `failure` kind and
  * never retry on their own: the ChatService owns the retry policy and the timeouts.
@@ -56,6 +70,8 @@ export interface ChatProvider {
    * provider that can't tell says `false`.
    */
   isReasoningModel?(model: string, signal: AbortSignal): Promise<boolean>;
+  /** Vectors from an embedding model (Ollama `/api/embed`, OpenAI `/embeddings`); absent: the API has none here. */
+  embed?(request: EmbedRequest, signal: AbortSignal): Promise<Embeddings>;
 }
 
 export type ProviderFactory = (config: ProviderConfig) => ChatProvider;

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../domain/errors.js';
 import type { ApiServices } from '../api/api-services.js';
 import { answerCompletion } from './chat-completions.js';
+import { answerEmbeddings } from './embeddings.js';
 import { GatewayCall } from './gateway-call.js';
 import { answerJson, errorAnswer, type GatewayContext } from './gateway-http.js';
 import { listGatewayModels } from './gateway-models.js';
@@ -119,12 +120,17 @@ export function registerGatewayRoutes(app: App, context: GatewayContext): void {
     route('POST /v1/chat/completions', (c, call) => answerCompletion(c, call, context)),
   );
 
+  app.post(
+    '/v1/embeddings',
+    route('POST /v1/embeddings', (c, call) => answerEmbeddings(c, call, context)),
+  );
+
   app.all('/v1/*', (c) =>
     errorAnswer(
       c,
       new AppError(
         'NOT_FOUND',
-        `Invalid URL (${c.req.method} ${c.req.path.slice(0, 200)}): LightChat's gateway has GET /v1/models and POST /v1/chat/completions.`,
+        `Invalid URL (${c.req.method} ${c.req.path.slice(0, 200)}): LightChat's gateway has GET /v1/models, POST /v1/chat/completions and POST /v1/embeddings.`,
       ),
     ),
   );

@@ -1,7 +1,14 @@
 import type { AbortableAsyncIterator, ChatResponse, Ollama } from 'ollama';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
-import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
+import type {
+  ChatProvider,
+  Embeddings,
+  EmbedRequest,
+  ModelInfo,
+  ProviderChatRequest,
+  ProviderChunk,
+} from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost } from '../../domain/settings.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
@@ -181,6 +188,21 @@ export function createOllamaProvider(
     },
 
     isReasoningModel: thinks,
+
+    async embed(request: EmbedRequest, signal: AbortSignal): Promise<Embeddings> {
+      const context: FailureContext = { config, model: request.model, proxy };
+      try {
+        const answer = await (await client(signal)).embed({
+          model: request.model,
+          input: request.input,
+          ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+        });
+        return { vectors: answer.embeddings, promptTokens: answer.prompt_eval_count };
+      } catch (error) {
+        if (signal.aborted) throw abortedError(context, signal);
+        throw toError(error, context, false);
+      }
+    },
   };
 }
 

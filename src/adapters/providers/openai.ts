@@ -1,7 +1,14 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.js';
-import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
+import type {
+  ChatProvider,
+  Embeddings,
+  EmbedRequest,
+  ModelInfo,
+  ProviderChatRequest,
+  ProviderChunk,
+} from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
@@ -160,6 +167,26 @@ export function createOpenAIProvider(
     },
 
     isReasoningModel: async (model: string) => isReasoningModel(model),
+
+    async embed(request: EmbedRequest, signal: AbortSignal): Promise<Embeddings> {
+      const context: FailureContext = { config, model: request.model, proxy };
+      try {
+        const answer = await (await sdkClient()).embeddings.create(
+          {
+            model: request.model,
+            input: request.input,
+            encoding_format: 'float',
+            ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+          },
+          { signal },
+        );
+        const vectors = [...answer.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+        return { vectors, promptTokens: answer.usage?.prompt_tokens };
+      } catch (error) {
+        if (signal.aborted) throw abortedError(context, signal);
+        throw toError(error, context, false);
+      }
+    },
   };
 }
 
