@@ -1,11 +1,18 @@
-// The fake providers in a process of their own, as a real Ollama or OpenAI server would be: the
+// The fake providers in a process of their own, as a real Ollama, OpenAI, Anthropic or Gemini server would be: the
 // bench's clients and LightChat do not share their CPU time with them. Started by bench/fakes/fakes.ts.
 import type { ServerResponse } from 'node:http';
 import type { ChatBehaviour, ChatRequestInfo } from '../../src/demo/chat-behaviour.js';
 import { startFakeOllama } from '../../src/demo/fake-ollama.js';
-import { startFakeOpenAI } from '../../test/fixtures/index.js';
+import { startFakeAnthropic, startFakeGemini, startFakeOpenAI } from '../../test/fixtures/index.js';
 import { answerTokens, specOf } from '../lib/answers.js';
-import { BENCH_MODEL, type Emit, type FakesReply, type FakesRequest } from './messages.js';
+import {
+  BENCH_ANTHROPIC_KEY,
+  BENCH_GEMINI_KEY,
+  BENCH_MODEL,
+  type Emit,
+  type FakesReply,
+  type FakesRequest,
+} from './messages.js';
 
 /** Raw NDJSON written per tapped chat, parsed only when asked for (the fake stays cheap while it runs). */
 const taps = new Map<string, string[]>();
@@ -63,6 +70,12 @@ const ollama = await startFakeOllama({
   beforeChat: (request, exchange) => tap(request, exchange.res),
 });
 const openai = await startFakeOpenAI({ models: [BENCH_MODEL], behaviour });
+const anthropic = await startFakeAnthropic({
+  models: [{ id: BENCH_MODEL }],
+  behaviour,
+  apiKey: BENCH_ANTHROPIC_KEY,
+});
+const gemini = await startFakeGemini({ models: [{ id: BENCH_MODEL }], behaviour, apiKey: BENCH_GEMINI_KEY });
 
 process.on('message', (message: FakesRequest) => {
   let reply: FakesReply | undefined;
@@ -77,9 +90,15 @@ process.on('message', (message: FakesRequest) => {
 });
 
 const stop = async () => {
-  await Promise.all([ollama.close(), openai.close()]);
+  await Promise.all([ollama.close(), openai.close(), anthropic.close(), gemini.close()]);
   process.exit(0);
 };
 process.once('SIGTERM', () => void stop());
 process.once('disconnect', () => void stop());
-process.send?.({ type: 'ready', ollamaUrl: ollama.url, openaiBaseUrl: openai.baseUrl });
+process.send?.({
+  type: 'ready',
+  ollamaUrl: ollama.url,
+  openaiBaseUrl: openai.baseUrl,
+  anthropicUrl: anthropic.url,
+  geminiUrl: gemini.url,
+});

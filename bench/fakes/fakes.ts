@@ -6,7 +6,7 @@ type Pending = (reply: FakesReply) => void;
 /** A request before it gets its id (`Omit` spread over each member of the union). */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-/** The fake Ollama and fake OpenAI servers, running in a child process. */
+/** The fake Ollama, OpenAI, Anthropic and Gemini servers, running in a child process. */
 export class Fakes {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -15,6 +15,8 @@ export class Fakes {
     private readonly child: Child,
     readonly ollamaUrl: string,
     readonly openaiBaseUrl: string,
+    readonly anthropicUrl: string,
+    readonly geminiUrl: string,
   ) {
     child.process.on('message', (message: FakesReply) => {
       this.pending.get(message.id)?.(message);
@@ -39,7 +41,7 @@ export class Fakes {
         reject(new Error(`the fake providers exited (${code}): ${child.errorOutput}`));
       });
     });
-    return new Fakes(child, ready.ollamaUrl, ready.openaiBaseUrl);
+    return new Fakes(child, ready.ollamaUrl, ready.openaiBaseUrl, ready.anthropicUrl, ready.geminiUrl);
   }
 
   get pid(): number | undefined {

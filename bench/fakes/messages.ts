@@ -3,6 +3,8 @@ export interface FakesReady {
   type: 'ready';
   ollamaUrl: string;
   openaiBaseUrl: string;
+  anthropicUrl: string;
+  geminiUrl: string;
 }
 
 /** One streamed token as the fake emitted it: its text and `lc_emit_ms`. */
@@ -24,5 +26,8 @@ export interface ProviderCounters {
   failed: number;
 }
 
-/** The model id both fakes answer for. */
+/** The model id every fake answers for. */
 export const BENCH_MODEL = 'bench';
+/** The keys the fake Anthropic and Gemini APIs ask for (fakes on loopback: not secrets). */
+export const BENCH_ANTHROPIC_KEY = 'sk-ant-bench-fake-key';
+export const BENCH_GEMINI_KEY = 'gemini-bench-fake-key';

@@ -1,6 +1,8 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
-import { BENCH_MODEL } from '../fakes/messages.js';
+import { BENCH_ANTHROPIC_KEY, BENCH_GEMINI_KEY, BENCH_MODEL } from '../fakes/messages.js';
 import { NdjsonParser } from './ndjson.js';
 import { SseParser } from './sse.js';
 
@@ -62,6 +64,62 @@ export async function directOpenAI(baseURL: string, prompt: string, onText?: OnT
     if (Number.isNaN(first)) first = performance.now() - started;
     text += piece;
     onText?.(piece, wallNow());
+  }
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+}
+
+/** The reference: the official Anthropic SDK reading the fake Anthropic API directly. */
+export async function directAnthropic(
+  baseURL: string,
+  prompt: string,
+  onText?: OnText,
+): Promise<ClientResult> {
+  const client = new Anthropic({ baseURL, apiKey: BENCH_ANTHROPIC_KEY, maxRetries: 0 });
+  const started = performance.now();
+  let first = Number.NaN;
+  let text = '';
+  let frames = 0;
+  const stream = await client.messages.create({
+    model: BENCH_MODEL,
+    max_tokens: 8192,
+    messages: [{ role: 'user', content: prompt }],
+    stream: true,
+  });
+  for await (const event of stream) {
+    frames++;
+    if (event.type !== 'content_block_delta' || event.delta.type !== 'text_delta') continue;
+    const piece = event.delta.text;
+    if (Number.isNaN(first)) first = performance.now() - started;
+    text += piece;
+    onText?.(piece, wallNow());
+  }
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+}
+
+/** The reference: the official Google Gen AI SDK reading the fake Gemini API directly. */
+export async function directGemini(baseUrl: string, prompt: string, onText?: OnText): Promise<ClientResult> {
+  const client = new GoogleGenAI({
+    apiKey: BENCH_GEMINI_KEY,
+    vertexai: false,
+    httpOptions: { baseUrl, apiVersion: 'v1beta', retryOptions: { attempts: 1 } },
+  });
+  const started = performance.now();
+  let first = Number.NaN;
+  let text = '';
+  let frames = 0;
+  const stream = await client.models.generateContentStream({
+    model: BENCH_MODEL,
+    contents: [{ role: 'user', parts: [{ text: prompt }] }],
+  });
+  for await (const chunk of stream) {
+    frames++;
+    // The parts themselves, not the `text` getter (which joins and checks them): the cheaper read.
+    for (const part of chunk.candidates?.[0]?.content?.parts ?? []) {
+      if (!part.text || part.thought) continue;
+      if (Number.isNaN(first)) first = performance.now() - started;
+      text += part.text;
+      onText?.(part.text, wallNow());
+    }
   }
   return { text, frames, ttftMs: first, totalMs: performance.now() - started };
 }

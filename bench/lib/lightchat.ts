@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_MODEL } from '../fakes/messages.js';
+import { BENCH_ANTHROPIC_KEY, BENCH_GEMINI_KEY, BENCH_MODEL } from '../fakes/messages.js';
 import { Child } from './child.js';
 import { rememberToken } from './clients.js';
 
@@ -16,11 +16,15 @@ const LINK_LINE = /^Open http:\/\/127\.0\.0\.1:\d+\/#token=(\S+)$/;
 
 export const OLLAMA_PROVIDER = 'bench_ollama';
 export const OPENAI_PROVIDER = 'bench_openai';
+export const ANTHROPIC_PROVIDER = 'bench_anthropic';
+export const GEMINI_PROVIDER = 'bench_gemini';
 
 /** Where the fake providers listen. */
 export interface ProviderUrls {
   ollamaUrl: string;
   openaiBaseUrl: string;
+  anthropicUrl: string;
+  geminiUrl: string;
 }
 
 /** A free loopback port (`serve` accepts 1..65535 only, so the bench picks one). */
@@ -49,6 +53,16 @@ export function settingsYaml(urls: ProviderUrls): string {
     '    type: openai',
     `    host: ${urls.openaiBaseUrl}`,
     '    api_key: sk-bench-fake-key',
+    `    default_model: ${BENCH_MODEL}`,
+    `  - id: ${ANTHROPIC_PROVIDER}`,
+    '    type: anthropic',
+    `    host: ${urls.anthropicUrl}`,
+    `    api_key: ${BENCH_ANTHROPIC_KEY}`,
+    `    default_model: ${BENCH_MODEL}`,
+    `  - id: ${GEMINI_PROVIDER}`,
+    '    type: gemini',
+    `    host: ${urls.geminiUrl}`,
+    `    api_key: ${BENCH_GEMINI_KEY}`,
     `    default_model: ${BENCH_MODEL}`,
     '',
   ].join('\n');
@@ -106,7 +120,12 @@ export class LightChatServer {
 export function serverEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(NODE_OPTIONS|LIGHTCHAT_|OPENAI_|HTTPS?_PROXY|ALL_PROXY|NO_PROXY)/i.test(key)) continue;
+    if (
+      /^(NODE_OPTIONS|LIGHTCHAT_|OPENAI_|ANTHROPIC_|GEMINI_|GOOGLE_|HTTPS?_PROXY|ALL_PROXY|NO_PROXY)/i.test(
+        key,
+      )
+    )
+      continue;
     env[key] = value;
   }
   return env;
