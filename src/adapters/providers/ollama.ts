@@ -1,5 +1,6 @@
 import type { AbortableAsyncIterator, ChatResponse, Ollama } from 'ollama';
 import { z } from 'zod';
+import type { ChatOptions } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
 import type {
   ChatProvider,
@@ -142,14 +143,16 @@ export function createOllamaProvider(
         const api = await client(signal, (streamed) => {
           body = streamed;
         });
-        const think = await thinks(request.model, signal);
+        const think = (await thinks(request.model, signal))
+          ? ollamaThink(request.model, request.options.think)
+          : undefined;
         if (signal.aborted) return;
         // The SDK sends the request (and aborts it); the adapter reads the answer's lines.
         iterator = await api.chat({
           model: request.model,
           messages: request.messages.map(({ role, content }) => ({ role, content })),
           stream: true,
-          ...(think ? { think: true } : {}),
+          ...(think === undefined ? {} : { think }),
           ...(request.options.jsonMode ? { format: 'json' } : {}),
           options: chatOptions(request),
         });
@@ -242,6 +245,19 @@ class ReadJoiner {
     this.joinFrom = 0;
     return chunks;
   }
+}
+
+/**
+ * `options.think` as Ollama's `think`, for a model with the `thinking` capability (others are sent
+ * nothing: thinking asked of them is not an error). Unset means on, shown apart from the answer.
+ * gpt-oss takes levels only (it ignores booleans); other models take booleans only.
+ */
+export function ollamaThink(model: string, think: ChatOptions['think']): boolean | 'low' | 'medium' | 'high' {
+  if (think === undefined) return true; // as before `options.think`: every Ollama takes it
+  const levels = /(^|\/)gpt-oss/i.test(model);
+  if (think === true) return levels ? 'medium' : true;
+  if (think === false) return false;
+  return levels ? think : true;
 }
 
 function chatOptions(request: ProviderChatRequest): Record<string, number | string[]> {

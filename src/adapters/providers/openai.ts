@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
+import type { ChatOptions } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
 import type {
   ChatProvider,
@@ -190,9 +191,28 @@ export function createOpenAIProvider(
   };
 }
 
+/**
+ * `options.think` as `reasoning_effort` (CONTRACT section 12), for reasoning models only: other
+ * models are sent nothing (thinking asked of a model without it is not an error). `false` is the
+ * lowest effort the model takes: gpt-5.1 and later `none`, gpt-5 `minimal`, the o-series `low`.
+ */
+type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
+
+export function reasoningEffort(model: string, think: ChatOptions['think']): ReasoningEffort | undefined {
+  if (think === undefined || !isReasoningModel(model)) return undefined;
+  // gpt-5-chat is the chat model behind ChatGPT: it takes no reasoning_effort.
+  if (/gpt-5[^/]*-chat/i.test(model)) return undefined;
+  if (think === true) return 'medium';
+  if (think !== false) return think;
+  if (/(^|\/)gpt-5\.\d/i.test(model)) return 'none';
+  if (/(^|\/)gpt-5/i.test(model)) return 'minimal';
+  return 'low';
+}
+
 function chatBody(request: ProviderChatRequest, withUsage: boolean) {
   const reasoning = isReasoningModel(request.model);
-  const { temperature, maxTokens, topP, stop, seed, jsonMode } = request.options;
+  const { temperature, maxTokens, topP, stop, seed, jsonMode, think } = request.options;
+  const effort = reasoningEffort(request.model, think);
   return {
     model: request.model,
     messages: request.messages.map(({ role, content }) => ({ role, content })),
@@ -208,6 +228,7 @@ function chatBody(request: ProviderChatRequest, withUsage: boolean) {
       : reasoning
         ? { max_completion_tokens: maxTokens }
         : { max_tokens: maxTokens }),
+    ...(effort === undefined ? {} : { reasoning_effort: effort }),
   };
 }
 

@@ -168,6 +168,7 @@ describe('POST /chat', () => {
     ['both prompt and messages', { prompt: 'a', messages: [{ role: 'user', content: 'b' }] }],
     ['an unknown key', { prompt: 'a', colour: 'blue' }],
     ['an unknown option', { prompt: 'a', options: { top_k: 3 } }],
+    ['a think value that is not a level', { prompt: 'a', options: { think: 'max' } }],
     ['a bad role', { messages: [{ role: 'robot', content: 'b' }] }],
   ])('answers 422 VALIDATION_ERROR with issues before any stream for %s', async (_, body) => {
     const before = world.ollama.stats.started;
@@ -178,6 +179,30 @@ describe('POST /chat', () => {
     expect(answer.error_code).toBe('VALIDATION_ERROR');
     expect(answer.details.issues.length).toBeGreaterThan(0);
     expect(world.ollama.stats.started).toBe(before);
+  });
+
+  it('sends options.think to a thinking model (false: no thinking) and leaves it out for a model without thinking', async () => {
+    const chatBodies = () =>
+      world.ollama.requests
+        .filter((request) => request.path === '/api/chat')
+        .map((request) => request.body as { model: string; think?: unknown });
+    const off = summarise(
+      (await readSse(await postChat(world, { prompt: 'why?', model_id: 'qwen3', options: { think: false } })))
+        .events,
+    );
+    expect(off.thinking).toBe('');
+    expect(off.text).toBe('Forty-two.');
+    expect(chatBodies().at(-1)).toMatchObject({ model: 'qwen3', think: false });
+    const plain = summarise(
+      (
+        await readSse(
+          await postChat(world, { prompt: 'a', model_id: 'llama3.2', options: { think: 'high' } }),
+        )
+      ).events,
+    );
+    expect(plain.last?.event).toBe('done');
+    expect(chatBodies().at(-1)?.model).toBe('llama3.2');
+    expect(chatBodies().at(-1)).not.toHaveProperty('think');
   });
 
   it('names an unknown option key in snake_case', async () => {

@@ -130,6 +130,24 @@ describe('chat.start + chat.events + chat.stop', () => {
     ).toBe('PROVIDER_NOT_FOUND');
   });
 
+  it('takes options.think to the provider (a thinking model), and answers a bad value with VALIDATION_ERROR', async () => {
+    const bad = client.chat.start.mutate({ messages: hi, options: { think: 'max' as never } });
+    expect(errorCodeOf(await rejection(bad))).toBe('VALIDATION_ERROR');
+    const { chatId } = await client.chat.start.mutate({
+      messages: hi,
+      modelId: 'demo',
+      options: { think: false },
+    });
+    const { events, ended } = subscribe(chatId);
+    await ended;
+    expect(events.at(-1)?.type).toBe('done');
+    const chats = world.ollama.requests.filter((request) => request.path === '/api/chat');
+    expect((chats.at(-1)?.body as { model: string; think?: unknown }) ?? {}).toMatchObject({
+      model: 'demo',
+      think: false,
+    });
+  });
+
   it('gives CHAT_NOT_FOUND for an unknown or finished chat id', async () => {
     const { ended } = subscribe('not-a-chat');
     expect(errorCodeOf((await ended).error)).toBe('CHAT_NOT_FOUND');

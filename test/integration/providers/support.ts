@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { ChatOptions } from '../../../src/domain/chat.js';
 import { AppError } from '../../../src/domain/errors.js';
 import type { ChatProvider, ProviderChunk } from '../../../src/domain/provider.js';
 
@@ -118,7 +119,13 @@ export interface StreamOutcome {
 /** Reads a provider stream to its end, keeping the chunks and the error that ended it. */
 export async function drain(
   provider: ChatProvider,
-  options: { model?: string; signal?: AbortSignal; maxTokens?: number; temperature?: number } = {},
+  options: {
+    model?: string;
+    signal?: AbortSignal;
+    maxTokens?: number;
+    temperature?: number;
+    think?: ChatOptions['think'];
+  } = {},
 ): Promise<StreamOutcome> {
   const chunks: ProviderChunk[] = [];
   try {
@@ -129,6 +136,7 @@ export async function drain(
         options: {
           ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
           ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+          ...(options.think === undefined ? {} : { think: options.think }),
         },
       },
       options.signal ?? new AbortController().signal,
@@ -145,7 +153,7 @@ export async function drain(
 export const textOf = (chunks: ProviderChunk[], type: 'token' | 'thinking' = 'token'): string =>
   chunks
     .filter((chunk) => chunk.type === type)
-    .map((chunk) => (chunk.type === 'done' ? '' : chunk.text))
+    .map((chunk) => ('text' in chunk ? chunk.text : ''))
     .join('');
 
 export const doneOf = (chunks: ProviderChunk[]) => chunks.filter((chunk) => chunk.type === 'done');
