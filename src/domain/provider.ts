@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { ChatMessage, ProviderOptions } from './chat.js';
 import { PROVIDER_TYPES, type ProviderConfig } from './settings.js';
 
+/** What a model can do (CONTRACT section 12), in Ollama's words, which every adapter uses. */
+export const MODEL_CAPABILITIES = ['completion', 'vision', 'tools', 'thinking', 'embedding'] as const;
+export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];
+
 export const modelInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -10,6 +14,10 @@ export const modelInfoSchema = z.object({
   family: z.string().optional(),
   parameterSize: z.string().optional(),
   quantization: z.string().optional(),
+  /** What the provider's API says the model can do; `null` or absent when it says nothing. */
+  capabilities: z.array(z.enum(MODEL_CAPABILITIES)).nullable().optional(),
+  /** The model's context window in tokens, when the API says it. */
+  contextLength: z.number().int().positive().optional(),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
@@ -32,12 +40,28 @@ export type ProviderChunk =
   /** `count`: how many provider tokens the text joins (an adapter may join what one network read held); default 1. */
   | { type: 'token'; text: string; count?: number }
   | { type: 'thinking'; text: string; count?: number }
+  /**
+   * The provider's signature of the thinking (Anthropic `signature_delta`, Gemini
+   * `thoughtSignature`): never shown, kept with the answer so that a later turn can send it back.
+   */
+  | { type: 'signature'; signature: string }
   | { type: 'done'; finishReason: string; usage?: { promptTokens?: number; completionTokens?: number } };
+
+/**
+ * A message as the adapters send it. An earlier answer of the same provider and model may carry
+ * its thinking and the signature the provider gave it (CONTRACT section 14): the Anthropic and
+ * Gemini adapters send them back as their APIs ask; a signature from another model is refused by
+ * the API, so whoever fills these fields fills them only for answers of the model asked now.
+ */
+export interface ProviderMessage extends ChatMessage {
+  thinking?: string;
+  thinkingSignature?: string;
+}
 
 export interface ProviderChatRequest {
   model: string;
   /** The system prompt, if any, is already the first message. */
-  messages: ChatMessage[];
+  messages: ProviderMessage[];
   options: ProviderOptions;
 }
 

@@ -9,7 +9,11 @@ import { sseReads } from './sse-reads.js';
  * `message_stop`), a malformed event and an `event: error` after the answer began are told apart.
  */
 
-export type AnthropicStreamProblem = OpenAIStreamProblem;
+/** `foreign`: well-formed events of another API (an OpenAI-compatible server at this host). */
+export type AnthropicStreamProblem = OpenAIStreamProblem | { kind: 'foreign'; data: string };
+
+/** What may come before `message_start`: a stream that opens with anything else is not the Messages API. */
+const OPENING = new Set(['message_start', 'ping', 'error']);
 
 /** `stop_reason` in LightChat's words (CONTRACT section 14); unknown reasons pass through. */
 const FINISH_REASONS: Record<string, string> = {
@@ -39,6 +43,7 @@ export async function* readMessageStream(
         if (done && index === batch.length - 1) break; // cut inside its last event: a cut stream
         throw streamError({ kind: 'malformed', data });
       }
+      if (!answer.began && !OPENING.has(String(event.type))) throw streamError({ kind: 'foreign', data });
       if (event.type === 'error') throw streamError({ kind: 'error', message: errorMessage(event.error) });
       // A plain loop: `yield*` over a generator per event adds promise hops on long answers.
       for (const chunk of answer.read(event)) yield chunk;
@@ -66,11 +71,14 @@ interface MessageEvent {
 class MessageReader {
   finishReason: string | null = null;
   stopped = false;
+  /** `message_start` arrived. */
+  began = false;
   private usage: Usage = {};
 
   *read(event: MessageEvent): Generator<ProviderChunk> {
     switch (event.type) {
       case 'message_start':
+        this.began = true;
         if (isObject(event.message)) this.readUsage(event.message.usage);
         return;
       case 'content_block_delta': {
@@ -79,8 +87,15 @@ class MessageReader {
           yield { type: 'token', text: delta.text };
         } else if (delta.type === 'thinking_delta' && typeof delta.thinking === 'string' && delta.thinking) {
           yield { type: 'thinking', text: delta.thinking };
+        } else if (
+          delta.type === 'signature_delta' &&
+          typeof delta.signature === 'string' &&
+          delta.signature
+        ) {
+          // Never shown: kept with the answer, for the next turn to send back with its thinking.
+          yield { type: 'signature', signature: delta.signature };
         }
-        // signature_delta: never shown. input_json_delta: the seam for the tool loop (not in yet).
+        // input_json_delta: the seam for the tool loop (tool_use blocks, not in yet).
         return;
       }
       case 'message_delta': {

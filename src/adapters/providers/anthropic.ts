@@ -1,10 +1,16 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { thinkBudget } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost, resolveApiKey } from '../../domain/settings.js';
+import {
+  type AnthropicModelFacts,
+  anthropicModelSchema,
+  factsFromName,
+  messagesBody,
+  readAnthropicModel,
+} from './anthropic-request.js';
 import { type AnthropicStreamProblem, readMessageStream } from './anthropic-stream.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import {
@@ -15,6 +21,7 @@ import {
   keyHint,
   malformedChunkError,
   networkError,
+  notTheApiError,
   parseRetryAfter,
   providerLabel,
 } from './provider-errors.js';
@@ -27,12 +34,7 @@ const loadSdk = () => {
   return sdk;
 };
 
-/** The API requires `max_tokens`; LightChat's default when the chat sets none (CONTRACT section 14). */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
-
-const modelListSchema = z.array(
-  z.object({ id: z.string(), display_name: z.string().nullish(), created_at: z.string().nullish() }),
-);
+const modelListSchema = z.array(anthropicModelSchema);
 
 /** The adapter for Anthropic's Messages API (`host` = the API root, without `/v1`). */
 export function createAnthropicProvider(
@@ -45,6 +47,8 @@ export function createAnthropicProvider(
   const { key } = resolveApiKey(config, deps.env);
   const label = providerLabel(config);
   let client: Promise<Anthropic> | undefined;
+  /** What the model list said of each model (thinking, output limit), for the chats that follow. */
+  const listed = new Map<string, AnthropicModelFacts>();
 
   function sdkClient(): Promise<Anthropic> {
     if (!key) {
@@ -74,6 +78,11 @@ export function createAnthropicProvider(
     if (error instanceof AppError) return error;
     if (error instanceof SyntaxError) return malformedChunkError(context);
     const api = apiError(error);
+    // The Messages API answers every error with {"type": "error", …}: a 404 in other words is another server.
+    if ((api?.status === 404 || api?.status === 405) && !api.fromAnthropic) {
+      const route = context.model ? 'POST /v1/messages' : 'GET /v1/models';
+      return notTheApiError(context, `it answered ${api.status} to ${route}`);
+    }
     if (api?.status !== undefined) {
       return httpFailureError(
         { status: api.status, message: safe(api.message), code: api.code, retryAfterS: api.retryAfterS },
@@ -88,7 +97,9 @@ export function createAnthropicProvider(
     (problem: AnthropicStreamProblem): AppError =>
       problem.kind === 'malformed'
         ? malformedChunkError(context, problem.data)
-        : inStreamError(context, safe(problem.message));
+        : problem.kind === 'foreign'
+          ? notTheApiError(context, 'its stream is not made of Messages API events')
+          : inStreamError(context, safe(problem.message));
 
   return {
     config,
@@ -105,6 +116,10 @@ export function createAnthropicProvider(
         if (signal?.aborted) throw abortedError(context, signal);
         throw toError(error, context, false);
       }
+      // OpenAI's list has {object: "model"} where Anthropic's has {type: "model"}.
+      if (models.some((model) => model instanceof Object && !('type' in model) && 'object' in model)) {
+        throw notTheApiError(context, "its model list is in OpenAI's format");
+      }
       const parsed = modelListSchema.safeParse(models);
       if (!parsed.success) {
         throw new AppError('PROVIDER_ERROR', `${label} sent a model list LightChat could not read.`, {
@@ -112,11 +127,11 @@ export function createAnthropicProvider(
           failure: 'server',
         });
       }
-      return parsed.data.map((model) => ({
-        id: model.id,
-        name: model.display_name || model.id,
-        ...(model.created_at ? { modifiedAt: model.created_at } : {}),
-      }));
+      return parsed.data.map((model) => {
+        const { info, facts } = readAnthropicModel(model);
+        listed.set(model.id, facts);
+        return info;
+      });
     },
 
     async *streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
@@ -129,12 +144,19 @@ export function createAnthropicProvider(
         // `post`, not `messages.create`: the latter prints deprecation notices to the console.
         const response = await api
           .post('/v1/messages', {
-            body: messagesBody(request),
+            body: messagesBody(request, listed.get(request.model) ?? factsFromName(request.model)),
             stream: true,
             signal: AbortSignal.any([signal, local.signal]),
           })
           .asResponse();
         streaming = true;
+        const type = response.headers.get('content-type') ?? '';
+        if (!type.startsWith('text/event-stream')) {
+          throw notTheApiError(
+            context,
+            `it answered with ${type.split(';')[0] || 'no content type'}, not an event stream`,
+          );
+        }
         if (!response.body) throw new Error(`${label} did not stream its answer (no body).`);
         yield* readMessageStream(response.body, streamError(context));
       } catch (error) {
@@ -151,44 +173,23 @@ export function createAnthropicProvider(
   };
 }
 
-/** The Messages API body: system prompt in `system`, `max_tokens` always, thinking on request. */
-export function messagesBody(request: ProviderChatRequest) {
-  const { temperature, maxTokens, think, topP, stop } = request.options;
-  const system = request.messages
-    .filter((message) => message.role === 'system')
-    .map((message) => message.content)
-    .join('\n\n');
-  const budget = thinkBudget(think);
-  const thinking = budget ? { type: 'enabled' as const, budget_tokens: budget } : undefined;
-  // The budget is part of max_tokens: leave room for the answer after it.
-  const max_tokens = Math.max(
-    maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
-    thinking ? thinking.budget_tokens + (maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS) : 0,
-  );
-  return {
-    model: request.model,
-    max_tokens,
-    stream: true as const,
-    ...(system ? { system } : {}),
-    messages: request.messages
-      .filter((message) => message.role !== 'system')
-      .map(({ role, content }) => ({ role: role as 'user' | 'assistant', content })),
-    // The API takes no temperature together with thinking.
-    ...(temperature === undefined || thinking ? {} : { temperature: Math.min(temperature, 1) }),
-    ...(thinking ? { thinking } : {}),
-    ...(topP === undefined || thinking ? {} : { top_p: topP }),
-    ...(stop === undefined ? {} : { stop_sequences: stop }),
-  };
-}
-
 /** The parts of the SDK's APIError we read, by shape (the SDK itself is loaded lazily). */
-function apiError(
-  error: unknown,
-): { status: number | undefined; message: string; code?: string; retryAfterS?: number } | undefined {
+function apiError(error: unknown):
+  | {
+      status: number | undefined;
+      message: string;
+      code?: string;
+      retryAfterS?: number;
+      fromAnthropic: boolean;
+    }
+  | undefined {
   if (!(error instanceof Error) || !('headers' in error) || !('status' in error)) return undefined;
   const status = typeof error.status === 'number' ? error.status : undefined;
   // The body: {"type":"error","error":{"type":"not_found_error","message":"model: …"}}.
-  const body = 'error' in error && error.error instanceof Object ? (error.error as { error?: unknown }) : {};
+  const body =
+    'error' in error && error.error instanceof Object
+      ? (error.error as { type?: unknown; error?: unknown })
+      : {};
   const inner = body.error instanceof Object ? (body.error as { type?: unknown; message?: unknown }) : {};
   const message =
     typeof inner.message === 'string'
@@ -198,6 +199,7 @@ function apiError(
   return {
     status,
     message,
+    fromAnthropic: body.type === 'error',
     ...(typeof inner.type === 'string' ? { code: inner.type } : {}),
     ...(headers ? { retryAfterS: parseRetryAfter(headers) } : {}),
   };

@@ -1,9 +1,9 @@
 import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
-import { thinkBudget } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost, resolveApiKey } from '../../domain/settings.js';
+import { generateBody, readGeminiModel, thinksByName } from './gemini-request.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import {
   abortedError,
@@ -13,6 +13,7 @@ import {
   keyHint,
   malformedChunkError,
   networkError,
+  notTheApiError,
   parseRetryAfter,
   providerLabel,
 } from './provider-errors.js';
@@ -47,6 +48,8 @@ export function createGeminiProvider(
   const proxy = route.via === 'proxy' ? route.url : undefined;
   const { key } = resolveApiKey(config, deps.env);
   const label = providerLabel(config);
+  /** Whether each listed model thinks (the list's `thinking` flag), for the chats that follow. */
+  const thinking = new Map<string, boolean>();
 
   /**
    * A client per request: the SDK's errors carry no headers, so each request's `fetch` keeps the
@@ -85,6 +88,10 @@ export function createGeminiProvider(
     if (error instanceof AppError) return error;
     if (error instanceof SyntaxError) return malformedChunkError(context);
     const api = apiError(error);
+    // Google's errors carry a `status` word ("NOT_FOUND"): a 404 in other words is another server.
+    if (api && !streaming && (api.status === 404 || api.status === 405) && !api.fromGoogle) {
+      return notTheApiError(context, `it answered ${api.status} where the API answers`);
+    }
     if (api) {
       // An error object inside a 200 stream, after the answer began: the text so far is kept.
       if (streaming) return inStreamError(context, safe(api.message));
@@ -108,10 +115,10 @@ export function createGeminiProvider(
           config: { pageSize: 1000, ...(signal ? { abortSignal: signal } : {}) },
         });
         for await (const model of pager) {
-          // Only chat models: embedding and image models do not answer generateContent.
-          if (!model.name || !model.supportedActions?.includes('generateContent')) continue;
-          const id = model.name.replace(/^models\//, '');
-          models.push({ id, name: model.displayName || id });
+          const read = readGeminiModel(model);
+          if (!read) continue; // not a chat model
+          thinking.set(read.info.id, read.thinks);
+          models.push(read.info);
         }
       } catch (error) {
         if (signal?.aborted) throw abortedError(context, signal);
@@ -130,10 +137,18 @@ export function createGeminiProvider(
       try {
         const api = await sdkClient(seen);
         const stream = await api.models.generateContentStream(
-          generateBody(request, AbortSignal.any([signal, local.signal])),
+          generateBody(
+            request,
+            AbortSignal.any([signal, local.signal]),
+            thinking.get(request.model) ?? thinksByName(request.model),
+          ),
         );
         streaming = true;
         for await (const response of stream) {
+          // Every chunk of the API has candidates, prompt feedback or usage; another API's have none.
+          if (!answer.began && !response.candidates && !response.promptFeedback && !response.usageMetadata) {
+            throw notTheApiError(context, 'its stream is not made of generateContent answers');
+          }
           for (const chunk of answer.read(response)) yield chunk;
         }
         const done = answer.done();
@@ -166,6 +181,8 @@ class AnswerReader {
     const candidate = response.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
       if (part.functionCall) this.calledFunction = true; // the seam for the tool loop (not in yet)
+      // Never shown: kept with the answer, for the next turn to send back on its part.
+      if (part.thoughtSignature) yield { type: 'signature', signature: part.thoughtSignature };
       if (typeof part.text === 'string' && part.text) {
         yield { type: part.thought ? 'thinking' : 'token', text: part.text };
       }
@@ -198,48 +215,13 @@ class AnswerReader {
   }
 }
 
-/** The request: system prompt in `systemInstruction`, assistant turns as `model`, thinking on request. */
-export function generateBody(request: ProviderChatRequest, abortSignal: AbortSignal) {
-  const { temperature, maxTokens, think, topP, stop, seed, jsonMode } = request.options;
-  const system = request.messages
-    .filter((message) => message.role === 'system')
-    .map((message) => message.content)
-    .join('\n\n');
-  const budget = thinkBudget(think);
-  return {
-    model: request.model,
-    contents: request.messages
-      .filter((message) => message.role !== 'system')
-      .map(({ role, content }) => ({
-        role: role === 'assistant' ? 'model' : 'user',
-        parts: [{ text: content }],
-      })),
-    config: {
-      abortSignal,
-      ...(system ? { systemInstruction: system } : {}),
-      ...(temperature === undefined ? {} : { temperature }),
-      ...(maxTokens === undefined ? {} : { maxOutputTokens: maxTokens }),
-      ...(topP === undefined ? {} : { topP }),
-      ...(stop === undefined ? {} : { stopSequences: stop }),
-      ...(seed === undefined ? {} : { seed }),
-      ...(jsonMode ? { responseMimeType: 'application/json' } : {}),
-      ...(budget === undefined
-        ? {}
-        : {
-            thinkingConfig:
-              budget === 0 ? { thinkingBudget: 0 } : { includeThoughts: true, thinkingBudget: budget },
-          }),
-    },
-  };
-}
-
 /**
  * The SDK's ApiError, by shape: its message is the error body as JSON (after "got status: …. "
  * inside a stream): `{"error":{"code":400,"message":…,"status":…,"details":[{"reason":…}]}}`.
  */
 function apiError(
   error: unknown,
-): { status: number; message: string; code?: string; retryAfterS?: number } | undefined {
+): { status: number; message: string; code?: string; retryAfterS?: number; fromGoogle: boolean } | undefined {
   if (!(error instanceof Error) || error.name !== 'ApiError' || !('status' in error)) return undefined;
   if (typeof error.status !== 'number') return undefined;
   const body = parseJson(error.message.slice(Math.max(0, error.message.indexOf('{'))));
@@ -254,6 +236,7 @@ function apiError(
   return {
     status: error.status,
     message: typeof inner.message === 'string' ? inner.message : '',
+    fromGoogle: typeof inner.status === 'string',
     ...(code ? { code } : {}),
     ...(retryAfterS === undefined ? {} : { retryAfterS }),
   };

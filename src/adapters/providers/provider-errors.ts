@@ -1,6 +1,6 @@
 import { AppError } from '../../domain/errors.js';
 import type { ProviderConfig } from '../../domain/settings.js';
-import { DEFAULT_KEY_ENVS, providerHost } from '../../domain/settings.js';
+import { DEFAULT_HOSTS, DEFAULT_KEY_ENVS, providerHost } from '../../domain/settings.js';
 import { maskUrl } from './secrets.js';
 
 /**
@@ -258,6 +258,36 @@ export function inStreamError(context: FailureContext, message: string): AppErro
         provider_message: message,
       },
       failure: 'server',
+    },
+  );
+}
+
+/**
+ * The host answered, but not as the provider's API would (a 404 in another server's words, a
+ * page, another API's stream): most often an OpenAI-compatible server set up as this type.
+ */
+export function notTheApiError(context: FailureContext, what: string): AppError {
+  const { config } = context;
+  const api =
+    config.type === 'anthropic'
+      ? 'the Anthropic API'
+      : config.type === 'gemini'
+        ? 'the Gemini API'
+        : `a ${providerLabel(config)} server`;
+  const official =
+    config.type === 'anthropic' || config.type === 'gemini'
+      ? ` (the official one is ${DEFAULT_HOSTS[config.type]})`
+      : '';
+  return new AppError(
+    'PROVIDER_ERROR',
+    `${maskUrl(providerHost(config))} does not look like ${api}: ${what}. Check the host of provider "${config.id}"${official}; an OpenAI-compatible server is type "openai".`,
+    {
+      details: {
+        provider_id: config.id,
+        ...(context.model ? { model_id: context.model } : {}),
+        reason: 'not_the_api',
+      },
+      failure: 'client',
     },
   );
 }

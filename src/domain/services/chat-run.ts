@@ -72,6 +72,10 @@ export class ChatRun {
           done = chunk;
           break;
         }
+        if (chunk.type === 'signature') {
+          this.chat.onSignature?.(chunk.signature);
+          continue;
+        }
         if (chunk.text === '') continue;
         if (this.firstChunkAt === null) {
           this.firstChunkAt = this.now();

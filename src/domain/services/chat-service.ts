@@ -2,7 +2,7 @@ import type { ChatEvent, ChatMessage, ChatRequest, ProviderOptions } from '../ch
 import { chatRequestSchema } from '../chat.js';
 import { AppError, toAppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
-import type { ChatProvider, ModelInfo } from '../provider.js';
+import type { ChatProvider, ModelInfo, ProviderMessage } from '../provider.js';
 import { providerName } from '../settings.js';
 import { ChatRun } from './chat-run.js';
 import { firstChatModel } from './model-filter.js';
@@ -16,9 +16,14 @@ export interface PreparedChat {
   provider: ChatProvider;
   providerId: string;
   modelId: string;
-  messages: ChatMessage[];
+  messages: ProviderMessage[];
   options: ProviderOptions;
   systemPrompt: string | null;
+  /**
+   * Called with the provider's signature of the answer's thinking (never shown to anyone): a
+   * stored chat keeps it with the answer for the next turn to send back.
+   */
+  onSignature?: (signature: string) => void;
   /** `now()` when the request was accepted: TTFT and duration count from here, retries included. */
   acceptedAt: number;
   /**

@@ -17,5 +17,7 @@ export function finishNote(finishReason: string | null): string | null {
   if (finishReason === null || finishReason === 'stop') return null;
   if (finishReason === 'stopped') return 'stopped';
   if (finishReason === 'length') return 'cut off at the length limit';
+  // Gemini's safety, recitation and prohibited-content blocks, Anthropic's refusals.
+  if (finishReason === 'content_filter') return "blocked by the provider's content filter";
   return finishReason;
 }

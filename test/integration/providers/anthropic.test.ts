@@ -143,7 +143,7 @@ describe('the Anthropic adapter', () => {
     expect(error?.message).toMatch(/reported an error while answering: Overloaded\./);
   });
 
-  it('shows neither signatures nor redacted thinking, and maps max_tokens to length', async () => {
+  it('shows neither signatures nor redacted thinking (the signature is kept apart), and maps max_tokens to length', async () => {
     server.use(
       http.post(MESSAGES, ({ request }) =>
         world.stream(request, [
@@ -168,8 +168,10 @@ describe('the Anthropic adapter', () => {
       ),
     );
     const { chunks } = await drain(world.provider(), { model: world.model });
-    expect(JSON.stringify(chunks)).not.toMatch(/SECRETDATA|SIGNATURE/);
+    const shown = chunks.filter((chunk) => chunk.type !== 'signature');
+    expect(JSON.stringify(shown)).not.toMatch(/SECRETDATA|SIGNATURE/);
     expect(chunks).toEqual([
+      { type: 'signature', signature: 'SIGNATURE' },
       { type: 'token', text: 'Hi' },
       { type: 'done', finishReason: 'length', usage: { promptTokens: 12, completionTokens: 9 } },
     ]);
@@ -195,7 +197,13 @@ describe('the Anthropic adapter', () => {
       ),
     );
     expect(await world.provider().listModels()).toEqual([
-      { id: 'claude-sonnet-4-5', name: 'Claude Sonnet 4.5', modifiedAt: '2025-09-29T00:00:00Z' },
+      {
+        id: 'claude-sonnet-4-5',
+        name: 'Claude Sonnet 4.5',
+        modifiedAt: '2025-09-29T00:00:00Z',
+        // This answer says nothing of capabilities: unknown, not "none".
+        capabilities: null,
+      },
     ]);
   });
 });

@@ -159,7 +159,7 @@ describe('the Gemini adapter', () => {
       ),
     );
     expect(await world.provider().listModels()).toEqual([
-      { id: 'gemini-2.5-flash', name: 'Gemini 2.5 Flash' },
+      { id: 'gemini-2.5-flash', name: 'Gemini 2.5 Flash', capabilities: ['completion', 'vision', 'tools'] },
     ]);
   });
 });

@@ -13,6 +13,8 @@ import type { ProviderConfig } from '../../../src/domain/settings.js';
 export interface FakeAttempt {
   tokens?: string[];
   thinking?: string[];
+  /** The provider's signature of the thinking, sent after it. */
+  signature?: string;
   /** Thrown before the first chunk (or after `failAfter` tokens). */
   fail?: AppError;
   failAfter?: number;
@@ -77,6 +79,7 @@ async function* run(attempt: FakeAttempt, signal: AbortSignal): AsyncGenerator<P
   await Promise.resolve();
   if (attempt.fail && attempt.failAfter === undefined) throw attempt.fail;
   for (const text of attempt.thinking ?? []) yield { type: 'thinking', text };
+  if (attempt.signature) yield { type: 'signature', signature: attempt.signature };
   let sent = 0;
   for (const text of attempt.tokens ?? []) {
     if (signal.aborted) return;
