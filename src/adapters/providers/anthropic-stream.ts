@@ -1,6 +1,7 @@
 import type { AppError } from '../../domain/errors.js';
 import type { ProviderChunk } from '../../domain/provider.js';
 import type { OpenAIStreamProblem } from './openai-stream.js';
+import { ReadJoiner } from './read-joiner.js';
 import { sseReads } from './sse-reads.js';
 
 /**
@@ -36,22 +37,35 @@ export async function* readMessageStream(
   streamError: (problem: AnthropicStreamProblem) => AppError,
 ): AsyncGenerator<ProviderChunk> {
   const answer = new MessageReader();
+  // What one network read held goes on as one chunk per kind: one pass per burst, not per token.
+  const read = new ReadJoiner();
   for await (const { payloads: batch, done } of sseReads(body)) {
     for (const [index, data] of batch.entries()) {
       const event = parseEvent(data);
       if (event === undefined) {
         if (done && index === batch.length - 1) break; // cut inside its last event: a cut stream
+        yield* read.take(); // the text before it is kept
         throw streamError({ kind: 'malformed', data });
       }
       if (!answer.began && !OPENING.has(String(event.type))) throw streamError({ kind: 'foreign', data });
-      if (event.type === 'error') throw streamError({ kind: 'error', message: errorMessage(event.error) });
-      // A plain loop: `yield*` over a generator per event adds promise hops on long answers.
-      for (const chunk of answer.read(event)) yield chunk;
+      if (event.type === 'error') {
+        yield* read.take();
+        throw streamError({ kind: 'error', message: errorMessage(event.error) });
+      }
+      for (const chunk of answer.read(event)) {
+        if (chunk.type === 'token' || chunk.type === 'thinking') read.add(chunk.type, chunk.text);
+        else {
+          yield* read.take(); // in order: a signature follows its thinking
+          yield chunk;
+        }
+      }
       if (answer.stopped) {
+        yield* read.take();
         yield answer.done();
         return;
       }
     }
+    yield* read.take();
     if (done) {
       if (answer.finishReason !== null) yield answer.done();
       return;

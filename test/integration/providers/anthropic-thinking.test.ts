@@ -2,7 +2,7 @@ import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import type { ProviderChatRequest } from '../../../src/domain/provider.js';
 import { drain, mockProviderServer, streamedResponse } from './support.js';
-import { anthropicWorld } from './worlds.js';
+import { ANTHROPIC_START, anthropicWorld } from './worlds.js';
 
 /** Anthropic: capabilities from the model list, `options.think` per model, signatures sent back. */
 const server = mockProviderServer();
@@ -157,6 +157,32 @@ describe('Anthropic models and thinking', () => {
       { type: 'thinking', text: 'Plan.' },
       { type: 'signature', signature: 'EuYD==' },
       { type: 'token', text: 'Hi' },
+    ]);
+  });
+});
+
+describe('Anthropic stream reads', () => {
+  it('hands on what one network read held as one chunk per kind with its count, the first text alone, the signature in order', async () => {
+    const delta = (value: Record<string, unknown>) =>
+      `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: value })}\n\n`;
+    const oneRead = [
+      ANTHROPIC_START,
+      ...['a', 'b', 'c'].map((thinking) => delta({ type: 'thinking_delta', thinking })),
+      delta({ type: 'signature_delta', signature: 'SIG' }),
+      ...['X', 'Y', 'Z'].map((text) => delta({ type: 'text_delta', text })),
+      `event: message_delta\ndata: ${JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 7 } })}\n\n`,
+      'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+    ].join('');
+    server.use(
+      http.post(MESSAGES, ({ request }) => streamedResponse(request, 'text/event-stream', [oneRead])),
+    );
+    const { chunks } = await drain(world.provider(), { model: world.model, think: true });
+    expect(chunks).toEqual([
+      { type: 'thinking', text: 'a' },
+      { type: 'thinking', text: 'bc', count: 2 },
+      { type: 'signature', signature: 'SIG' },
+      { type: 'token', text: 'XYZ', count: 3 },
+      { type: 'done', finishReason: 'stop', usage: { promptTokens: 12, completionTokens: 7 } },
     ]);
   });
 });
