@@ -13,6 +13,7 @@ import { type BenchRow, errorRow } from './lib/rows.js';
 import { formatNotes, formatTable } from './lib/table.js';
 import { bundleSection } from './sections/bundle.js';
 import { concurrencySection } from './sections/concurrency.js';
+import { gatewaySection } from './sections/gateway.js';
 import { memorySection } from './sections/memory.js';
 import { relaySection } from './sections/relay.js';
 import { startupSection } from './sections/startup.js';
@@ -25,6 +26,7 @@ const SECTIONS: BenchSection[] = [
   startupSection,
   relaySection,
   ttftSection,
+  gatewaySection,
   concurrencySection,
   memorySection,
   uiSection,

@@ -46,14 +46,23 @@ export async function directOllama(host: string, prompt: string, onText?: OnText
 }
 
 /** The reference: the official openai SDK reading the fake OpenAI directly. */
-export async function directOpenAI(baseURL: string, prompt: string, onText?: OnText): Promise<ClientResult> {
-  const client = new OpenAI({ baseURL, apiKey: 'sk-bench-fake-key', maxRetries: 0 });
+export function directOpenAI(baseURL: string, prompt: string, onText?: OnText): Promise<ClientResult> {
+  return openAIChat({ baseURL, apiKey: 'sk-bench-fake-key', model: BENCH_MODEL }, prompt, onText);
+}
+
+/** The official openai SDK streaming one chat from any OpenAI-compatible server (a fake, LightChat's `/v1`). */
+export async function openAIChat(
+  server: { baseURL: string; apiKey: string; model: string },
+  prompt: string,
+  onText?: OnText,
+): Promise<ClientResult> {
+  const client = new OpenAI({ baseURL: server.baseURL, apiKey: server.apiKey, maxRetries: 0 });
   const started = performance.now();
   let first = Number.NaN;
   let text = '';
   let frames = 0;
   const stream = await client.chat.completions.create({
-    model: BENCH_MODEL,
+    model: server.model,
     messages: [{ role: 'user', content: prompt }],
     stream: true,
   });

@@ -7,7 +7,7 @@ import {
   RateLimitError,
 } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_OLLAMA_ANSWER, FAKE_OPENAI_ANSWER, tokenize, waitFor } from '../../fixtures/index.js';
+import { FAKE_OLLAMA_ANSWER, FAKE_OPENAI_ANSWER, HANG_MS, tokenize, waitFor } from '../../fixtures/index.js';
 import { echoAnswer, type GatewayWorld, startGatewayWorld } from './gateway-world.js';
 
 let world: GatewayWorld;
@@ -16,18 +16,20 @@ beforeAll(async () => {
     // The gateway passes conversations through: a provider's own system prompt is not added.
     providerExtras: { fake_openai: ['system_prompt: Always answer in rhyme.'] },
     ollama: {
-      models: ['llama3.2', 'down', 'cut', 'slow', { name: 'thinker', thinking: true }],
+      models: ['llama3.2', 'down', 'cut', 'slow', 'loading', { name: 'thinker', thinking: true }],
       faults: { down: { refuse: true }, cut: { cutAfter: 3 } },
       behaviour: (request) =>
         request.model === 'thinker'
           ? { thinking: 'Let me think.', text: 'Thought it through.' }
           : request.model === 'slow'
             ? { text: 'word '.repeat(2000), tokensPerSecond: 200 }
-            : {
-                text: request.messages.at(-1)?.content.startsWith('echo: ')
-                  ? echoAnswer(request.messages.at(-1)?.content.slice(6) ?? '')
-                  : FAKE_OLLAMA_ANSWER,
-              },
+            : request.model === 'loading'
+              ? { text: 'Too late.', delayFirstMs: HANG_MS * 10 }
+              : {
+                  text: request.messages.at(-1)?.content.startsWith('echo: ')
+                    ? echoAnswer(request.messages.at(-1)?.content.slice(6) ?? '')
+                    : FAKE_OLLAMA_ANSWER,
+                },
     },
     openai: {
       models: ['gpt-4o-mini', 'limited', 'slow'],
@@ -222,6 +224,26 @@ describe('the official openai SDK against /v1/chat/completions', () => {
     });
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) break;
     await waitFor(() => fake().stats.aborted === aborted + 1, 'the fake sees the abort');
+  });
+});
+
+describe('a client that goes away', () => {
+  it('aborts the provider request while the model has not sent its first token yet', async () => {
+    const { started, aborted } = world.ollama.stats;
+    const client = new AbortController();
+    const request = world
+      .client()
+      .chat.completions.create(
+        { model: 'fake_ollama/loading', messages: user('Hi'), stream: true },
+        {
+          signal: client.signal,
+        },
+      )
+      .catch((caught: unknown) => caught);
+    await waitFor(() => world.ollama.stats.started === started + 1, 'the fake gets the chat');
+    client.abort();
+    await request;
+    await waitFor(() => world.ollama.stats.aborted === aborted + 1, 'the fake sees the abort');
   });
 });
 

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { createGatewayKey, gatewayKeysPath } from '../../src/adapters/gateway/gateway-keys-file.js';
+import { BENCH_MODEL } from '../fakes/messages.js';
+import { answerText, promptFor } from '../lib/answers.js';
+import { directOpenAI, openAIChat } from '../lib/clients.js';
+import type { BenchSection } from '../lib/context.js';
+import { LightChatServer, OPENAI_PROVIDER } from '../lib/lightchat.js';
+import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
+import { median, percentile } from '../lib/stats.js';
+
+const RELAY_GOAL: Goal = { op: '>=', limit: 0.8 };
+const P50_GOAL: Goal = { op: '<=', limit: 2, unit: 'ms' };
+const P95_GOAL: Goal = { op: '<=', limit: 10, unit: 'ms' };
+
+/**
+ * Rows 13a and 13b (the gateway, CONTRACT section 13): the official openai SDK streaming through
+ * LightChat's `/v1/chat/completions` (over the fake OpenAI) ÷ the same SDK reading the fake directly;
+ * and the time to first token the gateway adds, over many short chats.
+ */
+export const gatewaySection: BenchSection = {
+  key: 'gateway',
+  ids: [
+    { id: '13a', name: 'Gateway relay, openai SDK' },
+    { id: '13b', name: 'Gateway added time to first token' },
+  ],
+  async run(context) {
+    const server = await LightChatServer.start(context.fakes, { logging: true });
+    try {
+      const key = await createGatewayKey(gatewayKeysPath(join(server.dir, 'settings.yaml')), 'bench');
+      const gateway = {
+        baseURL: `${server.url}/v1`,
+        apiKey: key,
+        model: `${OPENAI_PROVIDER}/${BENCH_MODEL}`,
+      };
+      const direct = (prompt: string) => directOpenAI(context.fakes.openaiBaseUrl, prompt);
+      const through = (prompt: string) => openAIChat(gateway, prompt);
+      return [
+        await relayRow(context.quick, direct, through, context.log),
+        await ttftRow(context.quick, direct, through, context.log),
+      ];
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+type Chat = (prompt: string) => ReturnType<typeof directOpenAI>;
+
+async function relayRow(
+  quick: boolean,
+  direct: Chat,
+  through: Chat,
+  log: (m: string) => void,
+): Promise<BenchRow> {
+  const tokens = quick ? 5_000 : 20_000;
+  const reps = quick ? 5 : 15;
+  const spec = { kind: 'prose', tokens } as const;
+  const prompt = promptFor(spec);
+  const expected = answerText(spec);
+  await direct(prompt);
+  await through(prompt);
+  const rates = { direct: [] as number[], gateway: [] as number[] };
+  let identical = true;
+  for (let rep = 0; rep < reps; rep++) {
+    // Alternate which goes first, so neither always meets a warm or a cold connection.
+    const order = rep % 2 === 0 ? (['direct', 'gateway'] as const) : (['gateway', 'direct'] as const);
+    for (const path of order) {
+      const result = await (path === 'direct' ? direct : through)(prompt);
+      identical &&= result.text === expected;
+      rates[path].push((tokens * 1000) / result.totalMs);
+    }
+    log(`gateway relay: rep ${rep + 1}/${reps} done`);
+  }
+  const relay = median(rates.gateway);
+  const reference = median(rates.direct);
+  const ratio = relay / reference;
+  return {
+    id: '13a',
+    name: 'Gateway relay, openai SDK',
+    figure: `${fmt(relay)} tok/s via /v1`,
+    reference: `${fmt(reference)} tok/s direct SDK`,
+    ratio: fmt(ratio),
+    goal: `${describeGoal(RELAY_GOAL)}, identical text`,
+    status: statusOf([meets(ratio, RELAY_GOAL), identical]),
+    reduced: quick ? `${tokens} tokens, ${reps} reps` : undefined,
+    note: identical
+      ? `${tokens} tokens from the fake OpenAI, parsed by the openai SDK both ways`
+      : 'the text through the gateway differs from the answer',
+    data: { relay, reference, ratio, identical, rates, tokens, reps },
+  };
+}
+
+async function ttftRow(
+  quick: boolean,
+  direct: Chat,
+  through: Chat,
+  log: (m: string) => void,
+): Promise<BenchRow> {
+  const chats = quick ? 200 : 1_000;
+  const prompt = (index: number) => promptFor({ kind: 'prose', tokens: 12, id: `gateway-ttft-${index}` });
+  for (let i = 0; i < 20; i++) {
+    await direct(prompt(i));
+    await through(prompt(i));
+  }
+  const directMs: number[] = [];
+  const gatewayMs: number[] = [];
+  for (let i = 0; i < chats; i++) {
+    if (i % 2 === 0) {
+      directMs.push((await direct(prompt(i))).ttftMs);
+      gatewayMs.push((await through(prompt(i))).ttftMs);
+    } else {
+      gatewayMs.push((await through(prompt(i))).ttftMs);
+      directMs.push((await direct(prompt(i))).ttftMs);
+    }
+    if ((i + 1) % 250 === 0) log(`gateway ttft: ${i + 1}/${chats}`);
+  }
+  const added50 = percentile(gatewayMs, 50) - percentile(directMs, 50);
+  const added95 = percentile(gatewayMs, 95) - percentile(directMs, 95);
+  return {
+    id: '13b',
+    name: 'Gateway added time to first token',
+    figure: `p50 ${fmt(percentile(gatewayMs, 50))} ms, p95 ${fmt(percentile(gatewayMs, 95))} ms via /v1`,
+    reference: `p50 ${fmt(percentile(directMs, 50))} ms, p95 ${fmt(percentile(directMs, 95))} ms direct SDK`,
+    ratio: `+${fmt(added50)} / +${fmt(added95)} ms`,
+    goal: `added p50 ${describeGoal(P50_GOAL)}, p95 ${describeGoal(P95_GOAL)}`,
+    status: statusOf([meets(added50, P50_GOAL), meets(added95, P95_GOAL)]),
+    reduced: quick ? `${chats} chats` : undefined,
+    note: `${chats} chats of 12 tokens, fake OpenAI, openai SDK both ways, sequential, alternating order`,
+    data: { chats, added50, added95, gateway: gatewayMs, direct: directMs },
+  };
+}
