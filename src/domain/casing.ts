@@ -8,24 +8,52 @@ export const camelToSnake = (key: string): string => key.replace(/[A-Z]/g, (c) =
 
 type Mapper = (key: string) => string;
 
-function mapKeys(value: unknown, mapKey: Mapper, opaque: ReadonlySet<string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => mapKeys(item, mapKey, opaque));
+/**
+ * Maps whose contents are not ours to rename (CONTRACT section 11): log details, environment variables
+ * and HTTP headers of MCP servers (`SECRET_TOKEN` stays `SECRET_TOKEN`), a tool's JSON schema and the
+ * arguments a model sends it.
+ */
+const OPAQUE = new Set(['details', 'env', 'headers', 'inputSchema', 'arguments']);
+/** Maps whose keys are names a user chose (MCP server names), while the values inside are ours to map. */
+const NAMED = new Set(['mcpServers']);
+
+/** Whether a map's contents are copied as they are; `key` in either spelling. */
+export const isOpaqueKey = (key: string): boolean => OPAQUE.has(key) || OPAQUE.has(snakeToCamel(key));
+/** Whether a map's own keys are user-chosen names; `key` in either spelling. */
+export const hasNamedKeys = (key: string): boolean => NAMED.has(key) || NAMED.has(snakeToCamel(key));
+
+function mapKeys(value: unknown, mapKey: Mapper, keysAreNames = false): unknown {
+  if (Array.isArray(value)) return value.map((item) => mapKeys(item, mapKey));
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
     return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    const mapped = mapKey(key);
-    out[mapped] = opaque.has(mapped) || opaque.has(key) ? inner : mapKeys(inner, mapKey, opaque);
+    if (keysAreNames) {
+      out[key] = mapKeys(inner, mapKey);
+      continue;
+    }
+    out[mapKey(key)] = isOpaqueKey(key) ? inner : mapKeys(inner, mapKey, hasNamedKeys(key));
   }
   return out;
 }
 
-/** Keys named in `opaque` (e.g. `details`) keep their contents as they are. */
-export const toCamelKeys = (value: unknown, opaque: readonly string[] = ['details']): unknown =>
-  mapKeys(value, snakeToCamel, new Set(opaque));
+export const toCamelKeys = (value: unknown): unknown => mapKeys(value, snakeToCamel);
 
-export const toSnakeKeys = (value: unknown, opaque: readonly string[] = ['details']): unknown =>
-  mapKeys(value, camelToSnake, new Set(opaque));
+export const toSnakeKeys = (value: unknown): unknown => mapKeys(value, camelToSnake);
 
-export const toSnakePath = (path: readonly PropertyKey[]): (string | number)[] =>
-  path.map((part) => (typeof part === 'number' ? part : camelToSnake(String(part))));
+/** A path into the settings (an error's), in the file's spelling: user-chosen names stay as they are. */
+export function toSnakePath(path: readonly PropertyKey[]): (string | number)[] {
+  let verbatim: 'no' | 'next' | 'all' = 'no';
+  return path.map((part) => {
+    if (typeof part === 'number') return part;
+    const key = String(part);
+    if (verbatim === 'all') return key;
+    if (verbatim === 'next') {
+      verbatim = 'no';
+      return key;
+    }
+    if (isOpaqueKey(key)) verbatim = 'all';
+    else if (hasNamedKeys(key)) verbatim = 'next';
+    return camelToSnake(key);
+  });
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 /** The settings of CONTRACT section 2, in camelCase. The file's snake_case is mapped in `casing.ts`. */
+import { mcpServerNameIssues, mcpServersSchema, toolsSettingsSchema } from './mcp-settings.js';
 import { DEFAULT_HOSTS, DEFAULT_KEY_ENVS, PROVIDER_TYPES, type ProviderType } from './provider-types.js';
 
 export { DEFAULT_HOSTS, DEFAULT_KEY_ENVS, PROVIDER_TYPES, type ProviderType };
@@ -94,9 +95,12 @@ export const settingsSchema = z
     logMaxFileSizeMb: z.number().positive().max(10_000).default(10),
     api: apiSettingsSchema.default({ enabled: true, port: 8000, auth: true }),
     gateway: gatewaySettingsSchema.default({ enabled: true, corsOrigins: [] }),
+    tools: toolsSettingsSchema.default(toolsSettingsSchema.parse({})),
+    mcpServers: mcpServersSchema,
     providers: z.array(providerConfigSchema).default([]),
   })
   .superRefine((settings, ctx) => {
+    for (const issue of mcpServerNameIssues(settings.mcpServers)) ctx.addIssue({ code: 'custom', ...issue });
     const seen = new Set<string>();
     settings.providers.forEach((provider, index) => {
       if (seen.has(provider.id)) {
@@ -150,6 +154,12 @@ export function resolveApiKey(
   if (fromEnv) return { key: fromEnv, source: 'env' };
   return { key: undefined, source: 'none' };
 }
+
+/** `https://Api.example.com/v1/` and `https://api.example.com/v1` are one server; anything else differs. */
+export const sameUrl = (a: string, b: string): boolean => {
+  const normal = (url: string) => (URL.canParse(url) ? new URL(url).href : url).replace(/\/+$/, '');
+  return normal(a.trim()) === normal(b.trim());
+};
 
 /** Loopback hosts are never proxied, and a first-token timeout against them is not retried. */
 export function isLoopbackUrl(url: string): boolean {

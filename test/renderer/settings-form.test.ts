@@ -17,6 +17,19 @@ const view: ConfigView = {
   logMaxFileSizeMb: 10,
   api: { enabled: true, port: 8000, auth: true },
   gateway: { enabled: true, corsOrigins: ['http://localhost:5173'] },
+  tools: { maxRounds: 3, timeoutS: 20 },
+  mcpServers: {
+    files: {
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'],
+      env: { SECRET_TOKEN: null },
+      headers: {},
+      enabled: true,
+      runWithoutAsking: false,
+      alwaysAllow: ['read_file'],
+      neverAllow: [],
+    },
+  },
   providers: [
     {
       id: 'ollama_local',
@@ -57,6 +70,9 @@ describe('settings form mapping', () => {
       logMaxFileSizeMb: 10,
       api: { enabled: true, port: 8000, auth: true },
       gateway: { enabled: true, corsOrigins: ['http://localhost:5173'] },
+      // Not edited in the dialog, so a save must not wipe them (secrets as null: the server keeps them).
+      tools: view.tools,
+      mcpServers: view.mcpServers,
       providers: [
         {
           id: 'ollama_local',

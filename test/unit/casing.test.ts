@@ -27,4 +27,42 @@ describe('the snake_case ↔ camelCase mapping', () => {
   it('maps error paths to the names in the file', () => {
     expect(toSnakePath(['providers', 0, 'apiKeyEnv'])).toEqual(['providers', 0, 'api_key_env']);
   });
+
+  it('keeps user-chosen keys: MCP server names, env and headers keys, tool schemas and arguments', () => {
+    const wire = {
+      mcp_servers: {
+        my_files: { run_without_asking: true, env: { SECRET_TOKEN: 'x', my_var: 'y' } },
+        remote_2: { headers: { 'X-Api-Key': 'k', x_custom_id: 'i' } },
+      },
+      tools: [{ input_schema: { properties: { file_path: {} } } }],
+      tool_call: { arguments: { max_results: 3 } },
+    };
+    const camel = toCamelKeys(wire);
+    expect(camel).toEqual({
+      mcpServers: {
+        my_files: { runWithoutAsking: true, env: { SECRET_TOKEN: 'x', my_var: 'y' } },
+        remote_2: { headers: { 'X-Api-Key': 'k', x_custom_id: 'i' } },
+      },
+      tools: [{ inputSchema: { properties: { file_path: {} } } }],
+      toolCall: { arguments: { max_results: 3 } },
+    });
+    expect(toSnakeKeys(camel)).toEqual(wire);
+    expect(toSnakeKeys({ mcpServers: { SomeName: { alwaysAllow: [] } } })).toEqual({
+      mcp_servers: { SomeName: { always_allow: [] } },
+    });
+  });
+
+  it('maps error paths into MCP servers without touching names and env keys', () => {
+    expect(toSnakePath(['mcpServers', 'my_files', 'runWithoutAsking'])).toEqual([
+      'mcp_servers',
+      'my_files',
+      'run_without_asking',
+    ]);
+    expect(toSnakePath(['mcpServers', 'myFiles', 'env', 'SECRET_TOKEN'])).toEqual([
+      'mcp_servers',
+      'myFiles',
+      'env',
+      'SECRET_TOKEN',
+    ]);
+  });
 });

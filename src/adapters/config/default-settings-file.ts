@@ -12,6 +12,10 @@ api:
   enabled: true              # the local HTTP API (the desktop app; \`serve\` always serves)
   port: 8000
   auth: true                 # require the API token (the api-token file beside this one); false: anyone on this machine may call it
+tools:
+  max_rounds: 8              # model turns with tool calls per message
+  timeout_s: 60              # longest wait for one tool call, in seconds
+mcp_servers: {}              # tool servers (MCP), the shape of Claude Desktop's "mcpServers"; see the README
 gateway:
   enabled: true              # the OpenAI-compatible /v1 API over every provider, for other tools (keys: \`lightchat gateway-key\`)
   cors_origins: []           # web apps allowed to call /v1 with a gateway key (none by default)

@@ -58,7 +58,13 @@ export function restoreLayout(original: string, printed: string): string {
   return restored.join(eol) + (endsWithNewline ? eol : '');
 }
 
-const layoutKey = (line: string): string => line.replace(/[ \t]+#/, ' #').trimEnd();
+/** A line's meaning without its layout: comment spacing and the padding inside `[ a, b ]` / `{ a: 1 }`. */
+const layoutKey = (line: string): string =>
+  line
+    .replace(/[ \t]+#/, ' #')
+    .replace(/([[{]) +/g, '$1')
+    .replace(/ +([\]}])/g, '$1')
+    .trimEnd();
 
 /** `  - id: work   # note` → the key part and the comment, and the column where the comment starts. */
 function splitComment(

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { camelToSnake, snakeToCamel, toCamelKeys } from '../../domain/casing.js';
+import { camelToSnake, hasNamedKeys, isOpaqueKey, snakeToCamel, toCamelKeys } from '../../domain/casing.js';
 import type { ConfigError } from '../../domain/config-error.js';
 import type { SettingsSnapshot } from '../../domain/ports/settings-store.port.js';
 import { zodIssues } from '../../domain/services/validation.js';
@@ -112,8 +112,15 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 const prefix = (path: readonly (string | number)[]): string => (path.length ? `${formatPath(path)}: ` : '');
 
-/** Keys the file spells other than in snake_case (e.g. `defaultProvider`) would slip through the mapping. */
-function findNonSnakeKey(value: unknown, path: Path): { parent: Path; key: string } | undefined {
+/**
+ * Keys the file spells other than in snake_case (e.g. `defaultProvider`) would slip through the mapping.
+ * User-chosen keys (server names, `env` and `headers`) are spelled as the user likes.
+ */
+function findNonSnakeKey(
+  value: unknown,
+  path: Path,
+  keysAreNames = false,
+): { parent: Path; key: string } | undefined {
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = findNonSnakeKey(item, [...path, index]);
@@ -123,8 +130,9 @@ function findNonSnakeKey(value: unknown, path: Path): { parent: Path; key: strin
   }
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, inner] of Object.entries(value)) {
-    if (camelToSnake(snakeToCamel(key)) !== key) return { parent: path, key };
-    const found = findNonSnakeKey(inner, [...path, key]);
+    if (!keysAreNames && camelToSnake(snakeToCamel(key)) !== key) return { parent: path, key };
+    if (!keysAreNames && isOpaqueKey(key)) continue;
+    const found = findNonSnakeKey(inner, [...path, key], !keysAreNames && hasNamedKeys(key));
     if (found) return found;
   }
   return undefined;

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type Document, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { toSnakeKeys } from '../../domain/casing.js';
+import { mcpServerConfigSchema, toolsSettingsSchema } from '../../domain/mcp-settings.js';
 import {
   apiSettingsSchema,
   gatewaySettingsSchema,
@@ -19,7 +20,12 @@ interface Shape {
   absent: Plain;
   maps?: Record<string, Shape>;
   lists?: Record<string, Shape>;
+  /** Every value of this map is an entry of this shape (the user-named servers of `mcp_servers`). */
+  each?: Shape;
 }
+
+/** A map we know nothing about (`env`, `headers`): every key is written. */
+const FREE: Shape = { absent: {} };
 
 const asPlain = (value: unknown): Plain => toSnakeKeys(value) as Plain;
 const {
@@ -30,9 +36,12 @@ const {
 const PROVIDER: Shape = { absent: providerAbsent };
 const API: Shape = { absent: asPlain(apiSettingsSchema.parse({})) };
 const GATEWAY: Shape = { absent: asPlain(gatewaySettingsSchema.parse({})) };
+const TOOLS: Shape = { absent: asPlain(toolsSettingsSchema.parse({})) };
+const { command: _command, ...mcpServerAbsent } = asPlain(mcpServerConfigSchema.parse({ command: 'x' }));
+const MCP_SERVER: Shape = { absent: mcpServerAbsent, maps: { env: FREE, headers: FREE } };
 const SETTINGS: Shape = {
   absent: asPlain(settingsSchema.parse({})),
-  maps: { api: API, gateway: GATEWAY },
+  maps: { api: API, gateway: GATEWAY, tools: TOOLS, mcp_servers: { absent: {}, each: MCP_SERVER } },
   lists: { providers: PROVIDER },
 };
 
@@ -63,20 +72,41 @@ function syncMap(map: YAMLMap, target: Plain, shape: Shape): void {
 }
 
 function syncValue(node: unknown, key: string, value: unknown, shape: Shape): unknown {
-  const mapShape = shape.maps?.[key];
-  if (mapShape && isPlain(value)) {
-    const map = isMap(node) ? node : new YAMLMap();
-    syncMap(map, value, mapShape);
-    return map;
-  }
+  const mapShape = shape.each ?? shape.maps?.[key] ?? FREE;
+  if (isPlain(value)) return syncMapNode(node, value, mapShape);
   const itemShape = shape.lists?.[key];
   if (itemShape && Array.isArray(value)) {
     const seq = isSeq(node) ? node : new YAMLSeq();
     syncList(seq, value.filter(isPlain), itemShape);
     return seq;
   }
-  if (Array.isArray(value)) return syncScalarList(node, value);
+  if (Array.isArray(value) && !value.some((item) => isPlain(item) || Array.isArray(item))) {
+    return syncScalarList(node, value);
+  }
   return syncScalar(node, value);
+}
+
+function syncMapNode(node: unknown, value: Plain, shape: Shape): YAMLMap {
+  const map = isMap(node) ? node : new YAMLMap();
+  // `mcp_servers: {}` of the default file grows into a block map, not `{files: {command: …}}`; its
+  // line comment goes above the first entry (after the map it would read as the next key's).
+  if (map.flow && map.items.length === 0 && Object.keys(value).length > 0) {
+    map.flow = false;
+    if (map.comment) {
+      map.commentBefore = map.comment;
+      map.comment = undefined;
+    }
+  }
+  syncMap(map, value, shape);
+  return map;
+}
+
+/** `args: [-y, pkg]`, `always_allow: [read_file]`: items kept where they are, the list's style kept. */
+function syncScalarList(node: unknown, values: unknown[]): YAMLSeq {
+  const seq = isSeq(node) ? node : new YAMLSeq();
+  const old = seq.items;
+  seq.items = values.map((value, index) => syncScalar(old[index] ?? null, value));
+  return seq;
 }
 
 /** Matches items by `id`, then pairs what is left by position (a renamed provider keeps its comments). */
@@ -104,23 +134,16 @@ function syncList(seq: YAMLSeq, targets: Plain[], shape: Shape): void {
   });
 }
 
-/** A list of plain values (`cors_origins`): kept as it is when unchanged, else written anew. */
-function syncScalarList(node: unknown, values: unknown[]): unknown {
-  if (isSeq(node) && isDeepStrictEqual(node.toJSON(), values)) return node;
-  const seq = new YAMLSeq();
-  seq.items = values.map((value) => new Scalar(value));
-  // An empty list reads `[]`, as in the default file.
-  seq.flow = values.length === 0;
-  if (isSeq(node)) {
-    seq.comment = node.comment;
-    seq.commentBefore = node.commentBefore;
-  }
-  return seq;
-}
-
 function syncScalar(node: unknown, value: unknown): unknown {
   if (!isScalar(node)) return node === null && value === null ? node : new Scalar(value);
   if (node.value === value) return node;
+  // `PORT: 8080` reads as the text "8080" (env values are text): the number as written means the same.
+  if (
+    typeof value === 'string' &&
+    ['number', 'boolean'].includes(typeof node.value) &&
+    String(node.value) === value
+  )
+    return node;
   if (typeof node.value === typeof value && value !== null && node.value !== null) {
     // Same kind of value: keep the node, so its quoting style, number format and comments stay.
     node.value = value;

@@ -11,8 +11,10 @@ import {
   providerHost,
   resolveApiKey,
   type Settings,
+  sameUrl,
   settingsSchema,
 } from '../settings.js';
+import { mergeMcpSecrets, type RedactedMcpServer, redactMcpServers } from './mcp-secrets.js';
 import { zodIssues } from './validation.js';
 
 export type RedactedProvider = Omit<ProviderConfig, 'apiKey' | 'proxy'> & {
@@ -20,7 +22,10 @@ export type RedactedProvider = Omit<ProviderConfig, 'apiKey' | 'proxy'> & {
   apiKeySource: 'file' | 'env' | 'none';
   proxySet: boolean;
 };
-export type RedactedSettings = Omit<Settings, 'providers'> & { providers: RedactedProvider[] };
+export type RedactedSettings = Omit<Settings, 'providers' | 'mcpServers'> & {
+  providers: RedactedProvider[];
+  mcpServers: Record<string, RedactedMcpServer>;
+};
 /** What `GET /config` and `config.get` answer: the file's own settings, secrets replaced, plus `revision`. */
 export type ConfigView = RedactedSettings & { revision: string };
 export interface ConfigChange {
@@ -121,6 +126,7 @@ export class SettingsService {
         details: { issues },
       });
     }
+    this.refuseProgramsWithoutToken(parsed.data);
     const snapshot = await this.deps.store.save(parsed.data, {
       expectedRevision: revision,
       overwrite: options.overwrite,
@@ -159,6 +165,20 @@ export class SettingsService {
     for (const listener of this.listeners) listener(change);
   }
 
+  /**
+   * An MCP server runs a program: with the API token off (`--no-auth`), anyone on this machine could add
+   * one, so `mcp_servers` is edited in the file only (CONTRACT section 4).
+   */
+  private refuseProgramsWithoutToken(next: Settings): void {
+    if (this.effective().api.auth) return;
+    if (sameJson(next.mcpServers, this.settings.mcpServers)) return;
+    const message =
+      'mcp_servers can only be changed in settings.yaml while the API token is off (--no-auth): edit the file, or restart without --no-auth';
+    throw new AppError('CONFIG_INVALID', message, {
+      details: { issues: [{ path: ['mcp_servers'], message }] },
+    });
+  }
+
   private mergeSecrets(input: unknown): { revision: string; candidate: unknown } {
     if (!isRecord(input) || typeof input.revision !== 'string') {
       throw new AppError(
@@ -186,12 +206,16 @@ export class SettingsService {
         return provider;
       });
     }
+    if (candidate.mcpServers !== undefined) {
+      candidate.mcpServers = mergeMcpSecrets(this.settings.mcpServers, candidate.mcpServers);
+    }
     return { revision, candidate };
   }
 
   private redact(settings: Settings): RedactedSettings {
     return {
       ...settings,
+      mcpServers: redactMcpServers(settings.mcpServers),
       providers: settings.providers.map(({ apiKey, proxy, ...rest }) => {
         const { source } = resolveApiKey({ ...rest, apiKey }, this.deps.env);
         return { ...rest, apiKeySet: source !== 'none', apiKeySource: source, proxySet: proxy !== undefined };
@@ -202,6 +226,19 @@ export class SettingsService {
 
 const isProviderType = (value: unknown): value is ProviderType =>
   (PROVIDER_TYPES as readonly unknown[]).includes(value);
+
+/** Deep equality of plain settings data, whatever the order of keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+  const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((key) => sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+  );
+}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -217,12 +254,6 @@ function sameServer(stored: ProviderConfig, entry: Record<string, unknown>): boo
         : undefined;
   return host !== undefined && sameUrl(host, providerHost(stored));
 }
-
-/** `https://Api.example.com/v1/` and `https://api.example.com/v1` are one server; anything else differs. */
-const sameUrl = (a: string, b: string): boolean => {
-  const normal = (url: string) => (URL.canParse(url) ? new URL(url).href : url).replace(/\/+$/, '');
-  return normal(a) === normal(b);
-};
 
 const describe = (issue: { path: (string | number)[]; message: string } | undefined): string =>
   issue ? `${issue.path.join('.') || '(top level)'}: ${issue.message}` : 'unknown problem';

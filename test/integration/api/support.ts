@@ -44,6 +44,8 @@ export interface WorldOptions {
   history?: boolean;
   /** `--no-auth`: no token required. */
   noAuth?: boolean;
+  /** Top-level YAML lines written before `providers:` (e.g. `mcp_servers`). */
+  settingsLines?: string[];
 }
 
 /**
@@ -63,6 +65,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       '# test settings: keep this comment',
       'default_provider: fake_ollama',
       'logging_enabled: true',
+      ...(options.settingsLines ?? []),
       'providers:',
       '  - id: fake_ollama   # the local fake',
       '    name: Fake Ollama',
