@@ -4,6 +4,7 @@ import { ApiToken } from '../adapters/config/api-token.js';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
 import { GatewayKeys } from '../adapters/gateway/gateway-keys.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
+import { McpToolHost } from '../adapters/mcp/mcp-tool-host.js';
 import { createProviderFactories, type SystemProxy } from '../adapters/providers/index.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import { ConversationService } from '../domain/services/conversation-service.js';
@@ -81,10 +82,15 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
   applySettings(settings.effective());
   settings.onChange(() => applySettings(settings.effective()));
   await settings.start();
+  // MCP servers start in the background: the API is ready before they are.
+  const tools = new McpToolHost({ log: logs });
+  tools.apply(settings.current().mcpServers);
+  settings.onChange(() => tools.apply(settings.current().mcpServers));
   let apiToken: ApiToken;
   try {
     apiToken = await ApiToken.start({ settingsPath: settings.path, log: logs });
   } catch (error) {
+    await tools.close();
     await settings.close();
     await logs.close();
     const reason = error instanceof Error ? error.message : String(error);
@@ -114,6 +120,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     providers,
     settings,
     logs,
+    tools,
     apiToken,
     gatewayKeys,
     demo: (options.overlays ?? []).length > 0,
@@ -131,6 +138,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     },
     async close() {
       logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
+      await tools.close();
       await settings.close();
       await history.close();
       await apiToken.close();

@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   'CONVERSATION_BUSY',
   'HISTORY_UNAVAILABLE',
   'IMPORT_INVALID',
+  /** Tools (CONTRACT section 11). */
+  'TOOL_NOT_FOUND',
+  'TOOL_CALL_NOT_FOUND',
+  'MCP_SERVER_ERROR',
   'INTERNAL',
 ] as const;
 

@@ -1,4 +1,5 @@
 import type { ChatLog, ChatLogState } from '../../domain/ports/chat-log.port.js';
+import type { ToolHost } from '../../domain/ports/tool-host.port.js';
 import type { ChatService } from '../../domain/services/chat-service.js';
 import type { ConversationService } from '../../domain/services/conversation-service.js';
 import type { ProviderRegistry } from '../../domain/services/provider-registry.js';
@@ -17,6 +18,8 @@ export interface ApiServices {
   providers: ProviderRegistry;
   settings: SettingsService;
   logs: ChatLog;
+  /** The tools of the configured MCP servers (CONTRACT section 11). */
+  tools: ToolHost;
   /** The admin token of the HTTP API (CONTRACT section 4), kept in step with its file. */
   apiToken: ApiToken;
   /** The OpenAI-compatible gateway's own keys (CONTRACT section 13), never the admin token. */

@@ -61,6 +61,8 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
     return json(c, await core.settings.update(toCamelKeys(await readJson(c)), { overwrite }));
   });
 
+  app.get('/tools', (c) => json(c, core.tools.list()));
+
   app.get('/logs', async (c) => json(c, await core.logs.recent(logLimit(c.req.query('limit')))));
 
   app.post('/chat', async (c) => {

@@ -67,6 +67,10 @@ export function createAppRouter(core: ApiServices, options: AppRouterOptions = {
       ),
     }),
 
+    tools: router({
+      list: publicProcedure.query(() => core.tools.list()),
+    }),
+
     conversations: conversationsRouter(core, until),
     search: searchProcedure(core),
 
