@@ -1,7 +1,7 @@
 import { MantineProvider } from '@mantine/core';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { Profiler } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat';
 import { Composer } from '../../src/renderer/components/Composer';
 import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
@@ -107,5 +107,20 @@ describe('Composer', () => {
     }
     expect(app.composerRenders).toBe(before);
     expect(answer()).toMatchObject({ status: 'streaming' });
+  });
+
+  it('grows with its text without measuring the page on each key (no forced layout while typing)', () => {
+    renderComposer();
+    // A script that sizes the box reads its computed style after every change: during a stream that
+    // forces a layout of the whole transcript on each key. The browser sizes it (field-sizing) instead.
+    const input = box();
+    const measure = vi.spyOn(window, 'getComputedStyle');
+    try {
+      for (const value of ['a', 'ab', 'ab\nc', 'ab\ncd']) fireEvent.change(input, { target: { value } });
+      expect(measure).not.toHaveBeenCalled();
+      expect(input).toHaveProperty('value', 'ab\ncd');
+    } finally {
+      measure.mockRestore();
+    }
   });
 });

@@ -10,6 +10,18 @@ const isComposing = (event: KeyboardEvent<HTMLTextAreaElement>): boolean =>
   event.nativeEvent.isComposing || event.keyCode === 229;
 
 /**
+ * The box grows with its text up to ten lines, sized by the browser (`field-sizing`): a script that
+ * measures it after each key (Mantine's `autosize`) forces a layout of the whole page on every key,
+ * which during a stream is the transcript that has just changed.
+ */
+const messageBoxStyles = {
+  input: {
+    fieldSizing: 'content',
+    maxHeight: 'calc(10lh + 2 * var(--input-padding-y, 0rem) + 2px)',
+  },
+} as const;
+
+/**
  * The message box. It reads only whether an answer is streaming, never the transcript, so typing
  * stays instant in a long chat and during a stream.
  */
@@ -52,9 +64,8 @@ export function Composer() {
           <Textarea
             aria-label="Message"
             placeholder="Message LightChat"
-            autosize
-            minRows={1}
-            maxRows={10}
+            rows={1}
+            styles={messageBoxStyles}
             value={text}
             onChange={(event) => setText(event.currentTarget.value)}
             onKeyDown={onKeyDown}
