@@ -1,0 +1,73 @@
+import { MantineProvider } from '@mantine/core';
+import { render } from '@testing-library/react';
+import type { ComponentProps } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** Every render of a finished block (streamdown's `Block`, which parses its Markdown), by block. */
+const finishedRenders = vi.hoisted(() => new Map<string, number>());
+/** Every split of a text into blocks (a lexer pass), with the length of the text split. */
+const splits = vi.hoisted(() => [] as number[]);
+
+vi.mock('streamdown', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('streamdown')>();
+  const { createElement } = await import('react');
+  function CountedBlock(props: ComponentProps<typeof actual.Block>) {
+    // By position and text: the same list may come back in several places of an answer.
+    const key = `${props.index}: ${props.content}`;
+    finishedRenders.set(key, (finishedRenders.get(key) ?? 0) + 1);
+    return createElement(actual.Block, props);
+  }
+  const countedSplit = (markdown: string) => {
+    splits.push(markdown.length);
+    return actual.parseMarkdownIntoBlocks(markdown);
+  };
+  return { ...actual, Block: CountedBlock, parseMarkdownIntoBlocks: countedSplit };
+});
+
+const { default: MarkdownView } = await import('../../src/renderer/markdown/MarkdownView');
+
+const answer = Array.from(
+  { length: 12 },
+  (_, i) =>
+    `## Part ${i}\n\nSome **bold** text and \`code\` in paragraph ${i}.\n\n- first\n- second\n\n\`\`\`ts\nconst part = ${i};\n\`\`\`\n\n`,
+).join('');
+
+/** Renders `text` as a stream of `step`-character updates, then finished; returns the container. */
+function stream(text: string, step: number): HTMLElement {
+  const view = (shown: string, streaming: boolean) => (
+    <MantineProvider>
+      <MarkdownView text={shown} streaming={streaming} />
+    </MantineProvider>
+  );
+  const { container, rerender } = render(view(text.slice(0, step), true));
+  for (let end = 2 * step; end < text.length + step; end += step) rerender(view(text.slice(0, end), true));
+  rerender(view(text, false));
+  return container;
+}
+
+afterEach(() => {
+  finishedRenders.clear();
+  splits.length = 0;
+});
+
+describe('MarkdownView while an answer streams', () => {
+  it('renders (and so parses) each finished block once, however many updates follow it', () => {
+    const container = stream(answer, 5);
+    expect(container.querySelectorAll('h2')).toHaveLength(12);
+    expect(finishedRenders.size).toBeGreaterThan(40);
+    const again = [...finishedRenders].filter(([, count]) => count > 1);
+    expect(again).toEqual([]);
+  });
+
+  it('splits only the open tail on an update, never the whole answer again until it ends', () => {
+    stream(answer, 5);
+    const updates = Math.ceil(answer.length / 5);
+    // Each update splits the text after the finished blocks (a block or so), not the whole answer;
+    // the end splits the whole answer once.
+    const whole = splits.filter((length) => length === answer.length);
+    expect(whole).toHaveLength(1);
+    const longest = Math.max(...splits.filter((length) => length !== answer.length));
+    expect(longest).toBeLessThan(answer.length / 4);
+    expect(splits.length).toBeLessThanOrEqual(updates + 1);
+  });
+});
