@@ -138,7 +138,7 @@ describe('pacedFrames', () => {
     }
   });
 
-  it('waits five times what the previous flush took to render and paint, up to 250 ms', () => {
+  it('waits eight times what the previous flush took to render and paint, up to 250 ms', () => {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
     });
@@ -151,13 +151,13 @@ describe('pacedFrames', () => {
       vi.advanceTimersByTime(20); // its render and paint took 24 ms
       workDone?.();
       schedule(() => runs.push(performance.now()));
-      vi.advanceTimersByTime(60); // 84 ms after the first flush: under 5 × 24
+      vi.advanceTimersByTime(150); // 174 ms after the first flush: under 8 × 24
       expect(runs).toHaveLength(1);
       vi.advanceTimersByTime(60);
       expect(runs).toHaveLength(2);
-      expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(120);
+      expect(runs[1]! - runs[0]!).toBeGreaterThanOrEqual(192);
 
-      vi.advanceTimersByTime(100); // a slow render (116 ms): 5 × 116 would be 580 ms, the cap is 250
+      vi.advanceTimersByTime(100); // a slow render (116 ms): 8 × 116 would be 928 ms, the cap is 250
       workDone?.();
       schedule(() => runs.push(performance.now()));
       vi.advanceTimersByTime(120);

@@ -29,16 +29,16 @@ export type AfterWork = (done: () => void) => void;
 const nextTask: AfterWork = (done) => setTimeout(done);
 
 /** Updates wait at least this many times what the previous one cost, and never longer than the cap. */
-const COST_FACTOR = 5;
+const COST_FACTOR = 8;
 const MAX_INTERVAL_MS = 250;
 
 /**
  * Animation frames, but no sooner than `minIntervalMs` after the previous flush, nor sooner than
- * five times what the previous flush cost (its render and paint), up to 250 ms. Rendering a long
+ * eight times what the previous flush cost (its render and paint), up to 250 ms. Rendering a long
  * Markdown answer 60 times a second keeps the main thread busy for little visible gain; ~20 updates
- * a second still reads as a smooth stream. So the stream's renders take at most about a sixth of
- * the main thread on any machine: a slow one gets fewer updates, never a backlog. The first flush
- * is never held back.
+ * a second still reads as a smooth stream. So the stream's renders take at most about a ninth of
+ * the main thread on any machine (the bench's goal for the whole page is a fifth, typing included):
+ * a slow one gets fewer updates, never a backlog. The first flush is never held back.
  */
 export function pacedFrames(minIntervalMs: number, afterWork: AfterWork = nextTask): FrameScheduler {
   let last = Number.NEGATIVE_INFINITY;
