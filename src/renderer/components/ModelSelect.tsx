@@ -1,6 +1,7 @@
-import { Select, Stack, Text } from '@mantine/core';
+import { Stack, Text } from '@mantine/core';
 import type { ModelInfo } from '../../domain/provider';
 import { useAppState } from '../state/app-state';
+import { LazySelect } from './LazySelect';
 import { modelDetails } from './selection';
 
 /** The `Model` select: the provider's live list, searchable, with size and quantization. */
@@ -25,7 +26,7 @@ export function ModelSelect({
         ? 'No models'
         : 'Choose a model';
   return (
-    <Select
+    <LazySelect
       label="Model"
       size="xs"
       w={240}

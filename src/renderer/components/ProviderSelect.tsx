@@ -1,6 +1,7 @@
-import { Group, Select, Text } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
 import type { ProviderInfo } from '../../domain/provider';
 import { useAppState } from '../state/app-state';
+import { LazySelect } from './LazySelect';
 import { StatusDot } from './StatusDot';
 import { providerStatusText } from './selection';
 
@@ -17,7 +18,7 @@ export function ProviderSelect({
   const { choice } = useAppState();
   const byId = new Map(providers.map((entry) => [entry.id, entry]));
   return (
-    <Select
+    <LazySelect
       label="Provider"
       size="xs"
       w={200}

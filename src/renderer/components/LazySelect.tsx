@@ -1,0 +1,15 @@
+import { Box, type SelectProps } from '@mantine/core';
+import { lazy, Suspense } from 'react';
+
+// Mantine's Select brings its dropdown machinery (Combobox, Popover, floating-ui): about a tenth of
+// the page's first JavaScript, for a list nobody opens before the page has painted. Loaded right after.
+const Select = lazy(() => import('./select-module'));
+
+/** Mantine's `Select`, loaded after the first paint; until then an empty box of its width. */
+export function LazySelect(props: SelectProps<string>) {
+  return (
+    <Suspense fallback={<Box w={props.w} h={48} aria-hidden />}>
+      <Select {...props} />
+    </Suspense>
+  );
+}
