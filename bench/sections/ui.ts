@@ -41,6 +41,8 @@ interface RunResult {
   /** Top-level main-thread tasks between first token and final paint (trace). */
   tasks: number[];
   busyMs: number;
+  /** The thread (CPU) time of those tasks: what `busyMs` is without waiting for a shared core. */
+  cpuMs: number;
   windowMs: number;
   /** CDP `TaskDuration` from sending to the final paint (ms), a cross-check of `busyMs`. */
   cdpTaskMs: number;
@@ -74,7 +76,7 @@ export const uiSection: BenchSection = {
       const measure = async (options: Omit<RunOptions, 'spec'>) => {
         const result = await measureRun(browser, server.url, naiveDir, { ...options, spec }, context);
         context.log(
-          `ui: ${options.kind} ${options.throttle}×: busy ${fmt(result.busyMs)} ms of ${fmt(result.windowMs)} ms, ${result.tasks.length} tasks`,
+          `ui: ${options.kind} ${options.throttle}×: busy ${fmt(result.busyMs)} ms of ${fmt(result.windowMs)} ms (thread CPU time ${fmt(result.cpuMs)} ms), ${result.tasks.length} tasks`,
         );
         return result;
       };
@@ -199,7 +201,11 @@ async function measureRun(
     const text = (await page.evaluate('window.__bench.lastAnswerText()')) as string;
     const copied = completed && options.kind === 'lightchat' ? await copiedText(page, context) : undefined;
     const events = parseTrace(trace.toString('utf8'));
-    const { tasks, busyMs, windowMs } = mainThreadTasks(events, 'bench-first-token', 'bench-final-paint');
+    const { tasks, busyMs, cpuMs, windowMs } = mainThreadTasks(
+      events,
+      'bench-first-token',
+      'bench-final-paint',
+    );
     if (profiling)
       logBreakdown(
         context,
@@ -211,6 +217,7 @@ async function measureRun(
       throttle: options.throttle,
       tasks,
       busyMs,
+      cpuMs,
       windowMs,
       cdpTaskMs: after - before,
       probe,
@@ -357,6 +364,7 @@ function summaryOf(run: RunResult) {
     finished: run.finished,
     windowMs: run.windowMs,
     busyMs: run.busyMs,
+    cpuMs: run.cpuMs,
     cdpTaskMs: run.cdpTaskMs,
     tasks: run.tasks.length,
     taskP50: percentile(run.tasks, 50),
