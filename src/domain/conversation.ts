@@ -136,3 +136,21 @@ export const searchResultSchema = z.object({
   createdAt: z.string(),
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
+
+/** A conversation of an import file that could not be read (its id in that file, or `#<place>`). */
+export const importFailureSchema = z.object({ sourceId: z.string().nullable(), reason: z.string() });
+
+/**
+ * What an import did (CONTRACT section 10): `imported` conversations were created or given new
+ * messages; `skipped` ones had nothing new (empty ones included); `messages` were added.
+ */
+export const importResultSchema = z.object({
+  imported: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.array(importFailureSchema),
+  messages: z.number().int(),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+export const EXPORT_FORMATS = ['md', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,4 +1,5 @@
-import type { Conversation, StoredMessage } from '../../domain/conversation.js';
+import type { Conversation, ImportResult, StoredMessage } from '../../domain/conversation.js';
+import { AppError } from '../../domain/errors.js';
 import type {
   ConversationPage,
   ConversationStore,
@@ -124,6 +125,13 @@ export class MemoryConversationStore implements ConversationStore {
       messageCount: entry.messages.size,
       updatedAt: removal.updatedAt,
     };
+  }
+
+  /** Imports go to the durable history only. */
+  async importFile(): Promise<ImportResult> {
+    throw new AppError('HISTORY_UNAVAILABLE', 'Temporary conversations cannot be imported into.', {
+      details: { reason: 'disabled' },
+    });
   }
 
   async search(): Promise<never[]> {

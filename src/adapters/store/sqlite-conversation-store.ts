@@ -1,5 +1,10 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
-import type { Conversation, SearchResult, StoredMessage } from '../../domain/conversation.js';
+import type { Conversation, ImportResult, SearchResult, StoredMessage } from '../../domain/conversation.js';
 import { AppError } from '../../domain/errors.js';
 import { uuidV7 } from '../../domain/ids.js';
 import type {
@@ -48,8 +53,10 @@ export class SqliteConversationStore implements ConversationStore {
   private nextId = 1;
   private readonly ready: Promise<void>;
   private closed = false;
+  private readonly dataDir: string;
 
   private constructor(options: SqliteStoreOptions) {
+    this.dataDir = options.dataDir;
     const workerData: WorkerOptions = {
       dataDir: options.dataDir,
       ownerId: options.ownerId ?? uuidV7(),
@@ -132,6 +139,21 @@ export class SqliteConversationStore implements ConversationStore {
   }
   search(query: string, limit: number): Promise<SearchResult[]> {
     return this.call('search', query, limit) as Promise<SearchResult[]>;
+  }
+
+  /**
+   * The file goes to a temp file in the data directory as it arrives (never whole in memory), then
+   * the worker reads and imports it; the temp file is removed either way.
+   */
+  async importFile(file: AsyncIterable<Uint8Array>): Promise<ImportResult> {
+    if (!this.current.available) throw this.unavailableError();
+    const temp = join(this.dataDir, `import-${uuidV7()}.partial`);
+    try {
+      await pipeline(Readable.from(file), createWriteStream(temp, { mode: 0o600, flags: 'wx' }));
+      return (await this.send({ id: this.nextId++, op: 'importFile', args: [temp] })) as ImportResult;
+    } finally {
+      await rm(temp, { force: true });
+    }
   }
 
   onExternalChange(listener: () => void): () => void {

@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, toAppError } from '../../domain/errors.js';
 import type { HistoryStatus } from '../../domain/ports/conversation-store.port.js';
 import { HistoryDatabase } from './history-database.js';
+import { importHistoryFile } from './history-import.js';
 import { userVersion } from './migrate.js';
 import { damaged, databasePath, newerVersion, openHistory } from './open-history.js';
 import { OwnerLocks } from './owner-locks.js';
@@ -128,7 +129,7 @@ function unavailable(): AppError {
 
 const PURGING = new Set(['delete', 'deleteAll', 'deleteMessages']);
 
-function handle(request: StoreRequest): unknown {
+function handle(request: Exclude<StoreRequest, { op: 'importFile' }>): unknown {
   if (request.op === 'close') {
     clearInterval(timer);
     if (db && history) {
@@ -158,7 +159,31 @@ function handle(request: StoreRequest): unknown {
   return value;
 }
 
+/** An import runs between other requests (it pauses after each batch), answered when it ends. */
+function importFile(request: Extract<StoreRequest, { op: 'importFile' }>): void {
+  const answer = (error: unknown) => {
+    const appError = error instanceof AppError ? error : failure(error);
+    post({
+      type: 'failure',
+      id: request.id,
+      error: { code: appError.code, message: appError.message, details: appError.details },
+    });
+  };
+  if (!db) {
+    answer(unavailable());
+    return;
+  }
+  importHistoryFile({ db, path: request.args[0] }).then(
+    (value) => post({ type: 'result', id: request.id, value }),
+    answer,
+  );
+}
+
 port.on('message', (request: StoreRequest) => {
+  if (request.op === 'importFile') {
+    importFile(request);
+    return;
+  }
   try {
     post({ type: 'result', id: request.id, value: handle(request) });
   } catch (error) {

@@ -32,7 +32,9 @@ export type StoreOp = keyof Pick<
 
 export type StoreRequest =
   | { id: number; op: StoreOp; args: unknown[] }
-  | { id: number; op: 'startNewHistory' | 'close'; args: [] };
+  | { id: number; op: 'startNewHistory' | 'close'; args: [] }
+  /** Reads an export file in the worker and writes what is new (CONTRACT section 10). */
+  | { id: number; op: 'importFile'; args: [path: string] };
 
 export interface WireError {
   code: ErrorCode;

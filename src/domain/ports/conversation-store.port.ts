@@ -1,5 +1,6 @@
 import type {
   Conversation,
+  ImportResult,
   MessageRole,
   MessageStatus,
   NewMessage,
@@ -88,6 +89,11 @@ export interface ConversationStore {
   updateMessage(id: string, update: MessageUpdate): Promise<void>;
   deleteMessages(removal: MessagesRemoval): Promise<void>;
   search(query: string, limit: number): Promise<SearchResult[]>;
+  /**
+   * Reads an export file (LightChat JSON or ZIP, ChatGPT's, Claude.ai's) as it streams in and adds
+   * what is new, off the server's main thread. Throws `IMPORT_INVALID` for a file in no known format.
+   */
+  importFile(file: AsyncIterable<Uint8Array>): Promise<ImportResult>;
   /** Changes made by other processes (the store's own callers know theirs). */
   onExternalChange(listener: () => void): () => void;
   /** Only for a damaged file: keeps it under another name and starts an empty history. */

@@ -3,10 +3,12 @@ import {
   type ConversationPatch,
   conversationPatchSchema,
   createConversationSchema,
+  type ImportResult,
   idSchema,
   type Message,
   type NewMessage,
   type SearchResult,
+  type StoredMessage,
   turnTargetSchema,
 } from '../conversation.js';
 import type { AppError } from '../errors.js';
@@ -33,6 +35,12 @@ export interface ConversationServiceDeps {
   historyEnabled?: () => boolean;
   timers?: TurnTimers;
   newId?: () => string;
+}
+
+/** A conversation with every message of its tree, in `seq` order (a parent before its children). */
+export interface ExportedConversation {
+  conversation: Conversation;
+  messages: StoredMessage[];
 }
 
 /** Something changed in a conversation (null: another process changed history). */
@@ -149,6 +157,41 @@ export class ConversationService {
 
   async search(query: string, limit = 20): Promise<SearchResult[]> {
     return this.durable().search(query, limit);
+  }
+
+  /** Adds what an export file holds that history lacks (CONTRACT section 10). */
+  async import(file: AsyncIterable<Uint8Array>): Promise<ImportResult> {
+    const result = await this.durable().importFile(file);
+    if (result.imported > 0) this.emit(null);
+    return result;
+  }
+
+  /** One conversation for export: every message of its tree (parents first) and its current branch. */
+  async exportConversation(id: string): Promise<ExportedConversation & { branch: Message[] }> {
+    const { conversation, messages: branch } = await this.get(id);
+    const { store } = await this.find(id);
+    return { conversation, messages: await this.allMessages(store, id), branch };
+  }
+
+  /** All stored conversations, one at a time (newest first), each with every message of its tree. */
+  async *exportAll(): AsyncGenerator<ExportedConversation> {
+    const store = this.durable();
+    let cursor: string | null = null;
+    do {
+      const page: ConversationPage = await store.list({ limit: 100, cursor });
+      for (const conversation of page.items) {
+        yield { conversation, messages: await this.allMessages(store, conversation.id) };
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+
+  private async allMessages(store: ConversationStore, id: string): Promise<StoredMessage[]> {
+    const nodes = await store.tree(id);
+    return store.messages(
+      id,
+      nodes.map((node) => node.id),
+    );
   }
 
   /** Checks a send against the stored tree and builds what the chat engine sends; writes nothing. */

@@ -65,10 +65,35 @@ export function isoTime(value: unknown, fallback: string): string {
   return fallback;
 }
 
+/** What one record of a file gave: a conversation, nothing to import, or a failure. */
+export type RecordReading =
+  | { kind: 'conversation'; conversation: ImportedConversation }
+  | { kind: 'empty'; sourceId: string }
+  | { kind: 'failed'; failure: ImportFailure };
+
 /**
- * Reads each record of a file with `read`; one that throws is reported with the reason and
- * skipped, one that returns null had nothing to import.
+ * Reads one record with `read`; one that throws is reported with the reason, one that returns null
+ * (or no message) had nothing to import.
  */
+export function readRecord(
+  record: unknown,
+  index: number,
+  sourceIdOf: (record: unknown, index: number) => string | null,
+  read: (record: unknown, sourceId: string) => ImportedConversation | null,
+): RecordReading {
+  const sourceId = sourceIdOf(record, index);
+  try {
+    if (sourceId === null) throw new ConversationUnreadable('the conversation has no id');
+    const conversation = read(record, sourceId);
+    if (conversation === null || conversation.messages.length === 0) return { kind: 'empty', sourceId };
+    return { kind: 'conversation', conversation };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { kind: 'failed', failure: { source_id: sourceId ?? `#${index}`, reason } };
+  }
+}
+
+/** Reads each record of a file (see `readRecord`). */
 export function readEach(
   format: ImportFormat,
   records: unknown[],
@@ -77,16 +102,10 @@ export function readEach(
 ): ParsedImport {
   const parsed: ParsedImport = { format, conversations: [], empty: [], failed: [] };
   records.forEach((record, index) => {
-    const sourceId = sourceIdOf(record, index);
-    try {
-      if (sourceId === null) throw new ConversationUnreadable('the conversation has no id');
-      const conversation = read(record, sourceId);
-      if (conversation === null || conversation.messages.length === 0) parsed.empty.push(sourceId);
-      else parsed.conversations.push(conversation);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      parsed.failed.push({ source_id: sourceId ?? `#${index}`, reason });
-    }
+    const reading = readRecord(record, index, sourceIdOf, read);
+    if (reading.kind === 'conversation') parsed.conversations.push(reading.conversation);
+    else if (reading.kind === 'empty') parsed.empty.push(reading.sourceId);
+    else parsed.failed.push(reading.failure);
   });
   return parsed;
 }

@@ -1,5 +1,5 @@
 import { toCamelKeys, toSnakeKeys } from '../../../domain/casing.js';
-import type { Conversation, StoredMessage } from '../../../domain/conversation.js';
+import type { ExportedConversation } from '../../../domain/services/conversation-service.js';
 import {
   ConversationUnreadable,
   type ImportedConversation,
@@ -18,11 +18,7 @@ import {
 export const LIGHTCHAT_FORMAT = 'lightchat.conversations';
 export const LIGHTCHAT_VERSION = 1;
 
-export interface ExportedConversation {
-  conversation: Conversation;
-  /** Every message of the tree, parents before children. */
-  messages: StoredMessage[];
-}
+export type { ExportedConversation };
 
 const conversationJson = ({ conversation, messages }: ExportedConversation): string =>
   JSON.stringify({

@@ -1,13 +1,7 @@
 import { AppError } from '../../../domain/errors.js';
-import { chatGptSourceId, looksLikeChatGpt, readChatGptConversation } from './chatgpt-format.js';
-import { claudeSourceId, looksLikeClaude, readClaudeConversation } from './claude-format.js';
 import { isRecord, type ParsedImport, readEach } from './imported-conversation.js';
-import {
-  LIGHTCHAT_VERSION,
-  lightChatSourceId,
-  looksLikeLightChat,
-  readLightChatConversation,
-} from './lightchat-json.js';
+import { LIGHTCHAT_VERSION, looksLikeLightChat } from './lightchat-json.js';
+import { KNOWN_FORMATS, RECORD_FORMATS, recordFormatOf } from './record-formats.js';
 import { isZip, readZipConversations, ZIP_LIMITS, type ZipLimits } from './zip-import.js';
 
 /**
@@ -19,7 +13,7 @@ import { isZip, readZipConversations, ZIP_LIMITS, type ZipLimits } from './zip-i
 
 const invalid = (message: string): AppError => new AppError('IMPORT_INVALID', message);
 
-const KNOWN = "LightChat JSON or ZIP, ChatGPT's conversations.json or ZIP, or Claude.ai's conversations.json";
+const KNOWN = KNOWN_FORMATS;
 
 function parseJson(bytes: Uint8Array): unknown {
   let text: string;
@@ -39,33 +33,36 @@ function parseJson(bytes: Uint8Array): unknown {
 export function parseImportDocument(document: unknown): ParsedImport {
   if (looksLikeLightChat(document)) {
     const record = document as Record<string, unknown>;
-    if (record.version !== LIGHTCHAT_VERSION) {
-      throw invalid(
-        `The LightChat file has version ${JSON.stringify(record.version)}; this LightChat reads version ${LIGHTCHAT_VERSION}. Update LightChat to import it.`,
-      );
-    }
+    refuseOtherVersion(record.version);
     if (!Array.isArray(record.conversations))
       throw invalid('The LightChat file has no "conversations" list.');
-    return readEach('lightchat', record.conversations, lightChatSourceId, readLightChatConversation);
+    return readAll('lightchat', record.conversations);
   }
   const records = Array.isArray(document) ? document : [document];
-  if (records.some(looksLikeChatGpt)) {
-    return readEach(
-      'chatgpt',
-      records,
-      (record, index) => chatGptSourceId(record) ?? `#${index}`,
-      readChatGptConversation,
+  const format = records.map(recordFormatOf).find((found) => found !== null);
+  if (format !== undefined) return readAll(format, records);
+  throw invalid(`The file is ${shapeOf(document)}, in no format LightChat imports; import ${KNOWN}.`);
+}
+
+const readAll = (format: 'lightchat' | 'chatgpt' | 'claude', records: unknown[]): ParsedImport =>
+  readEach(format, records, RECORD_FORMATS[format].sourceIdOf, RECORD_FORMATS[format].read);
+
+/** A LightChat file of another version is refused whole, before anything of it is read. */
+export function refuseOtherVersion(version: unknown): void {
+  if (version !== LIGHTCHAT_VERSION) {
+    throw invalid(
+      `The LightChat file has version ${JSON.stringify(version)}; this LightChat reads version ${LIGHTCHAT_VERSION}. Update LightChat to import it.`,
     );
   }
-  if (records.some(looksLikeClaude)) {
-    return readEach('claude', records, claudeSourceId, readClaudeConversation);
-  }
-  const shape = isRecord(document)
+}
+
+/** A few words on what an unknown document is, for the error. */
+export function shapeOf(document: unknown): string {
+  return isRecord(document)
     ? `an object with keys ${Object.keys(document).slice(0, 5).join(', ')}`
     : Array.isArray(document)
       ? 'a list of unknown records'
       : typeof document;
-  throw invalid(`The file is ${shape}, in no format LightChat imports; import ${KNOWN}.`);
 }
 
 export function parseImportFile(bytes: Uint8Array, limits: ZipLimits = ZIP_LIMITS): ParsedImport {
