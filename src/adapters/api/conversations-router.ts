@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { EXPORT_FORMATS } from '../../domain/conversation.js';
 import type { ConversationChange } from '../../domain/services/conversation-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
 import type { ApiServices } from './api-services.js';
+import { exportConversationFile } from './conversation-export.js';
 import { CONVERSATIONS_LIMIT_MAX, SEARCH_LIMIT_MAX } from './conversation-routes.js';
 import { publicProcedure, router } from './trpc.js';
 
@@ -52,6 +54,10 @@ export function conversationsRouter(
       await conversations.deleteAll();
       return { deleted: true };
     }),
+    /** One conversation as a file: `{filename, mimeType, content}` (the same as the REST export). */
+    export: publicProcedure
+      .input(z.strictObject({ id: z.string(), format: z.enum(EXPORT_FORMATS).default('md') }))
+      .query(({ input }) => exportConversationFile(conversations, input.id, input.format)),
     /** Only for a damaged database: keeps it aside and starts an empty history. */
     startNewHistory: publicProcedure.mutation(() => conversations.startNewHistory()),
     changes: publicProcedure.subscription(({ signal }) =>

@@ -10,6 +10,7 @@ import type { ApiServices } from './api-services.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { HTTP_STATUS } from './error-status.js';
 import { registerGatewayKeyRoutes } from './gateway-key-routes.js';
+import { IMPORT_PATH, registerHistoryTransferRoutes } from './history-transfer-routes.js';
 import { defaultStaticDir } from './package-info.js';
 import { errorBody, errorResponse, statusOf } from './rest-errors.js';
 import { registerRestRoutes } from './rest-routes.js';
@@ -89,11 +90,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       );
     },
   });
-  // The gateway has its own limit (32 MiB), checked after its key.
-  app.use('*', (c, next) => (isGatewayPath(c.req.url) ? next() : oneMiB(c, next)));
+  // The gateway has its own limit (32 MiB), checked after its key; an import file may be up to
+  // 200 MiB and streams to disk: its route counts the bytes itself.
+  app.use('*', (c, next) =>
+    isGatewayPath(c.req.url) || (c.req.method === 'POST' && c.req.path === IMPORT_PATH)
+      ? next()
+      : oneMiB(c, next),
+  );
   registerGatewayRoutes(app, { core, closing: closing.signal, streams });
   registerRestRoutes(app, { core, closing: closing.signal, streams });
   registerConversationRoutes(app, core);
+  registerHistoryTransferRoutes(app, core);
   registerGatewayKeyRoutes(app, core);
   app.get('/', (c) => ui.page(c));
   app.get('/index.html', (c) => ui.page(c));
