@@ -1,6 +1,7 @@
-import { streamChat } from '../client/index.js';
+import { type ChatEvent, streamChat } from '../client/index.js';
 import type { AskFlags } from './main.js';
 import { connect, reportFailure } from './remote.js';
+import { type AskEvent, storedChatEvents } from './stored-ask.js';
 import { type OutputStream, stripTerminalControls, terminalWriter } from './terminal-text.js';
 
 const DIM = '\x1b[2m';
@@ -14,6 +15,7 @@ export interface AskOutput {
 /**
  * `lightchat ask`: streams the answer to stdout; exit 0 on `done`, non-zero with the message otherwise.
  * What the model or provider wrote reaches a terminal without its escape sequences and control characters.
+ * `--continue ID` and `--save` chat in a stored conversation; `--save` prints the new one's id on stderr.
  */
 export async function ask(
   flags: AskFlags & { question: string },
@@ -32,13 +34,19 @@ export async function ask(
   const dim = stderr.isTTY === true;
   const forStderr = (text: string) => (stderr.isTTY === true ? stripTerminalControls(text) : text);
   let thinking = false;
+  const stored = flags.continue !== undefined || flags.save === true;
+  const events: AsyncIterable<ChatEvent | AskEvent> = stored
+    ? storedChatEvents(flags, (id) => {
+        if (flags.save) stderr.write(`${id}\n`);
+      })
+    : streamChat(client, {
+        messages: [{ role: 'user', content: flags.question }],
+        providerId: flags.provider,
+        modelId: flags.model,
+        systemPrompt: flags.system,
+      });
   try {
-    for await (const event of streamChat(client, {
-      messages: [{ role: 'user', content: flags.question }],
-      providerId: flags.provider,
-      modelId: flags.model,
-      systemPrompt: flags.system,
-    })) {
+    for await (const event of events) {
       if (event.type === 'thinking') {
         if (!flags.showThinking) continue;
         if (!thinking && dim) stderr.write(DIM);

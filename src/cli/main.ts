@@ -6,7 +6,7 @@ export const DEFAULT_PORT = 8000;
 const defaultUrl = (): string => `http://127.0.0.1:${process.env.LIGHTCHAT_PORT || DEFAULT_PORT}`;
 
 /**
- * `lightchat serve | ask | providers | models | token | gateway-key` (CONTRACT sections 1 and 6). Each command loads its
+ * `lightchat serve | ask | conversations | providers | models | token | gateway-key` (CONTRACT sections 1 and 6). Each command loads its
  * own code when it runs, so `serve` starts without the client and `ask` without the server.
  * Resolves to the exit code.
  */
@@ -57,12 +57,63 @@ export async function main(argv: string[]): Promise<number> {
     .option('--model <id>', "model id (default: the provider's default model)")
     .option('--system <text>', 'system prompt for this question')
     .option('--show-thinking', "print a reasoning model's thinking to stderr, dimmed")
+    .addOption(
+      new Option('--continue <id>', 'continue the stored conversation with this id').conflicts('save'),
+    )
+    .option('--save', 'store this chat as a new conversation and print its id on stderr')
     .option('--url <url>', 'the LightChat server', defaultUrl())
     .addOption(configOption())
     .action(async (question: string[], flags: AskFlags) => {
       const { ask } = await import('./ask.js');
       exitCode = await ask({ ...flags, question: question.join(' ') });
     });
+
+  const conversations = program
+    .command('conversations')
+    .description('List, show, search, export, delete and import stored conversations.');
+  const remote = (command: Command) =>
+    command
+      .option('--json', 'print JSON')
+      .option('--url <url>', 'the LightChat server', defaultUrl())
+      .addOption(configOption());
+  // The module loads only when a conversations command runs.
+  const run = async (action: (module: typeof import('./conversations.js')) => Promise<number>) => {
+    exitCode = await action(await import('./conversations.js'));
+  };
+  remote(
+    conversations.command('list', { isDefault: true }).description('The stored conversations, newest first.'),
+  )
+    .option('--limit <n>', 'how many (1-200)', '50')
+    .action((flags: ConversationsFlags & { limit: string }) => run((m) => m.listConversations(flags)));
+  remote(
+    conversations.command('show').description("A conversation's current branch.").argument('<id>'),
+  ).action((id: string, flags: ConversationsFlags) => run((m) => m.showConversation(id, flags)));
+  remote(conversations.command('search').description('Search titles and messages.').argument('<text...>'))
+    .option('--limit <n>', 'how many (1-100)', '20')
+    .action((text: string[], flags: ConversationsFlags & { limit: string }) =>
+      run((m) => m.searchConversations(text.join(' '), flags)),
+    );
+  remote(
+    conversations
+      .command('export')
+      .description(
+        'Print a conversation as Markdown or LightChat JSON, or write all history as a ZIP (--all).',
+      )
+      .argument('[id]'),
+  )
+    .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
+    .option('--all', 'all history as a ZIP (LightChat JSON)')
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action((id: string | undefined, flags: ExportFlags) => run((m) => m.exportConversations(id, flags)));
+  remote(
+    conversations.command('delete').description('Delete a conversation for good.').argument('<id>'),
+  ).action((id: string, flags: ConversationsFlags) => run((m) => m.deleteConversation(id, flags)));
+  remote(
+    conversations
+      .command('import')
+      .description("Import LightChat JSON or ZIP, ChatGPT's export (JSON or ZIP) or Claude.ai's.")
+      .argument('<file>'),
+  ).action((file: string, flags: ConversationsFlags) => run((m) => m.importConversations(file, flags)));
 
   program
     .command('providers')
@@ -147,8 +198,24 @@ export interface AskFlags {
   model?: string;
   system?: string;
   showThinking?: boolean;
+  /** A stored conversation to continue. */
+  continue?: string;
+  /** Store this chat as a new conversation. */
+  save?: boolean;
   url: string;
   config?: string;
+}
+
+export interface ConversationsFlags {
+  json?: boolean;
+  url: string;
+  config?: string;
+}
+
+export interface ExportFlags extends ConversationsFlags {
+  format: 'md' | 'json';
+  all?: boolean;
+  output?: string;
 }
 
 export interface ListFlags {
