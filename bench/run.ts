@@ -14,6 +14,7 @@ import { formatNotes, formatTable } from './lib/table.js';
 import { bundleSection } from './sections/bundle.js';
 import { concurrencySection } from './sections/concurrency.js';
 import { gatewaySection } from './sections/gateway.js';
+import { historySection } from './sections/history.js';
 import { memorySection } from './sections/memory.js';
 import { relaySection } from './sections/relay.js';
 import { startupSection } from './sections/startup.js';
@@ -31,6 +32,7 @@ const SECTIONS: BenchSection[] = [
   memorySection,
   uiSection,
   uiTabsSection,
+  historySection,
 ];
 
 interface Args {

@@ -74,6 +74,8 @@ export interface ServeOptions {
   nodeFlags?: readonly string[];
   /** Extra environment (e.g. `NODE_OPTIONS` stays out: the bench passes flags explicitly). */
   env?: NodeJS.ProcessEnv;
+  /** Extra `serve` arguments (e.g. `--data-dir`). */
+  args?: readonly string[];
 }
 
 /** `node bin/lightchat.js serve` in a child process, with its own settings file and log folder. */
@@ -102,6 +104,7 @@ export class LightChatServer {
       '--log-dir',
       logDir,
       ...(options.logging ? [] : ['--no-log']),
+      ...(options.args ?? []),
     ];
     const child = new Child(process.execPath, args, { env: { ...serverEnv(), ...options.env } });
     const [, url] = await child.waitForLine(READY_LINE, 30_000);
