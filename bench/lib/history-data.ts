@@ -129,7 +129,7 @@ export async function generateHistory(path: string, shape: HistoryShape): Promis
   );
   const content = (index: number, role: 'user' | 'assistant'): string => {
     const kind = random();
-    const length = role === 'user' ? 35 : 130;
+    const length = role === 'user' ? 50 : 185;
     let text: string;
     if (kind < 0.7) text = prose(length);
     else if (kind < 0.85) text = `${prose(Math.floor(length / 2))}\n\n${code(index)}`;
