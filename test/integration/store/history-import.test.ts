@@ -202,6 +202,33 @@ describe('import: re-import', () => {
   });
 });
 
+describe('import: ids of a LightChat file', () => {
+  it('a message id used by two conversations of the file is kept for the first, renewed for the second', async () => {
+    const { service } = await historyWorld();
+    const id = '0192aaaa-0000-7000-8000-000000000001';
+    const conversation = (conversationId: string, text: string) => ({
+      id: conversationId,
+      title: text,
+      messages: [{ id, parent_id: null, role: 'user', content: text }],
+    });
+    const file = {
+      format: 'lightchat.conversations',
+      version: 1,
+      conversations: [
+        conversation('0192aaaa-0000-7000-8000-00000000000a', 'first'),
+        conversation('0192aaaa-0000-7000-8000-00000000000b', 'second'),
+      ],
+    };
+    const result = await importPath(service, tempFile('shared-id.json', JSON.stringify(file)));
+    expect(result).toEqual({ imported: 2, skipped: 0, failed: [], messages: 2 });
+    const first = await service.get('0192aaaa-0000-7000-8000-00000000000a');
+    const second = await service.get('0192aaaa-0000-7000-8000-00000000000b');
+    expect(first.messages.map((m) => [m.id, m.content])).toEqual([[id, 'first']]);
+    expect(second.messages[0]?.id).not.toBe(id);
+    expect(second.messages[0]?.content).toBe('second');
+  });
+});
+
 describe('import: bad files', () => {
   it('a file cut short keeps the conversations before the cut and reports the one it broke in', async () => {
     const { service } = await historyWorld();
