@@ -19,7 +19,8 @@ afterAll(() => world.close());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe('lightchat conversations', () => {
+// Each test runs the CLI several times, each a new Node process with a TypeScript loader.
+describe('lightchat conversations', { timeout: 120_000 }, () => {
   it('import FILE streams an export to the server and says what it added', async () => {
     const file = join(IMPORTS_DIR, 'chatgpt-nexus-full-2023.json');
     const first = await cli(['conversations', 'import', file]);
@@ -83,7 +84,7 @@ describe('lightchat conversations', () => {
   });
 });
 
-describe('lightchat ask --save / --continue', () => {
+describe('lightchat ask --save / --continue', { timeout: 120_000 }, () => {
   it('--save stores the chat and prints its id on stderr; --continue adds to it', async () => {
     const saved = await cli(['ask', 'Remember', 'this', '--save']);
     expect(saved.code).toBe(0);
