@@ -342,4 +342,29 @@ describe('the gateway_call log entry', () => {
     expect(text).not.toContain(FAKE_OLLAMA_ANSWER);
     expect(text).not.toContain(world.key);
   });
+
+  it('is written once per call: a streamed answer, a failed call', async () => {
+    const count = async () => {
+      await world.core.logs.flush();
+      return (await world.core.logs.recent(2000)).filter((entry) => entry.eventType === 'gateway_call')
+        .length;
+    };
+    const before = await count();
+    const stream = await world.client().chat.completions.create({
+      model: 'fake_openai/gpt-4o-mini',
+      messages: user('Hi'),
+      stream: true,
+    });
+    for await (const _ of stream);
+    await world
+      .client()
+      .chat.completions.create({ model: 'fake_openai/nope', messages: user('Hi') })
+      .catch(() => undefined);
+    expect(await count()).toBe(before + 2);
+    const [streamed, failed] = (await world.core.logs.recent(2000))
+      .filter((entry) => entry.eventType === 'gateway_call')
+      .slice(-2);
+    expect(streamed?.details).toMatchObject({ outcome: 'ok', stream: true, finish_reason: 'stop' });
+    expect(failed?.details).toMatchObject({ outcome: 'error', status: 404, error_code: 'MODEL_NOT_FOUND' });
+  });
 });
