@@ -83,7 +83,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
   settings.onChange(() => applySettings(settings.effective()));
   await settings.start();
   // MCP servers start in the background: the API is ready before they are.
-  const tools = new McpToolHost({ log: logs });
+  const tools = new McpToolHost({ log: logs, env });
   tools.apply(settings.current().mcpServers);
   settings.onChange(() => tools.apply(settings.current().mcpServers));
   let apiToken: ApiToken;

@@ -1,13 +1,13 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { DEFAULT_INHERITED_ENV_VARS } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { isStdioServer, type McpServerConfig } from '../../domain/mcp-settings.js';
 import type { ToolInfo } from '../../domain/ports/tool-host.port.js';
 import { lightChatVersion } from '../api/package-info.js';
-import { ProcessGroupTransport } from './process-group-transport.js';
+import { NotMcpOutput, ProcessGroupTransport } from './process-group-transport.js';
 
 /** A server LightChat is connected to, its tools listed. */
 export interface McpConnection {
@@ -26,6 +26,8 @@ export interface ConnectOptions {
   config: McpServerConfig;
   /** Aborted at the start timeout, or when the server is stopped while it starts. */
   signal: AbortSignal;
+  /** LightChat's environment (the login shell's on macOS): a stdio server gets its safe part. */
+  env?: Readonly<Record<string, string | undefined>>;
   onStderr(chunk: string): void;
   /** What the server sent that is not MCP (a line of text on stdout…): it explains a start that hangs. */
   onNoise?(message: string): void;
@@ -48,8 +50,7 @@ export const connectMcpServer: ConnectMcp = async (options) => {
     const transport = new ProcessGroupTransport({
       command: config.command,
       args: config.args,
-      // The SDK's safe default (HOME, PATH, USER…), not all of LightChat's environment (provider keys).
-      env: { ...getDefaultEnvironment(), ...config.env },
+      env: { ...inheritedEnv(options.env ?? process.env), ...config.env },
       onStderr: options.onStderr,
       killGraceMs: options.killGraceMs,
     });
@@ -100,7 +101,9 @@ async function open(
   });
   let closing = false;
   let gone = false;
-  client.onerror = (error) => options.onNoise?.(error.message);
+  client.onerror = (error) => {
+    if (error instanceof NotMcpOutput) options.onNoise?.(error.message);
+  };
   client.onclose = () => {
     gone = true;
     if (!closing) resolveLost(reason());
@@ -147,6 +150,20 @@ async function listAllTools(client: Client, signal: AbortSignal): Promise<ToolIn
     cursor = page.nextCursor;
   } while (cursor !== undefined);
   return tools;
+}
+
+/**
+ * The SDK's safe default (HOME, LOGNAME, PATH, SHELL, TERM, USER; their Windows kin), not all of
+ * LightChat's environment: provider keys stay out of programs the user did not give them to.
+ */
+function inheritedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of DEFAULT_INHERITED_ENV_VARS) {
+    const value = env[key];
+    // A shell function exported through the environment (`() { …`) is never passed on.
+    if (value !== undefined && !value.startsWith('()')) out[key] = value;
+  }
+  return out;
 }
 
 function exitReason(transport: ProcessGroupTransport): string {

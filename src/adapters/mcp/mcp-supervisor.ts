@@ -15,6 +15,8 @@ export interface McpSupervisorOptions {
   config: McpServerConfig;
   connect: ConnectMcp;
   log: ChatLog;
+  /** LightChat's environment, for what a stdio server inherits. */
+  env?: Readonly<Record<string, string | undefined>>;
   startTimeoutMs?: number;
   killGraceMs?: number;
   /** The clock of the backoff reset (fake timers move it). */
@@ -128,6 +130,7 @@ export class McpSupervisor {
       const connection = await abortable(
         this.options.connect({
           config: this.config,
+          env: this.options.env,
           signal: starting.signal,
           onStderr: (chunk) => this.tail.append(chunk),
           onNoise: (message) => {

@@ -28,6 +28,8 @@ function callFailure(error: unknown, request: ToolCallRequest): string {
 
 export interface McpToolHostOptions {
   log: ChatLog;
+  /** LightChat's environment (default: the process's), for what a stdio server inherits. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Default: the SDK's client (tests give a scripted one). */
   connect?: ConnectMcp;
   startTimeoutMs?: number;
@@ -65,6 +67,7 @@ export class McpToolHost implements ToolHost {
         config,
         connect: this.options.connect ?? connectMcpServer,
         log: this.options.log,
+        env: this.options.env,
         startTimeoutMs: this.options.startTimeoutMs,
         killGraceMs: this.options.killGraceMs,
         now: this.options.now,

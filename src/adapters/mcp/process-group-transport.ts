@@ -18,6 +18,9 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
 }
 
+/** A line on the server's stdout that is not a JSON-RPC message. */
+export class NotMcpOutput extends Error {}
+
 const IS_WINDOWS = process.platform === 'win32';
 const DEFAULT_KILL_GRACE_MS = 500;
 const PIPES_CLOSE_MS = 1_000;
@@ -162,7 +165,7 @@ export class ProcessGroupTransport implements Transport {
         message = this.buffer.readMessage();
       } catch (error) {
         // A line that is not MCP (a server that prints to stdout): reported, and the next line is read.
-        this.onerror?.(error instanceof Error ? error : new Error(String(error)));
+        this.onerror?.(new NotMcpOutput(error instanceof Error ? error.message : String(error)));
         continue;
       }
       if (message === null) return;

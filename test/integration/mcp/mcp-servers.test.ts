@@ -34,7 +34,7 @@ function memoryLog(): ChatLog & { entries: NewLogEntry[] } {
 /** A host running `servers` for real; closed after the test. */
 function hostWith(
   servers: Record<string, Partial<McpServerConfig>>,
-  options: { startTimeoutMs?: number } = {},
+  options: { startTimeoutMs?: number; env?: Record<string, string | undefined> } = {},
 ) {
   const log = memoryLog();
   const host = new McpToolHost({ log, killGraceMs: 200, ...options });
@@ -175,6 +175,31 @@ describe('faults of a stdio server', () => {
     expect(info('leaky').error).toContain('token=[REDACTED] and more');
     expect(info('leaky').error).not.toContain(secret.slice(5));
     expect(JSON.stringify(log.entries)).not.toContain(secret.slice(5));
+  });
+
+  it("a stdio server gets PATH, HOME… of LightChat's environment and its own env, never the rest (provider keys)", async () => {
+    const dir = await tempDir();
+    const envFile = join(dir, 'env.json');
+    const { info } = hostWith(
+      { envy: { ...tiny('--write-env', envFile), env: { MY_SETTING: 'on', HOME: '/home/override' } } },
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: '/home/someone',
+          USER: 'someone',
+          OPENAI_API_KEY: 'sk-not-for-tools',
+        },
+      },
+    );
+    await waitFor(() => info('envy').status === 'ready', 'ready');
+    const seen = JSON.parse(await readFile(envFile, 'utf8')) as Record<string, string>;
+    expect(seen).toMatchObject({
+      PATH: process.env.PATH,
+      USER: 'someone',
+      HOME: '/home/override',
+      MY_SETTING: 'on',
+    });
+    expect(seen.OPENAI_API_KEY).toBeUndefined();
   });
 
   it('stopping a server ends its whole process group, grandchildren included', async () => {
