@@ -84,14 +84,15 @@ describe('serve stops every MCP server', () => {
         LIGHTCHAT_DATA_DIR: join(dir, 'data'),
       });
       try {
-        await serve.line(/LightChat listening/);
+        // Generous: a CLI started from the sources is slow on a loaded machine (a guard against hanging).
+        await serve.line(/LightChat listening/, 90_000);
         await waitFor(async () => {
           try {
             return (await readFile(pidFile, 'utf8')).split(' ').length === 2;
           } catch {
             return false;
           }
-        }, 'the server and its child run');
+        }, 60_000);
       } finally {
         serve.child.kill('SIGTERM');
       }
@@ -101,5 +102,5 @@ describe('serve stops every MCP server', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });
