@@ -2,6 +2,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, toAppError } from '../../domain/errors.js';
 import type { HistoryStatus } from '../../domain/ports/conversation-store.port.js';
+import { damageAfter, removeHistoryCopies } from './health-check.js';
 import { HistoryDatabase } from './history-database.js';
 import { importHistoryFile } from './history-import.js';
 import { userVersion } from './migrate.js';
@@ -112,8 +113,14 @@ function failure(error: unknown): AppError {
       { details: { reason: 'disk_full', path } },
     );
   }
-  if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) {
-    const next = damaged(path, message);
+  // Any other SQLite error may come from a damaged file: quick_check says (only now, never at open).
+  const damage = db
+    ? damageAfter(db, error)
+    : code === SQLITE_CORRUPT || code === SQLITE_NOTADB
+      ? message
+      : null;
+  if (damage !== null) {
+    const next = damaged(path, damage);
     stopUsing(next);
     return new AppError('HISTORY_UNAVAILABLE', next.message, { details: { reason: 'damaged', path } });
   }
@@ -156,6 +163,7 @@ function handle(request: Exclude<StoreRequest, { op: 'importFile' }>): unknown {
   const method = history[request.op] as (...args: unknown[]) => unknown;
   const value = method.apply(history, request.args);
   if (PURGING.has(request.op)) purge(20);
+  if (request.op === 'deleteAll') removeHistoryCopies(path);
   return value;
 }
 
