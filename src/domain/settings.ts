@@ -59,6 +59,21 @@ export const apiSettingsSchema = z.strictObject({
   auth: z.boolean().default(true),
 });
 
+/** CONTRACT sections 2 and 10: conversations kept, and their automatic titles. Applied live. */
+export const historySettingsSchema = z.strictObject({
+  /** false: nothing is stored (every chat is temporary), like `--no-history`. */
+  enabled: z.boolean().default(true),
+  /** One extra short model call per conversation for its title. */
+  autoTitle: z.boolean().default(true),
+  /** The model that writes titles, on the conversation's provider; null: the conversation's own model. */
+  titleModel: z
+    .string()
+    .trim()
+    .min(1, "title_model must be a model id, or null for the conversation's own model")
+    .nullish()
+    .transform((value) => value ?? null),
+});
+export type HistorySettings = z.infer<typeof historySettingsSchema>;
 /** An origin as browsers send it: scheme, host and port, no path (e.g. http://localhost:5173). */
 const webOrigin = z
   .string()
@@ -94,6 +109,7 @@ export const settingsSchema = z
     logMaxFiles: z.number().int().min(1).max(1000).default(5),
     logMaxFileSizeMb: z.number().positive().max(10_000).default(10),
     api: apiSettingsSchema.default({ enabled: true, port: 8000, auth: true }),
+    history: historySettingsSchema.default({ enabled: true, autoTitle: true, titleModel: null }),
     gateway: gatewaySettingsSchema.default({ enabled: true, corsOrigins: [] }),
     tools: toolsSettingsSchema.default(toolsSettingsSchema.parse({})),
     mcpServers: mcpServersSchema,

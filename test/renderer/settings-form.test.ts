@@ -30,6 +30,7 @@ const view: ConfigView = {
       neverAllow: [],
     },
   },
+  history: { enabled: false, autoTitle: true, titleModel: 'llama3.2:1b' },
   providers: [
     {
       id: 'ollama_local',
@@ -73,6 +74,7 @@ describe('settings form mapping', () => {
       // Not edited in the dialog, so a save must not wipe them (secrets as null: the server keeps them).
       tools: view.tools,
       mcpServers: view.mcpServers,
+      history: { enabled: false, autoTitle: true, titleModel: 'llama3.2:1b' },
       providers: [
         {
           id: 'ollama_local',

@@ -12,6 +12,10 @@ api:
   enabled: true              # the local HTTP API (the desktop app; \`serve\` always serves)
   port: 8000
   auth: true                 # require the API token (the api-token file beside this one); false: anyone on this machine may call it
+history:
+  enabled: true              # keep conversations in the data directory; false: nothing is stored
+  auto_title: true           # one extra short model call per conversation for its title
+  title_model: null          # null: the conversation's own model
 tools:
   max_rounds: 8              # model turns with tool calls per message
   timeout_s: 60              # longest wait for one tool call, in seconds

@@ -5,6 +5,7 @@ import { mcpServerConfigSchema, toolsSettingsSchema } from '../../domain/mcp-set
 import {
   apiSettingsSchema,
   gatewaySettingsSchema,
+  historySettingsSchema,
   providerConfigSchema,
   type Settings,
   settingsSchema,
@@ -36,12 +37,13 @@ const {
 const PROVIDER: Shape = { absent: providerAbsent };
 const API: Shape = { absent: asPlain(apiSettingsSchema.parse({})) };
 const GATEWAY: Shape = { absent: asPlain(gatewaySettingsSchema.parse({})) };
+const HISTORY: Shape = { absent: asPlain(historySettingsSchema.parse({})) };
 const TOOLS: Shape = { absent: asPlain(toolsSettingsSchema.parse({})) };
 const { command: _command, ...mcpServerAbsent } = asPlain(mcpServerConfigSchema.parse({ command: 'x' }));
 const MCP_SERVER: Shape = { absent: mcpServerAbsent, maps: { env: FREE, headers: FREE } };
 const SETTINGS: Shape = {
   absent: asPlain(settingsSchema.parse({})),
-  maps: { api: API, gateway: GATEWAY, tools: TOOLS, mcp_servers: { absent: {}, each: MCP_SERVER } },
+  maps: { api: API, history: HISTORY, gateway: GATEWAY, tools: TOOLS, mcp_servers: { absent: {}, each: MCP_SERVER } },
   lists: { providers: PROVIDER },
 };
 
