@@ -1,11 +1,13 @@
 import { homedir } from 'node:os';
 import type { ApiServices } from '../adapters/api/api-services.js';
+import { ChatRegistry } from '../adapters/api/chat-registry.js';
 import { ApiToken } from '../adapters/config/api-token.js';
 import { YamlSettingsStore } from '../adapters/config/yaml-settings-store.js';
 import { GatewayKeys } from '../adapters/gateway/gateway-keys.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { McpToolHost } from '../adapters/mcp/mcp-tool-host.js';
 import { createProviderFactories, type SystemProxy } from '../adapters/providers/index.js';
+import { AutoTitles } from '../domain/services/auto-title.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import { ConversationService } from '../domain/services/conversation-service.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
@@ -35,6 +37,12 @@ export interface LightChatOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Desktop: the system's proxy settings, asked per provider host (see `SystemProxy`). */
   systemProxy?: SystemProxy | undefined;
+  /** Caps lightchat.db at this many pages, so that writes fail as on a full disk (tests). */
+  historyMaxPageCount?: number;
+  /** How long a started chat waits for its subscriber (default 10 s; tests). */
+  chatIdleMs?: number;
+  /** How long a stored chat runs on without a subscriber (default 60 s; tests). */
+  chatLingerMs?: number;
 }
 
 /** The core, wired: what every host (serve, desktop, tests) runs on; the API drives its services. */
@@ -107,15 +115,41 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
   const history = await openHistoryStore({
     enabled: options.history !== false,
     dataDir: options.dataDir ?? paths.dataDir,
+    maxPageCount: options.historyMaxPageCount,
   });
   const conversations = new ConversationService({
     store: history.store,
     temporary: history.temporary,
-    historyEnabled: () => options.history !== false,
+    historyEnabled: () => options.history !== false && settings.effective().history.enabled,
+  });
+  const chat = new ChatService({ providers, log: logs });
+  const titles = new AutoTitles({
+    chat,
+    conversations,
+    settings: () => settings.effective().history,
+  });
+  const closing = new AbortController();
+  const chats = new ChatRegistry({
+    chat,
+    conversations,
+    closing: closing.signal,
+    idleMs: options.chatIdleMs,
+    lingerMs: options.chatLingerMs,
+    // A history write that failed (disk full…): the chat goes on; the log says why.
+    onHistoryError: (error) =>
+      logs.append({
+        role: 'error',
+        content: `History: ${error.message}`,
+        eventType: 'history_error',
+        details: { error_code: error.code, ...error.details },
+      }),
+    onStoredChatStart: (turn) => titles.cancel(turn.conversationId),
+    onStoredChatEnd: (turn, end, prepared) => titles.afterAnswer(turn, end, prepared),
   });
 
   return {
-    chat: new ChatService({ providers, log: logs }),
+    chat,
+    chats,
     conversations,
     providers,
     settings,
@@ -138,6 +172,10 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     },
     async close() {
       logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
+      // Chats still running end first, so that their answers are written before history closes.
+      closing.abort();
+      titles.close();
+      await chats.close();
       await tools.close();
       await settings.close();
       await history.close();

@@ -2,11 +2,16 @@ import type { ChatEvent } from '../domain/chat.js';
 import { AsyncQueue } from '../shared/async-queue.js';
 import type { LightChatClient } from './create-client.js';
 
-/** What `chat.start` takes: `{messages, providerId?, modelId?, systemPrompt?, options?}`. */
+/**
+ * What `chat.start` takes: `{prompt}` or `{messages}`, with `providerId?`, `modelId?`, `systemPrompt?`,
+ * `options?`; a stored chat adds `conversationId` (an id or `"new"`), `temporary?` and one of `after`,
+ * `editOf`, `regenerateOf` (CONTRACT section 10).
+ */
 export type StreamChatRequest = Parameters<LightChatClient['chat']['start']['mutate']>[0];
 
 /**
- * Starts a chat and yields its events: token/thinking, then one `done` or `error`. Leaving the loop
+ * Starts a chat and yields its events: `start` (its `chatId`, and for a stored chat the conversation's
+ * and messages' ids), token/thinking, then one `done` or `error`; each carries `seq`. Leaving the loop
  * early (`break`, an exception) stops the chat and aborts the provider request. A failure to start
  * (validation, unknown provider, no model, no server) is thrown.
  */

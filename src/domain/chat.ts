@@ -53,6 +53,27 @@ export const chatRequestSchema = z.strictObject({
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
+/**
+ * What `chat.start` and `POST /chat` take (CONTRACT sections 3, 5 and 10): a stateless chat
+ * (`prompt` or `messages`) or a send into a conversation (`conversationId`, `"new"` included, with
+ * `prompt` and `after` / `editOf` / `regenerateOf`). The shape only: the chat engine checks the rest,
+ * with the same errors for every transport.
+ */
+export const chatStartSchema = z.strictObject({
+  prompt: z.string().optional(),
+  messages: z.array(chatMessageSchema).optional(),
+  providerId: z.string().min(1).optional(),
+  modelId: z.string().min(1).optional(),
+  systemPrompt: z.string().nullish(),
+  options: chatOptionsSchema.optional(),
+  conversationId: z.string().optional(),
+  temporary: z.boolean().optional(),
+  after: z.string().optional(),
+  editOf: z.string().optional(),
+  regenerateOf: z.string().optional(),
+});
+export type ChatStartInput = z.infer<typeof chatStartSchema>;
+
 export const usageSchema = z.object({
   promptTokens: z.number().int().nullable(),
   completionTokens: z.number().int(),
@@ -70,6 +91,8 @@ export type ChatStats = z.infer<typeof chatStatsSchema>;
 const storedIds = {
   conversationId: z.string().optional(),
   messageId: z.string().optional(),
+  /** A history write failed while the answer streamed (disk full…): the chat went on. */
+  historyError: z.object({ errorCode: z.string(), message: z.string() }).optional(),
 };
 
 export const chatEventSchema = z.discriminatedUnion('type', [

@@ -68,6 +68,24 @@ describe('StreamBuffer', () => {
     expect(batches).toEqual([{ text: 'Hello', thinking: '', end: done }]);
   });
 
+  it("passes over the start event (the chat's ids) and types it does not know: the answer goes on", () => {
+    const frames = manualFrames();
+    const batches: StreamBatch[] = [];
+    const buffer = new StreamBuffer((batch) => batches.push(batch), frames.schedule);
+    buffer.push({
+      type: 'start',
+      chatId: 'c1',
+      conversationId: 'k',
+      userMessageId: 'u',
+      assistantMessageId: 'a',
+    });
+    buffer.push({ type: 'token', text: 'Hi' });
+    buffer.push({ type: 'toolCall' } as unknown as Parameters<StreamBuffer['push']>[0]);
+    buffer.push(done);
+    frames.frame();
+    expect(batches).toEqual([{ text: 'Hi', thinking: '', end: done }]);
+  });
+
   it('turns an error event into a readable error', () => {
     const frames = manualFrames();
     const batches: StreamBatch[] = [];

@@ -6,6 +6,7 @@ import type { ProviderRegistry } from '../../domain/services/provider-registry.j
 import type { SettingsService } from '../../domain/services/settings-service.js';
 import type { ApiToken } from '../config/api-token.js';
 import type { GatewayKeys } from '../gateway/gateway-keys.js';
+import type { ChatRegistry } from './chat-registry.js';
 
 /**
  * The services the API drives (REST, tRPC over HTTP and IPC): domain services and ports, nothing of
@@ -13,6 +14,8 @@ import type { GatewayKeys } from '../gateway/gateway-keys.js';
  */
 export interface ApiServices {
   chat: ChatService;
+  /** Every running chat of this process, whichever transport started it (one registry, global ids). */
+  chats: ChatRegistry;
   /** Stored and temporary conversations (CONTRACT section 10). */
   conversations: ConversationService;
   providers: ProviderRegistry;

@@ -1,6 +1,5 @@
 import type { ChatErrorEvent, ChatEvent } from '../../domain/chat.js';
 import { AppError, toAppError } from '../../domain/errors.js';
-import type { TokenJoiner } from './token-joiner.js';
 
 export interface ChatRelayOptions {
   /** The chat's events (`ChatService.stream(prepared, stop.signal)`). */
@@ -9,7 +8,8 @@ export interface ChatRelayOptions {
   stop: AbortController;
   /** Aborted when the host shuts down: the chat stops and ends with `SERVER_SHUTTING_DOWN`. */
   closing?: AbortSignal;
-  to: TokenJoiner;
+  /** The transport's TokenJoiner, or the registry's log of the chat. */
+  to: { push(event: ChatEvent): void };
 }
 
 /**

@@ -38,8 +38,6 @@ export interface HttpServerOptions {
   host?: '127.0.0.1';
   /** The built renderer (default `out/renderer` in the package). */
   staticDir?: string;
-  /** How long a started tRPC chat waits for its subscriber (default 10 s). */
-  chatIdleMs?: number;
 }
 
 export interface HttpServer {
@@ -68,7 +66,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     (trpc ??= import('./trpc-handler.js').then((module) => {
       const transports = module.createTrpcTransports(core, {
         closing: closing.signal,
-        chatIdleMs: options.chatIdleMs,
         port: () => boundPort,
         authorize: (request, params) => refuseWebSocketWithoutToken(request.headers, params, auth),
       });

@@ -1,23 +1,13 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono } from 'hono';
-import { z } from 'zod';
 import { toCamelKeys, toSnakeKeys } from '../../domain/casing.js';
-import type { ChatEvent } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
-import {
-  namesConversation,
-  prepareStoredChat,
-  recordTurn,
-  startEvent,
-} from '../../domain/services/stored-chat.js';
-import { zodIssues } from '../../domain/services/validation.js';
 import type { ApiServices } from './api-services.js';
-import { shuttingDownError } from './chat-relay.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
 import { MalformedRequest } from './rest-errors.js';
-import { answerAsSse } from './sse.js';
+import { answerChatAsSse } from './sse.js';
 
 export interface RestContext {
   core: ApiServices;
@@ -28,20 +18,6 @@ export interface RestContext {
 }
 
 type App = Hono<{ Bindings: HttpBindings }>;
-
-/** `POST /chat` body after `toCamelKeys`: a prompt or messages (exactly one), the rest for the core. */
-const restChatSchema = z
-  .strictObject({
-    prompt: z.string().optional(),
-    messages: z.array(z.unknown()).optional(),
-    providerId: z.string().optional(),
-    modelId: z.string().optional(),
-    systemPrompt: z.string().nullish(),
-    options: z.unknown().optional(),
-  })
-  .refine((body) => (body.prompt === undefined) !== (body.messages === undefined), {
-    message: 'send exactly one of "prompt" or "messages"',
-  });
 
 /** The REST routes of CONTRACT section 3: snake_case on the wire, the core's camelCase inside. */
 export function registerRestRoutes(app: App, { core, closing, streams }: RestContext): void {
@@ -67,63 +43,12 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
 
   app.post('/chat', async (c) => {
     const body = toCamelKeys(await readJson(c));
-    const stop = new AbortController();
-    let events: AsyncIterable<ChatEvent>;
-    if (namesConversation(body)) {
-      // A stored chat: its turn is written before the provider is asked, and recorded as it streams.
-      const { prepared, turn } = await prepareStoredChat(
-        {
-          chat: core.chat,
-          conversations: core.conversations,
-          onWriteError: (error) => logHistoryError(core, error),
-        },
-        body,
-        c.req.raw.signal,
-      );
-      if (closing.aborted) {
-        void turn.stop();
-        throw shuttingDownError();
-      }
-      events = startingWith(
-        startEvent(crypto.randomUUID(), turn),
-        recordTurn(core.chat.stream(prepared, stop.signal), turn),
-      );
-    } else {
-      const prepared = await core.chat.prepare(chatInput(body), c.req.raw.signal);
-      if (closing.aborted) throw shuttingDownError();
-      events = core.chat.stream(prepared, stop.signal);
-    }
-    const relay = answerAsSse(c.env.outgoing, events, stop, closing);
+    // One engine for every transport: the registry writes a stored chat's turn and knows its id.
+    const started = await core.chats.start(body, c.req.raw.signal, { closing });
+    const relay = answerChatAsSse(c.env.outgoing, core.chats, started.chatId);
     streams.add(relay);
     void relay.finally(() => streams.delete(relay));
     return RESPONSE_ALREADY_SENT;
-  });
-}
-
-function chatInput(body: unknown): unknown {
-  const parsed = restChatSchema.safeParse(body);
-  if (!parsed.success) {
-    const issues = zodIssues(parsed.error);
-    throw new AppError('VALIDATION_ERROR', `Invalid chat request: ${issues[0]?.message}`, {
-      details: { issues },
-    });
-  }
-  const { prompt, messages, ...rest } = parsed.data;
-  return { ...rest, messages: prompt === undefined ? messages : [{ role: 'user', content: prompt }] };
-}
-
-async function* startingWith(first: ChatEvent, rest: AsyncIterable<ChatEvent>): AsyncGenerator<ChatEvent> {
-  yield first;
-  yield* rest;
-}
-
-/** A history write that failed (disk full…): the chat goes on; the log says why. */
-function logHistoryError(core: ApiServices, error: AppError): void {
-  core.logs.append({
-    role: 'system',
-    content: `History: ${error.message}`,
-    eventType: 'history_error',
-    details: { error_code: error.code, ...error.details },
   });
 }
 

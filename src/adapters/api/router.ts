@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { chatRequestSchema } from '../../domain/chat.js';
+import { chatStartSchema } from '../../domain/chat.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
 import type { ApiServices } from './api-services.js';
-import { ChatRegistry } from './chat-registry.js';
 import { conversationsRouter, searchProcedure } from './conversations-router.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
@@ -12,22 +11,21 @@ import { publicProcedure, router } from './trpc.js';
 export interface AppRouterOptions {
   /** Aborted when the host shuts down: open subscriptions end (chats with `SERVER_SHUTTING_DOWN`). */
   closing?: AbortSignal;
-  /** How long a started chat waits for its subscriber (default 10 s). */
-  chatIdleMs?: number;
 }
 
 const chatIdSchema = z.strictObject({ chatId: z.string().min(1) });
+/** `after`: re-attach to a stored chat, from the event after this sequence number (`seq`). */
+const chatEventsSchema = z.strictObject({
+  chatId: z.string().min(1),
+  after: z.number().int().min(0).optional(),
+});
 
 /** `config.update` takes what `config.get` returned (edited), plus `overwrite` for an invalid file. */
 const configUpdateSchema = z.looseObject({ revision: z.string(), overwrite: z.boolean().optional() });
 
 /** The tRPC API of CONTRACT section 5, served over HTTP (`/trpc`) and, in the desktop app, over IPC. */
 export function createAppRouter(core: ApiServices, options: AppRouterOptions = {}) {
-  const registry = new ChatRegistry({
-    chat: core.chat,
-    closing: options.closing,
-    idleMs: options.chatIdleMs,
-  });
+  const registry = core.chats;
   const until = (signal: AbortSignal | undefined) =>
     AbortSignal.any([signal, options.closing].filter((s): s is AbortSignal => s !== undefined));
 
@@ -46,11 +44,13 @@ export function createAppRouter(core: ApiServices, options: AppRouterOptions = {
 
     chat: router({
       start: publicProcedure
-        .input(chatRequestSchema)
-        .mutation(({ input, signal }) => registry.start(input, signal)),
+        .input(chatStartSchema)
+        .mutation(({ input, signal }) => registry.start(input, signal, { closing: options.closing })),
       events: publicProcedure
-        .input(chatIdSchema)
-        .subscription(({ input, signal }) => registry.events(input.chatId, signal)),
+        .input(chatEventsSchema)
+        .subscription(({ input, signal }) =>
+          registry.events(input.chatId, signal, { after: input.after ?? 0 }),
+        ),
       stop: publicProcedure
         .input(chatIdSchema)
         .mutation(({ input }) => ({ stopped: registry.stop(input.chatId) })),

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { toSnakeKeys } from '../../domain/casing.js';
 import type { ChatEvent } from '../../domain/chat.js';
-import { relayChat } from './chat-relay.js';
+import { isTerminal, relayChat } from './chat-relay.js';
+import type { ChatRegistry } from './chat-registry.js';
 import { REST_JOIN_WINDOW_MS, TokenJoiner } from './token-joiner.js';
 
 export const SSE_HEADERS: Record<string, string> = {
@@ -117,11 +118,53 @@ export async function answerAsSse(
   }
 }
 
+/**
+ * A chat of the registry answered as SSE (`POST /chat`): texts joined only while the socket is full.
+ * The client leaving detaches it (a stateless chat stops at once, with its provider request; a stored
+ * one goes on for a while and can be re-attached). Resolves once the stream ended or the client left.
+ */
+export function answerChatAsSse(res: ServerResponse, chats: ChatRegistry, chatId: string): Promise<void> {
+  if (res.destroyed) {
+    chats.attach(chatId, { push: () => {} })();
+    return Promise.resolve();
+  }
+  const writer = new ChatSseWriter(res);
+  return new Promise<void>((resolve) => {
+    let detach: (() => void) | null = null;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      joiner.dispose();
+      writer.dispose();
+      res.off('close', finish);
+      // Ended with no terminal event: the stream still ends.
+      if (!writer.closed) res.end();
+      detach?.();
+      resolve();
+    };
+    const joiner = new TokenJoiner({
+      windowMs: REST_JOIN_WINDOW_MS,
+      deliver: (batch) => {
+        // Only texts wait behind a full socket (joined): `start` never holds back the first one.
+        if (!writer.write(batch) && batch.some(isText)) joiner.pause();
+        if (batch.some(isTerminal)) finish();
+      },
+    });
+    writer.onDrain(() => joiner.resume());
+    res.on('close', finish);
+    detach = chats.attach(chatId, { push: (event) => joiner.push(event), end: finish });
+    if (finished) detach();
+  });
+}
+
+const isText = (event: ChatEvent): boolean => event.type === 'token' || event.type === 'thinking';
+
 /** One event on the wire: texts as `data: {"token": …}` / `{"thinking": …}`, the end as `event: done|error`. */
 function frame(event: ChatEvent): string {
   switch (event.type) {
     case 'start': {
-      const { type: _, ...start } = event;
+      const { type: _, seq: _seq, ...start } = event as ChatEvent & { seq?: number };
       return `event: start\ndata: ${JSON.stringify(toSnakeKeys(start))}\n\n`;
     }
     case 'token':
@@ -129,12 +172,13 @@ function frame(event: ChatEvent): string {
     case 'thinking':
       return `data: ${JSON.stringify({ thinking: event.text })}\n\n`;
     case 'done': {
-      const { type: _, ...done } = event;
+      const { type: _, seq: _seq, ...done } = event as ChatEvent & { seq?: number };
       return `event: done\ndata: ${JSON.stringify(toSnakeKeys(done))}\n\n`;
     }
     case 'error': {
-      const { errorCode, message, details, conversationId, messageId } = event;
+      const { errorCode, message, details, conversationId, messageId, historyError } = event;
       const ids = conversationId === undefined ? {} : { conversationId, messageId };
+      if (historyError !== undefined) Object.assign(ids, { historyError });
       return `event: error\ndata: ${JSON.stringify(toSnakeKeys({ errorCode, message, details, ...ids }))}\n\n`;
     }
   }

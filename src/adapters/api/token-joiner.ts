@@ -44,7 +44,8 @@ export class TokenJoiner {
   push(event: ChatEvent): void {
     if (event.type === 'token' || event.type === 'thinking') {
       const last = this.waiting.length > this.joinFrom ? this.waiting.at(-1) : undefined;
-      if (last?.type === event.type) last.text += event.text;
+      // The joined event takes the later one's other fields (its `seq` on chat.events).
+      if (last?.type === event.type) Object.assign(last, event, { text: last.text + event.text });
       // A copy: joining must not change an event its producer still holds.
       else this.waiting.push({ ...event });
       if (this.firstText) {
@@ -98,7 +99,10 @@ export class TokenJoiner {
     const events = this.waiting;
     this.waiting = [];
     this.joinFrom = 0;
-    this.lastDelivery = this.now();
+    // The window runs from the last text handed over: a `start` before the first text never delays it.
+    if (events.some((event) => event.type === 'token' || event.type === 'thinking')) {
+      this.lastDelivery = this.now();
+    }
     this.options.deliver(events);
   }
 }

@@ -267,10 +267,25 @@ export class ConversationService {
       conversationId: plan.conversation.id,
       userMessageId: user?.id ?? null,
       assistantMessageId: answer.id,
+      prompt: plan.prompt,
+      firstLineTitle: plan.conversation.title === null ? title : null,
       timers: this.timers,
       onError: hooks.onError,
       onWritten: (id) => this.emit(id),
     });
+  }
+
+  /**
+   * A title written by the title model: only while the conversation still has the first-line title
+   * it replaces (a title the user set meanwhile stays). Its place in the list does not move.
+   */
+  async applyAutoTitle(id: string, firstLine: string, title: string): Promise<boolean> {
+    const { conversation, store } = await this.find(id);
+    if (conversation.title !== firstLine) return false;
+    const updated = await store.update(id, { title, updatedAt: conversation.updatedAt });
+    if (!updated) return false;
+    this.emit(id);
+    return true;
   }
 
   /** Changes of this process and, every second, of others (CONTRACT: seen within 2 s). */

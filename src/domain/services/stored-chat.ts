@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChatErrorEvent, ChatEvent, ChatStartEvent } from '../chat.js';
-import { type AppError, toAppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 import type { ChatService, PreparedChat } from './chat-service.js';
 import type { ConversationService } from './conversation-service.js';
 import { invalidInput } from './history-errors.js';
@@ -18,6 +18,59 @@ export const namesConversation = (input: unknown): boolean =>
 export interface StoredChat {
   prepared: PreparedChat;
   turn: StoredTurn;
+}
+
+/** A chat ready to stream: stateless (`turn` null), or a stored one whose turn is written. */
+export interface OpenedChat {
+  prepared: PreparedChat;
+  turn: StoredTurn | null;
+}
+
+export interface OpenChatDeps {
+  chat: Pick<ChatService, 'prepare'>;
+  /** Absent: no history in this host, a chat that names a conversation is refused. */
+  conversations?: ConversationService | undefined;
+  onWriteError(error: AppError): void;
+}
+
+/**
+ * The one way in for every transport (REST, tRPC over HTTP and IPC): a chat that names a
+ * conversation continues it (its turn written before the provider is asked); any other is stateless
+ * and takes `prompt` or `messages`. Throws before anything streams.
+ */
+export async function openChat(
+  deps: OpenChatDeps,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<OpenedChat> {
+  if (namesConversation(input)) {
+    if (!deps.conversations) {
+      throw new AppError('HISTORY_UNAVAILABLE', 'This LightChat keeps no conversations.', {
+        details: { reason: 'disabled' },
+      });
+    }
+    return prepareStoredChat({ ...deps, conversations: deps.conversations }, input, signal);
+  }
+  return { prepared: await deps.chat.prepare(statelessInput(input), signal), turn: null };
+}
+
+/** `prompt` is short for one user message; giving both it and `messages` is a mistake worth naming. */
+function statelessInput(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const { prompt, ...rest } = input as Record<string, unknown>;
+  const problem =
+    (prompt === undefined) === (rest.messages === undefined)
+      ? 'send exactly one of "prompt" or "messages"'
+      : prompt !== undefined && (typeof prompt !== 'string' || prompt === '')
+        ? 'prompt must be a non-empty string'
+        : null;
+  if (problem === null && prompt === undefined) return rest;
+  if (problem !== null) {
+    throw new AppError('VALIDATION_ERROR', `Invalid chat request: ${problem}`, {
+      details: { issues: [{ path: ['prompt'], message: problem }] },
+    });
+  }
+  return { ...rest, messages: [{ role: 'user', content: prompt }] };
 }
 
 /**
@@ -91,6 +144,11 @@ export async function* recordTurn(
   turn: StoredTurn,
 ): AsyncGenerator<ChatEvent> {
   const ids = { conversationId: turn.conversationId, messageId: turn.assistantMessageId };
+  // A write that failed while it streamed (disk full…) is shown with the end of the answer.
+  const withHistoryError = <E extends ChatEvent>(event: E): E => {
+    const failed = turn.writeError;
+    return failed ? { ...event, historyError: { errorCode: failed.code, message: failed.message } } : event;
+  };
   let ended = false;
   try {
     for await (const event of events) {
@@ -98,7 +156,7 @@ export async function* recordTurn(
       else if (event.type === 'done' || event.type === 'error') {
         ended = true;
         await turn.finish(event);
-        yield { ...event, ...ids };
+        yield withHistoryError({ ...event, ...ids });
         return;
       }
       yield event;
@@ -113,7 +171,7 @@ export async function* recordTurn(
       details: appError.details,
     };
     await turn.finish(failed);
-    yield { ...failed, ...ids };
+    yield withHistoryError({ ...failed, ...ids });
   } finally {
     // The consumer left without an end (a closed socket): keep the answer so far, as stopped.
     if (!ended) void turn.stop();

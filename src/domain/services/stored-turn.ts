@@ -23,6 +23,10 @@ export interface StoredTurnOptions {
   conversationId: string;
   userMessageId: string | null;
   assistantMessageId: string;
+  /** The user's message of this turn (null: a regenerated answer). */
+  prompt?: string | null;
+  /** The first-line title this turn gave its conversation (null: it had one already). */
+  firstLineTitle?: string | null;
   timers: TurnTimers;
   /** A write failed (disk full…): the chat goes on, the caller shows and logs it. */
   onError(error: AppError): void;
@@ -38,6 +42,8 @@ export class StoredTurn {
   readonly conversationId: string;
   readonly userMessageId: string | null;
   readonly assistantMessageId: string;
+  readonly prompt: string | null;
+  readonly firstLineTitle: string | null;
   private content = '';
   private thinking = '';
   private written = { content: '', thinking: '' };
@@ -45,12 +51,21 @@ export class StoredTurn {
   private timer: unknown = null;
   private writes: Promise<void> = Promise.resolve();
   private ended = false;
+  /** The last write that failed (disk full…), shown with the end of the answer. */
+  writeError: AppError | null = null;
 
   constructor(private readonly options: StoredTurnOptions) {
     this.conversationId = options.conversationId;
     this.userMessageId = options.userMessageId;
     this.assistantMessageId = options.assistantMessageId;
+    this.prompt = options.prompt ?? null;
+    this.firstLineTitle = options.firstLineTitle ?? null;
     this.lastWriteAt = options.timers.now();
+  }
+
+  /** The answer's text so far. */
+  get answer(): string {
+    return this.content;
   }
 
   /** Text or thinking as it streams; written within a second. */
@@ -89,9 +104,20 @@ export class StoredTurn {
     this.ended = true;
     if (this.timer !== null) this.options.timers.clearTimeout(this.timer);
     this.timer = null;
-    return this.enqueue(() =>
-      this.write({ ...update, content: this.content, thinking: this.thinking, updatedAt: this.stamp() }),
-    );
+    return this.enqueue(async () => {
+      const failed = this.writeError;
+      await this.write({
+        ...update,
+        content: this.content,
+        thinking: this.thinking,
+        updatedAt: this.stamp(),
+      });
+      // The full text did not fit (disk full…): the answer still gets a final status, so the
+      // conversation is not left busy; what was stored before stays, marked as not whole.
+      if (this.writeError !== failed && this.writeError !== null) {
+        await this.write({ status: 'error', errorCode: this.writeError.code, updatedAt: this.stamp() });
+      }
+    });
   }
 
   private progress(): Promise<void> {
@@ -110,7 +136,8 @@ export class StoredTurn {
       this.written = snapshot;
       this.options.onWritten(this.conversationId);
     } catch (error) {
-      this.options.onError(toAppError(error));
+      this.writeError = toAppError(error);
+      this.options.onError(this.writeError);
     }
   }
 

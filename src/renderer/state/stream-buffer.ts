@@ -81,7 +81,9 @@ export class StreamBuffer {
     if (event.type === 'token') this.text += event.text;
     else if (event.type === 'thinking') this.thinking += event.text;
     else if (event.type === 'done') this.end = { ...event, type: 'done' };
-    else this.end = { type: 'error', error: toUiError(event) };
+    else if (event.type === 'error') this.end = { type: 'error', error: toUiError(event) };
+    // `start` (the chat's ids) and event types this page does not know yet change nothing here.
+    else return;
     this.request();
   }
 

@@ -4,6 +4,8 @@ import type { ChatEvent } from '../../../src/domain/chat.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
 import { waitFor } from '../../fixtures/wait-for.js';
 
+const ask = { prompt: 'Hi' };
+
 /** A ChatService stand-in: prepare resolves at once; stream yields two tokens, then done (stopped when aborted). */
 function fakeChat() {
   const streamed: AbortSignal[] = [];
@@ -62,20 +64,27 @@ async function firstThenRest(texts: ChatEvent[]) {
   });
   const { chat, state } = burstChat(burst, texts);
   const registry = new ChatRegistry({ chat });
-  const { chatId } = await registry.start({});
+  const { chatId } = await registry.start(ask);
   const events = registry.events(chatId);
+  expect((await events.next()).value).toMatchObject({ type: 'start', chatId, seq: 1 });
   // Taken while the chat still waits for the burst: the first token was not held back.
-  const first = (await events.next()).value;
+  const first = withoutSeq((await events.next()).value as ChatEvent);
   openBurst();
   await waitFor(() => state.allYielded, 'the whole burst waits for the subscriber');
   const rest = await collect({ [Symbol.asyncIterator]: () => events });
   return { first, rest };
 }
 
+/** The events after `start`, without their sequence numbers (tests of joining and ending). */
 const collect = async (events: AsyncIterable<ChatEvent>) => {
   const all: ChatEvent[] = [];
-  for await (const event of events) all.push(event);
+  for await (const event of events) if (event.type !== 'start') all.push(withoutSeq(event));
   return all;
+};
+
+const withoutSeq = (event: ChatEvent): ChatEvent => {
+  const { seq: _, ...rest } = event as ChatEvent & { seq?: number };
+  return rest as ChatEvent;
 };
 
 afterEach(() => {
@@ -87,7 +96,7 @@ describe('ChatRegistry', () => {
     vi.useFakeTimers();
     const { chat, streamed } = fakeChat();
     const registry = new ChatRegistry({ chat });
-    const { chatId } = await registry.start({});
+    const { chatId } = await registry.start(ask);
     expect(CHAT_IDLE_MS).toBe(10_000);
     vi.advanceTimersByTime(9_999);
     expect(registry.size).toBe(1);
@@ -100,7 +109,7 @@ describe('ChatRegistry', () => {
   it('runs a chat for exactly one subscriber; a finished id is CHAT_NOT_FOUND', async () => {
     const { chat } = fakeChat();
     const registry = new ChatRegistry({ chat });
-    const { chatId, providerId, modelId } = await registry.start({});
+    const { chatId, providerId, modelId } = await registry.start(ask);
     expect([providerId, modelId]).toEqual(['p', 'm']);
     const events = registry.events(chatId);
     expect(() => registry.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
@@ -111,12 +120,12 @@ describe('ChatRegistry', () => {
   it('stops a chat when its subscriber leaves (the signal aborts)', async () => {
     const { chat, streamed } = fakeChat();
     const registry = new ChatRegistry({ chat });
-    const { chatId } = await registry.start({});
+    const { chatId } = await registry.start(ask);
     const leave = new AbortController();
     const seen: ChatEvent[] = [];
     for await (const event of registry.events(chatId, leave.signal)) {
       seen.push(event);
-      leave.abort();
+      if (event.type !== 'start') leave.abort();
     }
     expect(streamed[0]?.aborted).toBe(true);
     expect(seen.at(-1)).toEqual(expect.objectContaining({ type: 'done', finishReason: 'stopped' }));
@@ -126,22 +135,22 @@ describe('ChatRegistry', () => {
     const { chat } = fakeChat();
     const closing = new AbortController();
     const registry = new ChatRegistry({ chat, closing: closing.signal });
-    const { chatId } = await registry.start({});
+    const { chatId } = await registry.start(ask);
     const seen: ChatEvent[] = [];
     for await (const event of registry.events(chatId)) {
       seen.push(event);
-      closing.abort();
+      if (event.type !== 'start') closing.abort();
     }
     expect(seen.at(-1)).toEqual(
       expect.objectContaining({ type: 'error', errorCode: 'SERVER_SHUTTING_DOWN' }),
     );
-    await expect(registry.start({})).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
+    await expect(registry.start(ask)).rejects.toMatchObject({ code: 'SERVER_SHUTTING_DOWN' });
   });
 
   it('a started chat nobody subscribes to leaves nothing behind', async () => {
     vi.useFakeTimers();
     const registry = new ChatRegistry({ chat: fakeChat().chat });
-    await registry.start({});
+    await registry.start(ask);
     expect(registry.size).toBe(1);
     await vi.advanceTimersByTimeAsync(CHAT_IDLE_MS);
     expect(registry.size).toBe(0);
@@ -151,13 +160,13 @@ describe('ChatRegistry', () => {
     vi.useFakeTimers();
     const { chat, streamed } = fakeChat();
     const registry = new ChatRegistry({ chat });
-    const left = await registry.start({});
+    const left = await registry.start(ask);
     // The transport asked for the events, then the subscriber left before pulling once.
     await registry.events(left.chatId).return(undefined);
     await vi.advanceTimersByTimeAsync(CHAT_IDLE_MS);
     expect(registry.size).toBe(0);
 
-    const stopped = await registry.start({});
+    const stopped = await registry.start(ask);
     const events = registry.events(stopped.chatId);
     expect(registry.stop(stopped.chatId)).toBe(true);
     expect(registry.size).toBe(0);
@@ -191,7 +200,7 @@ describe('ChatRegistry', () => {
       },
     } as unknown as ChatService;
     const registry = new ChatRegistry({ chat });
-    const { chatId } = await registry.start({});
+    const { chatId } = await registry.start(ask);
     const events = collect(registry.events(chatId));
     await vi.advanceTimersByTimeAsync(100);
     const all = await events;
@@ -207,7 +216,7 @@ describe('ChatRegistry', () => {
   it('stop() answers whether there was a chat to stop', async () => {
     const { chat } = fakeChat();
     const registry = new ChatRegistry({ chat });
-    const { chatId } = await registry.start({});
+    const { chatId } = await registry.start(ask);
     expect(registry.stop(chatId)).toBe(true);
     expect(registry.stop(chatId)).toBe(false);
     expect(registry.stop('unknown')).toBe(false);

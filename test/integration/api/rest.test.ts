@@ -110,7 +110,8 @@ describe('POST /chat', () => {
   it('writes each event as `data: {"token":…}` with nothing else in it', async () => {
     const raw = await (await postChat(world, { prompt: 'hi' })).text();
     const frames = raw.split('\n\n').filter(Boolean);
-    expect(frames[0]).toBe('data: {"token":"Hello"}');
+    expect(frames[0]).toMatch(/^event: start\ndata: \{"chat_id":"[0-9a-f-]{36}"\}$/);
+    expect(frames[1]).toBe('data: {"token":"Hello"}');
     expect(frames.at(-1)).toMatch(/^event: done\ndata: \{"finish_reason":"stop",/);
   });
 
@@ -125,12 +126,12 @@ describe('POST /chat', () => {
     );
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let received = '';
-    while (!received.includes('\n\n')) {
+    while (!/data: \{"token":[^\n]*\n\n/.test(received)) {
       const { value, done } = await reader.read();
-      if (done) throw new Error(`the stream ended before its first event: ${received}`);
+      if (done) throw new Error(`the stream ended before its first token: ${received}`);
       received += value;
     }
-    expect(received).toMatch(/^data: \{"token":"Hello"\}\n\n/);
+    expect(received).toMatch(/^event: start\ndata: \{"chat_id":"[^"]+"\}\n\ndata: \{"token":"Hello"\}\n\n/);
     leave.abort();
   });
 

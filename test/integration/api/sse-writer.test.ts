@@ -2,8 +2,10 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ChatRegistry } from '../../../src/adapters/api/chat-registry.js';
 import { answerAsSse, ChatSseWriter } from '../../../src/adapters/api/sse.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
+import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
 import { AsyncQueue } from '../../../src/shared/async-queue.js';
 
 /** A response whose socket pushes back while `full` is true, recording every write. */
@@ -61,14 +63,27 @@ const doneWire = {
   stats: { ttft_ms: 1, duration_ms: 2, tokens_per_s: 1 },
 };
 
-/** A chat answered over the fake socket the way `POST /chat` does; `chat.push` feeds its events. */
-function sseChat(fake: FakeSocketResponse) {
+/**
+ * A chat answered over the fake socket the way `POST /chat` does (through the registry, which starts
+ * the stream with `start`); `chat.push` feeds its events.
+ */
+async function sseChat(fake: FakeSocketResponse) {
   const chat = new AsyncQueue<ChatEvent>();
-  const stop = new AbortController();
-  const answered = answerAsSse(fake as unknown as ServerResponse, chat, stop, new AbortController().signal);
+  const signals: AbortSignal[] = [];
+  const engine = {
+    prepare: async () => ({ providerId: 'p', modelId: 'm' }) as PreparedChat,
+    stream: (_: PreparedChat, signal: AbortSignal) => {
+      signals.push(signal);
+      return chat;
+    },
+  } as unknown as ChatService;
+  const registry = new ChatRegistry({ chat: engine });
+  const { chatId } = await registry.start({ prompt: 'x' });
+  const answered = answerAsSse(fake as unknown as ServerResponse, registry, chatId);
   /** Lets the relay take what was pushed (it reads the chat asynchronously, as from a provider). */
   const settle = () => new Promise((resolve) => setImmediate(resolve));
-  return { chat, stop, answered, settle };
+  const startFrame = `event: start\ndata: ${JSON.stringify({ chat_id: chatId })}\n\n`;
+  return { chat, signals, answered, settle, startFrame, chatId };
 }
 
 afterEach(() => {
@@ -78,7 +93,7 @@ afterEach(() => {
 describe('a chat answered as SSE (ChatSseWriter + the joining rule, window 0)', () => {
   it('writes each token as its own event while the socket keeps up', async () => {
     const fake = new FakeSocketResponse();
-    const { chat, answered, settle } = sseChat(fake);
+    const { chat, answered, settle, startFrame } = await sseChat(fake);
     chat.push(token('Hel'));
     await settle();
     chat.push(token('lo'));
@@ -86,6 +101,7 @@ describe('a chat answered as SSE (ChatSseWriter + the joining rule, window 0)', 
     await answered;
     expect(fake.status).toBe(200);
     expect(fake.writes).toEqual([
+      startFrame,
       'data: {"token":"Hel"}\n\n',
       'data: {"token":"lo"}\n\n',
       `event: done\ndata: ${JSON.stringify(doneWire)}\n\n`,
@@ -95,15 +111,16 @@ describe('a chat answered as SSE (ChatSseWriter + the joining rule, window 0)', 
   it('never holds back the first token, and joins the tokens waiting behind a full socket into one event', async () => {
     const fake = new FakeSocketResponse();
     fake.full = true;
-    const { chat, settle } = sseChat(fake);
+    const { chat, settle, startFrame, chatId } = await sseChat(fake);
     chat.push(token('A'));
     await settle();
-    expect(fake.writes).toEqual(['data: {"token":"A"}\n\n']);
+    expect(fake.writes).toEqual([startFrame, 'data: {"token":"A"}\n\n']);
     for (const text of ['b', 'c', 'd']) chat.push(token(text));
     await settle();
-    expect(fake.writes).toHaveLength(1);
+    expect(fake.writes).toHaveLength(2);
     fake.drain();
     expect(fake.events()).toEqual([
+      { event: 'start', data: { chat_id: chatId } },
       { event: 'message', data: { token: 'A' } },
       { event: 'message', data: { token: 'bcd' } },
     ]);
@@ -111,12 +128,13 @@ describe('a chat answered as SSE (ChatSseWriter + the joining rule, window 0)', 
 
   it('keeps thinking and answer apart, in order, when joining; the end is not held behind a full socket', async () => {
     const fake = new FakeSocketResponse();
-    const { chat, answered, settle } = sseChat(fake);
+    const { chat, answered, settle, chatId } = await sseChat(fake);
     fake.full = true;
     for (const event of [thinking('hm'), thinking('m'), token('Yes'), token('!'), done]) chat.push(event);
     await settle();
     await answered;
     expect(fake.events()).toEqual([
+      { event: 'start', data: { chat_id: chatId } },
       { event: 'message', data: { thinking: 'hm' } },
       { event: 'message', data: { thinking: 'm' } },
       { event: 'message', data: { token: 'Yes!' } },
@@ -126,9 +144,10 @@ describe('a chat answered as SSE (ChatSseWriter + the joining rule, window 0)', 
 
   it('the client leaving stops the chat', async () => {
     const fake = new FakeSocketResponse();
-    const { stop } = sseChat(fake);
+    const { signals, settle } = await sseChat(fake);
+    await settle();
     fake.emit('close');
-    expect(stop.signal.aborted).toBe(true);
+    expect(signals[0]?.aborted).toBe(true);
   });
 });
 

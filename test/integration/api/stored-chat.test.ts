@@ -90,12 +90,17 @@ describe('POST /chat into a stored conversation (CONTRACT section 10)', () => {
     });
   });
 
-  it('a stateless POST /chat stays as it was: no start event, nothing stored', async () => {
+  it('a stateless POST /chat begins with `event: start` carrying only its chat id, and stores nothing', async () => {
     const before = (
       await (await fetch(`${world.url}/conversations?limit=200`, { headers: authHeader(world.token) })).json()
     ).items.length;
     const plain = await chat({ prompt: 'hi' });
-    expect(plain.events[0]?.event).toBe('message');
+    expect(plain.events[0]?.event).toBe('start');
+    expect(plain.events[0]?.data).toEqual({ chat_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(plain.events[1]?.event).toBe('message');
+    expect(plain.text).toBe(FAKE_OLLAMA_ANSWER);
+    expect(plain.last?.data).not.toHaveProperty('conversation_id');
+    expect(plain.last?.data).not.toHaveProperty('seq');
     expect(
       (
         await (

@@ -39,6 +39,12 @@ export interface WorldOptions {
   providerExtras?: Partial<Record<'fake_ollama' | 'fake_openai', string[]>>;
   staticDir?: string;
   chatIdleMs?: number;
+  /** Caps the history database (pages of 4 KiB): writes past it fail as on a full disk. */
+  historyMaxPageCount?: number;
+  /** `history.auto_title` (off by default in tests). */
+  autoTitle?: boolean;
+  /** How long a stored chat runs on without a subscriber. */
+  chatLingerMs?: number;
   env?: Record<string, string | undefined>;
   /** A history in the world's temp dir (off by default: most tests need none, and it costs a worker). */
   history?: boolean;
@@ -78,6 +84,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       `    api_key: ${FAKE_OPENAI_KEY}`,
       '    default_model: gpt-4o-mini',
       `${extras('fake_openai')}`,
+      // Titles by the model are asked for only where a test looks at them (they would race the others).
+      ...(options.autoTitle ? [] : ['history:', '  auto_title: false', '']),
     ].join('\n'),
   );
   const core = await createLightChat({
@@ -87,12 +95,14 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     dataDir: join(dir, 'data'),
     history: options.history === true,
     auth: options.noAuth ? false : undefined,
+    chatIdleMs: options.chatIdleMs,
+    chatLingerMs: options.chatLingerMs,
+    historyMaxPageCount: options.historyMaxPageCount,
   });
   const server = await startHttpServer({
     core,
     port: 0,
     staticDir: options.staticDir ?? join(dir, 'no-renderer'),
-    chatIdleMs: options.chatIdleMs,
   });
   return {
     url: server.url,
