@@ -18,6 +18,7 @@ import { historySection } from './sections/history.js';
 import { memorySection } from './sections/memory.js';
 import { relaySection } from './sections/relay.js';
 import { startupSection } from './sections/startup.js';
+import { storedChatSection } from './sections/stored-chat.js';
 import { ttftSection } from './sections/ttft.js';
 import { uiSection } from './sections/ui.js';
 import { uiTabsSection } from './sections/ui-tabs.js';
@@ -28,6 +29,7 @@ const SECTIONS: BenchSection[] = [
   relaySection,
   ttftSection,
   gatewaySection,
+  storedChatSection,
   concurrencySection,
   memorySection,
   uiSection,

@@ -44,6 +44,9 @@ export function settingsYaml(urls: ProviderUrls): string {
   return [
     `default_provider: ${OLLAMA_PROVIDER}`,
     'logging_enabled: true',
+    // A title request after each stored chat's first answer would overlap the next measured chat.
+    'history:',
+    '  auto_title: false',
     'providers:',
     `  - id: ${OLLAMA_PROVIDER}`,
     '    type: ollama',
@@ -76,6 +79,8 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra `serve` arguments (e.g. `--data-dir`). */
   args?: readonly string[];
+  /** Keep conversations in a data directory of its own (default: `--no-history`). */
+  history?: boolean;
 }
 
 /** `node bin/lightchat.js serve` in a child process, with its own settings file and log folder. */
@@ -105,6 +110,12 @@ export class LightChatServer {
       logDir,
       ...(options.logging ? [] : ['--no-log']),
       ...(options.args ?? []),
+      // Never the machine's own history: a data directory of the run's (given, or its own), or none.
+      ...(options.history
+        ? ['--data-dir', join(dir, 'data')]
+        : options.args?.includes('--data-dir')
+          ? []
+          : ['--no-history']),
     ];
     const child = new Child(process.execPath, args, { env: { ...serverEnv(), ...options.env } });
     const [, url] = await child.waitForLine(READY_LINE, 30_000);

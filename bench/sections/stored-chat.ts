@@ -1,0 +1,102 @@
+import { answerText, promptFor } from '../lib/answers.js';
+import { restChat } from '../lib/clients.js';
+import type { BenchContext, BenchSection } from '../lib/context.js';
+import { LightChatServer, OLLAMA_PROVIDER } from '../lib/lightchat.js';
+import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
+import { median, percentile } from '../lib/stats.js';
+
+const RELAY_GOAL: Goal = { op: '>=', limit: 0.9 };
+const TTFT_GOAL: Goal = { op: '<=', limit: 2, unit: 'ms' };
+
+/**
+ * Rows 12a and 12b (issue 12): what storing a chat costs. The same `serve` (history on, its own data
+ * directory) answers stateless and stored `POST /chat`s alternately from the fake Ollama: relay
+ * throughput of a stored chat ÷ a stateless one, and the time to first token it adds (the turn is
+ * written before the provider is asked).
+ */
+export const storedChatSection: BenchSection = {
+  key: 'stored',
+  ids: [
+    { id: '12a', name: 'Relay of a stored chat ÷ stateless' },
+    { id: '12b', name: 'Added time to first token, stored chat' },
+  ],
+  async run(context) {
+    const server = await LightChatServer.start(context.fakes, { logging: true, history: true });
+    try {
+      return [await relayRow(context, server), await ttftRow(context, server)];
+    } finally {
+      await server.stop();
+    }
+  },
+};
+
+type Kind = 'stateless' | 'stored';
+
+const body = (kind: Kind, prompt: string) =>
+  kind === 'stored'
+    ? { conversation_id: 'new', prompt, provider_id: OLLAMA_PROVIDER }
+    : { prompt, provider_id: OLLAMA_PROVIDER };
+
+async function relayRow(context: BenchContext, server: LightChatServer): Promise<BenchRow> {
+  const tokens = context.quick ? 5_000 : 20_000;
+  const reps = context.quick ? 5 : 15;
+  const spec = { kind: 'prose', tokens } as const;
+  const prompt = promptFor(spec);
+  const expected = answerText(spec);
+  const rates: Record<Kind, number[]> = { stateless: [], stored: [] };
+  let identical = true;
+  const run = async (kind: Kind, measured: boolean) => {
+    const result = await restChat(server.url, body(kind, prompt));
+    identical &&= result.text === expected;
+    if (measured) rates[kind].push((tokens * 1000) / result.totalMs);
+  };
+  for (const kind of ['stateless', 'stored'] as const) await run(kind, false);
+  for (let rep = 0; rep < reps; rep++) {
+    // Alternate which goes first, so neither always follows the other.
+    const order: Kind[] = rep % 2 === 0 ? ['stateless', 'stored'] : ['stored', 'stateless'];
+    for (const kind of order) await run(kind, true);
+    context.log(`stored: relay rep ${rep + 1}/${reps} done`);
+  }
+  const stored = median(rates.stored);
+  const stateless = median(rates.stateless);
+  const ratio = stored / stateless;
+  return {
+    id: '12a',
+    name: 'Relay of a stored chat ÷ stateless',
+    figure: `${fmt(stored)} tok/s stored`,
+    reference: `${fmt(stateless)} tok/s stateless, same server`,
+    ratio: fmt(ratio),
+    goal: `${describeGoal(RELAY_GOAL)}, identical text`,
+    status: statusOf([meets(ratio, RELAY_GOAL), identical]),
+    reduced: context.quick ? `${tokens} tokens, ${reps} reps` : undefined,
+    note: `REST SSE, fake Ollama, ${tokens} tokens flat out; each stored chat a new conversation`,
+    data: { stored, stateless, ratio, identical, rates, tokens, reps },
+  };
+}
+
+async function ttftRow(context: BenchContext, server: LightChatServer): Promise<BenchRow> {
+  const chats = context.quick ? 60 : 200;
+  const ttft: Record<Kind, number[]> = { stateless: [], stored: [] };
+  const prompt = (index: number) => promptFor({ kind: 'prose', tokens: 12, id: `stored-ttft-${index}` });
+  for (let i = 0; i < 20; i++) {
+    await restChat(server.url, body('stateless', prompt(i)));
+    await restChat(server.url, body('stored', prompt(i)));
+  }
+  for (let i = 0; i < chats; i++) {
+    const order: Kind[] = i % 2 === 0 ? ['stateless', 'stored'] : ['stored', 'stateless'];
+    for (const kind of order) ttft[kind].push((await restChat(server.url, body(kind, prompt(i)))).ttftMs);
+  }
+  const added50 = percentile(ttft.stored, 50) - percentile(ttft.stateless, 50);
+  return {
+    id: '12b',
+    name: 'Added time to first token, stored chat',
+    figure: `p50 ${fmt(percentile(ttft.stored, 50))} ms stored`,
+    reference: `p50 ${fmt(percentile(ttft.stateless, 50))} ms stateless, same server`,
+    ratio: `+${fmt(added50)} ms`,
+    goal: `added p50 ${describeGoal(TTFT_GOAL)}`,
+    status: statusOf([meets(added50, TTFT_GOAL)]),
+    reduced: context.quick ? `${chats} chats` : undefined,
+    note: `${chats} chats of 12 tokens each way, alternating; the stored turn is written before the provider is asked`,
+    data: { chats, added50, ttft },
+  };
+}
