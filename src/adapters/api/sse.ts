@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { toSnakeKeys } from '../../domain/casing.js';
 import type { ChatEvent } from '../../domain/chat.js';
-import { isTerminal, relayChat } from './chat-relay.js';
 import type { ChatRegistry } from './chat-registry.js';
+import { isTerminal, relayChat } from './chat-relay.js';
 import { REST_JOIN_WINDOW_MS, TokenJoiner } from './token-joiner.js';
 
 export const SSE_HEADERS: Record<string, string> = {

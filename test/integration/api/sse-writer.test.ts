@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatRegistry } from '../../../src/adapters/api/chat-registry.js';
-import { answerAsSse, ChatSseWriter } from '../../../src/adapters/api/sse.js';
+import { answerChatAsSse, ChatSseWriter } from '../../../src/adapters/api/sse.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
 import { AsyncQueue } from '../../../src/shared/async-queue.js';
@@ -79,7 +79,7 @@ async function sseChat(fake: FakeSocketResponse) {
   } as unknown as ChatService;
   const registry = new ChatRegistry({ chat: engine });
   const { chatId } = await registry.start({ prompt: 'x' });
-  const answered = answerAsSse(fake as unknown as ServerResponse, registry, chatId);
+  const answered = answerChatAsSse(fake as unknown as ServerResponse, registry, chatId);
   /** Lets the relay take what was pushed (it reads the chat asynchronously, as from a provider). */
   const settle = () => new Promise((resolve) => setImmediate(resolve));
   const startFrame = `event: start\ndata: ${JSON.stringify({ chat_id: chatId })}\n\n`;
