@@ -43,7 +43,13 @@ const { command: _command, ...mcpServerAbsent } = asPlain(mcpServerConfigSchema.
 const MCP_SERVER: Shape = { absent: mcpServerAbsent, maps: { env: FREE, headers: FREE } };
 const SETTINGS: Shape = {
   absent: asPlain(settingsSchema.parse({})),
-  maps: { api: API, history: HISTORY, gateway: GATEWAY, tools: TOOLS, mcp_servers: { absent: {}, each: MCP_SERVER } },
+  maps: {
+    api: API,
+    history: HISTORY,
+    gateway: GATEWAY,
+    tools: TOOLS,
+    mcp_servers: { absent: {}, each: MCP_SERVER },
+  },
   lists: { providers: PROVIDER },
 };
 
