@@ -1,9 +1,10 @@
-import type { GenerateContentResponse, GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost, resolveApiKey } from '../../domain/settings.js';
 import { generateBody, readGeminiModel, thinksByName } from './gemini-request.js';
+import { type GeminiStreamProblem, readGenerateStream } from './gemini-stream.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import {
   abortedError,
@@ -26,17 +27,15 @@ const loadSdk = () => {
   return sdk;
 };
 
-/** `finishReason` in LightChat's words (CONTRACT section 14); unknown reasons pass through lowercased. */
-const FINISH_REASONS: Record<string, string> = {
-  STOP: 'stop',
-  MAX_TOKENS: 'length',
-  SAFETY: 'content_filter',
-  RECITATION: 'content_filter',
-  PROHIBITED_CONTENT: 'content_filter',
-  BLOCKLIST: 'content_filter',
-  SPII: 'content_filter',
-  IMAGE_SAFETY: 'content_filter',
-};
+/** What a request's `fetch` saw: the answer's headers, and the body of a streamed answer. */
+interface Seen {
+  headers?: Headers;
+  body?: ReadableStream<Uint8Array>;
+}
+
+/** The streamed chat request (the model list goes through the same fetch). */
+const isStream = (input: Parameters<typeof fetch>[0]): boolean =>
+  (input instanceof Request ? input.url : String(input)).includes(':streamGenerateContent');
 
 /** The adapter for Google's Gemini API (`host` = the API root; the SDK adds `/v1beta`). */
 export function createGeminiProvider(
@@ -55,7 +54,7 @@ export function createGeminiProvider(
    * A client per request: the SDK's errors carry no headers, so each request's `fetch` keeps the
    * answer's Retry-After for the error it may become. Building one is cheap (the SDK is cached).
    */
-  async function sdkClient(seen?: { headers?: Headers }): Promise<GoogleGenAI> {
+  async function sdkClient(seen?: Seen): Promise<GoogleGenAI> {
     if (!key) {
       throw new AppError('PROVIDER_UNAUTHORIZED', `${label} needs an API key. ${keyHint(config)}`, {
         details: { provider_id: config.id, reason: 'missing_api_key' },
@@ -65,8 +64,16 @@ export function createGeminiProvider(
     const { GoogleGenAI: Client } = await loadSdk();
     const watched: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      if (seen) seen.headers = response.headers;
-      return response;
+      if (!seen) return response;
+      seen.headers = response.headers;
+      if (!response.ok || !response.body || !isStream(input)) return response;
+      // The adapter reads the streamed answer itself; the SDK gets an empty body it ends at once.
+      seen.body = response.body;
+      return new Response('', {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     };
     return new Client({
       apiKey: key,
@@ -83,6 +90,21 @@ export function createGeminiProvider(
   }
 
   const safe = (text: string) => redactSecrets(text, [key, config.proxy, proxy]);
+
+  const streamError =
+    (context: FailureContext) =>
+    (problem: GeminiStreamProblem): AppError => {
+      if (problem.kind === 'malformed') return malformedChunkError(context, problem.data);
+      if (problem.kind === 'foreign') {
+        return notTheApiError(context, 'its stream is not made of generateContent answers');
+      }
+      const { code, message, status } = problem.error;
+      const words = safe(message || status || 'an error');
+      // Before any text it is the answer's failure, retried like one; after, the text so far is kept.
+      return problem.began
+        ? inStreamError(context, words)
+        : httpFailureError({ status: code ?? 500, message: words, code: status }, context);
+    };
 
   function toError(error: unknown, context: FailureContext, streaming: boolean, headers?: Headers): AppError {
     if (error instanceof AppError) return error;
@@ -131,34 +153,34 @@ export function createGeminiProvider(
       const context: FailureContext = { config, model: request.model, proxy };
       // Aborted when the chat stops and when the consumer leaves the loop early.
       const local = new AbortController();
-      let streaming = false;
-      const answer = new AnswerReader();
-      const seen: { headers?: Headers } = {};
+      let began = false;
+      const seen: Seen = {};
       try {
         const api = await sdkClient(seen);
-        const stream = await api.models.generateContentStream(
+        // The SDK sends the request and turns a failed answer into its ApiError.
+        await api.models.generateContentStream(
           generateBody(
             request,
             AbortSignal.any([signal, local.signal]),
             thinking.get(request.model) ?? thinksByName(request.model),
           ),
         );
-        streaming = true;
-        for await (const response of stream) {
-          // Every chunk of the API has candidates, prompt feedback or usage; another API's have none.
-          if (!answer.began && !response.candidates && !response.promptFeedback && !response.usageMetadata) {
-            throw notTheApiError(context, 'its stream is not made of generateContent answers');
-          }
-          for (const chunk of answer.read(response)) yield chunk;
+        const type = seen.headers?.get('content-type') ?? '';
+        if (!type.startsWith('text/event-stream')) {
+          throw notTheApiError(
+            context,
+            `it answered with ${type.split(';')[0] || 'no content type'}, not an event stream`,
+          );
         }
-        const done = answer.done();
-        if (done) yield done;
+        if (!seen.body) throw new Error(`${label} did not stream its answer (no body).`);
+        for await (const chunk of readGenerateStream(seen.body, streamError(context))) {
+          began = true;
+          yield chunk;
+        }
       } catch (error) {
         // Stopped by the chat: the ChatService ends it as "stopped".
         if (signal.aborted) return;
-        // A body cut inside its last event: a cut stream (no done), not a malformed one.
-        if (error instanceof Error && error.message === 'Incomplete JSON segment at the end') return;
-        throw toError(error, context, streaming && answer.began, seen.headers);
+        throw toError(error, context, began, seen.headers);
       } finally {
         local.abort();
       }
@@ -167,52 +189,6 @@ export function createGeminiProvider(
     // Thinking is asked for per request (`options.think`); its parts stream as they come.
     isReasoningModel: async () => false,
   };
-}
-
-/** The state of one answer: whether it called a function, the finish reason and the last usage. */
-class AnswerReader {
-  began = false;
-  private finishReason: string | null = null;
-  private calledFunction = false;
-  private usage: { promptTokens?: number; completionTokens?: number } | undefined;
-
-  *read(response: GenerateContentResponse): Generator<ProviderChunk> {
-    this.began = true;
-    const candidate = response.candidates?.[0];
-    for (const part of candidate?.content?.parts ?? []) {
-      if (part.functionCall) this.calledFunction = true; // the seam for the tool loop (not in yet)
-      // Never shown: kept with the answer, for the next turn to send back on its part.
-      if (part.thoughtSignature) yield { type: 'signature', signature: part.thoughtSignature };
-      if (typeof part.text === 'string' && part.text) {
-        yield { type: part.thought ? 'thinking' : 'token', text: part.text };
-      }
-    }
-    if (candidate?.finishReason) {
-      this.finishReason = FINISH_REASONS[candidate.finishReason] ?? candidate.finishReason.toLowerCase();
-    } else if (response.promptFeedback?.blockReason) {
-      this.finishReason = 'content_filter'; // the question itself was blocked: no candidates at all
-    }
-    // Every chunk carries a running total: the last one counts.
-    const meta = response.usageMetadata;
-    if (meta) {
-      const completion =
-        meta.totalTokenCount !== undefined && meta.promptTokenCount !== undefined
-          ? meta.totalTokenCount - meta.promptTokenCount
-          : (meta.candidatesTokenCount ?? 0) + (meta.thoughtsTokenCount ?? 0);
-      this.usage = {
-        ...(meta.promptTokenCount === undefined ? {} : { promptTokens: meta.promptTokenCount }),
-        completionTokens: completion,
-      };
-    }
-  }
-
-  /** Without a finish reason the stream was cut: no done. */
-  done(): ProviderChunk | undefined {
-    if (this.finishReason === null) return undefined;
-    const finishReason =
-      this.finishReason === 'stop' && this.calledFunction ? 'tool_calls' : this.finishReason;
-    return { type: 'done', finishReason, ...(this.usage ? { usage: this.usage } : {}) };
-  }
 }
 
 /**

@@ -126,6 +126,50 @@ describe('Gemini models and thinking', () => {
   });
 });
 
+describe('Gemini stream reads', () => {
+  it('hands on what one network read held as one chunk per kind with its count, the first text alone, the signature in order', async () => {
+    const oneRead = [
+      ...['a', 'b', 'c'].map((text) => geminiPart({ text, thought: true })),
+      geminiPart({ text: 'X', thoughtSignature: 'SIG' }),
+      ...['Y', 'Z'].map((text) => geminiPart({ text })),
+      geminiEvent({
+        candidates: [{ content: { parts: [{ text: '' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+        usageMetadata: {
+          promptTokenCount: 3,
+          candidatesTokenCount: 3,
+          thoughtsTokenCount: 3,
+          totalTokenCount: 9,
+        },
+      }),
+    ].join('');
+    server.use(
+      http.post(GEMINI_STREAM, ({ request }) => streamedResponse(request, 'text/event-stream', [oneRead])),
+    );
+    const { chunks } = await drain(world.provider(), { model: world.model, think: true });
+    expect(chunks).toEqual([
+      { type: 'thinking', text: 'a' },
+      { type: 'thinking', text: 'bc', count: 2 },
+      { type: 'signature', signature: 'SIG' },
+      { type: 'token', text: 'XYZ', count: 3 },
+      { type: 'done', finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 6 } },
+    ]);
+  });
+
+  it('says a web page answered with 200 does not look like the Gemini API', async () => {
+    server.use(
+      http.post(
+        GEMINI_STREAM,
+        () =>
+          new HttpResponse('<!doctype html><title>LM Studio</title>', {
+            headers: { 'content-type': 'text/html' },
+          }),
+      ),
+    );
+    const { error } = await drain(world.provider(), { model: world.model });
+    expect(error?.message).toMatch(/does not look like the Gemini API: it answered with text\/html/);
+  });
+});
+
 describe('Gemini answers blocked before any text', () => {
   it('ends with content_filter and no text when the question itself is blocked (no candidates)', async () => {
     server.use(
