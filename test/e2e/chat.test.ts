@@ -210,7 +210,12 @@ describe('chatting in the browser', () => {
     const first = await numberOf();
     await lastAnswer(page).getByRole('button', { name: 'Regenerate' }).click();
     await finished(lastAnswer(page));
-    await expect.poll(numberOf, { timeout: HANG_MS }).not.toBe(first);
+    // The new answer, not the old one and not the empty one still on its way.
+    const renumbered = async () => {
+      const number = await numberOf();
+      return number !== undefined && number !== first;
+    };
+    await expect.poll(renumbered, { timeout: HANG_MS }).toBe(true);
     expect(await answers(page).count()).toBe(1);
     await expect(lastAnswer(page).innerText()).resolves.toMatch(/Answer number \d+ to: Say something/);
     const request = world.ollama.requests.filter((entry) => entry.path === '/api/chat').at(-1)!;
@@ -246,8 +251,11 @@ describe('chatting in the browser', () => {
     expect(message).not.toMatch(/\[object Object\]|at .*\.js:\d+/);
     expect(message.length).toBeGreaterThan(10);
     await answer.getByRole('button', { name: 'Retry' }).click();
+    // The failed answer's own Retry button may still be there for a moment: wait for the new text.
+    await expect
+      .poll(() => lastAnswer(page).innerText(), { timeout: ANSWER_HANG_MS })
+      .toContain('to: A flaky question');
     await finished(lastAnswer(page));
-    await expect(lastAnswer(page).innerText()).resolves.toContain('to: A flaky question');
   });
 
   it('a provider that is down gets a clear message, not a stack', async () => {
