@@ -1,6 +1,6 @@
 import { AppError, toAppError } from '../../domain/errors.js';
 import type { ChatProvider } from '../../domain/provider.js';
-import type { ProviderRegistry } from '../../domain/services/provider-registry.js';
+import { listModelsWithin, type ProviderRegistry } from '../../domain/services/provider-registry.js';
 import { providerName } from '../../domain/settings.js';
 
 /** CONTRACT section 13: `/v1/models` answers within 3 s even when a provider hangs. */
@@ -54,36 +54,19 @@ export async function listGatewayModels(
 }
 
 async function modelsOf(provider: ChatProvider, outer?: AbortSignal): Promise<GatewayModel[]> {
-  // A plain timer, raced: an adapter that ignores its signal cannot hold the list (as the status probe).
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), MODEL_LIST_TIMEOUT_MS);
-  const signal = outer ? AbortSignal.any([timeout.signal, outer]) : timeout.signal;
-  const timedOut = new Promise<never>((_, reject) =>
-    signal.addEventListener(
-      'abort',
-      () =>
-        reject(
-          new AppError(
-            'PROVIDER_TIMEOUT',
-            `${providerName(provider.config)} did not list its models within ${MODEL_LIST_TIMEOUT_MS / 1000} s.`,
-          ),
-        ),
-      { once: true },
-    ),
+  const models = await listModelsWithin(
+    provider,
+    MODEL_LIST_TIMEOUT_MS,
+    `${providerName(provider.config)} did not list its models within ${MODEL_LIST_TIMEOUT_MS / 1000} s.`,
+    outer,
   );
-  timedOut.catch(() => {});
-  try {
-    const models = await Promise.race([provider.listModels(signal), timedOut]);
-    const providerId = provider.config.id;
-    return models.map((model) => ({
-      id: `${providerId}/${model.id}`,
-      providerId,
-      model: model.id,
-      created: model.modifiedAt ? Math.floor(Date.parse(model.modifiedAt) / 1000) || 0 : 0,
-    }));
-  } finally {
-    clearTimeout(timer);
-  }
+  const providerId = provider.config.id;
+  return models.map((model) => ({
+    id: `${providerId}/${model.id}`,
+    providerId,
+    model: model.id,
+    created: model.modifiedAt ? Math.floor(Date.parse(model.modifiedAt) / 1000) || 0 : 0,
+  }));
 }
 
 /** What a gateway model id names: a provider and that provider's model id. */

@@ -1,5 +1,5 @@
 import { AppError, toAppError } from '../errors.js';
-import type { ChatProvider, ProviderFactory, ProviderInfo } from '../provider.js';
+import type { ChatProvider, ModelInfo, ProviderFactory, ProviderInfo } from '../provider.js';
 import {
   effectiveDefaultProvider,
   type ProviderConfig,
@@ -112,28 +112,13 @@ async function probe(
   provider: ChatProvider,
   outer?: AbortSignal,
 ): Promise<Pick<ProviderInfo, 'status' | 'statusMessage'>> {
-  // A plain timer rather than AbortSignal.timeout(): it is cleared when the probe answers, and tests
-  // can drive it with fake timers.
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), PROBE_TIMEOUT_MS);
-  const signal = AbortSignal.any([timeout.signal, ...(outer ? [outer] : [])]);
-  const timedOut = new Promise<never>((_, reject) =>
-    signal.addEventListener(
-      'abort',
-      () =>
-        reject(
-          new AppError(
-            'PROVIDER_TIMEOUT',
-            `${providerName(provider.config)} did not answer within ${PROBE_TIMEOUT_MS / 1000} s at ${providerHost(provider.config)}.`,
-          ),
-        ),
-      { once: true },
-    ),
-  );
-  timedOut.catch(() => {}); // the outer signal may abort after the probe has answered
   try {
-    // Raced against the signal: an adapter that ignores it cannot hold the whole list.
-    await Promise.race([provider.listModels(signal), timedOut]);
+    await listModelsWithin(
+      provider,
+      PROBE_TIMEOUT_MS,
+      `${providerName(provider.config)} did not answer within ${PROBE_TIMEOUT_MS / 1000} s at ${providerHost(provider.config)}.`,
+      outer,
+    );
     return { status: 'ok', statusMessage: null };
   } catch (error) {
     const appError = toAppError(error);
@@ -144,6 +129,29 @@ async function probe(
           ? 'unauthorized'
           : 'error';
     return { status, statusMessage: appError.message };
+  }
+}
+
+/**
+ * A provider's model list within `ms`, else `PROVIDER_TIMEOUT` with `message`. A plain timer rather
+ * than AbortSignal.timeout(): it is cleared when the list arrives, and tests can drive it with fake
+ * timers. Raced against the signal: an adapter that ignores it cannot hold the caller.
+ */
+export async function listModelsWithin(
+  provider: ChatProvider,
+  ms: number,
+  message: string,
+  outer?: AbortSignal,
+): Promise<ModelInfo[]> {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), ms);
+  const signal = AbortSignal.any([timeout.signal, ...(outer ? [outer] : [])]);
+  const timedOut = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(new AppError('PROVIDER_TIMEOUT', message)), { once: true }),
+  );
+  timedOut.catch(() => {}); // the outer signal may abort after the list has arrived
+  try {
+    return await Promise.race([provider.listModels(signal), timedOut]);
   } finally {
     clearTimeout(timer);
   }
