@@ -1,4 +1,6 @@
-import { homedir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ApiServices } from '../adapters/api/api-services.js';
 import { ChatRegistry } from '../adapters/api/chat-registry.js';
 import { ApiToken } from '../adapters/config/api-token.js';
@@ -7,6 +9,7 @@ import { GatewayKeys } from '../adapters/gateway/gateway-keys.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { McpToolHost } from '../adapters/mcp/mcp-tool-host.js';
 import { createProviderFactories, type SystemProxy } from '../adapters/providers/index.js';
+import { AttachmentFiles } from '../adapters/store/attachment-files.js';
 import { AutoTitles } from '../domain/services/auto-title.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import { ConversationService } from '../domain/services/conversation-service.js';
@@ -112,17 +115,24 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     details: { settings_path: settings.path },
   });
 
+  const dataDir = options.dataDir ?? paths.dataDir;
   const history = await openHistoryStore({
     enabled: options.history !== false,
-    dataDir: options.dataDir ?? paths.dataDir,
+    dataDir,
     maxPageCount: options.historyMaxPageCount,
   });
+  // Private mode (`--no-history`) keeps attached files in a temp folder that goes with the run.
+  const privateDir =
+    options.history === false ? await mkdtemp(join(tmpdir(), 'lightchat-attachments-')) : null;
+  const attachments = new AttachmentFiles({ dir: privateDir ?? join(dataDir, 'attachments') });
+  void attachments.sweep();
   const conversations = new ConversationService({
     store: history.store,
     temporary: history.temporary,
     historyEnabled: () => options.history !== false && settings.effective().history.enabled,
+    attachments,
   });
-  const chat = new ChatService({ providers, log: logs });
+  const chat = new ChatService({ providers, log: logs, attachments });
   const titles = new AutoTitles({
     chat,
     conversations,
@@ -152,6 +162,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
     chats,
     conversations,
     providers,
+    attachments,
     settings,
     logs,
     tools,
@@ -179,6 +190,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
       await tools.close();
       await settings.close();
       await history.close();
+      if (privateDir) await rm(privateDir, { recursive: true, force: true });
       await apiToken.close();
       await gatewayKeys.close();
       await logs.close();

@@ -1,4 +1,5 @@
 import { type ChatEvent, streamChat } from '../client/index.js';
+import { uploadFiles } from './attach.js';
 import type { AskFlags } from './main.js';
 import { connect, reportFailure } from './remote.js';
 import { type AskEvent, storedChatEvents } from './stored-ask.js';
@@ -35,17 +36,19 @@ export async function ask(
   const forStderr = (text: string) => (stderr.isTTY === true ? stripTerminalControls(text) : text);
   let thinking = false;
   const stored = flags.continue !== undefined || flags.save === true;
-  const events: AsyncIterable<ChatEvent | AskEvent> = stored
-    ? storedChatEvents(flags, (id) => {
-        if (flags.save) stderr.write(`${id}\n`);
-      })
-    : streamChat(client, {
-        messages: [{ role: 'user', content: flags.question }],
-        providerId: flags.provider,
-        modelId: flags.model,
-        systemPrompt: flags.system,
-      });
   try {
+    const attachmentIds = flags.attach?.length ? await uploadFiles(flags, flags.attach) : undefined;
+    const events: AsyncIterable<ChatEvent | AskEvent> = stored
+      ? storedChatEvents({ ...flags, attachmentIds }, (id) => {
+          if (flags.save) stderr.write(`${id}\n`);
+        })
+      : streamChat(client, {
+          messages: [{ role: 'user', content: flags.question }],
+          providerId: flags.provider,
+          modelId: flags.model,
+          systemPrompt: flags.system,
+          ...(attachmentIds ? { attachmentIds } : {}),
+        });
     for await (const event of events) {
       if (event.type === 'thinking') {
         if (!flags.showThinking) continue;

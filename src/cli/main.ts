@@ -57,6 +57,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--model <id>', "model id (default: the provider's default model)")
     .option('--system <text>', 'system prompt for this question')
     .option('--show-thinking', "print a reasoning model's thinking to stderr, dimmed")
+    .option(
+      '--attach <file>',
+      'attach an image, text file or PDF (repeat for more)',
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
     .addOption(
       new Option('--continue <id>', 'continue the stored conversation with this id').conflicts('save'),
     )
@@ -198,6 +204,8 @@ export interface AskFlags {
   model?: string;
   system?: string;
   showThinking?: boolean;
+  /** Files to attach (`--attach`, repeatable). */
+  attach?: string[];
   /** A stored conversation to continue. */
   continue?: string;
   /** Store this chat as a new conversation. */

@@ -19,7 +19,7 @@ export type AskEvent =
  * stream's `start` event.
  */
 export async function* storedChatEvents(
-  flags: AskFlags & { question: string },
+  flags: AskFlags & { question: string; attachmentIds?: string[] | undefined },
   onConversation: (id: string) => void,
 ): AsyncGenerator<AskEvent> {
   const stop = new AbortController();
@@ -29,6 +29,7 @@ export async function* storedChatEvents(
     body: JSON.stringify({
       conversation_id: flags.continue ?? 'new',
       prompt: flags.question,
+      ...(flags.attachmentIds ? { attachment_ids: flags.attachmentIds } : {}),
       ...(flags.provider ? { provider_id: flags.provider } : {}),
       ...(flags.model ? { model_id: flags.model } : {}),
       ...(flags.system ? { system_prompt: flags.system } : {}),

@@ -1,8 +1,14 @@
 import { z } from 'zod';
+import { attachmentIdsSchema } from './attachment.js';
 import { ERROR_CODES } from './errors.js';
 
 export const chatRoleSchema = z.enum(['user', 'assistant', 'system']);
-export const chatMessageSchema = z.strictObject({ role: chatRoleSchema, content: z.string() });
+/** A message may carry files uploaded first (`POST /attachments`), by id (CONTRACT section 12). */
+export const chatMessageSchema = z.strictObject({
+  role: chatRoleSchema,
+  content: z.string(),
+  attachmentIds: attachmentIdsSchema.optional(),
+});
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 export const chatOptionsSchema = z.strictObject({
@@ -66,6 +72,8 @@ export const chatStartSchema = z.strictObject({
   modelId: z.string().min(1).optional(),
   systemPrompt: z.string().nullish(),
   options: chatOptionsSchema.optional(),
+  /** Files for the newest user message: `prompt`'s, or the last user message of `messages`. */
+  attachmentIds: attachmentIdsSchema.optional(),
   conversationId: z.string().optional(),
   temporary: z.boolean().optional(),
   after: z.string().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { attachmentIdsSchema } from './attachment.js';
 import { chatStatsSchema, usageSchema } from './chat.js';
 import { UUID_PATTERN } from './ids.js';
 
@@ -95,12 +96,24 @@ export const turnTargetSchema = z
   .strictObject({
     conversationId: z.union([z.literal('new'), idSchema]),
     temporary: z.boolean().optional(),
-    prompt: z.string().min(1, 'prompt must not be empty').optional(),
+    prompt: z.string().optional(),
     after: idSchema.optional(),
     editOf: idSchema.optional(),
     regenerateOf: idSchema.optional(),
+    /** Files uploaded first, for the new user message (CONTRACT section 12). */
+    attachmentIds: attachmentIdsSchema.optional(),
   })
   .superRefine((target, ctx) => {
+    if (target.prompt === '' && (target.attachmentIds?.length ?? 0) === 0) {
+      ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'prompt must not be empty' });
+    }
+    if (target.regenerateOf !== undefined && target.attachmentIds !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attachmentIds'],
+        message: 'regenerate_of takes no attachment_ids (the answer is asked again with the files it had)',
+      });
+    }
     const named = (['after', 'editOf', 'regenerateOf'] as const).filter((key) => target[key] !== undefined);
     if (named.length > 1) {
       ctx.addIssue({

@@ -29,6 +29,9 @@ export const ERROR_CODES = [
   'TOOL_NOT_FOUND',
   'TOOL_CALL_NOT_FOUND',
   'MCP_SERVER_ERROR',
+  /** Attachments (CONTRACT section 12). */
+  'ATTACHMENT_UNSUPPORTED',
+  'ATTACHMENT_TOO_LARGE',
   'INTERNAL',
 ] as const;
 

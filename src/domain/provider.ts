@@ -56,6 +56,20 @@ export type ProviderChunk =
 export interface ProviderMessage extends ChatMessage {
   thinking?: string;
   thinkingSignature?: string;
+  /** Images for a model that sees (CONTRACT section 12): Ollama `images`, OpenAI `image_url`, … */
+  images?: ProviderImage[];
+  /**
+   * What the user wrote, when `content` also holds attached files' text: the log keeps only this
+   * (a 1 MB file would push the user's own chats out of it).
+   */
+  ownText?: string;
+}
+
+/** An attached image as the adapters send it. */
+export interface ProviderImage {
+  name: string;
+  mimeType: string;
+  data: Uint8Array;
 }
 
 export interface ProviderChatRequest {

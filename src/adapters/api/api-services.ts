@@ -1,3 +1,5 @@
+import type { Attachment } from '../../domain/attachment.js';
+import type { AttachmentStore } from '../../domain/ports/attachment-store.port.js';
 import type { ChatLog, ChatLogState } from '../../domain/ports/chat-log.port.js';
 import type { ToolHost } from '../../domain/ports/tool-host.port.js';
 import type { ChatService } from '../../domain/services/chat-service.js';
@@ -19,6 +21,8 @@ export interface ApiServices {
   /** Stored and temporary conversations (CONTRACT section 10). */
   conversations: ConversationService;
   providers: ProviderRegistry;
+  /** Attached files (CONTRACT section 12); `stream` serves one back over HTTP. */
+  attachments: AttachmentStore & { stream(attachment: Attachment): ReadableStream<Uint8Array> };
   settings: SettingsService;
   logs: ChatLog;
   /** The tools of the configured MCP servers (CONTRACT section 11). */

@@ -1,4 +1,5 @@
-import type { ExportFormat } from '../../domain/conversation.js';
+import type { ExportFormat, StoredMessage } from '../../domain/conversation.js';
+import type { AttachmentStore } from '../../domain/ports/attachment-store.port.js';
 import type { ConversationService } from '../../domain/services/conversation-service.js';
 import { lightChatJson } from '../store/formats/lightchat-json.js';
 import { conversationMarkdown } from '../store/formats/markdown-export.js';
@@ -34,15 +35,42 @@ export async function exportConversationFile(
   conversations: ConversationService,
   id: string,
   format: ExportFormat,
+  attachments?: Pick<AttachmentStore, 'get' | 'bytes'>,
 ): Promise<ExportFile> {
   const exported = await conversations.exportConversation(id);
   const content =
-    format === 'md' ? conversationMarkdown(exported.conversation, exported.branch) : lightChatJson(exported);
+    format === 'md'
+      ? conversationMarkdown(exported.conversation, exported.branch)
+      : lightChatJson({ ...exported, messages: await withFileData(exported.messages, attachments) });
   return { filename: exportFilename(exported.conversation.title, format), mimeType: MIME[format], content };
 }
 
-/** `content-disposition: attachment` with an ASCII fallback and the UTF-8 name (RFC 6266). */
-export function attachmentHeader(filename: string): string {
+/** Each attached file with its bytes as base64 (`data`; null when the file is gone): the JSON export stands alone. */
+async function withFileData(
+  messages: StoredMessage[],
+  attachments: Pick<AttachmentStore, 'get' | 'bytes'> | undefined,
+): Promise<StoredMessage[]> {
+  if (!attachments) return messages;
+  return Promise.all(
+    messages.map(async (message) => {
+      if (message.attachments.length === 0) return message;
+      const files = await Promise.all(
+        message.attachments.map(async (record) => {
+          const found = typeof record.id === 'string' ? await attachments.get(record.id) : null;
+          const bytes = found ? await attachments.bytes(found) : null;
+          return { ...record, data: bytes ? Buffer.from(bytes).toString('base64') : null };
+        }),
+      );
+      return { ...message, attachments: files };
+    }),
+  );
+}
+
+/** `content-disposition: attachment` (or `inline`) with an ASCII fallback and the UTF-8 name (RFC 6266). */
+export function attachmentHeader(
+  filename: string,
+  disposition: 'attachment' | 'inline' = 'attachment',
+): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

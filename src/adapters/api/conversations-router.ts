@@ -57,7 +57,7 @@ export function conversationsRouter(
     /** One conversation as a file: `{filename, mimeType, content}` (the same as the REST export). */
     export: publicProcedure
       .input(z.strictObject({ id: z.string(), format: z.enum(EXPORT_FORMATS).default('md') }))
-      .query(({ input }) => exportConversationFile(conversations, input.id, input.format)),
+      .query(({ input }) => exportConversationFile(conversations, input.id, input.format, core.attachments)),
     /** Only for a damaged database: keeps it aside and starts an empty history. */
     startNewHistory: publicProcedure.mutation(() => conversations.startNewHistory()),
     changes: publicProcedure.subscription(({ signal }) =>

@@ -54,6 +54,7 @@ export function registerHistoryTransferRoutes(app: App, core: ApiServices): void
       conversations,
       c.req.param('id'),
       formatOf(c.req.query('format')),
+      core.attachments,
     );
     return c.body(file.content, 200, {
       'content-type': file.mimeType,
@@ -67,7 +68,12 @@ export function registerHistoryTransferRoutes(app: App, core: ApiServices): void
     const status = conversations.status();
     if (!status.available) throw historyUnavailable(status);
     const day = new Date().toISOString().slice(0, 10);
-    return new Response(webStream(historyZip(conversations.exportAll())), {
+    const files = core.attachments;
+    const read = async (id: string) => {
+      const found = await files.get(id);
+      return found ? files.bytes(found) : null;
+    };
+    return new Response(webStream(historyZip(conversations.exportAll(), read)), {
       headers: {
         'content-type': 'application/zip',
         'content-disposition': attachmentHeader(`lightchat-history-${day}.zip`),

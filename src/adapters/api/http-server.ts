@@ -7,6 +7,7 @@ import { AppError } from '../../domain/errors.js';
 import { registerGatewayRoutes } from '../gateway/gateway-routes.js';
 import { openAIError } from '../gateway/openai-errors.js';
 import type { ApiServices } from './api-services.js';
+import { ATTACHMENTS_PATH, registerAttachmentRoutes } from './attachment-routes.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { HTTP_STATUS } from './error-status.js';
 import { registerGatewayKeyRoutes } from './gateway-key-routes.js';
@@ -87,10 +88,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       );
     },
   });
-  // The gateway has its own limit (32 MiB), checked after its key; an import file may be up to
-  // 200 MiB and streams to disk: its route counts the bytes itself.
+  // The gateway has its own limit (32 MiB), checked after its key; an import file (200 MiB) and an
+  // attachment (32 MiB) stream to disk: their routes count the bytes themselves.
   app.use('*', (c, next) =>
-    isGatewayPath(c.req.url) || (c.req.method === 'POST' && c.req.path === IMPORT_PATH)
+    isGatewayPath(c.req.url) ||
+    (c.req.method === 'POST' && (c.req.path === IMPORT_PATH || c.req.path === ATTACHMENTS_PATH))
       ? next()
       : oneMiB(c, next),
   );
@@ -99,6 +101,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   registerConversationRoutes(app, core);
   registerHistoryTransferRoutes(app, core);
   registerGatewayKeyRoutes(app, core);
+  registerAttachmentRoutes(app, core);
   app.get('/', (c) => ui.page(c));
   app.get('/index.html', (c) => ui.page(c));
   app.get('/assets/*', async (c) => {

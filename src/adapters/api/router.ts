@@ -3,6 +3,7 @@ import { chatStartSchema } from '../../domain/chat.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
 import type { ApiServices } from './api-services.js';
+import { attachmentsRouter } from './attachments-router.js';
 import { conversationsRouter, searchProcedure } from './conversations-router.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
@@ -72,6 +73,7 @@ export function createAppRouter(core: ApiServices, options: AppRouterOptions = {
     }),
 
     conversations: conversationsRouter(core, until),
+    attachments: attachmentsRouter(core),
     search: searchProcedure(core),
 
     logs: router({

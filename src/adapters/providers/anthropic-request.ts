@@ -6,6 +6,7 @@ import type {
   ProviderChatRequest,
   ProviderMessage,
 } from '../../domain/provider.js';
+import { anthropicImageBlocks } from './image-parts.js';
 
 /**
  * What the Anthropic adapter sends and what it knows of models: the Messages API body, and each
@@ -132,6 +133,15 @@ export function messagesBody(request: ProviderChatRequest, facts = factsFromName
  */
 function toMessage(message: ProviderMessage, thinks: boolean) {
   const role = message.role as 'user' | 'assistant';
+  if (role === 'user' && message.images?.length) {
+    return {
+      role,
+      content: [
+        ...anthropicImageBlocks(message.images),
+        ...(message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]),
+      ],
+    };
+  }
   if (role !== 'assistant' || !thinks || !message.thinking || !message.thinkingSignature) {
     return { role, content: message.content };
   }

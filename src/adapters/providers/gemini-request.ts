@@ -1,6 +1,7 @@
 import type { Model } from '@google/genai';
 import { thinkBudget } from '../../domain/chat.js';
 import type { ModelCapability, ModelInfo, ProviderChatRequest } from '../../domain/provider.js';
+import { geminiImageParts } from './image-parts.js';
 
 /**
  * What the Gemini adapter sends and what it knows of models: the generateContent request, and
@@ -71,14 +72,22 @@ export function generateBody(
     model: request.model,
     contents: request.messages
       .filter((message) => message.role !== 'system')
-      .map(({ role, content, thinkingSignature }) => ({
+      .map(({ role, content, thinkingSignature, images }) => ({
         role: role === 'assistant' ? 'model' : 'user',
         // An earlier answer's signature goes back on its part, as the API sent it.
         parts: [
-          {
-            text: content,
-            ...(role === 'assistant' && thinkingSignature ? { thoughtSignature: thinkingSignature } : {}),
-          },
+          ...geminiImageParts(images),
+          // An image alone needs no empty text part beside it.
+          ...(content === '' && images?.length
+            ? []
+            : [
+                {
+                  text: content,
+                  ...(role === 'assistant' && thinkingSignature
+                    ? { thoughtSignature: thinkingSignature }
+                    : {}),
+                },
+              ]),
         ],
       })),
     config: {

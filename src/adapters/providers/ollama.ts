@@ -14,6 +14,7 @@ import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost } from '../../domain/settings.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
+import { ollamaMessage } from './image-parts.js';
 import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
 import {
   abortedError,
@@ -151,7 +152,7 @@ export function createOllamaProvider(
         // The SDK sends the request (and aborts it); the adapter reads the answer's lines.
         iterator = await api.chat({
           model: request.model,
-          messages: request.messages.map(({ role, content }) => ({ role, content })),
+          messages: request.messages.map(ollamaMessage),
           stream: true,
           ...(think === undefined ? {} : { think }),
           ...(request.options.jsonMode ? { format: 'json' } : {}),

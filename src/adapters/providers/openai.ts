@@ -13,6 +13,7 @@ import type {
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
+import { openAIMessage } from './image-parts.js';
 import { type OpenAIStreamProblem, readCompletionStream } from './openai-stream.js';
 import {
   abortedError,
@@ -215,7 +216,7 @@ function chatBody(request: ProviderChatRequest, withUsage: boolean) {
   const effort = reasoningEffort(request.model, think);
   return {
     model: request.model,
-    messages: request.messages.map(({ role, content }) => ({ role, content })),
+    messages: request.messages.map(openAIMessage),
     stream: true as const,
     ...(withUsage ? { stream_options: { include_usage: true } } : {}),
     ...(temperature === undefined || reasoning ? {} : { temperature }),

@@ -130,6 +130,17 @@ export class HistoryDatabase {
     this.db.exec('DELETE FROM conversations');
   }
 
+  attachmentsInUse(among: readonly string[] | null): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT json_extract(item.value, '$.id') AS id
+         FROM messages, json_each(messages.attachments) AS item WHERE messages.attachments != '[]'`,
+      )
+      .all() as { id: unknown }[];
+    const used = rows.map((row) => row.id).filter((id): id is string => typeof id === 'string');
+    return among === null ? used : used.filter((id) => among.includes(id));
+  }
+
   tree(conversationId: string): MessageNode[] {
     return this.db
       .prepare('SELECT id, parent_id AS parentId, seq, role, status FROM messages WHERE conversation_id = ?')

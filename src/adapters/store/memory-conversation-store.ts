@@ -108,6 +108,18 @@ export class MemoryConversationStore implements ConversationStore {
     return stored;
   }
 
+  async attachmentsInUse(among: readonly string[] | null): Promise<string[]> {
+    const used = new Set<string>();
+    for (const entry of this.entries.values()) {
+      for (const message of entry.messages.values()) {
+        for (const attachment of message.attachments) {
+          if (typeof attachment.id === 'string') used.add(attachment.id);
+        }
+      }
+    }
+    return [...used].filter((id) => among === null || among.includes(id));
+  }
+
   async updateMessage(id: string, update: MessageUpdate): Promise<void> {
     for (const entry of this.entries.values()) {
       const message = entry.messages.get(id);

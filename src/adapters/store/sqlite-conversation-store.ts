@@ -137,6 +137,9 @@ export class SqliteConversationStore implements ConversationStore {
   async deleteMessages(removal: MessagesRemoval): Promise<void> {
     await this.call('deleteMessages', removal);
   }
+  attachmentsInUse(among: readonly string[] | null): Promise<string[]> {
+    return this.call('attachmentsInUse', among) as Promise<string[]>;
+  }
   search(query: string, limit: number): Promise<SearchResult[]> {
     return this.call('search', query, limit) as Promise<SearchResult[]>;
   }

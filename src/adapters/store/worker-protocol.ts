@@ -28,6 +28,7 @@ export type StoreOp = keyof Pick<
   | 'updateMessage'
   | 'deleteMessages'
   | 'search'
+  | 'attachmentsInUse'
 >;
 
 export type StoreRequest =

@@ -89,6 +89,8 @@ export interface ConversationStore {
   updateMessage(id: string, update: MessageUpdate): Promise<void>;
   deleteMessages(removal: MessagesRemoval): Promise<void>;
   search(query: string, limit: number): Promise<SearchResult[]>;
+  /** The ids of attached files that stored messages use (only those among `among`, when given). */
+  attachmentsInUse(among: readonly string[] | null): Promise<string[]>;
   /**
    * Reads an export file (LightChat JSON or ZIP, ChatGPT's, Claude.ai's) as it streams in and adds
    * what is new, off the server's main thread. Throws `IMPORT_INVALID` for a file in no known format.

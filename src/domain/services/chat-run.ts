@@ -160,15 +160,20 @@ export class ChatRun {
 
   logStart(): void {
     const lastUser = [...this.chat.messages].reverse().find((message) => message.role === 'user');
+    const files = this.chat.attachments ?? [];
     this.append({
       role: 'user',
-      content: lastUser?.content ?? '',
+      content: lastUser?.ownText ?? lastUser?.content ?? '',
       providerId: this.chat.providerId,
       modelId: this.chat.modelId,
       details: {
         request_id: this.chat.requestId,
         system_prompt: this.chat.systemPrompt,
         message_count: this.chat.messages.length,
+        // The files by name only: their text would push the user's own chats out of the log.
+        ...(files.length > 0
+          ? { attachments: files.map(({ name, mimeType, size }) => ({ name, mime_type: mimeType, size })) }
+          : {}),
       },
     });
   }

@@ -1,9 +1,12 @@
+import type { Attachment } from '../attachment.js';
 import type { ChatEvent, ChatMessage, ChatRequest, ProviderOptions } from '../chat.js';
 import { chatRequestSchema } from '../chat.js';
 import { AppError, toAppError } from '../errors.js';
+import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
 import type { ChatProvider, ModelInfo, ProviderMessage } from '../provider.js';
 import { providerName } from '../settings.js';
+import { withAttachments } from './attachment-content.js';
 import { ChatRun } from './chat-run.js';
 import { firstChatModel } from './model-filter.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -19,6 +22,8 @@ export interface PreparedChat {
   messages: ProviderMessage[];
   options: ProviderOptions;
   systemPrompt: string | null;
+  /** The files of the newest user message (CONTRACT section 12): a stored chat keeps them with it. */
+  attachments?: Attachment[];
   /**
    * Called with the provider's signature of the answer's thinking (never shown to anyone): a
    * stored chat keeps it with the answer for the next turn to send back.
@@ -47,6 +52,8 @@ export const MODEL_LOOKUP_TIMEOUT_MS = 10_000;
 export interface ChatServiceDeps {
   providers: ProviderRegistry;
   log: ChatLog;
+  /** Attached files; absent: a chat that names one is refused. */
+  attachments?: AttachmentStore;
   now?: () => number;
   newId?: () => string;
 }
@@ -81,14 +88,19 @@ export class ChatService {
     const modelId =
       request.modelId ?? provider.config.defaultModel ?? (await this.firstModel(provider, signal));
     const systemPrompt = blankToNull(request.systemPrompt) ?? blankToNull(provider.config.systemPrompt);
+    const attached = await withAttachments(
+      { store: this.deps.attachments, provider, modelId, signal },
+      request.messages,
+    );
     return {
       requestId: this.newId(),
       provider,
       providerId: provider.config.id,
       modelId,
-      messages: withSystemPrompt(request.messages, systemPrompt),
+      messages: withSystemPrompt(attached.messages, systemPrompt),
       options: request.options ?? {},
       systemPrompt,
+      ...(attached.attachments.length > 0 ? { attachments: attached.attachments } : {}),
       acceptedAt,
     };
   }
@@ -192,7 +204,7 @@ export class ChatService {
   }
 }
 
-function withSystemPrompt(messages: ChatMessage[], systemPrompt: string | null): ChatMessage[] {
+function withSystemPrompt(messages: ProviderMessage[], systemPrompt: string | null): ProviderMessage[] {
   if (systemPrompt === null) return messages;
   const rest = messages[0]?.role === 'system' ? messages.slice(1) : messages;
   return [{ role: 'system', content: systemPrompt }, ...rest];

@@ -1,3 +1,4 @@
+import { attachmentsOf } from '../attachment.js';
 import {
   type Conversation,
   type ConversationPatch,
@@ -13,6 +14,7 @@ import {
 } from '../conversation.js';
 import type { AppError } from '../errors.js';
 import { uuidV7 } from '../ids.js';
+import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { ConversationPage, ConversationStore, HistoryStatus } from '../ports/conversation-store.port.js';
 import { firstLineTitle } from './conversation-title.js';
 import { ConversationTree } from './conversation-tree.js';
@@ -33,6 +35,8 @@ export interface ConversationServiceDeps {
   temporary: ConversationStore;
   /** False (`--no-history`, `history.enabled: false`): every conversation is temporary. */
   historyEnabled?: () => boolean;
+  /** Attached files: the last message using one takes it with it when deleted (CONTRACT section 12). */
+  attachments?: Pick<AttachmentStore, 'remove'>;
   timers?: TurnTimers;
   newId?: () => string;
 }
@@ -130,8 +134,10 @@ export class ConversationService {
 
   async delete(id: string): Promise<void> {
     const { store } = await this.find(id);
+    const files = filesOf(await this.allMessages(store, id));
     if (!(await store.delete(id))) throw conversationNotFound(id);
     this.emit(id);
+    await this.releaseFiles(files);
   }
 
   /** Deletes a message and everything that follows it, on every branch below it. */
@@ -141,6 +147,7 @@ export class ConversationService {
     const node = tree.get(messageId);
     if (!node) throw messageNotFound(id, messageId);
     const ids = tree.subtree(messageId);
+    const files = filesOf(await store.messages(id, ids));
     await store.deleteMessages({
       conversationId: id,
       ids,
@@ -148,11 +155,35 @@ export class ConversationService {
       updatedAt: this.stamp(),
     });
     this.emit(id);
+    await this.releaseFiles(files);
   }
 
   async deleteAll(): Promise<void> {
-    await this.durable().deleteAll();
+    const durable = this.durable();
+    const files = await durable.attachmentsInUse(null);
+    await durable.deleteAll();
     this.emit(null);
+    await this.releaseFiles(files);
+  }
+
+  /**
+   * Deletes the files that no stored or temporary message uses any more. When history can't be
+   * asked (damaged, closed), files are kept: a file a message still needs is never lost.
+   */
+  private async releaseFiles(candidates: readonly string[]): Promise<void> {
+    const remover = this.deps.attachments;
+    if (!remover || candidates.length === 0) return;
+    try {
+      const used = new Set(await this.deps.temporary.attachmentsInUse(candidates));
+      if (this.deps.store.status().available) {
+        for (const id of await this.deps.store.attachmentsInUse(candidates)) used.add(id);
+      } else if (this.historyEnabled()) {
+        return;
+      }
+      await remover.remove(candidates.filter((id) => !used.has(id)));
+    } catch {
+      // A file left behind costs disk space only; the deletion the user asked for has happened.
+    }
   }
 
   async search(query: string, limit = 20): Promise<SearchResult[]> {
@@ -203,13 +234,25 @@ export class ConversationService {
       const conversation = this.draft({ temporary: target.temporary === true });
       if (!conversation.temporary) this.durable();
       const prompt = target.prompt ?? '';
-      return { conversation, isNew: true, parentId: null, prompt, messages: branchAsChat([], prompt) };
+      return {
+        conversation,
+        isNew: true,
+        parentId: null,
+        prompt,
+        messages: branchAsChat([], prompt, target.attachmentIds),
+      };
     }
     const { conversation, store } = await this.find(target.conversationId);
     const tree = new ConversationTree(await store.tree(conversation.id));
     const { parentId, prompt } = placeTurn(conversation, tree, target);
     const branch = await store.messages(conversation.id, tree.pathTo(parentId));
-    return { conversation, isNew: false, parentId, prompt, messages: branchAsChat(branch, prompt) };
+    return {
+      conversation,
+      isNew: false,
+      parentId,
+      prompt,
+      messages: branchAsChat(branch, prompt, target.attachmentIds),
+    };
   }
 
   /**
@@ -242,7 +285,13 @@ export class ConversationService {
     const user =
       plan.prompt === null
         ? null
-        : message({ id: this.newId(), role: 'user', parentId: plan.parentId, content: plan.prompt });
+        : message({
+            id: this.newId(),
+            role: 'user',
+            parentId: plan.parentId,
+            content: plan.prompt,
+            attachments: plan.attachments ?? [],
+          });
     const answer = message({
       id: this.newId(),
       role: 'assistant',
@@ -356,6 +405,11 @@ export class ConversationService {
     return new Date(this.timers.now()).toISOString();
   }
 }
+
+/** The ids of the files these messages carry. */
+const filesOf = (messages: readonly StoredMessage[]): string[] => [
+  ...new Set(messages.flatMap((message) => attachmentsOf(message.attachments).map((file) => file.id))),
+];
 
 function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as Partial<T>;

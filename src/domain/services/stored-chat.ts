@@ -54,23 +54,35 @@ export async function openChat(
   return { prepared: await deps.chat.prepare(statelessInput(input), signal), turn: null };
 }
 
-/** `prompt` is short for one user message; giving both it and `messages` is a mistake worth naming. */
+/**
+ * `prompt` is short for one user message; giving both it and `messages` is a mistake worth naming.
+ * `attachmentIds` go with the newest user message (a prompt may be empty when files go with it).
+ */
 function statelessInput(input: unknown): unknown {
   if (typeof input !== 'object' || input === null) return input;
-  const { prompt, ...rest } = input as Record<string, unknown>;
+  const { prompt, attachmentIds, ...rest } = input as Record<string, unknown>;
+  const withFiles = Array.isArray(attachmentIds) && attachmentIds.length > 0;
   const problem =
     (prompt === undefined) === (rest.messages === undefined)
       ? 'send exactly one of "prompt" or "messages"'
-      : prompt !== undefined && (typeof prompt !== 'string' || prompt === '')
+      : prompt !== undefined && (typeof prompt !== 'string' || (prompt === '' && !withFiles))
         ? 'prompt must be a non-empty string'
         : null;
-  if (problem === null && prompt === undefined) return rest;
   if (problem !== null) {
     throw new AppError('VALIDATION_ERROR', `Invalid chat request: ${problem}`, {
       details: { issues: [{ path: ['prompt'], message: problem }] },
     });
   }
-  return { ...rest, messages: [{ role: 'user', content: prompt }] };
+  const files = attachmentIds === undefined ? {} : { attachmentIds };
+  if (prompt !== undefined) return { ...rest, messages: [{ role: 'user', content: prompt, ...files }] };
+  if (attachmentIds === undefined || !Array.isArray(rest.messages)) return rest;
+  const messages = [...(rest.messages as unknown[])];
+  const last = messages.findLastIndex(
+    (message) =>
+      typeof message === 'object' && message !== null && (message as { role?: unknown }).role === 'user',
+  );
+  if (last >= 0) messages[last] = { ...(messages[last] as object), ...files };
+  return { ...rest, messages };
 }
 
 /**
@@ -96,11 +108,12 @@ export async function prepareStoredChat(
     after,
     editOf,
     regenerateOf,
+    attachmentIds,
     messages: _,
     ...chatFields
   } = parsed.data as Record<string, unknown>;
   const plan = await deps.conversations.planTurn(
-    stripUndefined({ conversationId, temporary, prompt, after, editOf, regenerateOf }),
+    stripUndefined({ conversationId, temporary, prompt, after, editOf, regenerateOf, attachmentIds }),
   );
   const { conversation } = plan;
   const providerId = chatFields.providerId ?? conversation.providerId ?? undefined;
@@ -117,7 +130,7 @@ export async function prepareStoredChat(
     signal,
   );
   const turn = await deps.conversations.beginTurn(
-    plan,
+    { ...plan, attachments: prepared.attachments ?? [] },
     { providerId: prepared.providerId, modelId: prepared.modelId },
     { onError: deps.onWriteError },
   );

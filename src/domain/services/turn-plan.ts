@@ -1,3 +1,4 @@
+import { type Attachment, attachmentsOf } from '../attachment.js';
 import type { ChatMessage } from '../chat.js';
 import type { Conversation, StoredMessage, TurnTarget } from '../conversation.js';
 import type { ConversationTree } from './conversation-tree.js';
@@ -14,6 +15,8 @@ export interface TurnPlan {
   prompt: string | null;
   /** The branch up to `parentId`, then the prompt: what the chat engine sends. */
   messages: ChatMessage[];
+  /** The files of the new user message, as the chat engine found them (stored with it). */
+  attachments?: Attachment[];
 }
 
 /** Where a send goes: `after`, `editOf`, `regenerateOf`, else after the current leaf. */
@@ -42,11 +45,26 @@ export function placeTurn(
   return { parentId: conversation.currentLeafId, prompt };
 }
 
-/** The stored branch as chat messages: answers that never got any text are left out. */
-export function branchAsChat(branch: readonly StoredMessage[], prompt: string | null): ChatMessage[] {
+/**
+ * The stored branch as chat messages, each with the files it carried: answers that never got any
+ * text are left out. `attachmentIds` go with the prompt.
+ */
+export function branchAsChat(
+  branch: readonly StoredMessage[],
+  prompt: string | null,
+  attachmentIds: readonly string[] = [],
+): ChatMessage[] {
   const messages: ChatMessage[] = branch
     .filter((message) => message.role === 'user' || message.content !== '')
-    .map((message) => ({ role: message.role, content: message.content }));
-  if (prompt !== null) messages.push({ role: 'user', content: prompt });
+    .map((message) =>
+      withFiles(
+        { role: message.role, content: message.content },
+        attachmentsOf(message.attachments).map((file) => file.id),
+      ),
+    );
+  if (prompt !== null) messages.push(withFiles({ role: 'user', content: prompt }, attachmentIds));
   return messages;
 }
+
+const withFiles = (message: ChatMessage, ids: readonly string[]): ChatMessage =>
+  ids.length > 0 ? { ...message, attachmentIds: [...ids] } : message;

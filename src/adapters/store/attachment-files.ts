@@ -1,0 +1,218 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import {
+  ATTACHMENT_ID_PATTERN,
+  ATTACHMENT_LIMIT_BYTES,
+  type Attachment,
+  attachmentSchema,
+  UPLOAD_LIMIT_BYTES,
+} from '../../domain/attachment.js';
+import {
+  checkText,
+  classifyFile,
+  type FileType,
+  SNIFF_BYTES,
+  TextCheck,
+  tooLarge,
+} from '../../domain/attachment-type.js';
+import { AppError } from '../../domain/errors.js';
+import type { AttachmentStore, AttachmentUpload } from '../../domain/ports/attachment-store.port.js';
+import { extractPdfText, type PdfTextOptions } from './pdf-text.js';
+
+/** A temp file older than this is left over from a process that died mid-upload. */
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
+
+export interface AttachmentFilesOptions {
+  /** The folder of the files (`<data dir>/attachments`). */
+  dir: string;
+  /** Limits of the PDF text worker (tests make them small). */
+  pdf?: PdfTextOptions;
+}
+
+/** What `<sha256>.json` beside each file holds: the name and type of its latest upload. */
+const metaSchema = attachmentSchema.pick({ name: true, mimeType: true, size: true, kind: true });
+
+/**
+ * Attached files on disk, content-addressed: `<sha256>` holds the bytes, `<sha256>.json` the name and
+ * type, `<sha256>.txt` a PDF's text. An upload streams into `tmp/` while it is hashed and checked,
+ * then is renamed into place: a cut or refused upload leaves nothing, and a file is never rewritten
+ * in place. Files are private to the user (0600 in a 0700 folder).
+ */
+export class AttachmentFiles implements AttachmentStore {
+  private readonly dir: string;
+  private readonly tmp: string;
+
+  constructor(private readonly options: AttachmentFilesOptions) {
+    this.dir = options.dir;
+    this.tmp = join(options.dir, 'tmp');
+  }
+
+  /** Removes what uploads cut by a crash left in `tmp/` (another process may be uploading: only old ones). */
+  async sweep(now = Date.now()): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.tmp);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(this.tmp, name);
+      const info = await stat(path).catch(() => null);
+      if (info && now - info.mtimeMs > STALE_UPLOAD_MS) await rm(path, { force: true });
+    }
+  }
+
+  async save(upload: AttachmentUpload): Promise<Attachment> {
+    const name = cleanName(upload.name);
+    await mkdir(this.tmp, { recursive: true, mode: 0o700 });
+    const temp = join(this.tmp, `${randomUUID()}.part`);
+    const written: string[] = [temp];
+    let handle: FileHandle | undefined = await open(temp, 'wx', 0o600);
+    try {
+      const received = await this.receive(handle, name, upload);
+      await handle.close();
+      handle = undefined;
+      const { type, size, sha256 } = received;
+      if (type.kind === 'text') checkText(name, type, await readFile(temp, 'utf8'));
+      if (type.kind === 'pdf') {
+        const text = await extractPdfText(temp, name, this.options.pdf);
+        const textTemp = `${temp}.txt`;
+        written.push(textTemp);
+        await writeFile(textTemp, text, { mode: 0o600 });
+        await rename(textTemp, this.path(sha256, '.txt'));
+      }
+      const meta = { name, mimeType: type.mimeType, size, kind: type.kind };
+      await rename(temp, this.path(sha256));
+      const metaTemp = `${temp}.json`;
+      written.push(metaTemp);
+      await writeFile(metaTemp, JSON.stringify(meta), { mode: 0o600 });
+      await rename(metaTemp, this.path(sha256, '.json'));
+      return { id: sha256, sha256, ...meta };
+    } finally {
+      await handle?.close().catch(() => {});
+      for (const path of written) await rm(path, { force: true });
+    }
+  }
+
+  /** The body, hashed, checked and written as it arrives; refused as soon as it breaks a rule. */
+  private async receive(
+    handle: FileHandle,
+    name: string,
+    upload: AttachmentUpload,
+  ): Promise<{ type: FileType; size: number; sha256: string }> {
+    const hash = createHash('sha256');
+    let size = 0;
+    let type: FileType | null = null;
+    let text: TextCheck | null = null;
+    let head: Uint8Array[] = [];
+    let headSize = 0;
+    const take = async (chunk: Uint8Array, known: FileType) => {
+      size += chunk.length;
+      if (size > ATTACHMENT_LIMIT_BYTES[known.kind]) throw tooLarge(name, known.kind);
+      text?.push(chunk);
+      hash.update(chunk);
+      await handle.write(chunk);
+    };
+    const classify = async () => {
+      const first = Buffer.concat(head);
+      head = [];
+      type = classifyFile({ name, declaredType: upload.declaredType, head: first });
+      if (type.kind === 'text') text = new TextCheck(name);
+      await take(first, type);
+      return type;
+    };
+    for await (const chunk of upload.body) {
+      upload.signal?.throwIfAborted();
+      if (size + headSize + chunk.length > UPLOAD_LIMIT_BYTES) throw uploadTooLarge();
+      if (type) {
+        await take(chunk, type);
+        continue;
+      }
+      head.push(chunk);
+      headSize += chunk.length;
+      if (headSize >= SNIFF_BYTES) {
+        headSize = 0;
+        await classify();
+      }
+    }
+    const known: FileType = type ?? (await classify());
+    if (size === 0) {
+      throw new AppError('ATTACHMENT_UNSUPPORTED', `"${name}" is empty: there is nothing to send.`, {
+        details: { name, reason: 'empty' },
+      });
+    }
+    (text as TextCheck | null)?.end();
+    return { type: known, size, sha256: hash.digest('hex') };
+  }
+
+  async get(id: string): Promise<Attachment | null> {
+    if (!ATTACHMENT_ID_PATTERN.test(id)) return null;
+    let raw: string;
+    try {
+      raw = await readFile(this.path(id, '.json'), 'utf8');
+      await stat(this.path(id));
+    } catch {
+      return null;
+    }
+    const parsed = metaSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? { id, sha256: id, ...parsed.data } : null;
+  }
+
+  async bytes(attachment: Attachment): Promise<Uint8Array> {
+    return readFile(this.path(attachment.id));
+  }
+
+  async text(attachment: Attachment): Promise<string> {
+    return readFile(this.path(attachment.id, attachment.kind === 'pdf' ? '.txt' : ''), 'utf8');
+  }
+
+  /** The file's bytes as a web stream (`GET /attachments/{id}`). */
+  stream(attachment: Attachment): ReadableStream<Uint8Array> {
+    return Readable.toWeb(createReadStream(this.path(attachment.id))) as ReadableStream<Uint8Array>;
+  }
+
+  async remove(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      if (!ATTACHMENT_ID_PATTERN.test(id)) continue;
+      for (const suffix of ['.json', '.txt', '']) await rm(this.path(id, suffix), { force: true });
+    }
+  }
+
+  private path(sha256: string, suffix = ''): string {
+    return join(this.dir, `${sha256}${suffix}`);
+  }
+}
+
+function uploadTooLarge(): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', 'The upload is larger than 32 MiB.', {
+    details: { limit_bytes: UPLOAD_LIMIT_BYTES },
+  });
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
+/** The name as shown and stored: no folders, no control characters, at most 255 characters. */
+export function cleanName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  const name = base.replace(CONTROL_CHARACTERS, '').trim().slice(0, 255);
+  if (name === '' || name === '.' || name === '..') {
+    throw new AppError('VALIDATION_ERROR', 'Give the file a name: POST /attachments?name=photo.png.', {
+      details: { issues: [{ path: ['name'], message: 'must be a file name' }] },
+    });
+  }
+  return name;
+}
