@@ -32,12 +32,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       externalizeDeps: true,
-      // The history store runs in a worker thread: its entry sits next to index.js, where
-      // sqlite-conversation-store looks for `./store-worker.js`.
+      // The history store and the PDF reader run in worker threads: their entries sit next to
+      // index.js, where sqlite-conversation-store and pdf-text look for them.
       rolldownOptions: {
         input: {
           index: resolve('src/main/index.ts'),
           'store-worker': resolve('src/adapters/store/store-worker.ts'),
+          'pdf-text-worker': resolve('src/adapters/store/pdf-text-worker.ts'),
         },
       },
     },
