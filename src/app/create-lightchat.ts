@@ -18,7 +18,7 @@ import { ProviderRegistry } from '../domain/services/provider-registry.js';
 import { SettingsService } from '../domain/services/settings-service.js';
 import type { Settings } from '../domain/settings.js';
 import { openHistoryStore } from './open-history-store.js';
-import { defaultPaths } from './paths.js';
+import { defaultPaths, type LightChatPaths } from './paths.js';
 
 export interface LightChatOptions {
   /** Default: the OS path of CONTRACT section 1. */
@@ -59,6 +59,30 @@ const MB = 1024 * 1024;
 export async function createLightChat(options: LightChatOptions = {}): Promise<LightChat> {
   const env = options.env ?? process.env;
   const paths = defaultPaths({ platform: process.platform, env, home: homedir() });
+  // Opened first, before anything is awaited: the store's worker thread starts (SQLite, migrations)
+  // while this thread loads the settings and the host loads the HTTP server (bench row 6).
+  const opening = openHistoryStore({
+    enabled: options.history !== false,
+    dataDir: options.dataDir ?? paths.dataDir,
+    maxPageCount: options.historyMaxPageCount,
+  });
+  // Its failure is met where it is awaited below, not as an unhandled rejection meanwhile.
+  opening.catch(() => {});
+  try {
+    return await wireLightChat(options, env, paths, opening);
+  } catch (error) {
+    // A start-up that fails leaves no store worker (nor its lock file) behind.
+    await opening.then((history) => history.close()).catch(() => {});
+    throw error;
+  }
+}
+
+async function wireLightChat(
+  options: LightChatOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  paths: LightChatPaths,
+  opening: ReturnType<typeof openHistoryStore>,
+): Promise<LightChat> {
   const logs = new JsonlChatLog({
     enabled: false,
     dir: options.logDir ?? paths.logDir,
@@ -116,11 +140,7 @@ export async function createLightChat(options: LightChatOptions = {}): Promise<L
   });
 
   const dataDir = options.dataDir ?? paths.dataDir;
-  const history = await openHistoryStore({
-    enabled: options.history !== false,
-    dataDir,
-    maxPageCount: options.historyMaxPageCount,
-  });
+  const history = await opening;
   // Private mode (`--no-history`) keeps attached files in a temp folder that goes with the run.
   const privateDir =
     options.history === false ? await mkdtemp(join(tmpdir(), 'lightchat-attachments-')) : null;

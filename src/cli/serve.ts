@@ -1,5 +1,5 @@
-import { startHttpServer } from '../adapters/api/http-server.js';
-import { createLightChat, type LightChat } from '../app/create-lightchat.js';
+import type { HttpServer } from '../adapters/api/http-server.js';
+import type { LightChat } from '../app/create-lightchat.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 
 export interface ServeOptions {
@@ -27,9 +27,11 @@ export async function serve(options: ServeOptions): Promise<number> {
     return 1;
   }
   const demo = options.demo ? await startDemoProvider() : undefined;
-  let core: LightChat;
-  try {
-    core = await createLightChat({
+  const { createLightChat } = await import('../app/create-lightchat.js');
+  // The core starts (its store's worker thread at once) while the HTTP server's code loads: the two
+  // overlap (bench row 6).
+  const [started, loaded] = await Promise.allSettled([
+    createLightChat({
       settingsPath: options.config,
       logDir: options.logDir,
       logging: options.log ? undefined : false,
@@ -38,14 +40,19 @@ export async function serve(options: ServeOptions): Promise<number> {
       port,
       auth: options.auth ? undefined : false,
       overlays: demo ? [demo.overlay] : [],
-    });
-  } catch (error) {
+    }),
+    import('../adapters/api/http-server.js'),
+  ]);
+  if (started.status === 'rejected' || loaded.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.close();
     await demo?.close(); // or its server would keep the process alive
-    throw error;
+    throw started.status === 'rejected' ? started.reason : (loaded as PromiseRejectedResult).reason;
   }
+  const core: LightChat = started.value;
+  const { startHttpServer } = loaded.value;
   const listenPort = core.settings.effective().api.port;
 
-  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  let server: HttpServer;
   try {
     server = await startHttpServer({ core, port: listenPort });
   } catch (error) {

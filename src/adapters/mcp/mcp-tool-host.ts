@@ -10,9 +10,16 @@ import type {
 } from '../../domain/ports/tool-host.port.js';
 import { type ToolApproval, toolApproval } from '../../domain/tools/tool-approval.js';
 import { cutToolResult } from '../../domain/tools/tool-result.js';
-import { type ConnectMcp, connectMcpServer } from './mcp-connection.js';
+import type { ConnectMcp } from './mcp-connection.js';
 import { McpSupervisor } from './mcp-supervisor.js';
 import { toolResultText } from './tool-result-text.js';
+
+/**
+ * The SDK's client, loaded when the first server starts: with no `mcp_servers` (most runs) the SDK
+ * and its schemas never load, and `serve` reaches its ready line sooner (bench row 6).
+ */
+const connectMcpServer: ConnectMcp = async (options) =>
+  (await import('./mcp-connection.js')).connectMcpServer(options);
 
 /** JSON-RPC error code of the SDK's request timeout. */
 const REQUEST_TIMEOUT = -32001;

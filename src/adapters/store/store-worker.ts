@@ -4,7 +4,6 @@ import { AppError, toAppError } from '../../domain/errors.js';
 import type { HistoryStatus } from '../../domain/ports/conversation-store.port.js';
 import { damageAfter, removeHistoryCopies } from './health-check.js';
 import { HistoryDatabase } from './history-database.js';
-import { importHistoryFile } from './history-import.js';
 import { userVersion } from './migrate.js';
 import { damaged, databasePath, newerVersion, openHistory } from './open-history.js';
 import { OwnerLocks } from './owner-locks.js';
@@ -181,10 +180,11 @@ function importFile(request: Extract<StoreRequest, { op: 'importFile' }>): void 
     answer(unavailable());
     return;
   }
-  importHistoryFile({ db, path: request.args[0] }).then(
-    (value) => post({ type: 'result', id: request.id, value }),
-    answer,
-  );
+  const connection = db;
+  // The import formats (and their parsers) load on the first import, not at every start-up.
+  import('./history-import.js')
+    .then(({ importHistoryFile }) => importHistoryFile({ db: connection, path: request.args[0] }))
+    .then((value) => post({ type: 'result', id: request.id, value }), answer);
 }
 
 port.on('message', (request: StoreRequest) => {

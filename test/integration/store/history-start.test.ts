@@ -1,0 +1,27 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLightChat } from '../../../src/app/create-lightchat.js';
+import { tempDataDir } from './support.js';
+
+const lockFiles = (dataDir: string): string[] =>
+  existsSync(join(dataDir, 'locks'))
+    ? readdirSync(join(dataDir, 'locks')).filter((name) => name.endsWith('.lock'))
+    : [];
+
+/** The core opens its history store first, so the worker's start overlaps the settings load. */
+describe('the history store at start-up', () => {
+  it('is open when the core is, and closed (its lock file gone) when the core closes', async () => {
+    const dir = tempDataDir();
+    const core = await createLightChat({
+      settingsPath: join(dir, 'settings.yaml'),
+      logDir: join(dir, 'logs'),
+      dataDir: join(dir, 'data'),
+      env: {},
+    });
+    expect(core.conversations.status()).toMatchObject({ available: true });
+    expect(lockFiles(join(dir, 'data'))).toHaveLength(1);
+    await core.close();
+    expect(lockFiles(join(dir, 'data'))).toEqual([]);
+  });
+});
