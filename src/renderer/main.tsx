@@ -9,12 +9,13 @@ import { AppStateProvider, createAppState } from './state/app-state';
 import { theme } from './theme';
 import { chatApi } from './transport/chat-api';
 import { trpcClient } from './transport/client';
+import { historyApi } from './transport/history-api';
 import { TRPCProvider } from './transport/trpc';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } },
 });
-const appState = createAppState({ api: chatApi });
+const appState = createAppState({ api: chatApi, history: historyApi });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -279,13 +279,29 @@ describe('chatting in the browser', () => {
     );
   });
 
-  it('the conversation survives a reload; New chat (Ctrl+Shift+O) asks before discarding it', async () => {
+  it('the conversation survives a reload; New chat (Ctrl+Shift+O) keeps it in the sidebar', async () => {
     const page = await open();
     await send(page, 'Remember me');
     await finished(lastAnswer(page));
     await page.reload();
     await conversation(page).getByText('Remember me', { exact: true }).waitFor();
     await page.keyboard.press('Control+Shift+O');
+    await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+    await sidebar.getByRole('button', { name: 'Remember me', exact: true }).click();
+    await conversation(page).getByText('Remember me', { exact: true }).waitFor();
+  });
+
+  it('a Temporary chat is never listed, and New chat asks before discarding it', async () => {
+    const page = await open();
+    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+    await sidebar.getByRole('switch', { name: 'Temporary chat' }).check();
+    await sidebar.getByText('This chat is not saved to history.').waitFor();
+    await send(page, 'Forget me soon');
+    await finished(lastAnswer(page));
+    await page.reload();
+    await conversation(page).getByText('Forget me soon', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'New chat' }).click();
     const dialog = page.getByRole('dialog', { name: 'Start a new chat?' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await answers(page).count()).toBe(1);
@@ -295,6 +311,11 @@ describe('chatting in the browser', () => {
       .getByRole('button', { name: 'Discard' })
       .click();
     await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+    expect(await sidebar.getByRole('button', { name: 'Forget me soon', exact: true }).count()).toBe(0);
+    const stored = await fetch(`${world.app.url}/search?q=${encodeURIComponent('Forget me soon')}`, {
+      headers: { authorization: `Bearer ${world.app.token}` },
+    });
+    expect((await stored.json()).items).toEqual([]);
   });
 
   it('switches to dark mode and keeps the highlighted answer readable', async () => {

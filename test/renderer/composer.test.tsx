@@ -14,7 +14,7 @@ function renderComposer() {
   let unsubscribed = 0;
   const api: ChatApi = {
     async start(input) {
-      sent.push(input.messages.at(-1)!.content);
+      sent.push(input.messages?.at(-1)?.content ?? '');
       return { chatId: 'c1', providerId: 'p', modelId: 'm' };
     },
     events(_chatId, handlers) {

@@ -5,8 +5,10 @@ import { isStreaming } from '../state/chat-turns';
 import { type AssistantMessage, isInFlight } from '../state/conversation';
 import { useStore } from '../state/store';
 import { finishNote, formatStats } from './answer-stats';
+import { DeleteMessage } from './DeleteMessage';
 import { ErrorNotice } from './ErrorNotice';
 import { ThinkingSection } from './ThinkingSection';
+import { VersionSwitch } from './VersionSwitch';
 
 /** The answer's text, read from the store here: the only part of a row that streaming updates. */
 function AnswerMarkdown({ id, streaming }: { id: string; streaming: boolean }) {
@@ -26,7 +28,15 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
   const inFlight = isInFlight(message);
   const note = finishNote(message.finishReason);
   return (
-    <Paper component="article" aria-label="Assistant message" p="sm" withBorder radius="md">
+    <Paper
+      component="article"
+      aria-label="Assistant message"
+      data-message-id={message.id}
+      tabIndex={-1}
+      p="sm"
+      withBorder
+      radius="md"
+    >
       <Group gap="xs" mb={6}>
         <Text size="xs" c="dimmed" fw={600}>
           {message.modelId ?? 'Assistant'}
@@ -56,6 +66,7 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
             {message.stats ? formatStats(message.stats, message.usage) : ''}
           </Text>
           <Group gap={4}>
+            <VersionSwitch message={message} />
             {message.content !== '' && (
               <CopyButton value={message.content}>
                 {({ copied, copy }) => (
@@ -75,6 +86,7 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
                 Regenerate
               </Button>
             )}
+            <DeleteMessage id={message.id} />
           </Group>
         </Group>
       )}

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Text } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Text } from '@mantine/core';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { ModelSelect } from './ModelSelect';
 import { ProviderSelect } from './ProviderSelect';
@@ -13,6 +13,8 @@ export function AppHeader({
   onNewChat,
   onOpenLogs,
   onOpenSettings,
+  sidebarOpen,
+  onToggleSidebar,
 }: {
   selection: ReturnType<typeof useSelection>;
   demo: boolean;
@@ -21,6 +23,8 @@ export function AppHeader({
   onNewChat: () => void;
   onOpenLogs: () => void;
   onOpenSettings: () => void;
+  sidebarOpen: boolean;
+  onToggleSidebar: () => void;
 }) {
   const { providers, provider, models, modelId } = selection;
   return (
@@ -33,6 +37,18 @@ export function AppHeader({
       style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}
     >
       <Group gap="sm" align="flex-end" wrap="nowrap">
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          size="lg"
+          mb={2}
+          onClick={onToggleSidebar}
+          aria-label={sidebarOpen ? 'Hide conversations' : 'Show conversations'}
+          aria-expanded={sidebarOpen}
+          title={`${sidebarOpen ? 'Hide' : 'Show'} conversations (Ctrl+B)`}
+        >
+          <span aria-hidden>☰</span>
+        </ActionIcon>
         <Group gap={6} align="center" pb={4}>
           <Text component="h1" fz="lg" fw={700} m={0}>
             LightChat
@@ -64,10 +80,13 @@ export function AppHeader({
         >
           Edit system prompt
         </Button>
-        {/* The flow (and its confirm) is `useNewChat`, shared with Ctrl+Shift+O and the desktop menu. */}
-        <Button size="xs" variant="default" onClick={onNewChat}>
-          New chat
-        </Button>
+        {/* The flow (and its confirm) is `useNewChat`, shared with Ctrl+Shift+O and the desktop menu;
+            the button is in the sidebar while that is open. */}
+        {!sidebarOpen && (
+          <Button size="xs" variant="default" onClick={onNewChat}>
+            New chat
+          </Button>
+        )}
         <Button size="xs" variant="default" onClick={onOpenLogs}>
           Logs
         </Button>

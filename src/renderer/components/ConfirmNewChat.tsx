@@ -12,7 +12,7 @@ export default function ConfirmNewChat({
 }) {
   return (
     <Modal opened={opened} onClose={onCancel} title="Start a new chat?" centered>
-      <Text size="sm">The current conversation will be discarded. LightChat does not keep old chats.</Text>
+      <Text size="sm">This chat is not saved to history: it will be discarded.</Text>
       <Group justify="flex-end" mt="md">
         <Button variant="default" onClick={onCancel}>
           Cancel

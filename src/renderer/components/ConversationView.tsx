@@ -4,6 +4,7 @@ import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
 import { MessageRow } from './MessageRow';
 import { useFollowScroll } from './use-follow-scroll';
+import { useHighlight } from './use-highlight';
 
 /** The transcript: a scrolling region of message rows that follows the stream unless scrolled up. */
 export function ConversationView() {
@@ -12,6 +13,7 @@ export function ConversationView() {
   const scroller = useRef<HTMLElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const { following, jumpToLatest } = useFollowScroll(scroller, content);
+  useHighlight(content);
 
   return (
     <Box

@@ -2,6 +2,8 @@ import { Button, Group, Paper, Text, Textarea } from '@mantine/core';
 import { useState } from 'react';
 import { useAppState } from '../state/app-state';
 import type { UserMessage } from '../state/conversation';
+import { DeleteMessage } from './DeleteMessage';
+import { VersionSwitch } from './VersionSwitch';
 
 /** A question; Edit turns it into a box whose Resend forks the conversation from here. */
 export function UserMessageView({ message }: { message: UserMessage }) {
@@ -16,6 +18,8 @@ export function UserMessageView({ message }: { message: UserMessage }) {
     <Paper
       component="article"
       aria-label="User message"
+      data-message-id={message.id}
+      tabIndex={-1}
       p="sm"
       radius="md"
       bg="var(--mantine-primary-color-light)"
@@ -27,7 +31,9 @@ export function UserMessageView({ message }: { message: UserMessage }) {
           <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
             {message.content}
           </Text>
-          <Group justify="flex-end" mt={4}>
+          <Group justify="flex-end" mt={4} gap={4}>
+            <VersionSwitch message={message} />
+            <DeleteMessage id={message.id} />
             <Button size="compact-xs" variant="subtle" onClick={() => setDraft(message.content)}>
               Edit
             </Button>

@@ -4,20 +4,35 @@ import { useAppState } from '../state/app-state';
 
 const ConfirmNewChat = lazy(() => import('./ConfirmNewChat'));
 
+/** New chat puts the user in the message box, ready to type. */
+const focusMessageBox = () =>
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('textarea[aria-label="Message"]')?.focus());
+
 /**
- * "New chat", wherever it is asked for (the button, Ctrl+Shift+O, the desktop menu's Cmd/Ctrl+N):
- * asks before discarding a non-empty conversation. Render `confirmation` once.
+ * "New chat", wherever it is asked for (the button, Ctrl+Shift+O, the desktop menu's Cmd/Ctrl+N). A
+ * stored conversation stays in the sidebar; one that is not stored (temporary, or history off) is
+ * discarded, so that asks first. Render `confirmation` once.
  */
 export function useNewChat(): { request: () => void; confirmation: ReactNode } {
-  const { turns, conversation } = useAppState();
+  const { turns, conversation, open, workspace } = useAppState();
   const [confirming, setConfirming] = useState(false);
   const [used, setUsed] = useState(false);
+  const start = useCallback(() => {
+    if (workspace) workspace.newChat();
+    else turns.clear();
+    focusMessageBox();
+  }, [workspace, turns]);
   // Read at request time: the window need not re-render whenever the conversation changes.
   const request = useCallback(() => {
-    if (conversation.get().order.length === 0) return;
+    const shown = open.get();
+    const stored = shown.id !== null && !shown.temporary;
+    if (stored || conversation.get().order.length === 0) {
+      start();
+      return;
+    }
     setUsed(true);
     setConfirming(true);
-  }, [conversation]);
+  }, [conversation, open, start]);
   // Ctrl+N is the browser's own; the desktop menu sends Cmd/Ctrl+N as a menu event.
   useHotkeys([['mod+shift+O', request]], []);
   const confirmation = used && (
@@ -26,7 +41,7 @@ export function useNewChat(): { request: () => void; confirmation: ReactNode } {
         opened={confirming}
         onCancel={() => setConfirming(false)}
         onDiscard={() => {
-          turns.clear();
+          start();
           setConfirming(false);
         }}
       />

@@ -23,6 +23,7 @@ import { errorText, errorTitle, toUiError } from '../errors/error-message';
 import { transport, trpcClient } from '../transport/client';
 import { desktopApi } from '../transport/desktop-api';
 import { useTRPC } from '../transport/trpc';
+import { HistorySection } from './HistorySection';
 import { ProviderFields } from './ProviderFields';
 import { PROVIDER_PRESETS, providerFromPreset } from './provider-presets';
 import {
@@ -235,6 +236,7 @@ export default function SettingsDialog({
               </Stack>
             </SimpleGrid>
             {transport === 'ipc' && <CopyBrowserLink api={desktopApi} />}
+            <HistorySection />
             <Divider label="Providers" labelPosition="left" />
             {values.providers.map((provider, index) => (
               <ProviderFields

@@ -1,39 +1,101 @@
 import { createContext, type ReactNode, useContext } from 'react';
-import { type ChatApi, ChatTurns, isStreaming } from './chat-turns';
+import type { HistoryApi } from '../transport/history-api';
+import { type ChatApi, ChatTurns, isStreaming, type RunningChat } from './chat-turns';
 import { type Choice, emptyChoice, isChoice } from './choice';
 import { type Conversation, emptyConversation, restoredConversation } from './conversation';
 import { isConversation } from './conversation-shape';
+import {
+  type HistoryState,
+  isOpenConversation,
+  newConversation,
+  type OpenConversation,
+} from './open-conversation';
 import { persist, restore } from './session-storage';
 import { createStore, type Store } from './store';
+import { ConversationWorkspace } from './workspace';
 
 export interface AppState {
   conversation: Store<Conversation>;
   choice: Store<Choice>;
   turns: ChatTurns;
+  /** Which conversation is shown (kept across reloads). */
+  open: Store<OpenConversation>;
+  history: Store<HistoryState>;
+  /** Stored conversations; absent without a history API (chats then store nothing). */
+  workspace: ConversationWorkspace | null;
   /** Stops saving (tests). */
   dispose(): void;
 }
 
 const CONVERSATION_KEY = 'lightchat.conversation';
 const CHOICE_KEY = 'lightchat.choice';
+const OPEN_KEY = 'lightchat.open';
+const RUNNING_KEY = 'lightchat.running';
 
-/** The window's state: the conversation and the choice, both kept in session storage across reloads. */
-export function createAppState(options: { api: ChatApi; storage?: Storage }): AppState {
+const isRunningChat = (value: unknown): value is RunningChat =>
+  typeof value === 'object' &&
+  value !== null &&
+  ['chatId', 'conversationId', 'answerId'].every(
+    (key) => typeof (value as Record<string, unknown>)[key] === 'string',
+  );
+
+/**
+ * The window's state: the conversation shown, which one it is and the choice, all kept in session
+ * storage across reloads (the stored conversation is then read again from the server).
+ */
+export function createAppState(options: { api: ChatApi; history?: HistoryApi; storage?: Storage }): AppState {
   const storage = options.storage ?? window.sessionStorage;
   const saved = restore(storage, CONVERSATION_KEY, isConversation);
   const conversation = createStore(saved ? restoredConversation(saved) : emptyConversation);
   const choice = createStore(restore(storage, CHOICE_KEY, isChoice) ?? emptyChoice);
-  const turns = new ChatTurns({ store: conversation, api: options.api, choice: () => choice.get() });
+  const open = createStore(restore(storage, OPEN_KEY, isOpenConversation) ?? newConversation);
+  const history = createStore<HistoryState>(options.history ? 'unknown' : 'unavailable');
+  // The stored chat followed when the page was left: a reload follows it again.
+  const running = createStore<RunningChat | null>(restore(storage, RUNNING_KEY, isRunningChat) ?? null);
+  const historyApi = options.history;
+  const workspace = historyApi
+    ? new ConversationWorkspace({
+        api: historyApi,
+        conversation,
+        choice,
+        open,
+        history,
+        running,
+        turns: () => turns,
+      })
+    : null;
+  const turns = new ChatTurns({
+    store: conversation,
+    api: options.api,
+    choice: () => choice.get(),
+    place: () => {
+      const shown = open.get();
+      if (shown.temporary) return { conversationId: shown.id, temporary: true };
+      // Without history, a chat sends its history and the window keeps it (session storage).
+      if (history.get() === 'unavailable') return null;
+      return { conversationId: shown.id, temporary: false };
+    },
+    onStored: (conversationId) => workspace?.stored(conversationId),
+    onStoredTurnEnd: () => void workspace?.refresh(),
+    onRunning: (chat) => running.set(chat),
+  });
   const stops = [
     persist({ store: conversation, storage, key: CONVERSATION_KEY, holdWhile: isStreaming }),
     persist({ store: choice, storage, key: CHOICE_KEY, delayMs: 100 }),
+    persist({ store: open, storage, key: OPEN_KEY, delayMs: 0 }),
+    persist({ store: running, storage, key: RUNNING_KEY, delayMs: 0 }),
   ];
+  workspace?.start();
   return {
     conversation,
     choice,
     turns,
+    open,
+    history,
+    workspace,
     dispose: () => {
       turns.stop();
+      workspace?.dispose();
       for (const stop of stops) stop();
     },
   };

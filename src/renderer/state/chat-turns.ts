@@ -13,15 +13,31 @@ import { type FrameScheduler, pacedFrames, StreamBuffer } from './stream-buffer'
 /** The shortest time between two renders of a streaming answer (see `pacedFrames`). */
 export const STREAM_RENDER_INTERVAL_MS = 50;
 
+/**
+ * What `chat.start` takes: the history (`messages`, a chat that stores nothing), or a place in a
+ * stored conversation (CONTRACT section 10: `conversationId`, then `prompt` with `after` or `editOf`,
+ * or `regenerateOf` alone).
+ */
+export interface ChatStartInput {
+  messages?: ChatMessage[];
+  conversationId?: string;
+  temporary?: boolean;
+  prompt?: string;
+  after?: string;
+  editOf?: string;
+  regenerateOf?: string;
+  providerId?: string;
+  modelId?: string;
+  systemPrompt?: string | null;
+}
+
 /** The two API calls a chat needs (CONTRACT section 5): `chat.start`, then `chat.events`. */
 export interface ChatApi {
-  start(input: {
-    messages: ChatMessage[];
-    providerId?: string;
-    modelId?: string;
-    systemPrompt?: string | null;
-  }): Promise<{ chatId: string; providerId: string; modelId: string }>;
-  /** Unsubscribing stops the chat and aborts the provider request. */
+  start(input: ChatStartInput): Promise<{ chatId: string; providerId: string; modelId: string }>;
+  /**
+   * Unsubscribing stops a chat that stores nothing; a stored chat goes on (a reload re-attaches to
+   * it, from the event after `after`).
+   */
   events(
     chatId: string,
     handlers: {
@@ -29,7 +45,26 @@ export interface ChatApi {
       onError: (error: unknown) => void;
       onComplete: () => void;
     },
+    options?: { after?: number },
   ): { unsubscribe: () => void };
+  /** `chat.stop`: ends a chat whoever follows it. */
+  stop?(chatId: string): Promise<unknown>;
+}
+
+/** A stored chat this window follows: enough to follow it again after a reload. */
+export interface RunningChat {
+  chatId: string;
+  conversationId: string;
+  answerId: string;
+}
+
+/**
+ * Where the turns go: a stored conversation (`id` null until the first send creates it; `temporary`
+ * ones live in the server's memory only), or null for a chat that sends its history and stores nothing.
+ */
+export interface TurnPlace {
+  conversationId: string | null;
+  temporary: boolean;
 }
 
 /** What the next request is sent with, read when it is sent. */
@@ -40,16 +75,34 @@ export interface ChatChoice {
 }
 
 interface ActiveChat {
+  /** The answer's id in the store (the server's id once the turn is stored). */
   answerId: string;
+  /** The user message sent with it (null for a new version of an answer). */
+  userId: string | null;
+  /** Set by the chat's `start` event: the conversation the server stored the turn in. */
+  conversationId: string | null;
+  chatId: string | null;
+  /** Following a running chat again from its first event: its text so far is replaced by theirs. */
+  replaying: boolean;
   buffer: StreamBuffer;
   unsubscribe: (() => void) | null;
 }
 
 let counter = 0;
+/** Ids of messages the server has not stored (yet): never sent as `after`, `editOf` or `regenerateOf`. */
+const LOCAL = 'local-';
 const newId = (): string =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+  LOCAL +
+  (typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
-    : `m${Date.now()}-${++counter}`;
+    : `${Date.now()}-${++counter}`);
+export const isStoredId = (id: string): boolean => !id.startsWith(LOCAL);
+
+/** Where one turn goes in a stored conversation. */
+type TurnTarget =
+  | { kind: 'send'; prompt: string }
+  | { kind: 'edit'; prompt: string; userId: string }
+  | { kind: 'regenerate'; answerId: string };
 
 /**
  * The turns of one conversation (a user message and its answer): one at a time, each answer streamed
@@ -65,6 +118,14 @@ export class ChatTurns {
       api: ChatApi;
       choice: () => ChatChoice;
       schedule?: FrameScheduler;
+      /** Where turns go; absent or null: send the history, store nothing. */
+      place?: () => TurnPlace | null;
+      /** The server stored a turn (its `start` event). */
+      onStored?: (conversationId: string) => void;
+      /** A stored turn ended (done, error, stopped): the server's copy may now say more (versions). */
+      onStoredTurnEnd?: (conversationId: string) => void;
+      /** The stored chat this window follows, or null when none (kept for a reload). */
+      onRunning?: (chat: RunningChat | null) => void;
     },
   ) {}
 
@@ -76,16 +137,31 @@ export class ChatTurns {
     const text = content.trim();
     if (text === '' || this.busy) return;
     const answerId = newId();
-    this.dispatch({ type: 'ask', userId: newId(), content: text, answerId });
-    this.streamAnswer(answerId);
+    const userId = newId();
+    this.dispatch({ type: 'ask', userId, content: text, answerId });
+    this.streamAnswer(answerId, userId, { kind: 'send', prompt: text });
   }
 
   /** Regenerate and Retry: ask again with the same history. */
   reask(answerId: string): void {
     if (this.busy) return;
+    const before = this.options.store.get();
     const newAnswerId = newId();
     this.dispatch({ type: 'reask', answerId, newAnswerId });
-    this.streamAnswer(newAnswerId);
+    if (isStoredId(answerId)) {
+      this.streamAnswer(newAnswerId, null, { kind: 'regenerate', answerId });
+      return;
+    }
+    // An answer the server never stored (its chat failed to start): send its question again, as a
+    // new version of it when the question itself is stored.
+    const question = before.byId[before.order[before.order.indexOf(answerId) - 1] ?? ''];
+    const userId = question?.role === 'user' ? question.id : null;
+    const prompt = question?.content ?? '';
+    this.streamAnswer(
+      newAnswerId,
+      userId,
+      userId !== null && isStoredId(userId) ? { kind: 'edit', prompt, userId } : { kind: 'send', prompt },
+    );
   }
 
   /** Edit a user message and send it again: the conversation forks there. */
@@ -94,8 +170,13 @@ export class ChatTurns {
     if (text === '') return;
     this.stop();
     const answerId = newId();
-    this.dispatch({ type: 'edit', userId, content: text, newUserId: newId(), answerId });
-    this.streamAnswer(answerId);
+    const newUserId = newId();
+    this.dispatch({ type: 'edit', userId, content: text, newUserId, answerId });
+    this.streamAnswer(
+      answerId,
+      newUserId,
+      isStoredId(userId) ? { kind: 'edit', prompt: text, userId } : { kind: 'send', prompt: text },
+    );
   }
 
   /** Stops the answer in flight; its partial text stays, marked stopped. */
@@ -106,7 +187,36 @@ export class ChatTurns {
     active.buffer.flushNow();
     active.buffer.close();
     active.unsubscribe?.();
+    // A stored chat outlives its subscriber: it is stopped by name.
+    if (active.chatId !== null) this.options.api.stop?.(active.chatId).catch(() => {});
     this.dispatch({ type: 'stop', answerId: active.answerId });
+    this.ended(active);
+  }
+
+  /**
+   * Stops following the answer in flight without stopping it (another conversation is opened): a
+   * stored chat goes on on the server, a chat that stores nothing ends with its subscription.
+   */
+  detach(): void {
+    const active = this.active;
+    if (active === null || active.conversationId === null) {
+      this.stop();
+      return;
+    }
+    this.active = null;
+    active.buffer.close();
+    active.unsubscribe?.();
+    this.options.onRunning?.(null);
+  }
+
+  /** After a reload: follows a stored chat that is still running, from its first event. */
+  reattach(chat: RunningChat): void {
+    if (this.busy) return;
+    const active = this.newActive(chat.answerId, null);
+    active.conversationId = chat.conversationId;
+    active.chatId = chat.chatId;
+    active.replaying = true;
+    this.follow(active, chat.chatId, 0);
   }
 
   clear(): void {
@@ -119,54 +229,156 @@ export class ChatTurns {
     store.set(conversationReducer(store.get(), action));
   }
 
-  private streamAnswer(answerId: string): void {
-    const { api, store, choice, schedule = pacedFrames(STREAM_RENDER_INTERVAL_MS) } = this.options;
-    const buffer = new StreamBuffer((batch) => {
-      this.dispatch({ type: 'stream', answerId, batch });
-      if (batch.end !== null) this.finish(answerId);
-    }, schedule);
-    const active: ActiveChat = { answerId, buffer, unsubscribe: null };
-    this.active = active;
+  /** What `chat.start` is sent: the history before the answer, or where the turn goes. */
+  private request(answerId: string, target: TurnTarget): ChatStartInput {
+    const { store, choice, place } = this.options;
     const { providerId, modelId, systemPrompt } = choice();
-    api
-      .start({
-        messages: historyBefore(store.get(), answerId),
-        ...(providerId ? { providerId } : {}),
-        ...(modelId ? { modelId } : {}),
-        ...(systemPrompt.trim() ? { systemPrompt } : {}),
-      })
-      .then(
-        (started) => {
-          if (this.active !== active) return; // stopped while starting: nobody subscribes, the server drops it
-          this.dispatch({
-            type: 'started',
-            answerId,
-            providerId: started.providerId,
-            modelId: started.modelId,
-          });
-          const subscription = api.events(started.chatId, {
-            onData: (event) => buffer.push(event),
-            onError: (error) => buffer.fail(toUiError(error)),
-            onComplete: () => {
-              buffer.flushNow();
-              // A stream that ends without `done` or `error` still ends the answer.
-              if (this.active === active) this.stop();
-            },
-          });
-          active.unsubscribe = () => subscription.unsubscribe();
+    const chosen = {
+      ...(providerId ? { providerId } : {}),
+      ...(modelId ? { modelId } : {}),
+      ...(systemPrompt.trim() ? { systemPrompt } : {}),
+    };
+    const where = place?.() ?? null;
+    if (where === null) return { messages: historyBefore(store.get(), answerId), ...chosen };
+    const conversation = where.conversationId ?? 'new';
+    const head = {
+      conversationId: conversation,
+      ...(where.conversationId === null && where.temporary ? { temporary: true } : {}),
+    };
+    if (target.kind === 'regenerate') return { ...head, regenerateOf: target.answerId, ...chosen };
+    if (target.kind === 'edit') return { ...head, prompt: target.prompt, editOf: target.userId, ...chosen };
+    // Continue after the last stored message shown (CONTRACT section 10: the UI says where a send goes).
+    const state = store.get();
+    const index = state.order.indexOf(answerId);
+    const shown = index < 0 ? state.order : state.order.slice(0, index);
+    const after = shown.findLast(isStoredId);
+    return {
+      ...head,
+      prompt: target.prompt,
+      ...(after !== undefined && where.conversationId !== null ? { after } : {}),
+      ...chosen,
+    };
+  }
+
+  private newActive(answerId: string, userId: string | null): ActiveChat {
+    const { schedule = pacedFrames(STREAM_RENDER_INTERVAL_MS) } = this.options;
+    const buffer = new StreamBuffer((batch) => {
+      // The answer's id changes when the server stores it: read it when the batch lands.
+      this.dispatch({ type: 'stream', answerId: active.answerId, batch });
+      if (batch.end !== null) this.finish(active.answerId);
+    }, schedule);
+    const active: ActiveChat = {
+      answerId,
+      userId,
+      conversationId: null,
+      chatId: null,
+      replaying: false,
+      buffer,
+      unsubscribe: null,
+    };
+    this.active = active;
+    return active;
+  }
+
+  private streamAnswer(answerId: string, userId: string | null, target: TurnTarget): void {
+    const active = this.newActive(answerId, userId);
+    this.options.api.start(this.request(answerId, target)).then(
+      (started) => {
+        if (this.active !== active) {
+          // Stopped while starting: a stored chat runs without a subscriber, so it is stopped by name.
+          this.options.api.stop?.(started.chatId).catch(() => {});
+          return;
+        }
+        active.chatId = started.chatId;
+        this.dispatch({
+          type: 'started',
+          answerId: active.answerId,
+          providerId: started.providerId,
+          modelId: started.modelId,
+        });
+        this.follow(active, started.chatId);
+      },
+      (error: unknown) => {
+        if (this.active !== active) return;
+        this.finish(active.answerId);
+        this.dispatch({ type: 'fail', answerId: active.answerId, error: toUiError(error) });
+      },
+    );
+  }
+
+  /** Streams a chat's events into its answer. */
+  private follow(active: ActiveChat, chatId: string, after?: number): void {
+    const { buffer } = active;
+    const subscription = this.options.api.events(
+      chatId,
+      {
+        onData: (event) => {
+          if (active.replaying) {
+            active.replaying = false;
+            this.dispatch({ type: 'replay', answerId: active.answerId });
+          }
+          if (event.type === 'start') this.stored(active, event);
+          else if (
+            event.type === 'token' ||
+            event.type === 'thinking' ||
+            event.type === 'done' ||
+            event.type === 'error'
+          ) {
+            buffer.push(event);
+          }
+          // Other event types (tool calls…) are not shown yet: ignored, as clients must.
         },
-        (error: unknown) => {
-          if (this.active !== active) return;
-          this.finish(answerId);
-          this.dispatch({ type: 'fail', answerId, error: toUiError(error) });
+        onError: (error) => {
+          // A chat that ended before the window came back: the stored answer is what there is.
+          if (after !== undefined && this.active === active) {
+            this.detach();
+            this.ended(active);
+            return;
+          }
+          buffer.fail(toUiError(error));
         },
-      );
+        onComplete: () => {
+          buffer.flushNow();
+          // A stream that ends without `done` or `error` still ends the answer.
+          if (this.active === active) this.stop();
+        },
+      },
+      after === undefined ? undefined : { after },
+    );
+    active.unsubscribe = () => subscription.unsubscribe();
+  }
+
+  /** The server stored the turn: the messages take its ids, and the window learns the conversation. */
+  private stored(active: ActiveChat, event: Extract<ChatEvent, { type: 'start' }>): void {
+    if (event.conversationId === undefined) return;
+    active.conversationId = event.conversationId;
+    const ids: Record<string, string> = {};
+    if (event.assistantMessageId) ids[active.answerId] = event.assistantMessageId;
+    if (active.userId !== null && event.userMessageId) ids[active.userId] = event.userMessageId;
+    this.dispatch({ type: 'stored', ids });
+    active.answerId = ids[active.answerId] ?? active.answerId;
+    this.options.onStored?.(event.conversationId);
+    if (active.chatId !== null) {
+      this.options.onRunning?.({
+        chatId: active.chatId,
+        conversationId: event.conversationId,
+        answerId: active.answerId,
+      });
+    }
+  }
+
+  private ended(active: ActiveChat): void {
+    if (active.conversationId === null) return;
+    this.options.onRunning?.(null);
+    this.options.onStoredTurnEnd?.(active.conversationId);
   }
 
   private finish(answerId: string): void {
-    if (this.active?.answerId !== answerId) return;
-    this.active.unsubscribe?.();
+    const active = this.active;
+    if (active?.answerId !== answerId) return;
+    active.unsubscribe?.();
     this.active = null;
+    this.ended(active);
   }
 }
 

@@ -5,10 +5,15 @@ export interface UserMessage {
   id: string;
   role: 'user';
   content: string;
+  /** Every version at this place of a stored conversation, this one included (absent: just this one). */
+  siblingIds?: string[];
 }
 
-/** `streaming` until the chat ends: `done`, `stopped` (partial text kept) or `error` (shown inline). */
-export type AnswerStatus = 'waiting' | 'streaming' | 'done' | 'stopped' | 'error';
+/**
+ * `streaming` until the chat ends: `done`, `stopped` (partial text kept) or `error` (shown inline);
+ * `interrupted`: a stored answer whose server went away while it streamed (its text so far kept).
+ */
+export type AnswerStatus = 'waiting' | 'streaming' | 'done' | 'stopped' | 'error' | 'interrupted';
 
 export interface AssistantMessage {
   id: string;
@@ -22,6 +27,7 @@ export interface AssistantMessage {
   stats: ChatStats | null;
   usage: Usage | null;
   error: UiError | null;
+  siblingIds?: string[];
 }
 
 export type Message = UserMessage | AssistantMessage;
@@ -60,6 +66,12 @@ export type ConversationAction =
   | { type: 'stream'; answerId: string; batch: StreamBatch }
   | { type: 'stop'; answerId: string }
   | { type: 'fail'; answerId: string; error: UiError }
+  /** The server stored the turn: its messages take the ids the server gave them. */
+  | { type: 'stored'; ids: Record<string, string> }
+  /** Following a running answer again from its start (after a reload): its text so far goes. */
+  | { type: 'replay'; answerId: string }
+  /** A stored conversation (or a branch of it) replaces what is shown. */
+  | { type: 'load'; conversation: Conversation }
   | { type: 'clear' };
 
 export const emptyConversation: Conversation = { order: [], byId: {} };
@@ -141,9 +153,37 @@ export function conversationReducer(state: Conversation, action: ConversationAct
         status: 'error',
         error: action.error,
       }));
+    case 'stored':
+      return renamed(state, action.ids);
+    case 'replay':
+      return updateAnswer(state, action.answerId, (answer) => ({
+        ...answer,
+        content: '',
+        thinking: '',
+        status: 'streaming',
+        finishReason: null,
+        error: null,
+      }));
+    case 'load':
+      return action.conversation;
     case 'clear':
       return emptyConversation;
   }
+}
+
+/** The same messages, those named in `ids` under their new id. */
+function renamed(state: Conversation, ids: Record<string, string>): Conversation {
+  if (!state.order.some((id) => ids[id] !== undefined)) return state;
+  const order: string[] = [];
+  const byId: Record<string, Message> = {};
+  for (const id of state.order) {
+    const message = state.byId[id]!;
+    const next = ids[id];
+    const kept = next === undefined ? message : { ...message, id: next };
+    order.push(kept.id);
+    byId[kept.id] = kept;
+  }
+  return { order, byId };
 }
 
 function applyBatch(answer: AssistantMessage, batch: StreamBatch): AssistantMessage {

@@ -1,0 +1,119 @@
+import { Box, Loader, Text } from '@mantine/core';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef } from 'react';
+import { useAppState } from '../state/app-state';
+import { useStore } from '../state/store';
+import { useTRPC } from '../transport/trpc';
+import { ConversationItem } from './ConversationItem';
+import { listRows } from './conversation-groups';
+
+const PAGE_SIZE = 50;
+const HEADING_HEIGHT = 30;
+const ITEM_HEIGHT = 36;
+/** A page is fetched once the rows shown come this close to the end of what is loaded. */
+const FETCH_AHEAD_ROWS = 20;
+
+/**
+ * The stored conversations, grouped by day, pinned first; only the rows in view are rendered, and
+ * pages are loaded as the list scrolls. Changes anywhere (another tab or process) refresh it.
+ */
+export function ConversationList() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { open, workspace } = useAppState();
+  const openId = useStore(open, (value) => value.id);
+  const list = useInfiniteQuery(
+    trpc.conversations.list.infiniteQueryOptions(
+      { limit: PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+
+  useEffect(
+    () =>
+      workspace?.onChange(() => {
+        void queryClient.invalidateQueries(trpc.conversations.list.pathFilter());
+      }),
+    [workspace, queryClient, trpc],
+  );
+
+  const conversations = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const rows = useMemo(() => listRows(conversations, new Date()), [conversations]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (index) => (rows[index]?.type === 'heading' ? HEADING_HEIGHT : ITEM_HEIGHT),
+    getItemKey: (index) => {
+      const row = rows[index];
+      return row?.type === 'conversation' ? row.conversation.id : `heading:${row?.name ?? index}`;
+    },
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items.at(-1)?.index ?? -1;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastShown >= rows.length - FETCH_AHEAD_ROWS) {
+      void fetchNextPage();
+    }
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastShown, rows.length]);
+
+  if (list.isPending) return <Loader size="xs" mx="auto" aria-label="Loading conversations" />;
+  if (list.isError) {
+    return (
+      <Text size="sm" c="red" role="alert">
+        Conversations could not be loaded: {list.error.message}
+      </Text>
+    );
+  }
+  if (rows.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" ta="center" mt="md">
+        No conversations yet.
+      </Text>
+    );
+  }
+  return (
+    <Box ref={scroller} style={{ flex: 1, minHeight: 0, overflowY: 'auto' }} mx={-4}>
+      <ul
+        style={{
+          height: virtualizer.getTotalSize(),
+          position: 'relative',
+          margin: 0,
+          padding: 0,
+          listStyle: 'none',
+        }}
+      >
+        {items.map((item) => {
+          const row = rows[item.index]!;
+          return (
+            <li
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                transform: `translateY(${item.start}px)`,
+              }}
+            >
+              {row.type === 'heading' ? (
+                <Text size="xs" c="dimmed" fw={600} px={8} pt={10} pb={4}>
+                  {row.name}
+                </Text>
+              ) : (
+                <ConversationItem conversation={row.conversation} active={row.conversation.id === openId} />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {isFetchingNextPage && <Loader size="xs" mx="auto" display="block" my="xs" />}
+    </Box>
+  );
+}

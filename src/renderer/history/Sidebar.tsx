@@ -1,0 +1,57 @@
+import { Box, Button, Stack, TextInput } from '@mantine/core';
+import { lazy, type RefObject, Suspense, useState } from 'react';
+
+// The list (virtualised), search results, menus and dialogs: none of it is needed for the first paint.
+const SidebarBody = lazy(() => import('./SidebarBody'));
+
+export const SIDEBAR_WIDTH = 280;
+
+/**
+ * The `Conversations` landmark: New chat, the search box, then (loaded lazily) the Temporary chat
+ * switch and the list, or the search results while there is a query.
+ */
+export function Sidebar({
+  onNewChat,
+  searchRef,
+}: {
+  onNewChat: () => void;
+  /** Ctrl/Cmd+K focuses it. */
+  searchRef: RefObject<HTMLInputElement | null>;
+}) {
+  const [query, setQuery] = useState('');
+  const [submitted, setSubmitted] = useState(0);
+  return (
+    <Box
+      component="nav"
+      aria-label="Conversations"
+      w={SIDEBAR_WIDTH}
+      miw={SIDEBAR_WIDTH}
+      h="100%"
+      style={{ borderRight: '1px solid var(--mantine-color-default-border)', display: 'flex' }}
+    >
+      <Stack gap="xs" p="xs" w="100%" style={{ flex: 1, minHeight: 0 }}>
+        <Button variant="default" onClick={onNewChat} fullWidth>
+          New chat
+        </Button>
+        <TextInput
+          ref={searchRef}
+          type="search"
+          aria-label="Search conversations"
+          placeholder="Search conversations (Ctrl+K)"
+          value={query}
+          onChange={(event) => setQuery(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') setSubmitted((count) => count + 1);
+            if (event.key === 'Escape' && query !== '') {
+              event.stopPropagation();
+              setQuery('');
+            }
+          }}
+        />
+        <Suspense fallback={null}>
+          <SidebarBody query={query} submitted={submitted} onOpened={() => setQuery('')} />
+        </Suspense>
+      </Stack>
+    </Box>
+  );
+}

@@ -1,0 +1,42 @@
+import type { Message as StoredMessage } from '../../domain/conversation';
+import { toUiError } from '../errors/error-message';
+import type { AssistantMessage, Conversation, Message } from '../state/conversation';
+
+/** A stored answer's end, in the words the answer view uses for its note. */
+const FINISH_REASONS: Partial<Record<StoredMessage['status'], string>> = {
+  stopped: 'stopped',
+  interrupted: 'interrupted',
+};
+
+function toMessage(stored: StoredMessage): Message {
+  const siblingIds = stored.siblingIds.length > 1 ? stored.siblingIds : undefined;
+  if (stored.role === 'user') {
+    return { id: stored.id, role: 'user', content: stored.content, ...(siblingIds ? { siblingIds } : {}) };
+  }
+  const answer: AssistantMessage = {
+    id: stored.id,
+    role: 'assistant',
+    content: stored.content,
+    thinking: stored.thinking,
+    status: stored.status,
+    providerId: stored.providerId,
+    modelId: stored.modelId,
+    finishReason: FINISH_REASONS[stored.status] ?? (stored.status === 'done' ? 'stop' : null),
+    stats: stored.stats,
+    usage: stored.usage,
+    // Only the code is stored: the view words it (title and what to do) from the code.
+    error: stored.status === 'error' ? toUiError({ errorCode: stored.errorCode ?? 'INTERNAL' }) : null,
+  };
+  return siblingIds ? { ...answer, siblingIds } : answer;
+}
+
+/** The branch the server sent (root first) as the transcript shows it. */
+export function fromStored(messages: StoredMessage[]): Conversation {
+  const byId: Record<string, Message> = {};
+  const order: string[] = [];
+  for (const stored of messages) {
+    byId[stored.id] = toMessage(stored);
+    order.push(stored.id);
+  }
+  return { order, byId };
+}

@@ -1,0 +1,221 @@
+import { toUiError } from '../errors/error-message';
+import type { HistoryApi, StoredConversation } from '../transport/history-api';
+import type { ChatTurns, RunningChat } from './chat-turns';
+import { type Choice, emptyChoice } from './choice';
+import type { Conversation } from './conversation';
+import { type HistoryState, newConversation, type OpenConversation } from './open-conversation';
+import { createStore, type Store } from './store';
+import { fromStored } from './stored-conversation';
+
+/** The conversation fields a window's choice is saved to. */
+type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPrompt'>;
+
+const SAVE_CHOICE_DELAY_MS = 300;
+
+const asSaved = (choice: Choice): SavedChoice => ({
+  providerId: choice.providerId,
+  modelId: choice.modelId,
+  systemPrompt: choice.systemPrompt.trim() === '' ? null : choice.systemPrompt,
+});
+
+/**
+ * The window's stored conversations: opening one (its current branch, or the branch through a
+ * message), a new chat, versions, deleting messages, and keeping the shown one current when it
+ * changes elsewhere. A changed provider, model or system prompt is saved to the open conversation.
+ */
+export class ConversationWorkspace {
+  /** A message to show highlighted (a search result just opened). */
+  readonly highlight: Store<string | null> = createStore<string | null>(null);
+  private loads = 0;
+  private saved: SavedChoice | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly changeListeners = new Set<(conversationId: string | null) => void>();
+  private readonly stops: (() => void)[] = [];
+
+  constructor(
+    private readonly deps: {
+      api: HistoryApi;
+      conversation: Store<Conversation>;
+      choice: Store<Choice>;
+      open: Store<OpenConversation>;
+      history: Store<HistoryState>;
+      /** The stored chat the window followed before a reload. */
+      running?: Store<RunningChat | null>;
+      turns: () => ChatTurns;
+    },
+  ) {}
+
+  /** Learns whether history is available, reopens the conversation of the last visit, follows changes. */
+  start(): void {
+    const { api, history, open, choice } = this.deps;
+    api.status().then(
+      (status) => history.set(status.available ? 'available' : 'unavailable'),
+      () => history.set('unavailable'),
+    );
+    const id = open.get().id;
+    if (id !== null) void this.load(id, { keepShownUntilLoaded: true });
+    this.stops.push(
+      api.onChange((conversationId) => {
+        for (const listener of this.changeListeners) listener(conversationId);
+        const shown = open.get().id;
+        if (shown !== null && (conversationId === null || conversationId === shown)) void this.refresh();
+      }),
+      choice.subscribe(() => this.scheduleSave()),
+    );
+  }
+
+  /** History changed (the sidebar's list follows). */
+  onChange(listener: (conversationId: string | null) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Shows a stored conversation: its current branch, or the branch through `through` (highlighted). */
+  async open(id: string, options: { through?: string } = {}): Promise<void> {
+    await this.load(id, options);
+    const through = options.through;
+    if (through === undefined || this.deps.open.get().id !== id) return;
+    this.highlight.set(through);
+    // The branch shown becomes the current one, so a reload shows it again.
+    this.deps.api.update(id, { currentLeafId: through }).catch(() => {});
+  }
+
+  /** An empty chat with the default provider, model and no system prompt. */
+  newChat(options: { temporary?: boolean } = {}): void {
+    const { conversation, choice, open } = this.deps;
+    this.loads += 1;
+    this.deps.turns().detach();
+    this.saved = null;
+    clearTimeout(this.saveTimer);
+    conversation.set({ order: [], byId: {} });
+    open.set({ ...newConversation, temporary: options.temporary === true });
+    choice.set(emptyChoice);
+    this.highlight.set(null);
+  }
+
+  /** The first send stored a new conversation: from now on the window shows that one. */
+  stored(conversationId: string): void {
+    const { open, choice } = this.deps;
+    if (open.get().id !== null) return;
+    open.set({ ...open.get(), id: conversationId });
+    // The server kept the chat's provider and model; the system prompt is saved from here.
+    this.saved = { ...asSaved(choice.get()), systemPrompt: null };
+    this.scheduleSave();
+  }
+
+  /** Shows another version of a message (and what follows it on that version's branch). */
+  async showVersion(messageId: string): Promise<void> {
+    const id = this.deps.open.get().id;
+    if (id === null || this.deps.turns().busy) return;
+    await this.deps.api.update(id, { currentLeafId: messageId });
+    await this.load(id);
+  }
+
+  /** Deletes a message and everything after it on its branch. */
+  async deleteMessage(messageId: string): Promise<void> {
+    const id = this.deps.open.get().id;
+    if (id === null) return;
+    await this.deps.api.deleteMessage(id, messageId);
+    await this.load(id);
+  }
+
+  /** Shows the server's copy of the open conversation, unless the window changed it meanwhile. */
+  async refresh(): Promise<void> {
+    const { open, conversation } = this.deps;
+    const id = open.get().id;
+    if (id === null || this.deps.turns().busy) return;
+    const before = conversation.get();
+    const loads = this.loads;
+    try {
+      const loaded = await this.deps.api.get(id);
+      if (this.loads !== loads || open.get().id !== id || conversation.get() !== before) return;
+      if (this.deps.turns().busy) return;
+      conversation.set(fromStored(loaded.messages));
+    } catch (error) {
+      if (this.loads === loads && open.get().id === id && isGone(error)) this.newChat();
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.saveTimer);
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  private async load(
+    id: string,
+    options: { through?: string; keepShownUntilLoaded?: boolean } = {},
+  ): Promise<void> {
+    const { api, conversation, choice, open } = this.deps;
+    this.loads += 1;
+    const loads = this.loads;
+    let loaded: Awaited<ReturnType<HistoryApi['get']>>;
+    try {
+      loaded = await api.get(id, options.through);
+    } catch (error) {
+      // A conversation deleted meanwhile (or a temporary one the server forgot): start afresh.
+      if (this.loads === loads && isGone(error)) this.newChat();
+      if (!isGone(error) && !options.keepShownUntilLoaded) throw error;
+      return;
+    }
+    if (this.loads !== loads) return;
+    // The answer in flight goes on on the server; the loaded copy shows it (and follows its changes).
+    this.deps.turns().detach();
+    this.highlight.set(null);
+    const stored = loaded.conversation;
+    open.set({ id, temporary: stored.temporary });
+    conversation.set(fromStored(loaded.messages));
+    this.saved = {
+      providerId: stored.providerId,
+      modelId: stored.modelId,
+      systemPrompt: stored.systemPrompt,
+    };
+    clearTimeout(this.saveTimer);
+    this.reattach(id, loaded.messages);
+    const current = choice.get();
+    choice.set({
+      providerId: stored.providerId ?? current.providerId,
+      modelId: stored.providerId === null ? current.modelId : stored.modelId,
+      systemPrompt: stored.systemPrompt ?? '',
+    });
+  }
+
+  /** A reload while an answer streamed: follow it again (the chat goes on on the server for a while). */
+  private reattach(id: string, messages: { id: string; status: string }[]): void {
+    const running = this.deps.running?.get();
+    if (!running || running.conversationId !== id || this.deps.turns().busy) return;
+    const answer = messages.find((message) => message.id === running.answerId);
+    if (answer?.status === 'streaming') this.deps.turns().reattach(running);
+    else this.deps.running?.set(null);
+  }
+
+  private scheduleSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.saveChoice(), SAVE_CHOICE_DELAY_MS);
+  }
+
+  /** Saves what changed in the choice to the open conversation. */
+  private saveChoice(): void {
+    const id = this.deps.open.get().id;
+    const saved = this.saved;
+    if (id === null || saved === null) return;
+    const next = asSaved(this.deps.choice.get());
+    const patch: Partial<SavedChoice> = {};
+    // The header picks a provider before its models are known: never save a provider without one.
+    if (next.providerId !== null && next.modelId !== null) {
+      if (next.providerId !== saved.providerId) patch.providerId = next.providerId;
+      if (next.modelId !== saved.modelId) patch.modelId = next.modelId;
+    }
+    if (next.systemPrompt !== saved.systemPrompt) patch.systemPrompt = next.systemPrompt;
+    if (Object.keys(patch).length === 0) return;
+    this.saved = { ...saved, ...patch };
+    this.deps.api.update(id, patch).catch(() => {
+      // Not saved (history went away): the next change tries again.
+      this.saved = saved;
+    });
+  }
+}
+
+function isGone(error: unknown): boolean {
+  const code = toUiError(error).code;
+  return code === 'CONVERSATION_NOT_FOUND' || code === 'MESSAGE_NOT_FOUND';
+}

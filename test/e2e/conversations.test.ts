@@ -1,0 +1,183 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../fixtures/index.js';
+import { openPage, type PageProblems } from './support/browser.js';
+import { chatInto, rest } from './support/rest.js';
+import { startWorld, type World } from './support/world.js';
+
+let world: World;
+const problems: PageProblems[] = [];
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+/** A page with the app ready (its model list loaded); earlier pages are closed unless `keep`. */
+async function open(options: { keep?: boolean } = {}): Promise<Page> {
+  // One page at a time: each open page holds its subscriptions' connections (six per host in all).
+  if (!options.keep) for (const context of contexts.splice(0)) await context.close();
+  const opened = await openPage(world.browser, world.app.link);
+  problems.push(opened.problems);
+  contexts.push(opened.context);
+  await ready(opened.page);
+  return opened.page;
+}
+
+const ready = (page: Page) =>
+  page.getByRole('combobox', { name: 'Model' }).and(page.locator('input:not([disabled])')).waitFor();
+
+const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+const conversation = (page: Page) => page.getByRole('region', { name: 'Conversation' });
+const item = (page: Page, title: string) => sidebar(page).getByRole('button', { name: title, exact: true });
+
+interface StoredConversation {
+  id: string;
+  title: string | null;
+  pinned: boolean;
+}
+
+async function createConversation(fields: Record<string, unknown>): Promise<StoredConversation> {
+  return rest<StoredConversation>(world.app, 'POST', '/conversations', fields);
+}
+
+/** Clicks an action in a conversation's menu. */
+async function menuAction(page: Page, title: string, action: string) {
+  await sidebar(page)
+    .getByRole('button', { name: `Actions for ${title}` })
+    .click();
+  await page.getByRole('menuitem', { name: action }).click();
+}
+
+describe('the Conversations sidebar', () => {
+  it('opens a stored conversation with its provider, model and system prompt; a reload keeps it; New chat starts with the defaults', async () => {
+    const stored = await createConversation({
+      title: 'Pirate talk',
+      provider_id: 'fake_openai',
+      model_id: 'gpt-4o-mini',
+      system_prompt: 'Talk like a pirate.',
+    });
+    await chatInto(world.app, { conversation_id: stored.id, prompt: 'What is your system prompt?' });
+    const page = await open();
+    await sidebar(page).getByText('Today', { exact: true }).waitFor();
+    await item(page, 'Pirate talk').click();
+    await conversation(page).getByText('The system prompt I received: Talk like a pirate.').waitFor();
+    await expect(page.getByRole('combobox', { name: 'Provider' }).inputValue()).resolves.toBe('Fake OpenAI');
+    await expect(page.getByRole('combobox', { name: 'Model' }).inputValue()).resolves.toBe('gpt-4o-mini');
+    await page.getByRole('button', { name: 'Edit system prompt' }).click();
+    await expect(page.getByRole('textbox', { name: 'System prompt' }).inputValue()).resolves.toBe(
+      'Talk like a pirate.',
+    );
+
+    await page.reload();
+    await conversation(page).getByText('The system prompt I received: Talk like a pirate.').waitFor();
+    await expect(item(page, 'Pirate talk').getAttribute('aria-current')).resolves.toBe('page');
+
+    await sidebar(page).getByRole('button', { name: 'New chat' }).click();
+    await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Provider' }).inputValue(), { timeout: HANG_MS })
+      .toBe('Fake Ollama');
+    await expect(
+      page.getByRole('textbox', { name: 'Message' }).evaluate((box) => box === document.activeElement),
+    ).resolves.toBe(true);
+    // Nothing was lost: the conversation is still listed.
+    await item(page, 'Pirate talk').waitFor();
+  });
+
+  it('Rename is inline, Pin moves a conversation on top, Delete asks first', async () => {
+    await chatInto(world.app, { conversation_id: 'new', prompt: 'Alpha question' });
+    await chatInto(world.app, { conversation_id: 'new', prompt: 'Beta question' });
+    const page = await open();
+    await menuAction(page, 'Alpha question', 'Rename');
+    const title = sidebar(page).getByRole('textbox', { name: 'Title' });
+    await title.fill('Renamed alpha');
+    await title.press('Enter');
+    await item(page, 'Renamed alpha').waitFor();
+
+    await menuAction(page, 'Renamed alpha', 'Pin');
+    await sidebar(page).getByText('Pinned', { exact: true }).waitFor();
+    const first = sidebar(page)
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('button') })
+      .first();
+    await expect(first.innerText()).resolves.toContain('Renamed alpha');
+
+    await menuAction(page, 'Beta question', 'Delete');
+    const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await item(page, 'Beta question').waitFor();
+    await menuAction(page, 'Beta question', 'Delete');
+    await page
+      .getByRole('dialog', { name: 'Delete this conversation?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await item(page, 'Beta question').waitFor({ state: 'detached' });
+    const list = await rest<{ items: StoredConversation[] }>(world.app, 'GET', '/conversations?limit=200');
+    expect(list.items.map((entry) => entry.title)).not.toContain('Beta question');
+    expect(list.items.find((entry) => entry.title === 'Renamed alpha')?.pinned).toBe(true);
+  });
+
+  it('Ctrl+B hides and shows the sidebar, and a reload remembers it', async () => {
+    const page = await open();
+    await sidebar(page).waitFor();
+    await page.keyboard.press('Control+b');
+    await sidebar(page).waitFor({ state: 'detached' });
+    await page.reload();
+    await ready(page);
+    expect(await sidebar(page).count()).toBe(0);
+    // New chat stays reachable while the sidebar is hidden.
+    await page.getByRole('button', { name: 'New chat' }).waitFor();
+    await page.getByRole('button', { name: 'Show conversations' }).click();
+    await sidebar(page).waitFor();
+  });
+
+  it('renders only the rows in view of a long list and loads more pages as it scrolls', async () => {
+    for (let index = 0; index < 130; index += 1) {
+      await createConversation({ title: `Bulk conversation ${String(index).padStart(3, '0')}` });
+    }
+    const page = await open();
+    await item(page, 'Bulk conversation 129').waitFor();
+    const rendered = await sidebar(page).getByRole('listitem').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(60);
+    // The oldest is on a later page: scroll until it is there.
+    const scroller = sidebar(page).getByRole('list').locator('..');
+    await expect
+      .poll(
+        async () => {
+          await scroller.evaluate((box) => {
+            box.scrollTop = box.scrollHeight;
+          });
+          return item(page, 'Bulk conversation 000').count();
+        },
+        { timeout: HANG_MS * 3 },
+      )
+      .toBe(1);
+  });
+
+  it('two pages on one server see each other’s new conversation and new title', async () => {
+    const first = await open();
+    const second = await open({ keep: true });
+    const stored = await chatInto(world.app, { conversation_id: 'new', prompt: 'Seen by both tabs' });
+    // Within 1 s by the contract; the deadline only stops a hung run.
+    await item(first, 'Seen by both tabs').waitFor({ timeout: HANG_MS });
+    await item(second, 'Seen by both tabs').waitFor({ timeout: HANG_MS });
+    await menuAction(first, 'Seen by both tabs', 'Rename');
+    const title = sidebar(first).getByRole('textbox', { name: 'Title' });
+    await title.fill('Renamed in the first tab');
+    await title.press('Enter');
+    await item(second, 'Renamed in the first tab').waitFor({ timeout: HANG_MS });
+    expect(stored.conversation_id).toEqual(expect.any(String));
+  });
+
+  it('threw no page errors and CSP blocked nothing', () => {
+    for (const problem of problems) {
+      expect(problem.errors).toEqual([]);
+      expect(problem.csp).toEqual([]);
+    }
+  });
+});

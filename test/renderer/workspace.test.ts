@@ -1,0 +1,177 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type {
+  Conversation as StoredConversation,
+  Message as StoredMessage,
+} from '../../src/domain/conversation';
+import { createAppState } from '../../src/renderer/state/app-state';
+import type { ChatApi } from '../../src/renderer/state/chat-turns';
+import type { ConversationPatch, HistoryApi } from '../../src/renderer/transport/history-api';
+
+const ID = '0197a000-0000-7000-8000-000000000001';
+const uuid = (n: number) => `0197a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
+
+function storedConversation(fields: Partial<StoredConversation> = {}): StoredConversation {
+  return {
+    id: ID,
+    title: 'Kyoto',
+    createdAt: '2026-12-01T10:00:00.000Z',
+    updatedAt: '2026-12-01T10:00:00.000Z',
+    pinned: false,
+    temporary: false,
+    providerId: 'fake_openai',
+    modelId: 'gpt-4o-mini',
+    systemPrompt: 'Talk like a pirate.',
+    numCtx: null,
+    currentLeafId: uuid(3),
+    messageCount: 2,
+    ...fields,
+  };
+}
+
+function message(n: number, fields: Partial<StoredMessage>): StoredMessage {
+  return {
+    id: uuid(n),
+    seq: n,
+    conversationId: ID,
+    parentId: null,
+    role: 'user',
+    content: '',
+    thinking: '',
+    status: 'done',
+    errorCode: null,
+    providerId: null,
+    modelId: null,
+    usage: null,
+    stats: null,
+    attachments: [],
+    toolCalls: [],
+    createdAt: '2026-12-01T10:00:00.000Z',
+    updatedAt: '2026-12-01T10:00:00.000Z',
+    siblingIds: [uuid(n)],
+    ...fields,
+  };
+}
+
+const branch = [
+  message(2, { role: 'user', content: 'Plan a trip' }),
+  message(3, {
+    role: 'assistant',
+    parentId: uuid(2),
+    content: 'Day one…',
+    status: 'interrupted',
+    siblingIds: [uuid(9), uuid(3)],
+  }),
+];
+
+const noChat: ChatApi = {
+  start: () => Promise.reject(new Error('no chat in this test')),
+  events: () => ({ unsubscribe: () => {} }),
+};
+
+function fakeHistory(conversation = storedConversation()) {
+  const patches: { id: string; patch: ConversationPatch }[] = [];
+  let changed: (id: string | null) => void = () => {};
+  const api: HistoryApi = {
+    status: async () => ({ available: true, path: '/data/lightchat.db' }),
+    get: vi.fn(async (id: string) => {
+      if (id !== ID) throw { message: 'gone', data: { errorCode: 'CONVERSATION_NOT_FOUND', details: {} } };
+      return { conversation, messages: branch };
+    }),
+    update: async (id, patch) => {
+      patches.push({ id, patch });
+      return conversation;
+    },
+    deleteMessage: async () => ({ deleted: true }),
+    onChange: (listener) => {
+      changed = listener;
+      return () => {};
+    },
+  };
+  return { api, patches, change: (id: string | null) => changed(id) };
+}
+
+const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the conversation workspace', () => {
+  it('opening a conversation shows its branch and restores its provider, model and system prompt', async () => {
+    const history = fakeHistory();
+    const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    await state.workspace!.open(ID);
+    expect(state.open.get()).toEqual({ id: ID, temporary: false });
+    expect(state.conversation.get().order).toEqual([uuid(2), uuid(3)]);
+    expect(state.conversation.get().byId[uuid(3)]).toMatchObject({
+      status: 'interrupted',
+      finishReason: 'interrupted',
+      content: 'Day one…',
+      siblingIds: [uuid(9), uuid(3)],
+    });
+    expect(state.choice.get()).toEqual({
+      providerId: 'fake_openai',
+      modelId: 'gpt-4o-mini',
+      systemPrompt: 'Talk like a pirate.',
+    });
+    state.dispose();
+  });
+
+  it('a new chat starts empty with the defaults, and is not a stored conversation yet', async () => {
+    const history = fakeHistory();
+    const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    await state.workspace!.open(ID);
+    state.workspace!.newChat();
+    expect(state.open.get()).toEqual({ id: null, temporary: false });
+    expect(state.conversation.get().order).toEqual([]);
+    expect(state.choice.get()).toEqual({ providerId: null, modelId: null, systemPrompt: '' });
+    state.dispose();
+  });
+
+  it('saves a changed system prompt or model to the open conversation', async () => {
+    const history = fakeHistory();
+    const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    await state.workspace!.open(ID);
+    vi.useFakeTimers();
+    state.choice.set({ ...state.choice.get(), systemPrompt: 'Be brief.' });
+    state.choice.set({ ...state.choice.get(), modelId: 'gpt-5' });
+    await vi.runAllTimersAsync();
+    expect(history.patches).toEqual([{ id: ID, patch: { systemPrompt: 'Be brief.', modelId: 'gpt-5' } }]);
+    state.dispose();
+  });
+
+  it('a reload reopens the conversation of the last visit from the server', async () => {
+    const history = fakeHistory();
+    const first = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    await first.workspace!.open(ID);
+    first.dispose();
+    const second = createAppState({
+      api: noChat,
+      history: fakeHistory().api,
+      storage: window.sessionStorage,
+    });
+    await flushPromises();
+    expect(second.open.get().id).toBe(ID);
+    expect(second.conversation.get().order).toEqual([uuid(2), uuid(3)]);
+    second.dispose();
+  });
+
+  it('follows changes to the open conversation made elsewhere, and starts afresh when it was deleted', async () => {
+    const history = fakeHistory();
+    const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    await state.workspace!.open(ID);
+    const calls = vi.mocked(history.api.get).mock.calls.length;
+    history.change(ID);
+    await flushPromises();
+    expect(vi.mocked(history.api.get).mock.calls.length).toBe(calls + 1);
+    vi.mocked(history.api.get).mockRejectedValueOnce({
+      message: 'gone',
+      data: { errorCode: 'CONVERSATION_NOT_FOUND', details: {} },
+    });
+    history.change(ID);
+    await flushPromises();
+    expect(state.open.get().id).toBeNull();
+    expect(state.conversation.get().order).toEqual([]);
+    state.dispose();
+  });
+});
