@@ -65,8 +65,13 @@ describe('the Conversations sidebar', () => {
     await sidebar(page).getByText('Today', { exact: true }).waitFor();
     await item(page, 'Pirate talk').click();
     await conversation(page).getByText('The system prompt I received: Talk like a pirate.').waitFor();
-    await expect(page.getByRole('combobox', { name: 'Provider' }).inputValue()).resolves.toBe('Fake OpenAI');
-    await expect(page.getByRole('combobox', { name: 'Model' }).inputValue()).resolves.toBe('gpt-4o-mini');
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Provider' }).inputValue(), { timeout: HANG_MS })
+      .toBe('Fake OpenAI');
+    // The model list of that provider loads first.
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Model' }).inputValue(), { timeout: HANG_MS })
+      .toBe('gpt-4o-mini');
     await page.getByRole('button', { name: 'Edit system prompt' }).click();
     await expect(page.getByRole('textbox', { name: 'System prompt' }).inputValue()).resolves.toBe(
       'Talk like a pirate.',

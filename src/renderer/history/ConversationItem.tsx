@@ -86,7 +86,8 @@ export function ConversationItem({
           </Text>
         </UnstyledButton>
       )}
-      <Menu position="bottom-end" withinPortal>
+      {/* Focus stays where an action puts it (the Title box of Rename), not back on the ⋯ button. */}
+      <Menu position="bottom-end" withinPortal returnFocus={false}>
         <Menu.Target>
           <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Actions for ${title}`}>
             ⋯

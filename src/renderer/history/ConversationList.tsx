@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
-import { useTRPC } from '../transport/trpc';
+import { useTRPC, useTRPCClient } from '../transport/trpc';
 import { ConversationItem } from './ConversationItem';
 import { listRows } from './conversation-groups';
 
@@ -23,12 +23,14 @@ export function ConversationList() {
   const queryClient = useQueryClient();
   const { open, workspace } = useAppState();
   const openId = useStore(open, (value) => value.id);
-  const list = useInfiniteQuery(
-    trpc.conversations.list.infiniteQueryOptions(
-      { limit: PAGE_SIZE },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
-    ),
-  );
+  const client = useTRPCClient();
+  // Pages by cursor. (tRPC's own infinite options add a `direction` the strict input refuses.)
+  const list = useInfiniteQuery({
+    queryKey: [...trpc.conversations.list.pathKey(), { pages: PAGE_SIZE }],
+    queryFn: ({ pageParam }) => client.conversations.list.query({ limit: PAGE_SIZE, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
 
   useEffect(
     () =>
