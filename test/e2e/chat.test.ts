@@ -287,8 +287,13 @@ describe('chatting in the browser', () => {
     await conversation(page).getByText('Remember me', { exact: true }).waitFor();
     await page.keyboard.press('Control+Shift+O');
     await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+    // The newest conversation is on top (its title may have been replaced by an automatic one).
     const sidebar = page.getByRole('navigation', { name: 'Conversations' });
-    await sidebar.getByRole('button', { name: 'Remember me', exact: true }).click();
+    const newest = sidebar
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('button') })
+      .first();
+    await newest.getByRole('button').first().click();
     await conversation(page).getByText('Remember me', { exact: true }).waitFor();
   });
 

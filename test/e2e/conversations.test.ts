@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
 import { openPage, type PageProblems } from './support/browser.js';
-import { chatInto, rest } from './support/rest.js';
+import { chatInto, rest, titledConversation } from './support/rest.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
@@ -94,8 +94,8 @@ describe('the Conversations sidebar', () => {
   });
 
   it('Rename is inline, Pin moves a conversation on top, Delete asks first', async () => {
-    await chatInto(world.app, { conversation_id: 'new', prompt: 'Alpha question' });
-    await chatInto(world.app, { conversation_id: 'new', prompt: 'Beta question' });
+    await titledConversation(world.app, 'Alpha question');
+    await titledConversation(world.app, 'Beta question');
     const page = await open();
     await menuAction(page, 'Alpha question', 'Rename');
     const title = sidebar(page).getByRole('textbox', { name: 'Title' });
@@ -167,7 +167,7 @@ describe('the Conversations sidebar', () => {
   it('two pages on one server see each other’s new conversation and new title', async () => {
     const first = await open();
     const second = await open({ keep: true });
-    const stored = await chatInto(world.app, { conversation_id: 'new', prompt: 'Seen by both tabs' });
+    const stored = await titledConversation(world.app, 'Seen by both tabs');
     // Within 1 s by the contract; the deadline only stops a hung run.
     await item(first, 'Seen by both tabs').waitFor({ timeout: HANG_MS });
     await item(second, 'Seen by both tabs').waitFor({ timeout: HANG_MS });

@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS, waitFor } from '../fixtures/index.js';
 import { openPage, type PageProblems } from './support/browser.js';
-import { chatInto, rest } from './support/rest.js';
+import { chatInto, rest, titledConversation } from './support/rest.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
@@ -51,7 +51,7 @@ const branch = async (id: string, through?: string) =>
 
 describe('Search conversations', () => {
   it('finds a CJK word and opens the conversation at that message, highlighted and in view', async () => {
-    const first = await chatInto(world.app, { conversation_id: 'new', prompt: 'Travel notes' });
+    const first = await titledConversation(world.app, 'Travel notes');
     const id = first.conversation_id;
     await chatInto(world.app, { conversation_id: id, prompt: '旅行の挨拶は你好世界でした' });
     // Enough after it that the message is out of view when the conversation opens at its end.
@@ -117,7 +117,7 @@ describe('Search conversations', () => {
 
 describe('versions, deleting messages, and answers that did not finish', () => {
   it('a conversation with 3 versions of an answer navigates between them, and what follows changes with the version', async () => {
-    const first = await chatInto(world.app, { conversation_id: 'new', prompt: 'Give me versions' });
+    const first = await titledConversation(world.app, 'Give me versions');
     const id = first.conversation_id;
     const second = await chatInto(world.app, {
       conversation_id: id,
@@ -163,7 +163,7 @@ describe('versions, deleting messages, and answers that did not finish', () => {
   });
 
   it('deletes a message with what follows it, after asking', async () => {
-    const first = await chatInto(world.app, { conversation_id: 'new', prompt: 'Keep this one' });
+    const first = await titledConversation(world.app, 'Keep this one');
     const id = first.conversation_id;
     await chatInto(world.app, { conversation_id: id, prompt: 'My password is hunter2' });
     const page = await open();

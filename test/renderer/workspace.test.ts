@@ -5,6 +5,7 @@ import type {
 } from '../../src/domain/conversation';
 import { createAppState } from '../../src/renderer/state/app-state';
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
+import { fromStored, mergeStored } from '../../src/renderer/state/stored-conversation';
 import type { ConversationPatch, HistoryApi } from '../../src/renderer/transport/history-api';
 
 const ID = '0197a000-0000-7000-8000-000000000001';
@@ -173,5 +174,25 @@ describe('the conversation workspace', () => {
     expect(state.open.get().id).toBeNull();
     expect(state.conversation.get().order).toEqual([]);
     state.dispose();
+  });
+
+  it('a read that comes before the answer’s last text is written keeps the text the window has, and takes the versions', () => {
+    const local = fromStored([
+      branch[0]!,
+      { ...branch[1]!, status: 'done', content: 'Day one, then day two.', siblingIds: [uuid(3)] },
+    ]);
+    const lagging = [branch[0]!, { ...branch[1]!, status: 'streaming' as const, content: 'Day one' }];
+    const merged = mergeStored(local, lagging);
+    expect(merged.byId[uuid(3)]).toMatchObject({
+      content: 'Day one, then day two.',
+      status: 'done',
+      siblingIds: [uuid(9), uuid(3)],
+    });
+    // A server copy that is complete wins.
+    const complete = [
+      branch[0]!,
+      { ...branch[1]!, status: 'done' as const, content: 'Day one, then day two!' },
+    ];
+    expect(mergeStored(local, complete).byId[uuid(3)]).toMatchObject({ content: 'Day one, then day two!' });
   });
 });

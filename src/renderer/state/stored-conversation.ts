@@ -40,3 +40,23 @@ export function fromStored(messages: StoredMessage[]): Conversation {
   }
   return { order, byId };
 }
+
+const ENDED = new Set(['done', 'stopped', 'error', 'interrupted']);
+
+/**
+ * The server's copy of the branch shown, keeping what this window already has of an answer that
+ * ended here while the server's copy still lags behind (its last text is written as the answer ends,
+ * and a read may come first): such an answer keeps its text and takes only the versions.
+ */
+export function mergeStored(local: Conversation, messages: StoredMessage[]): Conversation {
+  const next = fromStored(messages);
+  for (const id of next.order) {
+    const mine = local.byId[id];
+    const theirs = next.byId[id]!;
+    if (mine?.role !== 'assistant' || theirs.role !== 'assistant' || !ENDED.has(mine.status)) continue;
+    if (theirs.status === 'streaming' || theirs.content.length < mine.content.length) {
+      next.byId[id] = theirs.siblingIds ? { ...mine, siblingIds: theirs.siblingIds } : mine;
+    }
+  }
+  return next;
+}

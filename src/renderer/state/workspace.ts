@@ -5,7 +5,7 @@ import { type Choice, emptyChoice } from './choice';
 import type { Conversation } from './conversation';
 import { type HistoryState, newConversation, type OpenConversation } from './open-conversation';
 import { createStore, type Store } from './store';
-import { fromStored } from './stored-conversation';
+import { fromStored, mergeStored } from './stored-conversation';
 
 /** The conversation fields a window's choice is saved to. */
 type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPrompt'>;
@@ -27,6 +27,9 @@ export class ConversationWorkspace {
   /** A message to show highlighted (a search result just opened). */
   readonly highlight: Store<string | null> = createStore<string | null>(null);
   private loads = 0;
+  private refreshes = 0;
+  /** The last copy of the server's this workspace showed: not a change made in the window. */
+  private applied: Conversation | null = null;
   private saved: SavedChoice | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changeListeners = new Set<(conversationId: string | null) => void>();
@@ -119,18 +122,28 @@ export class ConversationWorkspace {
     await this.load(id);
   }
 
-  /** Shows the server's copy of the open conversation, unless the window changed it meanwhile. */
+  /**
+   * Shows the server's copy of the open conversation, unless the window changed it meanwhile (a send)
+   * or a later refresh was asked for (its answer is the newer one).
+   */
   async refresh(): Promise<void> {
     const { open, conversation } = this.deps;
     const id = open.get().id;
     if (id === null || this.deps.turns().busy) return;
     const before = conversation.get();
     const loads = this.loads;
+    this.refreshes += 1;
+    const refresh = this.refreshes;
+    const unchanged = () => {
+      const now = conversation.get();
+      return now === before || now === this.applied;
+    };
     try {
       const loaded = await this.deps.api.get(id);
-      if (this.loads !== loads || open.get().id !== id || conversation.get() !== before) return;
-      if (this.deps.turns().busy) return;
-      conversation.set(fromStored(loaded.messages));
+      if (this.loads !== loads || this.refreshes !== refresh || open.get().id !== id) return;
+      if (!unchanged() || this.deps.turns().busy) return;
+      this.applied = mergeStored(conversation.get(), loaded.messages);
+      conversation.set(this.applied);
     } catch (error) {
       if (this.loads === loads && open.get().id === id && isGone(error)) this.newChat();
     }
@@ -163,7 +176,8 @@ export class ConversationWorkspace {
     this.highlight.set(null);
     const stored = loaded.conversation;
     open.set({ id, temporary: stored.temporary });
-    conversation.set(fromStored(loaded.messages));
+    this.applied = fromStored(loaded.messages);
+    conversation.set(this.applied);
     this.saved = {
       providerId: stored.providerId,
       modelId: stored.modelId,

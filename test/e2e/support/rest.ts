@@ -39,3 +39,16 @@ export async function chatInto(app: AppServer, body: Record<string, unknown>): P
   if (!/event: done/.test(text)) throw new Error(`POST /chat did not end with done:\n${text}`);
   return JSON.parse(start) as StoredTurnIds;
 }
+
+/**
+ * A conversation with a title of its own and one turn: a title given at creation is never replaced
+ * by an automatic one, so a test can find it by name.
+ */
+export async function titledConversation(
+  app: AppServer,
+  title: string,
+  prompt: string = title,
+): Promise<StoredTurnIds> {
+  const created = await rest<{ id: string }>(app, 'POST', '/conversations', { title });
+  return chatInto(app, { conversation_id: created.id, prompt });
+}
