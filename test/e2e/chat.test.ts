@@ -199,7 +199,8 @@ describe('chatting in the browser', () => {
     const answer = lastAnswer(page);
     await finished(answer);
     await expect(answer.innerText()).resolves.toContain('gpt-4o-mini');
-    expect(world.openai.stats.completed).toBe(before + 1);
+    // (An automatic title may be asked of the same model afterwards.)
+    expect(world.openai.stats.completed).toBeGreaterThan(before);
   });
 
   it('regenerate asks again with the same history and replaces the answer', async () => {

@@ -54,7 +54,10 @@ export function mergeStored(local: Conversation, messages: StoredMessage[]): Con
     const mine = local.byId[id];
     const theirs = next.byId[id]!;
     if (mine?.role !== 'assistant' || theirs.role !== 'assistant' || !ENDED.has(mine.status)) continue;
-    if (theirs.status === 'streaming' || theirs.content.length < mine.content.length) {
+    // Stopped here: the text stays as it was when the user pressed Stop (the server may have kept a
+    // few more tokens that were on their way).
+    const stoppedHere = mine.status === 'stopped' && theirs.status === 'stopped';
+    if (stoppedHere || theirs.status === 'streaming' || theirs.content.length < mine.content.length) {
       next.byId[id] = theirs.siblingIds ? { ...mine, siblingIds: theirs.siblingIds } : mine;
     }
   }
