@@ -280,22 +280,42 @@ describe('chatting in the browser', () => {
     );
   });
 
-  it('the conversation survives a reload; New chat (Ctrl+Shift+O) keeps it in the sidebar', async () => {
+  it('the conversation survives a reload; New chat (Ctrl+Shift+O) keeps a stored one in the sidebar, and asks before discarding one that is not', async () => {
     const page = await open();
     await send(page, 'Remember me');
     await finished(lastAnswer(page));
     await page.reload();
     await conversation(page).getByText('Remember me', { exact: true }).waitFor();
+    // A server that stores the chats of the page keeps this one (CONTRACT section 10).
+    const headers = { authorization: `Bearer ${world.app.token}` };
+    const newest = (await (await fetch(`${world.app.url}/conversations?limit=1`, { headers })).json())
+      .items[0];
+    const branch = newest
+      ? await (await fetch(`${world.app.url}/conversations/${newest.id}`, { headers })).json()
+      : { messages: [] };
+    const stored = branch.messages.some((message: { content: string }) => message.content === 'Remember me');
     await page.keyboard.press('Control+Shift+O');
+    if (stored) {
+      await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+      // The newest conversation is on top (its title may have been replaced by an automatic one).
+      const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+      const item = sidebar
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('button') })
+        .first();
+      await item.getByRole('button').first().click();
+      await conversation(page).getByText('Remember me', { exact: true }).waitFor();
+      return;
+    }
+    const dialog = page.getByRole('dialog', { name: 'Start a new chat?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await answers(page).count()).toBe(1);
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await page
+      .getByRole('dialog', { name: 'Start a new chat?' })
+      .getByRole('button', { name: 'Discard' })
+      .click();
     await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
-    // The newest conversation is on top (its title may have been replaced by an automatic one).
-    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
-    const newest = sidebar
-      .getByRole('listitem')
-      .filter({ has: page.getByRole('button') })
-      .first();
-    await newest.getByRole('button').first().click();
-    await conversation(page).getByText('Remember me', { exact: true }).waitFor();
   });
 
   it('a Temporary chat is never listed, and New chat asks before discarding it', async () => {

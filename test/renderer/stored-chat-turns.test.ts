@@ -273,4 +273,44 @@ describe('ChatTurns in a stored conversation', () => {
     expect(store.get()).toBe(before);
     expect(ended).toEqual([CONVERSATION]);
   });
+
+  it('a server that knows no stored chats refuses their fields: the turn is sent again with its history', async () => {
+    const store = createStore<Conversation>(emptyConversation);
+    const inputs: Parameters<ChatApi['start']>[0][] = [];
+    let stateless = false;
+    const api: ChatApi = {
+      async start(input) {
+        inputs.push(input);
+        if (input.conversationId !== undefined) {
+          throw {
+            message: 'Unrecognized keys: "conversationId", "prompt"',
+            data: { errorCode: 'VALIDATION_ERROR', details: {} },
+          };
+        }
+        return { chatId: 'c1', providerId: 'p', modelId: 'm' };
+      },
+      events: () => ({ unsubscribe: () => {} }),
+    };
+    const turns = new ChatTurns({
+      store,
+      api,
+      choice: () => ({ providerId: 'p', modelId: 'm', systemPrompt: '' }),
+      schedule: () => {},
+      place: () => (stateless ? null : { conversationId: null, temporary: false }),
+      onStoredChatsRefused: () => {
+        stateless = true;
+      },
+    });
+    turns.send('Hello');
+    await flushPromises();
+    await flushPromises();
+    expect(inputs).toHaveLength(2);
+    expect(inputs[1]).toEqual({
+      messages: [{ role: 'user', content: 'Hello' }],
+      providerId: 'p',
+      modelId: 'm',
+    });
+    expect(turns.busy).toBe(true);
+    expect(store.get().byId[store.get().order[1]!]).toMatchObject({ status: 'waiting', error: null });
+  });
 });

@@ -64,11 +64,13 @@ export function createAppState(options: { api: ChatApi; history?: HistoryApi; st
         turns: () => turns,
       })
     : null;
+  let storedChatsRefused = false;
   const turns = new ChatTurns({
     store: conversation,
     api: options.api,
     choice: () => choice.get(),
     place: () => {
+      if (storedChatsRefused) return null;
       const shown = open.get();
       if (shown.temporary) return { conversationId: shown.id, temporary: true };
       // Without history, a chat sends its history and the window keeps it (session storage).
@@ -78,6 +80,9 @@ export function createAppState(options: { api: ChatApi; history?: HistoryApi; st
     onStored: (conversationId) => workspace?.stored(conversationId),
     onStoredTurnEnd: () => void workspace?.refresh(),
     onRunning: (chat) => running.set(chat),
+    onStoredChatsRefused: () => {
+      storedChatsRefused = true;
+    },
   });
   const stops = [
     persist({ store: conversation, storage, key: CONVERSATION_KEY, holdWhile: isStreaming }),

@@ -98,6 +98,12 @@ const newId = (): string =>
     : `${Date.now()}-${++counter}`);
 export const isStoredId = (id: string): boolean => !id.startsWith(LOCAL);
 
+/** `chat.start` of a server that knows no stored chats refuses their fields as unknown keys. */
+const refusesStoredChats = (error: unknown): boolean => {
+  const refused = toUiError(error);
+  return refused.code === 'VALIDATION_ERROR' && /conversationId/.test(refused.message);
+};
+
 /** Where one turn goes in a stored conversation. */
 type TurnTarget =
   | { kind: 'send'; prompt: string }
@@ -124,6 +130,8 @@ export class ChatTurns {
       onStored?: (conversationId: string) => void;
       /** A stored turn ended (done, error, stopped): the server's copy may now say more (versions). */
       onStoredTurnEnd?: (conversationId: string) => void;
+      /** The server refused a chat in a conversation (it predates them): turns store nothing from now. */
+      onStoredChatsRefused?: () => void;
       /** The stored chat this window follows, or null when none (kept for a reload). */
       onRunning?: (chat: RunningChat | null) => void;
     },
@@ -300,6 +308,19 @@ export class ChatTurns {
       },
       (error: unknown) => {
         if (this.active !== active) return;
+        const input = this.request(answerId, target);
+        if (
+          input.conversationId !== undefined &&
+          refusesStoredChats(error) &&
+          this.options.onStoredChatsRefused
+        ) {
+          // A server from before stored chats over tRPC: this window sends the history instead.
+          this.active = null;
+          active.buffer.close();
+          this.options.onStoredChatsRefused();
+          this.streamAnswer(answerId, userId, target);
+          return;
+        }
         this.finish(active.answerId);
         this.dispatch({ type: 'fail', answerId: active.answerId, error: toUiError(error) });
       },
