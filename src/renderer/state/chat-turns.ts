@@ -101,7 +101,8 @@ export const isStoredId = (id: string): boolean => !id.startsWith(LOCAL);
 /** `chat.start` of a server that knows no stored chats refuses their fields as unknown keys. */
 const refusesStoredChats = (error: unknown): boolean => {
   const refused = toUiError(error);
-  return refused.code === 'VALIDATION_ERROR' && /conversationId/.test(refused.message);
+  const said = `${refused.message} ${JSON.stringify(refused.details)}`;
+  return refused.code === 'VALIDATION_ERROR' && /unknown key[^"]*"conversationId"|conversationId/i.test(said);
 };
 
 /** Where one turn goes in a stored conversation. */
