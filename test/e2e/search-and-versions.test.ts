@@ -199,6 +199,15 @@ describe('versions, deleting messages, and answers that did not finish', () => {
     const reader = response.body!.getReader();
     let text = '';
     while (!text.includes('once upon')) text += new TextDecoder().decode((await reader.read()).value);
+    // A stored chat outlives its client for 60 s (CONTRACT section 10): Stop is explicit.
+    const chatId = /"chat_id":"([^"]+)"/.exec(text)?.[1];
+    expect(chatId).toBeTruthy();
+    const stopped = await fetch(`${world.app.url}/trpc/chat.stop`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${world.app.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ chatId }),
+    });
+    expect(stopped.status).toBe(200);
     stop.abort();
     let status = '';
     const poll = setInterval(() => {
