@@ -140,12 +140,12 @@ describe('versions, deleting messages, and answers that did not finish', () => {
     const answer = answers(page).first();
     await answer.getByText('2 / 3').waitFor();
     // The text, not innerText: a finished message off its first frame can be skipped by content-visibility.
-    await answer.getByText(texts[1]).first().waitFor();
+    await answer.getByText(texts[1]!).first().waitFor();
     await questions(page).getByText('Follow-up on two').waitFor();
 
     await answer.getByRole('button', { name: 'Next version' }).click();
     await answers(page).first().getByText('3 / 3').waitFor();
-    await answers(page).first().getByText(texts[2]).first().waitFor();
+    await answers(page).first().getByText(texts[2]!).first().waitFor();
     await questions(page).getByText('Follow-up on two').waitFor({ state: 'detached' });
     expect(await answers(page).first().getByRole('button', { name: 'Next version' }).isDisabled()).toBe(true);
 
@@ -153,7 +153,7 @@ describe('versions, deleting messages, and answers that did not finish', () => {
     await answers(page).first().getByText('2 / 3').waitFor();
     await answers(page).first().getByRole('button', { name: 'Previous version' }).click();
     await answers(page).first().getByText('1 / 3').waitFor();
-    await answers(page).first().getByText(texts[0]).first().waitFor();
+    await answers(page).first().getByText(texts[0]!).first().waitFor();
     expect(await answers(page).first().getByRole('button', { name: 'Previous version' }).isDisabled()).toBe(
       true,
     );
