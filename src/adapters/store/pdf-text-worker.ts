@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
+import { forbidCodeFromStrings } from './no-code-from-strings.js';
 import type { PdfTextReply, PdfTextRequest } from './pdf-text-protocol.js';
 
 /**
@@ -41,25 +42,6 @@ async function read(request: PdfTextRequest): Promise<PdfTextReply> {
   }
   await pdf.cleanup();
   return { ok: true, text: texts.filter((text) => text !== '').join('\n\n'), pages };
-}
-
-/**
- * Once the library is loaded, `eval` and the `Function` constructors throw in this thread: nothing
- * a PDF holds can become code (CVE-2024-4367 was pdf.js compiling font data with `new Function`).
- */
-function forbidCodeFromStrings(): void {
-  const refuse = () => {
-    throw new EvalError('Code from strings is disabled while reading a PDF.');
-  };
-  const prototypes = [
-    Function.prototype,
-    Object.getPrototypeOf(async () => {}),
-    Object.getPrototypeOf(function* () {}),
-    Object.getPrototypeOf(async function* () {}),
-  ];
-  for (const proto of prototypes) Object.defineProperty(proto, 'constructor', { value: refuse });
-  Object.defineProperty(globalThis, 'eval', { value: refuse });
-  Object.defineProperty(globalThis, 'Function', { value: refuse });
 }
 
 read(workerData as PdfTextRequest).then(

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfBytes, pngBytes } from '../../fixtures/files.js';
 import { postChat, readSse, startWorld, summarise, type World } from './support.js';
@@ -177,5 +178,39 @@ describe('attachments in a stored conversation', () => {
     expect((await call('DELETE', `/conversations/${second.conversation_id}`)).status).toBe(204);
     expect((await storedFiles()).filter((name) => name.startsWith(imageId))).toEqual([]);
     expect((await call('GET', `/attachments/${imageId}`)).status).toBe(404);
+  });
+});
+
+describe('exports of conversations with attachments', () => {
+  it('JSON carries each file as base64, Markdown its name, the ZIP the file itself', async () => {
+    const png = pngBytes(13);
+    const imageId = await upload('export me.png', png);
+    const { events } = await chat({ conversation_id: 'new', prompt: 'Keep this', attachment_ids: [imageId] });
+    const { conversation_id: id } = events.find((event) => event.event === 'start')?.data as {
+      conversation_id: string;
+    };
+
+    const json = await fetch(`${world.url}/conversations/${id}/export?format=json`, { headers: world.auth });
+    const file = (await json.json()) as {
+      conversations: { messages: { attachments: Record<string, unknown>[] }[] }[];
+    };
+    expect(file.conversations[0]?.messages[0]?.attachments).toEqual([
+      expect.objectContaining({
+        id: imageId,
+        name: 'export me.png',
+        data: Buffer.from(png).toString('base64'),
+      }),
+    ]);
+
+    const markdown = await (
+      await fetch(`${world.url}/conversations/${id}/export?format=md`, { headers: world.auth })
+    ).text();
+    expect(markdown).toContain('Keep this\n\n_Attached: `export me.png`_');
+
+    const zip = unzipSync(
+      new Uint8Array(await (await fetch(`${world.url}/export`, { headers: world.auth })).arrayBuffer()),
+    );
+    expect(zip[`attachments/${imageId}`]).toEqual(png);
+    expect(Object.keys(zip)).toContain('conversations.json');
   });
 });
