@@ -186,9 +186,8 @@ describe('exports of conversations with attachments', () => {
     const png = pngBytes(13);
     const imageId = await upload('export me.png', png);
     const { events } = await chat({ conversation_id: 'new', prompt: 'Keep this', attachment_ids: [imageId] });
-    const { conversation_id: id } = events.find((event) => event.event === 'start')?.data as {
-      conversation_id: string;
-    };
+    const start = events.find((event) => event.event === 'start')?.data as { conversation_id: string };
+    const id = start.conversation_id;
 
     const json = await fetch(`${world.url}/conversations/${id}/export?format=json`, { headers: world.auth });
     const file = (await json.json()) as {
