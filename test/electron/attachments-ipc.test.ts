@@ -20,7 +20,7 @@ describe('attachments over IPC (the desktop window has no HTTP route)', () => {
     world = await startDesktopWorld();
     const client = world.client();
     const png = pngBytes(20);
-    const data = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength);
+    const data = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;
     const uploaded = await client.attachments.upload.mutate({ name: 'cat.png', data });
     expect(uploaded).toMatchObject({
       name: 'cat.png',
