@@ -13,6 +13,7 @@ import { AttachmentFiles } from '../adapters/store/attachment-files.js';
 import { AutoTitles } from '../domain/services/auto-title.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import { ConversationService } from '../domain/services/conversation-service.js';
+import { ModelPulls } from '../domain/services/model-pulls.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 import { ProviderRegistry } from '../domain/services/provider-registry.js';
 import { SettingsService } from '../domain/services/settings-service.js';
@@ -153,6 +154,7 @@ async function wireLightChat(
     attachments,
   });
   const chat = new ChatService({ providers, log: logs, attachments });
+  const pulls = new ModelPulls(providers);
   const titles = new AutoTitles({
     chat,
     conversations,
@@ -183,6 +185,7 @@ async function wireLightChat(
     conversations,
     providers,
     attachments,
+    pulls,
     settings,
     logs,
     tools,
@@ -205,6 +208,7 @@ async function wireLightChat(
       logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
       // Chats still running end first, so that their answers are written before history closes.
       closing.abort();
+      pulls.close();
       titles.close();
       await chats.close();
       await tools.close();

@@ -6,7 +6,7 @@ export const DEFAULT_PORT = 8000;
 const defaultUrl = (): string => `http://127.0.0.1:${process.env.LIGHTCHAT_PORT || DEFAULT_PORT}`;
 
 /**
- * `lightchat serve | ask | conversations | providers | models | token | gateway-key` (CONTRACT sections 1 and 6). Each command loads its
+ * `lightchat serve | ask | conversations | providers | models | pull | rm | ps | token | gateway-key` (CONTRACT sections 1 and 6). Each command loads its
  * own code when it runs, so `serve` starts without the client and `ask` without the server.
  * Resolves to the exit code.
  */
@@ -144,6 +144,33 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await listModels({ ...flags, provider });
     });
 
+  // Ollama model management (CONTRACT section 12); the module loads only when one of them runs.
+  const modelCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option('--provider <id>', 'an Ollama provider id (default: the default provider)')
+      .option('--url <url>', 'the LightChat server', defaultUrl())
+      .addOption(configOption());
+  modelCommand('pull', 'Download a model into Ollama, with progress (Ctrl+C cancels).')
+    .argument('<model>', 'e.g. llama3.2 or qwen3:8b')
+    .action(async (model: string, flags: ModelFlags) => {
+      const { pullModel } = await import('./models.js');
+      exitCode = await pullModel(model, flags);
+    });
+  modelCommand('rm', 'Delete a model from Ollama.')
+    .argument('<model>')
+    .action(async (model: string, flags: ModelFlags) => {
+      const { removeModel } = await import('./models.js');
+      exitCode = await removeModel(model, flags);
+    });
+  modelCommand('ps', 'List the models loaded in memory now.')
+    .option('--json', 'print JSON')
+    .action(async (flags: ModelFlags) => {
+      const { listLoaded } = await import('./models.js');
+      exitCode = await listLoaded(flags);
+    });
+
   program
     .command('token')
     .description('Print the API token of the local LightChat (created if there is none yet).')
@@ -230,4 +257,9 @@ export interface ListFlags {
   json?: boolean;
   url: string;
   config?: string;
+}
+
+export interface ModelFlags extends ListFlags {
+  /** An Ollama provider id; default: the server's default provider. */
+  provider?: string;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   answerTokens,
   type BehaviourSource,
@@ -20,19 +19,15 @@ import {
   sendText,
   startFakeHttpServer,
 } from './fake-http-server.js';
+import {
+  digestOf,
+  FakeModelShelf,
+  type FakeOllamaModel,
+  type FakePullOptions,
+} from './fake-ollama-models.js';
 import { type StreamInterrupt, writeStream } from './stream-writer.js';
 
-/** A model the fake Ollama lists and answers for. */
-export interface FakeOllamaModel {
-  /** As listed by `/api/tags`; `x` and `x:latest` name the same model. */
-  name: string;
-  family?: string;
-  parameterSize?: string;
-  quantization?: string;
-  /** Lists `thinking` in `/api/show` capabilities and accepts `think: true`. */
-  thinking?: boolean;
-  sizeBytes?: number;
-}
+export type { FakeOllamaModel, FakePullableModel } from './fake-ollama-models.js';
 
 /** Changes to one chat's stream, decided before it starts (used by the test fakes for faults). */
 export interface ChatStreamOverride {
@@ -49,7 +44,7 @@ export type BeforeChat = (
   exchange: Exchange,
 ) => 'answered' | ChatStreamOverride | undefined | Promise<'answered' | ChatStreamOverride | undefined>;
 
-export interface FakeOllamaOptions {
+export interface FakeOllamaOptions extends FakePullOptions {
   /** Models listed after `demo` (a bare string is a model with default details). */
   models?: (string | FakeOllamaModel)[];
   /** List the `demo` model first (default true). */
@@ -69,6 +64,7 @@ export const DEMO_MODEL: FakeOllamaModel = {
   parameterSize: '1B',
   quantization: 'Q4_0',
   thinking: true,
+  contextLength: 8192,
 };
 
 const MODIFIED_AT = '2025-09-01T12:00:00.000000000Z';
@@ -81,9 +77,9 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakePr
   ];
   const behaviour = options.behaviour ?? demoBehaviour;
   let chatCount = 0;
-
-  const findModel = (name: string): FakeOllamaModel | undefined =>
-    models.find((model) => withTag(model.name) === withTag(name));
+  // Installed models change as they are pulled and deleted.
+  const shelf = new FakeModelShelf(models, options);
+  const findModel = (name: string): FakeOllamaModel | undefined => shelf.find(name);
 
   return startFakeHttpServer({
     port: options.port,
@@ -93,10 +89,12 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakePr
       const route = `${method} ${path}`;
       if (route === 'GET /' || route === 'HEAD /') return sendText(res, 200, 'Ollama is running');
       if (route === 'GET /api/version') return sendJson(res, 200, { version: '0.12.0' });
-      if (route === 'GET /api/tags') return sendJson(res, 200, { models: models.map(describeModel) });
+      if (route === 'GET /api/tags')
+        return sendJson(res, 200, { models: shelf.installed.map(describeModel) });
       if (route === 'POST /api/show') return show(exchange);
       if (route === 'POST /api/chat') return chat(exchange);
       if (route === 'POST /api/embed') return embed(exchange);
+      if (await shelf.handle(exchange, describeModel)) return;
       return sendText(res, 404, '404 page not found');
     },
   });
@@ -114,8 +112,8 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakePr
       parameters: '',
       template: '{{ .Prompt }}',
       details: details(model),
-      model_info: {},
-      capabilities: model.thinking ? ['completion', 'thinking'] : ['completion'],
+      model_info: shelf.modelInfo(model),
+      capabilities: shelf.capabilities(model),
       modified_at: MODIFIED_AT,
     });
   }
@@ -156,6 +154,7 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakePr
     if (think && !model.thinking) {
       return sendJson(res, 400, { error: `"${request.model}" does not support thinking` });
     }
+    shelf.markLoaded(request.model);
     const chosen = chooseBehaviour(behaviour, request);
     await answer(exchange, { request, behaviour: chosen, think, override });
   }
@@ -256,7 +255,7 @@ function describeModel(model: FakeOllamaModel) {
     model: model.name,
     modified_at: MODIFIED_AT,
     size: model.sizeBytes ?? 1_321_098_329,
-    digest: createHash('sha256').update(model.name).digest('hex'),
+    digest: digestOf(model.name),
     details: details(model),
   };
 }
@@ -271,11 +270,6 @@ function details(model: FakeOllamaModel) {
     parameter_size: model.parameterSize ?? '3.2B',
     quantization_level: model.quantization ?? 'Q4_K_M',
   };
-}
-
-/** Ollama resolves a name without a tag to `:latest`. */
-function withTag(name: string): string {
-  return name.includes(':') ? name : `${name}:latest`;
 }
 
 function modelNotFound(name: string): string {

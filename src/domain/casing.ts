@@ -14,8 +14,11 @@ type Mapper = (key: string) => string;
  * arguments a model sends it.
  */
 const OPAQUE = new Set(['details', 'env', 'headers', 'inputSchema', 'arguments']);
-/** Maps whose keys are names a user chose (MCP server names), while the values inside are ours to map. */
-const NAMED = new Set(['mcpServers']);
+/**
+ * Maps whose keys are names a user chose (MCP server names, the model names of a provider's `models`),
+ * while the values inside are ours to map.
+ */
+const NAMED = new Set(['mcpServers', 'models']);
 
 /** Whether a map's contents are copied as they are; `key` in either spelling. */
 export const isOpaqueKey = (key: string): boolean => OPAQUE.has(key) || OPAQUE.has(snakeToCamel(key));

@@ -113,6 +113,8 @@ export const chatEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('token'), text: z.string() }),
   z.object({ type: z.literal('thinking'), text: z.string() }),
+  /** Old turns were left out to fit the context window (CONTRACT section 12); before any text. */
+  z.object({ type: z.literal('truncated'), droppedMessages: z.number().int().positive() }),
   z.object({
     type: z.literal('done'),
     finishReason: z.string(),
@@ -120,6 +122,8 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     modelId: z.string(),
     usage: usageSchema,
     stats: chatStatsSchema,
+    /** Present (true) when old turns were left out to fit the context window. */
+    truncated: z.boolean().optional(),
     ...storedIds,
   }),
   z.object({

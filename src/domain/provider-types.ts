@@ -22,3 +22,7 @@ export const DEFAULT_KEY_ENVS: Record<ProviderType, readonly string[]> = {
   anthropic: ['ANTHROPIC_API_KEY'],
   gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
 };
+
+/** What a model can do (CONTRACT section 12), in Ollama's words, which every adapter uses. */
+export const MODEL_CAPABILITIES = ['completion', 'vision', 'tools', 'thinking', 'embedding'] as const;
+export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];

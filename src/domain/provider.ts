@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { ChatMessage, ProviderOptions } from './chat.js';
+import type { ModelManager } from './ports/model-manager.port.js';
+import { MODEL_CAPABILITIES } from './provider-types.js';
 import { PROVIDER_TYPES, type ProviderConfig } from './settings.js';
 
-/** What a model can do (CONTRACT section 12), in Ollama's words, which every adapter uses. */
-export const MODEL_CAPABILITIES = ['completion', 'vision', 'tools', 'thinking', 'embedding'] as const;
-export type ModelCapability = (typeof MODEL_CAPABILITIES)[number];
+export { MODEL_CAPABILITIES, type ModelCapability } from './provider-types.js';
 
 export const modelInfoSchema = z.object({
   id: z.string(),
@@ -18,8 +18,14 @@ export const modelInfoSchema = z.object({
   capabilities: z.array(z.enum(MODEL_CAPABILITIES)).nullable().optional(),
   /** The model's context window in tokens, when the API says it. */
   contextLength: z.number().int().positive().optional(),
+  /** Ollama: whether the model is in memory now (`/api/ps`). */
+  loaded: z.boolean().optional(),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type ModelDetails = Pick<ModelInfo, 'capabilities' | 'contextLength'>;
+export interface ListModelsOptions {
+  brief?: boolean;
+}
 
 export const PROVIDER_STATUSES = ['ok', 'unreachable', 'unauthorized', 'error'] as const;
 export const providerInfoSchema = z.object({
@@ -99,7 +105,11 @@ export interface Embeddings {
  */
 export interface ChatProvider {
   readonly config: ProviderConfig;
-  listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /**
+   * The models; `brief`: only what the list itself says (a status probe, the gateway's ids), without
+   * asking anything per model (Ollama's `/api/show` and `/api/ps`).
+   */
+  listModels(signal?: AbortSignal, options?: ListModelsOptions): Promise<ModelInfo[]>;
   /** Aborting `signal` (or leaving the iteration early) aborts the HTTP request. */
   streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncIterable<ProviderChunk>;
   /**
@@ -108,6 +118,13 @@ export interface ChatProvider {
    * provider that can't tell says `false`.
    */
   isReasoningModel?(model: string, signal: AbortSignal): Promise<boolean>;
+  /**
+   * What the provider knows of one model without listing them all (Ollama `/api/show`, cached):
+   * its capabilities and context window. Never throws: a provider that can't tell says `undefined`.
+   */
+  modelDetails?(model: string, signal: AbortSignal): Promise<ModelDetails | undefined>;
+  /** Pull, delete and unload (Ollama); absent for providers whose models are not installed locally. */
+  models?: ModelManager;
   /** Vectors from an embedding model (Ollama `/api/embed`, OpenAI `/embeddings`); absent: the API has none here. */
   embed?(request: EmbedRequest, signal: AbortSignal): Promise<Embeddings>;
 }

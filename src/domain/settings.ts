@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 /** The settings of CONTRACT section 2, in camelCase. The file's snake_case is mapped in `casing.ts`. */
 import { mcpServerNameIssues, mcpServersSchema, toolsSettingsSchema } from './mcp-settings.js';
-import { DEFAULT_HOSTS, DEFAULT_KEY_ENVS, PROVIDER_TYPES, type ProviderType } from './provider-types.js';
+import {
+  DEFAULT_HOSTS,
+  DEFAULT_KEY_ENVS,
+  MODEL_CAPABILITIES,
+  PROVIDER_TYPES,
+  type ProviderType,
+} from './provider-types.js';
 
 export { DEFAULT_HOSTS, DEFAULT_KEY_ENVS, PROVIDER_TYPES, type ProviderType };
 
@@ -30,6 +36,19 @@ const nullableText = z
   .nullish()
   .transform((value) => value ?? null);
 
+/** `providers[].models.<name>`: what LightChat can't learn from the provider's API (CONTRACT section 2). */
+export const modelSettingsSchema = z.strictObject({
+  capabilities: z
+    .array(
+      z.enum(MODEL_CAPABILITIES, {
+        message: `each capability must be one of ${MODEL_CAPABILITIES.join(', ')}`,
+      }),
+    )
+    .optional(),
+  contextLength: z.number().int().positive('context_length must be a positive number of tokens').optional(),
+});
+export type ModelSettings = z.infer<typeof modelSettingsSchema>;
+
 export const providerConfigSchema = z.strictObject({
   id: z
     .string()
@@ -49,6 +68,7 @@ export const providerConfigSchema = z.strictObject({
   proxy: httpUrl('proxy').optional(),
   timeoutS: z.number().positive().optional(),
   idleTimeoutS: z.number().positive().optional(),
+  models: z.record(z.string().min(1), modelSettingsSchema).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 

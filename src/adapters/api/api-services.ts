@@ -4,6 +4,7 @@ import type { ChatLog, ChatLogState } from '../../domain/ports/chat-log.port.js'
 import type { ToolHost } from '../../domain/ports/tool-host.port.js';
 import type { ChatService } from '../../domain/services/chat-service.js';
 import type { ConversationService } from '../../domain/services/conversation-service.js';
+import type { ModelPulls } from '../../domain/services/model-pulls.js';
 import type { ProviderRegistry } from '../../domain/services/provider-registry.js';
 import type { SettingsService } from '../../domain/services/settings-service.js';
 import type { ApiToken } from '../config/api-token.js';
@@ -23,6 +24,8 @@ export interface ApiServices {
   providers: ProviderRegistry;
   /** Attached files (CONTRACT section 12); `stream` serves one back over HTTP. */
   attachments: AttachmentStore & { stream(attachment: Attachment): ReadableStream<Uint8Array> };
+  /** Model pulls started over tRPC (`models.pull`), followed by id (CONTRACT section 12). */
+  pulls: ModelPulls;
   settings: SettingsService;
   logs: ChatLog;
   /** The tools of the configured MCP servers (CONTRACT section 11). */

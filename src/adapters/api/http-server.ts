@@ -12,6 +12,7 @@ import { registerConversationRoutes } from './conversation-routes.js';
 import { HTTP_STATUS } from './error-status.js';
 import { registerGatewayKeyRoutes } from './gateway-key-routes.js';
 import { IMPORT_PATH, registerHistoryTransferRoutes } from './history-transfer-routes.js';
+import { registerModelRoutes } from './model-routes.js';
 import { defaultStaticDir } from './package-info.js';
 import { errorBody, errorResponse, statusOf } from './rest-errors.js';
 import { registerRestRoutes } from './rest-routes.js';
@@ -98,6 +99,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   );
   registerGatewayRoutes(app, { core, closing: closing.signal, streams });
   registerRestRoutes(app, { core, closing: closing.signal, streams });
+  registerModelRoutes(app, { core, closing: closing.signal, streams });
   registerConversationRoutes(app, core);
   registerHistoryTransferRoutes(app, core);
   registerGatewayKeyRoutes(app, core);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatStartSchema } from '../../domain/chat.js';
+import { modelManagerOf } from '../../domain/services/model-pulls.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
 import type { ApiServices } from './api-services.js';
@@ -19,6 +20,15 @@ const chatIdSchema = z.strictObject({ chatId: z.string().min(1) });
 const chatEventsSchema = z.strictObject({
   chatId: z.string().min(1),
   after: z.number().int().min(0).optional(),
+});
+
+/** A model of a provider; names hold `/` and `:`, never spaces. */
+const modelInput = z.strictObject({
+  providerId: z.string().min(1),
+  model: z
+    .string()
+    .trim()
+    .regex(/^\S{1,300}$/, 'must be a model name such as llama3.2 or qwen3:8b'),
 });
 
 /** `config.update` takes what `config.get` returned (edited), plus `overwrite` for an invalid file. */
@@ -41,6 +51,22 @@ export function createAppRouter(core: ApiServices, options: AppRouterOptions = {
       list: publicProcedure
         .input(z.strictObject({ providerId: z.string().min(1) }))
         .query(({ input, signal }) => core.providers.resolve(input.providerId).listModels(signal)),
+      // A pull is a mutation plus a subscription by id (a subscription is a GET: it never starts work).
+      pull: publicProcedure.input(modelInput).mutation(({ input }) => core.pulls.start(input)),
+      pullEvents: publicProcedure
+        .input(z.strictObject({ pullId: z.string().min(1) }))
+        .subscription(({ input, signal }) => core.pulls.events(input.pullId, until(signal))),
+      cancelPull: publicProcedure
+        .input(z.strictObject({ pullId: z.string().min(1) }))
+        .mutation(({ input }) => core.pulls.cancel(input.pullId)),
+      delete: publicProcedure.input(modelInput).mutation(async ({ input, signal }) => {
+        await modelManagerOf(core.providers.resolve(input.providerId)).delete(input.model, signal);
+        return { deleted: true };
+      }),
+      unload: publicProcedure.input(modelInput).mutation(async ({ input, signal }) => {
+        await modelManagerOf(core.providers.resolve(input.providerId)).unload(input.model, signal);
+        return { unloaded: true };
+      }),
     }),
 
     chat: router({

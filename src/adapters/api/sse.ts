@@ -171,6 +171,8 @@ function frame(event: ChatEvent): string {
       return `data: ${JSON.stringify({ token: event.text })}\n\n`;
     case 'thinking':
       return `data: ${JSON.stringify({ thinking: event.text })}\n\n`;
+    case 'truncated':
+      return `event: truncated\ndata: ${JSON.stringify({ dropped_messages: event.droppedMessages })}\n\n`;
     case 'done': {
       const { type: _, seq: _seq, ...done } = event as ChatEvent & { seq?: number };
       return `event: done\ndata: ${JSON.stringify(toSnakeKeys(done))}\n\n`;

@@ -34,7 +34,8 @@ const {
   type: _type,
   ...providerAbsent
 } = asPlain(providerConfigSchema.parse({ id: 'x', type: 'ollama' }));
-const PROVIDER: Shape = { absent: providerAbsent };
+/** `models:` is keyed by the user's model names, each entry written as it is. */
+const PROVIDER: Shape = { absent: providerAbsent, maps: { models: { absent: {}, each: FREE } } };
 const API: Shape = { absent: asPlain(apiSettingsSchema.parse({})) };
 const GATEWAY: Shape = { absent: asPlain(gatewaySettingsSchema.parse({})) };
 const HISTORY: Shape = { absent: asPlain(historySettingsSchema.parse({})) };

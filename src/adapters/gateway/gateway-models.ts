@@ -59,6 +59,7 @@ async function modelsOf(provider: ChatProvider, outer?: AbortSignal): Promise<Ga
     MODEL_LIST_TIMEOUT_MS,
     `${providerName(provider.config)} did not list its models within ${MODEL_LIST_TIMEOUT_MS / 1000} s.`,
     outer,
+    { brief: true }, // ids only
   );
   const providerId = provider.config.id;
   return models.map((model) => ({

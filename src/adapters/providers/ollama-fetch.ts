@@ -72,10 +72,10 @@ export type OllamaStreamProblem = { kind: 'malformed'; line: string } | { kind: 
  * what one read held without waiting for more). A line that is not a JSON object, or that carries
  * Ollama's `{"error": …}`, ends the stream with `streamError`, after the good lines before it.
  */
-export async function* readOllamaLines(
+export async function* readOllamaLines<Line = OllamaLine>(
   body: ReadableStream<Uint8Array>,
   streamError: (problem: OllamaStreamProblem) => AppError,
-): AsyncGenerator<OllamaLine[]> {
+): AsyncGenerator<Line[]> {
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let pending = '';
@@ -85,7 +85,7 @@ export async function* readOllamaLines(
       const text = pending + (done ? decoder.decode() : decoder.decode(value, { stream: true }));
       const lines = text.split('\n');
       pending = done ? '' : (lines.pop() ?? '');
-      const parsed: OllamaLine[] = [];
+      const parsed: Line[] = [];
       for (const line of lines) {
         if (!line.trim()) continue;
         const result = parseLine(line);
@@ -93,7 +93,7 @@ export async function* readOllamaLines(
           if (parsed.length > 0) yield parsed;
           throw streamError(result.problem);
         }
-        parsed.push(result.line);
+        parsed.push(result.line as Line);
       }
       if (parsed.length > 0) yield parsed;
       if (done) return;

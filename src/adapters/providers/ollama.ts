@@ -6,6 +6,7 @@ import type {
   ChatProvider,
   Embeddings,
   EmbedRequest,
+  ListModelsOptions,
   ModelInfo,
   ProviderChatRequest,
   ProviderChunk,
@@ -16,6 +17,7 @@ import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { ollamaMessage } from './image-parts.js';
 import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
+import { OllamaModels, withTag } from './ollama-models.js';
 import {
   abortedError,
   type FailureContext,
@@ -39,6 +41,7 @@ const tagsSchema = z.object({
   models: z.array(
     z.object({
       name: z.string(),
+      digest: z.string().nullish(),
       size: z.number().optional(),
       modified_at: z.union([z.string(), z.date()]).optional(),
       details: z
@@ -52,7 +55,10 @@ const tagsSchema = z.object({
   ),
 });
 
-/** The Ollama adapter: `/api/tags`, `/api/show` (thinking capability), streamed `/api/chat`. */
+/**
+ * The Ollama adapter: `/api/tags` with `/api/show` capabilities and `/api/ps`, streamed `/api/chat`,
+ * and model management (ollama-models.ts).
+ */
 export function createOllamaProvider(
   config: ProviderConfig,
   deps: { env: Env; systemProxy?: SystemProxy | undefined },
@@ -60,8 +66,6 @@ export function createOllamaProvider(
   const host = providerHost(config);
   const { fetch: baseFetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
   const proxy = route.via === 'proxy' ? route.url : undefined;
-  /** Model → whether `/api/show` lists the `thinking` capability. */
-  const thinkingModels = new Map<string, boolean>();
 
   /**
    * One client per request: `client.abort()` would stop every stream of a shared one. `onStream`
@@ -82,25 +86,25 @@ export function createOllamaProvider(
         ? malformedChunkError(context, problem.line)
         : inStreamError(context, safe(problem.message));
 
+  const safe = (text: string) => redactSecrets(text, [config.proxy, proxy]);
+  const models = new OllamaModels({
+    config,
+    host,
+    proxy,
+    baseFetch,
+    client,
+    safe,
+    toError: (error, context) => toError(error, context, false),
+  });
+
   /**
-   * Whether `/api/show` lists the `thinking` capability, asked once per model. A failed answer
-   * (an older Ollama, a model not pulled, a proxy) counts as "no" and is asked again next time:
-   * the chat request itself then says what is wrong.
+   * Whether `/api/show` lists the `thinking` capability (cached per model). A failed answer (an
+   * older Ollama, a model not pulled, a proxy) counts as "no" and is asked again next time: the
+   * chat request itself then says what is wrong.
    */
   async function thinks(model: string, signal: AbortSignal): Promise<boolean> {
-    const known = thinkingModels.get(model);
-    if (known !== undefined) return known;
-    try {
-      const info = await (await client(signal)).show({ model });
-      const capable = Array.isArray(info.capabilities) && info.capabilities.includes('thinking');
-      thinkingModels.set(model, capable);
-      return capable;
-    } catch {
-      return false;
-    }
+    return (await models.details(model, signal))?.capabilities?.includes('thinking') ?? false;
   }
-
-  const safe = (text: string) => redactSecrets(text, [config.proxy, proxy]);
 
   function toError(error: unknown, context: FailureContext, streaming: boolean): AppError {
     if (error instanceof AppError) return error;
@@ -116,11 +120,15 @@ export function createOllamaProvider(
   return {
     config,
 
-    async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    async listModels(signal?: AbortSignal, options: ListModelsOptions = {}): Promise<ModelInfo[]> {
       const context: FailureContext = { config, proxy };
       let answer: unknown;
+      let loaded: Set<string> | undefined;
       try {
-        answer = await (await client(signal)).list();
+        [answer, loaded] = await Promise.all([
+          (await client(signal)).list(),
+          options.brief ? undefined : models.loaded(signal),
+        ]);
       } catch (error) {
         if (signal?.aborted) throw abortedError(context, signal);
         throw toError(error, context, false);
@@ -133,7 +141,18 @@ export function createOllamaProvider(
           { details: { provider_id: config.id }, failure: 'client' },
         );
       }
-      return parsed.data.models.map(toModelInfo);
+      if (options.brief) return parsed.data.models.map(toModelInfo);
+      return Promise.all(
+        parsed.data.models.map(async (model) => {
+          const details = await models.details(model.name, signal, model.digest ?? undefined);
+          return {
+            ...toModelInfo(model),
+            capabilities: details?.capabilities ?? null,
+            ...(details?.contextLength === undefined ? {} : { contextLength: details.contextLength }),
+            ...(loaded ? { loaded: loaded.has(withTag(model.name)) } : {}),
+          };
+        }),
+      );
     },
 
     async *streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
@@ -193,6 +212,14 @@ export function createOllamaProvider(
     },
 
     isReasoningModel: thinks,
+
+    modelDetails: (model, signal) => models.details(model, signal),
+
+    models: {
+      pull: (model, signal) => models.pull(model, signal),
+      delete: (model, signal) => models.delete(model, signal),
+      unload: (model, signal) => models.unload(model, signal),
+    },
 
     async embed(request: EmbedRequest, signal: AbortSignal): Promise<Embeddings> {
       const context: FailureContext = { config, model: request.model, proxy };

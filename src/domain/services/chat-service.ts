@@ -8,7 +8,9 @@ import type { ChatProvider, ModelInfo, ProviderMessage } from '../provider.js';
 import { providerName } from '../settings.js';
 import { withAttachments } from './attachment-content.js';
 import { ChatRun } from './chat-run.js';
+import { defaultNumCtx, fitContext, providerMessageTokens } from './context-window.js';
 import { firstChatModel } from './model-filter.js';
+import { modelDetailsOf } from './model-settings.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { retryDelayMs, shouldRetry } from './retry-policy.js';
 import { zodIssues } from './validation.js';
@@ -29,6 +31,8 @@ export interface PreparedChat {
    * stored chat keeps it with the answer for the next turn to send back.
    */
   onSignature?: (signature: string) => void;
+  /** Old messages left out to fit the model's context window (CONTRACT section 12). */
+  droppedMessages?: number;
   /** `now()` when the request was accepted: TTFT and duration count from here, retries included. */
   acceptedAt: number;
   /**
@@ -92,17 +96,74 @@ export class ChatService {
       { store: this.deps.attachments, provider, modelId, signal },
       request.messages,
     );
+    const fitted = await this.fitWindow(
+      provider,
+      modelId,
+      withSystemPrompt(attached.messages, systemPrompt),
+      request.options ?? {},
+      signal,
+    );
     return {
       requestId: this.newId(),
       provider,
       providerId: provider.config.id,
       modelId,
-      messages: withSystemPrompt(attached.messages, systemPrompt),
-      options: request.options ?? {},
+      ...fitted,
       systemPrompt,
       ...(attached.attachments.length > 0 ? { attachments: attached.attachments } : {}),
       acceptedAt,
     };
+  }
+
+  /**
+   * The messages that fit the model's context window, and the `num_ctx` to send: the request's
+   * (the conversation's), else for Ollama the model's context length capped at 32,768 — Ollama's
+   * own default is far smaller and cuts the prompt silently. Unknown window: everything is sent.
+   */
+  private async fitWindow(
+    provider: ChatProvider,
+    modelId: string,
+    messages: ProviderMessage[],
+    options: ProviderOptions,
+    signal?: AbortSignal,
+  ): Promise<Pick<PreparedChat, 'messages' | 'options' | 'droppedMessages'>> {
+    const ollama = provider.config.type === 'ollama';
+    let window = options.numCtx;
+    if (window === undefined || !ollama) {
+      const details = await this.withinLookupTime(signal, (lookup) =>
+        modelDetailsOf(provider, modelId, lookup),
+      );
+      window ??= ollama ? defaultNumCtx(details.contextLength) : details.contextLength;
+    }
+    if (window === undefined) return { messages, options };
+    const fit = fitContext({
+      messages,
+      numCtx: window,
+      maxTokens: options.maxTokens,
+      tokensOf: providerMessageTokens,
+    });
+    return {
+      messages: fit.messages,
+      options: ollama && options.numCtx === undefined ? { ...options, numCtx: window } : options,
+      ...(fit.droppedMessages > 0 ? { droppedMessages: fit.droppedMessages } : {}),
+    };
+  }
+
+  /** `ask` with a signal that gives up after MODEL_LOOKUP_TIMEOUT_MS (a provider that never answers). */
+  private async withinLookupTime<T>(
+    signal: AbortSignal | undefined,
+    ask: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('The model list did not arrive in time.', 'TimeoutError')),
+      MODEL_LOOKUP_TIMEOUT_MS,
+    );
+    try {
+      return await ask(signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -138,7 +199,9 @@ export class ChatService {
     signal.addEventListener('abort', onAbort, { once: true });
     run.logStart();
     this.active += 1;
+    const truncated = (chat.droppedMessages ?? 0) > 0;
     try {
+      if (truncated) yield { type: 'truncated', droppedMessages: chat.droppedMessages ?? 0 };
       for (let attempt = 1; ; attempt++) {
         // Stopped before the provider was asked (or while waiting to retry): ask nothing.
         if (stop.signal.aborted) break;
@@ -158,7 +221,8 @@ export class ChatService {
           await sleep(retryDelayMs(appError), stop.signal);
         }
       }
-      yield run.finish(stop.signal.aborted ? 'stopped' : undefined);
+      const done = run.finish(stop.signal.aborted ? 'stopped' : undefined);
+      yield truncated && done.type === 'done' ? { ...done, truncated: true } : done;
     } catch (error) {
       run.logFailure(toAppError(error));
       throw toAppError(error);
@@ -180,17 +244,7 @@ export class ChatService {
 
   private async firstModel(provider: ChatProvider, signal?: AbortSignal): Promise<string> {
     // A provider that never answers must not hold the request (and its caller) forever.
-    const timeout = new AbortController();
-    const timer = setTimeout(
-      () => timeout.abort(new DOMException('The model list did not arrive in time.', 'TimeoutError')),
-      MODEL_LOOKUP_TIMEOUT_MS,
-    );
-    let models: ModelInfo[];
-    try {
-      models = await provider.listModels(signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal);
-    } finally {
-      clearTimeout(timer);
-    }
+    const models: ModelInfo[] = await this.withinLookupTime(signal, (lookup) => provider.listModels(lookup));
     const model = firstChatModel(provider.config.type, models);
     if (model) return model.id;
     const name = providerName(provider.config);

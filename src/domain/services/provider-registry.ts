@@ -1,5 +1,11 @@
 import { AppError, toAppError } from '../errors.js';
-import type { ChatProvider, ModelInfo, ProviderFactory, ProviderInfo } from '../provider.js';
+import type {
+  ChatProvider,
+  ListModelsOptions,
+  ModelInfo,
+  ProviderFactory,
+  ProviderInfo,
+} from '../provider.js';
 import {
   effectiveDefaultProvider,
   type ProviderConfig,
@@ -8,6 +14,7 @@ import {
   providerName,
   type Settings,
 } from '../settings.js';
+import { applyModelSettings } from './model-settings.js';
 
 export const PROBE_TIMEOUT_MS = 2_000;
 
@@ -38,13 +45,16 @@ export class ProviderRegistry {
     const entries = new Map<string, Entry>();
     for (const overlay of this.overlays) {
       entries.set(overlay.config.id, {
-        provider: this.factories[overlay.config.type](overlay.config),
+        provider: applyModelSettings(this.factories[overlay.config.type](overlay.config)),
         demo: true,
       });
     }
     for (const config of settings.providers) {
       if (!entries.has(config.id))
-        entries.set(config.id, { provider: this.factories[config.type](config), demo: false });
+        entries.set(config.id, {
+          provider: applyModelSettings(this.factories[config.type](config)),
+          demo: false,
+        });
     }
     this.entries = entries;
   }
@@ -118,6 +128,8 @@ async function probe(
       PROBE_TIMEOUT_MS,
       `${providerName(provider.config)} did not answer within ${PROBE_TIMEOUT_MS / 1000} s at ${providerHost(provider.config)}.`,
       outer,
+      // Whether the provider answers, not every model's details.
+      { brief: true },
     );
     return { status: 'ok', statusMessage: null };
   } catch (error) {
@@ -142,6 +154,8 @@ export async function listModelsWithin(
   ms: number,
   message: string,
   outer?: AbortSignal,
+  /** `brief` for callers that need only ids (the status probe, the gateway's list). */
+  listOptions: ListModelsOptions = {},
 ): Promise<ModelInfo[]> {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), ms);
@@ -151,7 +165,7 @@ export async function listModelsWithin(
   );
   timedOut.catch(() => {}); // the outer signal may abort after the list has arrived
   try {
-    return await Promise.race([provider.listModels(signal), timedOut]);
+    return await Promise.race([provider.listModels(signal, listOptions), timedOut]);
   } finally {
     clearTimeout(timer);
   }

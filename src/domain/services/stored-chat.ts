@@ -126,6 +126,7 @@ export async function prepareStoredChat(
       providerId,
       modelId: chatFields.modelId ?? (sameProvider ? (conversation.modelId ?? undefined) : undefined),
       systemPrompt: chatFields.systemPrompt ?? conversation.systemPrompt ?? undefined,
+      options: withConversationNumCtx(chatFields.options, conversation.numCtx),
     }),
     signal,
   );
@@ -189,6 +190,14 @@ export async function* recordTurn(
     // The consumer left without an end (a closed socket): keep the answer so far, as stopped.
     if (!ended) void turn.stop();
   }
+}
+
+/** The conversation's `num_ctx` (CONTRACT section 12), unless the request sets its own. */
+function withConversationNumCtx(options: unknown, numCtx: number | null): unknown {
+  if (numCtx === null) return options;
+  if (options === undefined) return { numCtx };
+  if (typeof options !== 'object' || options === null || 'numCtx' in options) return options;
+  return { ...options, numCtx };
 }
 
 function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {

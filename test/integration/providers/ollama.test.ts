@@ -152,8 +152,16 @@ describe('the Ollama adapter', () => {
         family: 'llama',
         parameterSize: '3.2B',
         quantization: 'Q4_K_M',
+        // This Ollama answers no /api/show nor /api/ps: capabilities unknown, loaded not said.
+        capabilities: null,
       },
-      { id: 'bare:latest', name: 'bare:latest', sizeBytes: 1, modifiedAt: '2026-11-02T10:00:00Z' },
+      {
+        id: 'bare:latest',
+        name: 'bare:latest',
+        sizeBytes: 1,
+        modifiedAt: '2026-11-02T10:00:00Z',
+        capabilities: null,
+      },
     ]);
   });
 
