@@ -7,7 +7,11 @@ import { postChat, readSse, startWorld, summarise, type World } from './support.
 
 let world: World;
 beforeAll(async () => {
-  world = await startWorld({ history: true });
+  // The fake Ollama's /api/show says llama3.2 sees images (its capabilities list `vision`).
+  world = await startWorld({
+    history: true,
+    ollama: { models: [{ name: 'llama3.2', capabilities: ['completion', 'vision'] }, 'text-only'] },
+  });
 });
 afterAll(() => world.close());
 
@@ -93,6 +97,19 @@ describe('a chat with attachments', () => {
     const messages = lastBody(world.ollama, '/api/chat').messages;
     expect(messages[0]?.content).toBe('Hi');
     expect(messages[2]?.content).toContain('[File: todo.txt]\nbuy milk');
+  });
+
+  it('refuses an image for an Ollama model whose /api/show lacks vision, before anything is sent', async () => {
+    const imageId = await upload('cat.png', pngBytes(7));
+    const before = chatRequests(world.ollama, '/api/chat').length;
+    const { status, error } = await chat({
+      prompt: 'What is it?',
+      model_id: 'text-only',
+      attachment_ids: [imageId],
+    });
+    expect(status).toBe(422);
+    expect(error).toMatchObject({ error_code: 'ATTACHMENT_UNSUPPORTED', details: { reason: 'no_vision' } });
+    expect(chatRequests(world.ollama, '/api/chat')).toHaveLength(before);
   });
 
   it('refuses an unknown attachment before anything is sent', async () => {

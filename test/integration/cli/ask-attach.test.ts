@@ -11,7 +11,11 @@ const cliOutput = (args: string[]) => runCliOutput(args, { LIGHTCHAT_CONFIG: wor
 let world: World;
 let dir: string;
 beforeAll(async () => {
-  world = await startWorld({ history: true });
+  // llama3.2 sees images here (its /api/show capabilities list `vision`).
+  world = await startWorld({
+    history: true,
+    ollama: { models: [{ name: 'llama3.2', capabilities: ['completion', 'vision'] }] },
+  });
   dir = await mkdtemp(join(tmpdir(), 'lightchat-attach-'));
 });
 afterAll(async () => {
