@@ -2,9 +2,27 @@
  * The one mapping between the wire's snake_case (YAML, JSONL, REST JSON) and the code's camelCase.
  * Pure string/object functions, so both the adapters and error messages share it.
  */
-export const snakeToCamel = (key: string): string =>
-  key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-export const camelToSnake = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/**
+ * Remembers each key's other spelling: an answer maps the same few dozen names thousands of times
+ * (a 2,000-message conversation holds 36,000 keys). Bounded, because a few maps hold users' own keys.
+ */
+function remembered(spell: (key: string) => string): (key: string) => string {
+  const known = new Map<string, string>();
+  return (key) => {
+    let spelled = known.get(key);
+    if (spelled === undefined) {
+      spelled = spell(key);
+      if (known.size < KNOWN_KEYS_MAX) known.set(key, spelled);
+    }
+    return spelled;
+  };
+}
+const KNOWN_KEYS_MAX = 1_000;
+
+export const snakeToCamel = remembered((key) =>
+  key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
+);
+export const camelToSnake = remembered((key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 
 type Mapper = (key: string) => string;
 
@@ -30,7 +48,8 @@ function mapKeys(value: unknown, mapKey: Mapper, keysAreNames = false): unknown 
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
     return value;
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const inner = (value as Record<string, unknown>)[key];
     if (keysAreNames) {
       out[key] = mapKeys(inner, mapKey);
       continue;

@@ -24,6 +24,15 @@ describe('the snake_case ↔ camelCase mapping', () => {
     });
   });
 
+  it('spells every key right, again and again, also past the spellings it remembers', () => {
+    const camel = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`userKey${i}Name`, i]));
+    const snake = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`user_key${i}_name`, i]));
+    for (let round = 0; round < 2; round++) {
+      expect(toSnakeKeys(camel)).toEqual(snake);
+      expect(toCamelKeys(snake)).toEqual(camel);
+    }
+  });
+
   it('maps error paths to the names in the file', () => {
     expect(toSnakePath(['providers', 0, 'apiKeyEnv'])).toEqual(['providers', 0, 'api_key_env']);
   });
