@@ -28,6 +28,8 @@ export function conversationsRouter(
           .default({ limit: 50 }),
       )
       .query(({ input }) => conversations.list({ limit: input.limit, cursor: input.cursor ?? null })),
+    /** Ids of the stored conversations whose answer is streaming (here or in another process). */
+    streaming: publicProcedure.query(() => conversations.streaming()),
     create: publicProcedure
       .input(z.looseObject({}).default({}))
       .mutation(({ input }) => conversations.create(input)),

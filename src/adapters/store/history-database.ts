@@ -242,6 +242,15 @@ export class HistoryDatabase {
     return searchHistory(this.db, query, limit);
   }
 
+  /** Conversations with an answer streaming in a live process (one that is gone left only a stale row). */
+  streamingConversations(): string[] {
+    const rows = this.db
+      .prepare("SELECT DISTINCT conversation_id, owner_id FROM messages WHERE status = 'streaming'")
+      .all() as { conversation_id: string; owner_id: string | null }[];
+    const live = rows.filter((row) => row.owner_id !== null && this.locks.isAlive(row.owner_id));
+    return [...new Set(live.map((row) => row.conversation_id))];
+  }
+
   /** A live answer streaming here makes a send wait; one left by a process that is gone does not. */
   private refuseWhenBusy(conversationId: string): void {
     const streaming = this.db

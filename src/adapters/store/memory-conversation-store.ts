@@ -150,6 +150,12 @@ export class MemoryConversationStore implements ConversationStore {
     return [];
   }
 
+  async streamingConversations(): Promise<string[]> {
+    return [...this.entries.values()]
+      .filter((entry) => [...entry.messages.values()].some((message) => message.status === 'streaming'))
+      .map((entry) => entry.conversation.id);
+  }
+
   onExternalChange(): () => void {
     return () => {};
   }

@@ -143,6 +143,9 @@ export class SqliteConversationStore implements ConversationStore {
   search(query: string, limit: number): Promise<SearchResult[]> {
     return this.call('search', query, limit) as Promise<SearchResult[]>;
   }
+  streamingConversations(): Promise<string[]> {
+    return this.call('streamingConversations') as Promise<string[]>;
+  }
 
   /**
    * The file goes to a temp file in the data directory as it arrives (never whole in memory), then

@@ -29,6 +29,7 @@ export type StoreOp = keyof Pick<
   | 'deleteMessages'
   | 'search'
   | 'attachmentsInUse'
+  | 'streamingConversations'
 >;
 
 export type StoreRequest =

@@ -91,6 +91,8 @@ export interface ConversationStore {
   search(query: string, limit: number): Promise<SearchResult[]>;
   /** The ids of attached files that stored messages use (only those among `among`, when given). */
   attachmentsInUse(among: readonly string[] | null): Promise<string[]>;
+  /** Ids of the conversations that have an answer streaming now (in this process or another live one). */
+  streamingConversations(): Promise<string[]>;
   /**
    * Reads an export file (LightChat JSON or ZIP, ChatGPT's, Claude.ai's) as it streams in and adds
    * what is new, off the server's main thread. Throws `IMPORT_INVALID` for a file in no known format.

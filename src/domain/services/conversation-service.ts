@@ -190,6 +190,11 @@ export class ConversationService {
     return this.durable().search(query, limit);
   }
 
+  /** Stored conversations with an answer streaming now (the sidebar's spinner); none without history. */
+  async streaming(): Promise<string[]> {
+    return this.status().available ? this.deps.store.streamingConversations() : [];
+  }
+
   /** Adds what an export file holds that history lacks (CONTRACT section 10). */
   async import(file: AsyncIterable<Uint8Array>): Promise<ImportResult> {
     const result = await this.durable().importFile(file);

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DatabaseSync } from '../../../src/adapters/store/sqlite.js';
-import { historyWorld, tempDataDir } from './support.js';
+import { doneEvent, historyWorld, tempDataDir } from './support.js';
 
 describe('SQLite history store', () => {
   it('keeps conversations, branches and statuses across a restart', async () => {
@@ -67,6 +67,17 @@ describe('SQLite history store', () => {
     });
     await streaming.finish({ type: 'error', errorCode: 'PROVIDER_ERROR', message: 'x', details: {} });
     expect((await service.get(first.conversationId)).messages.at(-1)?.status).toBe('error');
+  });
+
+  it('names the conversations whose answer is streaming, until the answer ends', async () => {
+    const { service, send } = await historyWorld();
+    const first = await send({ conversationId: 'new', prompt: 'q' });
+    expect(await service.streaming()).toEqual([]);
+    const plan = await service.planTurn({ conversationId: first.conversationId, prompt: 'again' });
+    const turn = await service.beginTurn(plan, { providerId: 'p', modelId: 'm' }, { onError: () => {} });
+    expect(await service.streaming()).toEqual([first.conversationId]);
+    await turn.finish(doneEvent);
+    expect(await service.streaming()).toEqual([]);
   });
 
   it('deletes a message with what follows, and a whole conversation', async () => {
