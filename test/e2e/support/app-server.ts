@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ export interface AppServer {
   link: string;
   settingsPath: string;
   logDir: string;
+  /** The data directory (`lightchat.db` and its copies). */
+  dataDir: string;
   /** What the server printed (stdout and stderr), for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -29,11 +31,21 @@ async function freePort(): Promise<number> {
 }
 
 /** `lightchat serve` from the build, on a free port, with its own settings file and log folder. */
-export async function startApp(options: { settingsYaml: string; args?: string[] }): Promise<AppServer> {
+export async function startApp(options: {
+  settingsYaml: string;
+  args?: string[];
+  /** Puts files into the (new, empty) data directory before the server starts. */
+  prepareDataDir?: (dataDir: string) => Promise<void>;
+}): Promise<AppServer> {
   const dir = await mkdtemp(join(tmpdir(), 'lightchat-e2e-'));
   const settingsPath = join(dir, 'settings.yaml');
   const logDir = join(dir, 'logs');
+  const dataDir = join(dir, 'data');
   await writeFile(settingsPath, options.settingsYaml, { mode: 0o600 });
+  if (options.prepareDataDir) {
+    await mkdir(dataDir, { mode: 0o700 });
+    await options.prepareDataDir(dataDir);
+  }
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -47,7 +59,7 @@ export async function startApp(options: { settingsYaml: string; args?: string[] 
       '--log-dir',
       logDir,
       '--data-dir',
-      join(dir, 'data'),
+      dataDir,
       ...(options.args ?? []),
     ],
     { cwd: root, env: { ...process.env, OPENAI_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -81,6 +93,7 @@ export async function startApp(options: { settingsYaml: string; args?: string[] 
     link: `${url}/#token=${token}`,
     settingsPath,
     logDir,
+    dataDir,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
