@@ -179,6 +179,35 @@ describe('the Conversations sidebar', () => {
     expect(stored.conversation_id).toEqual(expect.any(String));
   });
 
+  it('an item shows a spinner while its answer streams, in this tab and another; the other tab sees the finished answer', async () => {
+    await titledConversation(world.app, 'Shared story');
+    const first = await open();
+    const second = await open({ keep: true });
+    for (const page of [first, second]) await item(page, 'Shared story').click();
+    const spinner = (page: Page) =>
+      sidebar(page).getByRole('progressbar', { name: 'Answer streaming in Shared story' });
+    expect(await spinner(first).count()).toBe(0);
+
+    await first.getByRole('textbox', { name: 'Message' }).fill('Tell me a long story');
+    await first.getByRole('button', { name: 'Send' }).click();
+    await spinner(first).waitFor({ timeout: HANG_MS });
+    await spinner(second).waitFor({ timeout: HANG_MS });
+    await first.getByRole('button', { name: 'Stop' }).click();
+    await spinner(first).waitFor({ state: 'detached', timeout: HANG_MS });
+    await spinner(second).waitFor({ state: 'detached', timeout: HANG_MS });
+    // The other tab shows the answer as it ended (within 1 s by the contract; the deadline only stops a hung run).
+    const stopped = conversation(second).getByRole('article', { name: 'Assistant message' }).last();
+    await stopped.getByText('stopped', { exact: true }).waitFor({ timeout: HANG_MS });
+    await expect(stopped.innerText()).resolves.toContain('once upon');
+
+    await first.getByRole('textbox', { name: 'Message' }).fill('One more question for both tabs');
+    await first.getByRole('button', { name: 'Send' }).click();
+    await conversation(second)
+      .getByRole('article', { name: 'Assistant message' })
+      .getByText('One more question for both tabs', { exact: false })
+      .waitFor({ timeout: HANG_MS });
+  });
+
   it('threw no page errors and CSP blocked nothing', () => {
     for (const problem of problems) {
       expect(problem.errors).toEqual([]);

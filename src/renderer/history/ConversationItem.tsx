@@ -1,4 +1,4 @@
-import { ActionIcon, Group, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { ActionIcon, Group, Loader, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useAppState } from '../state/app-state';
@@ -8,13 +8,18 @@ import { useTRPC } from '../transport/trpc';
 import { ConfirmDialog } from './ConfirmDialog';
 import { titleOf } from './conversation-groups';
 
-/** One conversation: its title opens it; its menu has Rename (inline), Pin, Export and Delete. */
+/**
+ * One conversation: its title opens it (a small spinner beside it while its answer streams); its menu
+ * has Rename (inline), Pin, Export and Delete.
+ */
 export function ConversationItem({
   conversation,
   active,
+  streaming = false,
 }: {
   conversation: StoredConversation;
   active: boolean;
+  streaming?: boolean;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -85,6 +90,10 @@ export function ConversationItem({
             {title}
           </Text>
         </UnstyledButton>
+      )}
+      {/* Outside the button: the item's name stays its title. */}
+      {streaming && !renaming && (
+        <Loader size={12} color="gray" role="progressbar" aria-label={`Answer streaming in ${title}`} />
       )}
       {/* Focus stays where an action puts it (the Title box of Rename), not back on the ⋯ button. */}
       <Menu position="bottom-end" withinPortal returnFocus={false}>

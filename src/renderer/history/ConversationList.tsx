@@ -1,5 +1,5 @@
 import { Box, Loader, Text } from '@mantine/core';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 import { useAppState } from '../state/app-state';
@@ -32,10 +32,17 @@ export function ConversationList() {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
 
+  // Which answers stream, in this tab, another one or another process: their items show a spinner.
+  const streaming = useQuery({
+    ...trpc.conversations.streaming.queryOptions(),
+    select: (ids) => new Set(ids),
+  });
+
   useEffect(
     () =>
       workspace?.onChange(() => {
         void queryClient.invalidateQueries(trpc.conversations.list.pathFilter());
+        void queryClient.invalidateQueries(trpc.conversations.streaming.pathFilter());
       }),
     [workspace, queryClient, trpc],
   );
@@ -109,7 +116,11 @@ export function ConversationList() {
                   {row.name}
                 </Text>
               ) : (
-                <ConversationItem conversation={row.conversation} active={row.conversation.id === openId} />
+                <ConversationItem
+                  conversation={row.conversation}
+                  active={row.conversation.id === openId}
+                  streaming={streaming.data?.has(row.conversation.id) === true}
+                />
               )}
             </li>
           );
