@@ -4,15 +4,22 @@ import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
 import { MessageRow } from './MessageRow';
 import { useFollowScroll } from './use-follow-scroll';
-import { useHighlight } from './use-highlight';
+import { noHighlight, useHighlight } from './use-highlight';
+import { useTranscriptWindow } from './use-transcript-window';
 
-/** The transcript: a scrolling region of message rows that follows the stream unless scrolled up. */
+/**
+ * The transcript: a scrolling region of message rows that follows the stream unless scrolled up. A
+ * long conversation renders only its latest messages, and more as the user scrolls (or the part
+ * around a search result).
+ */
 export function ConversationView() {
-  const { conversation } = useAppState();
+  const { conversation, workspace } = useAppState();
   const order = useStore(conversation, (state) => state.order);
+  const target = useStore(workspace?.highlight ?? noHighlight, (id) => id);
   const scroller = useRef<HTMLElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const { following, jumpToLatest } = useFollowScroll(scroller, content);
+  const rows = useTranscriptWindow({ order, target, scroller, content });
   useHighlight(content);
 
   return (
@@ -37,9 +44,19 @@ export function ConversationView() {
             </Stack>
           </Center>
         )}
-        {order.map((id) => (
+        {rows.hiddenBefore > 0 && (
+          <Button variant="subtle" size="xs" mx="auto" onClick={rows.earlier}>
+            Show earlier messages ({rows.hiddenBefore})
+          </Button>
+        )}
+        {rows.shown.map((id) => (
           <MessageRow key={id} id={id} />
         ))}
+        {rows.hiddenAfter > 0 && (
+          <Button variant="subtle" size="xs" mx="auto" onClick={rows.later}>
+            Show later messages ({rows.hiddenAfter})
+          </Button>
+        )}
       </Stack>
       {!following && order.length > 0 && (
         <Box
@@ -55,7 +72,10 @@ export function ConversationView() {
             size="xs"
             radius="xl"
             variant="filled"
-            onClick={jumpToLatest}
+            onClick={() => {
+              rows.latest();
+              jumpToLatest();
+            }}
             aria-label="Jump to latest"
             style={{ pointerEvents: 'auto' }}
           >

@@ -5,7 +5,8 @@ import { createStore, useStore } from '../state/store';
 const HIGHLIGHT_MS = 2500;
 /** Markdown blocks render after the rows: scroll again once they have taken their height. */
 const SETTLE_MS = [0, 150, 500];
-const nothing = createStore<string | null>(null);
+/** The highlight of a window without history: never set. */
+export const noHighlight = createStore<string | null>(null);
 
 /**
  * A search result opened: its message is scrolled into view, focused (so the keyboard continues
@@ -13,7 +14,7 @@ const nothing = createStore<string | null>(null);
  */
 export function useHighlight(container: RefObject<HTMLElement | null>): void {
   const { workspace, conversation } = useAppState();
-  const highlight = workspace?.highlight ?? nothing;
+  const highlight = workspace?.highlight ?? noHighlight;
   const id = useStore(highlight, (value) => value);
   const shown = useStore(conversation, (state) => id !== null && state.byId[id] !== undefined);
   useEffect(() => {

@@ -1,0 +1,69 @@
+/**
+ * Which part of a long conversation the transcript renders: the latest messages when it opens, more
+ * as the user scrolls up (or down again), and the part around a search result when one is opened. A
+ * 2,000-message conversation then costs its first paint what a 40-message one does.
+ */
+
+/** Messages rendered when a conversation opens (and around a search result). */
+export const SHOWN_AT_FIRST = 40;
+/** Messages added at a time while scrolling. */
+export const SHOWN_MORE = 40;
+/** Messages rendered before a search result, so it is not the first row. */
+const BEFORE_TARGET = 5;
+
+export interface TranscriptWindow {
+  /** The conversation's first message: a different one is a different conversation. */
+  rootId: string | null;
+  /** Its last message: a new one (a send, another version) brings the window to the latest. */
+  lastId: string | null;
+  start: number;
+  /** Exclusive; null: up to the latest message. */
+  end: number | null;
+}
+
+export const EMPTY_WINDOW: TranscriptWindow = { rootId: null, lastId: null, start: 0, end: null };
+
+const sameWindow = (a: TranscriptWindow, b: TranscriptWindow) =>
+  a.rootId === b.rootId && a.lastId === b.lastId && a.start === b.start && a.end === b.end;
+
+/**
+ * The window for `order` after `last`, with the message `target` (a search result) in it. Applying
+ * it again to its own result changes nothing (it is computed during render).
+ */
+export function windowFor(
+  last: TranscriptWindow,
+  order: readonly string[],
+  target: string | null,
+): TranscriptWindow {
+  const length = order.length;
+  const latestStart = Math.max(0, length - SHOWN_AT_FIRST);
+  const rootId = order[0] ?? null;
+  const lastId = order.at(-1) ?? null;
+  let { start, end } = last;
+  if (rootId !== last.rootId) {
+    start = latestStart;
+    end = null;
+  } else {
+    if (lastId !== last.lastId) end = null;
+    start = Math.min(start, latestStart);
+    if (end !== null && end >= length) end = null;
+  }
+  const index = target === null ? -1 : order.indexOf(target);
+  if (index >= 0 && (index < start || index >= (end ?? length))) {
+    start = Math.min(Math.max(0, index - BEFORE_TARGET), latestStart);
+    end = start + SHOWN_AT_FIRST >= length ? null : start + SHOWN_AT_FIRST;
+  }
+  const next = { rootId, lastId, start, end };
+  return sameWindow(next, last) ? last : next;
+}
+
+export const showEarlier = (range: TranscriptWindow): TranscriptWindow =>
+  range.start === 0 ? range : { ...range, start: Math.max(0, range.start - SHOWN_MORE) };
+
+export const showLater = (range: TranscriptWindow, length: number): TranscriptWindow =>
+  range.end === null
+    ? range
+    : { ...range, end: range.end + SHOWN_MORE >= length ? null : range.end + SHOWN_MORE };
+
+export const showLatest = (range: TranscriptWindow, length: number): TranscriptWindow =>
+  range.end === null ? range : { ...range, start: Math.max(0, length - SHOWN_AT_FIRST), end: null };

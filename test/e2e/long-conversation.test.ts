@@ -1,0 +1,131 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../fixtures/index.js';
+import { openPage, type PageProblems } from './support/browser.js';
+import { rest } from './support/rest.js';
+import { startWorld, type World } from './support/world.js';
+
+const MESSAGES = 2000;
+/** A word only one message far up holds (the search test's target). */
+const RARE_WORD = 'zebracorn';
+const RARE_AT = 150;
+
+let world: World;
+const problems: PageProblems[] = [];
+let lastContext: BrowserContext | undefined;
+
+const uuid = (kind: number, n: number) =>
+  `0192${kind.toString(16).padStart(4, '0')}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
+
+/** A LightChat export holding one conversation of `MESSAGES` messages, imported through `POST /import`. */
+async function importLongConversation(): Promise<void> {
+  const start = Date.UTC(2026, 0, 1);
+  const messages = Array.from({ length: MESSAGES }, (_, index) => ({
+    id: uuid(1, index),
+    parent_id: index === 0 ? null : uuid(1, index - 1),
+    role: index % 2 === 0 ? 'user' : 'assistant',
+    content: `Message number ${index}. ${index === RARE_AT ? `The ${RARE_WORD} is here. ` : ''}${'Some words to give it a height. '.repeat(4)}`,
+    status: 'done',
+    created_at: new Date(start + index * 1000).toISOString(),
+  }));
+  const file = {
+    format: 'lightchat.conversations',
+    version: 1,
+    conversations: [
+      {
+        id: uuid(0, 1),
+        title: 'A very long conversation',
+        created_at: new Date(start).toISOString(),
+        updated_at: new Date(start + MESSAGES * 1000).toISOString(),
+        current_leaf_id: uuid(1, MESSAGES - 1),
+        messages,
+      },
+    ],
+  };
+  const answer = await rest<{ imported: number }>(world.app, 'POST', '/import', file);
+  expect(answer.imported).toBe(1);
+}
+
+beforeAll(async () => {
+  world = await startWorld();
+  await importLongConversation();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function open(): Promise<Page> {
+  await lastContext?.close();
+  const opened = await openPage(world.browser, world.app.link);
+  problems.push(opened.problems);
+  lastContext = opened.context;
+  await opened.page
+    .getByRole('combobox', { name: 'Model' })
+    .and(opened.page.locator('input:not([disabled])'))
+    .waitFor();
+  return opened.page;
+}
+
+const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+const conversation = (page: Page) => page.getByRole('region', { name: 'Conversation' });
+const articles = (page: Page) => conversation(page).getByRole('article');
+const message = (page: Page, index: number) => articles(page).filter({ hasText: `Message number ${index}.` });
+
+describe(`a ${MESSAGES}-message conversation`, () => {
+  it('opens on its latest messages with only a bounded part rendered, and renders earlier ones as it scrolls up', async () => {
+    const page = await open();
+    await sidebar(page).getByRole('button', { name: 'A very long conversation', exact: true }).click();
+    await message(page, MESSAGES - 1).waitFor();
+    const first = await articles(page).count();
+    expect(first).toBeLessThan(100);
+    expect(await message(page, MESSAGES - 100).count()).toBe(0);
+
+    // Scrolling up renders the messages above, a part at a time.
+    await expect
+      .poll(
+        async () => {
+          await conversation(page).evaluate((box) => {
+            box.scrollTop = 0;
+          });
+          return message(page, MESSAGES - 100).count();
+        },
+        { timeout: HANG_MS },
+      )
+      .toBe(1);
+    expect(await articles(page).count()).toBeGreaterThan(first);
+    // Or by keyboard, with the button at the top.
+    await conversation(page)
+      .getByRole('button', { name: /Show earlier messages/ })
+      .waitFor();
+  });
+
+  it('a search result far up opens at that message, highlighted and in view', async () => {
+    const page = await open();
+    const search = sidebar(page).getByRole('searchbox', { name: 'Search conversations' });
+    await search.fill(RARE_WORD);
+    await sidebar(page).getByRole('group', { name: 'Search results' }).getByRole('button').first().waitFor();
+    await search.press('Enter');
+    const target = message(page, RARE_AT);
+    await target.waitFor();
+    await expect.poll(() => target.getAttribute('data-highlighted'), { timeout: HANG_MS }).toBe('true');
+    await expect(target.innerText()).resolves.toContain(RARE_WORD);
+    await expect
+      .poll(
+        () =>
+          target.evaluate((element) => {
+            const box = element.getBoundingClientRect();
+            return box.top >= 0 && box.top < window.innerHeight;
+          }),
+        { timeout: HANG_MS },
+      )
+      .toBe(true);
+    expect(await articles(page).count()).toBeLessThan(150);
+  });
+
+  it('threw no page errors and CSP blocked nothing', () => {
+    for (const problem of problems) {
+      expect(problem.errors).toEqual([]);
+      expect(problem.csp).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMPTY_WINDOW,
+  SHOWN_AT_FIRST,
+  SHOWN_MORE,
+  showEarlier,
+  showLater,
+  showLatest,
+  windowFor,
+} from '../../src/renderer/components/transcript-window';
+
+const ids = (count: number, prefix = 'm') => Array.from({ length: count }, (_, index) => `${prefix}${index}`);
+const rendered = (order: string[], range: { start: number; end: number | null }) =>
+  order.slice(range.start, range.end ?? undefined);
+
+describe('the part of a long conversation the transcript renders', () => {
+  it('opens a 2,000-message conversation on its latest messages only; a short one whole', () => {
+    const long = ids(2000);
+    const range = windowFor(EMPTY_WINDOW, long, null);
+    expect(rendered(long, range)).toEqual(long.slice(2000 - SHOWN_AT_FIRST));
+    const short = ids(12, 's');
+    expect(rendered(short, windowFor(range, short, null))).toEqual(short);
+  });
+
+  it('keeps what it shows when a message is added, and shows the new one', () => {
+    const order = ids(100);
+    const range = windowFor(EMPTY_WINDOW, order, null);
+    const longer = [...order, 'new question', 'new answer'];
+    const next = windowFor(range, longer, null);
+    expect(next.start).toBe(range.start);
+    expect(rendered(longer, next).slice(-2)).toEqual(['new question', 'new answer']);
+  });
+
+  it('renders the part around a search result far up, and keeps it when the highlight ends', () => {
+    const order = ids(2000);
+    const opened = windowFor(EMPTY_WINDOW, order, null);
+    const around = windowFor(opened, order, 'm100');
+    expect(rendered(order, around)).toContain('m100');
+    expect(around.start).toBeLessThan(100);
+    expect(rendered(order, around).length).toBe(SHOWN_AT_FIRST);
+    expect(windowFor(around, order, null)).toBe(around);
+  });
+
+  it('is stable: computing it again from its own result changes nothing', () => {
+    const order = ids(500);
+    for (const target of [null, 'm0', 'm250', 'm499']) {
+      const range = windowFor(windowFor(EMPTY_WINDOW, order, null), order, target);
+      expect(windowFor(range, order, target)).toBe(range);
+    }
+  });
+
+  it('comes back to the latest messages when a new one arrives after a search result', () => {
+    const order = ids(2000);
+    const around = windowFor(windowFor(EMPTY_WINDOW, order, null), order, 'm100');
+    const sent = [...order, 'sent'];
+    expect(rendered(sent, windowFor(around, sent, null)).at(-1)).toBe('sent');
+  });
+
+  it('starts afresh on another conversation', () => {
+    const first = ids(2000, 'a');
+    const range = showEarlier(windowFor(EMPTY_WINDOW, first, null));
+    const second = ids(300, 'b');
+    expect(rendered(second, windowFor(range, second, null))).toEqual(second.slice(300 - SHOWN_AT_FIRST));
+  });
+
+  it('adds messages above and below as the user scrolls, and goes back to the latest', () => {
+    const order = ids(2000);
+    const opened = windowFor(EMPTY_WINDOW, order, null);
+    expect(showEarlier(opened).start).toBe(opened.start - SHOWN_MORE);
+    const around = windowFor(opened, order, 'm100');
+    const later = showLater(around, order.length);
+    expect(later.end).toBe((around.end ?? 0) + SHOWN_MORE);
+    const latest = showLatest(later, order.length);
+    expect(rendered(order, latest)).toEqual(order.slice(2000 - SHOWN_AT_FIRST));
+    expect(showEarlier({ ...opened, start: 0 }).start).toBe(0);
+  });
+});
