@@ -22,6 +22,7 @@ import { storedChatSection } from './sections/stored-chat.js';
 import { ttftSection } from './sections/ttft.js';
 import { uiSection } from './sections/ui.js';
 import { uiTabsSection } from './sections/ui-tabs.js';
+import { workspaceSection } from './sections/workspace.js';
 
 const SECTIONS: BenchSection[] = [
   bundleSection,
@@ -35,6 +36,7 @@ const SECTIONS: BenchSection[] = [
   uiSection,
   uiTabsSection,
   historySection,
+  workspaceSection,
 ];
 
 interface Args {

@@ -72,7 +72,11 @@ async function p95Of(url: string, path: string, runs: number): Promise<number[]>
   return samples;
 }
 
-async function importFile(url: string, history: GeneratedHistory): Promise<{ ms: number; result: unknown }> {
+/** `POST /import` of a generated export, streamed from its file. */
+export async function importFile(
+  url: string,
+  history: GeneratedHistory,
+): Promise<{ ms: number; result: unknown }> {
   const started = performance.now();
   const response = await fetch(`${url}/import`, {
     method: 'POST',

@@ -1,0 +1,89 @@
+/**
+ * The script the workspace rows install in the page before it loads (plain JavaScript in a string,
+ * like PAGE_PROBE). It records when the first sidebar item was painted, and offers the two measured
+ * actions:
+ * scrolling the sidebar at a fixed speed, and opening a conversation to the paint of its last message.
+ */
+export const WORKSPACE_PROBE = `(() => {
+  const probe = { sidebarPaint: null };
+  window.__workspace = probe;
+  const afterPaint = (done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0));
+  const ITEM = 'nav[aria-label="Conversations"] ul li button';
+  const watcher = new MutationObserver(() => {
+    if (!document.querySelector(ITEM)) return;
+    watcher.disconnect();
+    afterPaint((at) => { probe.sidebarPaint = at; });
+  });
+  watcher.observe(document, { childList: true, subtree: true });
+
+  // Scrolls the list by script at pxPerSecond until the row of index untilIndex is rendered (pages
+  // load as it goes); every frame's gap is kept, and the frames where the list had not loaded far
+  // enough yet to scroll where it should be.
+  probe.scroll = (pxPerSecond, untilIndex, limitMs) => new Promise((resolve) => {
+    const scroller = document.querySelector('nav[aria-label="Conversations"] ul').parentElement;
+    const frames = [];
+    let behind = 0;
+    const start = performance.now();
+    let last = start;
+    const step = (now) => {
+      frames.push(now - last);
+      last = now;
+      const wanted = ((now - start) / 1000) * pxPerSecond;
+      scroller.scrollTop = wanted;
+      if (scroller.scrollTop + 1 < wanted) behind++;
+      let reached = -1;
+      for (const row of scroller.querySelectorAll('li[data-index]')) reached = Math.max(reached, Number(row.dataset.index));
+      if (reached >= untilIndex || now - start > limitMs) {
+        resolve({ frames: frames.slice(1), behind, reached, ms: now - start, px: scroller.scrollTop });
+        return;
+      }
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+
+  // Clicks a conversation's item; resolves when its last message has been painted, with the time the
+  // conversation arrived (queries are HTTP requests: their resource timing's responseEnd).
+  probe.open = (title, lastMessageId) => new Promise((resolve) => {
+    const button = [...document.querySelectorAll(ITEM)].find((b) => b.textContent.trim().endsWith(title));
+    if (!button) { resolve({ error: 'no item titled ' + title }); return; }
+    const selector = 'section[aria-label="Conversation"] [data-message-id="' + lastMessageId + '"]';
+    const clicked = performance.now();
+    const watch = new MutationObserver(() => {
+      if (!document.querySelector(selector)) return;
+      watch.disconnect();
+      afterPaint((painted) => {
+        const request = performance.getEntriesByType('resource')
+          .filter((entry) => entry.startTime >= clicked && entry.name.includes('conversations.get'))
+          .at(-1);
+        resolve({
+          clicked,
+          painted,
+          answerAt: request ? request.responseEnd : null,
+          answerChars: request ? request.decodedBodySize : 0,
+          articles: document.querySelectorAll('section[aria-label="Conversation"] article').length,
+        });
+      });
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+    button.click();
+  });
+})();`;
+
+export interface ScrollResult {
+  frames: number[];
+  behind: number;
+  reached: number;
+  ms: number;
+  px: number;
+}
+
+export type OpenResult =
+  | { error: string }
+  | {
+      clicked: number;
+      painted: number;
+      answerAt: number | null;
+      answerChars: number;
+      articles: number;
+    };

@@ -1,0 +1,257 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../lib/browser.js';
+import { tokenOf } from '../lib/clients.js';
+import type { BenchContext, BenchSection } from '../lib/context.js';
+import { generateHistory } from '../lib/history-data.js';
+import { LightChatServer } from '../lib/lightchat.js';
+import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
+import { median, percentile } from '../lib/stats.js';
+import { type OpenResult, type ScrollResult, WORKSPACE_PROBE } from '../lib/workspace-probe.js';
+import { measureInitialJs } from './bundle.js';
+import { importFile } from './history.js';
+
+// Issue 13 (the conversation workspace) set these.
+const SIDEBAR_PAINT_GOAL: Goal = { op: '<=', limit: 300, unit: 'ms' };
+/** Frames p95 under 50 ms (strictly). */
+const SCROLL_FRAME_LIMIT_MS = 50;
+const OPEN_GOAL: Goal = { op: '<=', limit: 300, unit: 'ms' };
+const INITIAL_JS_GOAL: Goal = { op: '<=', limit: 150, unit: 'KB' };
+const SCROLL_PX_PER_S = 3000;
+const LONGEST = 2000;
+/** Guards against a hang: at 3,000 px/s, 2,000 rows of 36 px take 24 s. */
+const SCROLL_LIMIT_MS = 120_000;
+const SHARED = 'indicative only: measured in Chromium on a machine shared with other work';
+
+const IDS = [
+  { id: '10j', name: 'Workspace: sidebar first paint after load' },
+  { id: '10k', name: 'Workspace: sidebar scroll at 3,000 px/s' },
+  { id: '10l', name: 'Workspace: open a 2,000-message conversation to first paint' },
+  { id: '10m', name: 'Workspace: initial JS of the page (gzip)' },
+];
+
+async function rest<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${tokenOf(url) ?? ''}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/** A fresh tab (its own session storage: it opens on a new chat) with the probe, loaded. */
+async function load(browser: Browser, url: string): Promise<{ page: Page; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript({ content: WORKSPACE_PROBE });
+  const page = await context.newPage();
+  await page.goto(`${url}/#token=${tokenOf(url) ?? ''}`);
+  // A function, not a string: the page's CSP refuses eval.
+  await page.waitForFunction(
+    () =>
+      (window as unknown as { __workspace: { sidebarPaint: number | null } }).__workspace.sidebarPaint !==
+      null,
+    undefined,
+    { timeout: 60_000 },
+  );
+  return { page, close: () => context.close() };
+}
+
+/**
+ * Rows 10j–10m (issue 13): a history of 10,000 conversations (one of them 2,000 messages long)
+ * imported into a real `serve`, then in Chromium: the sidebar's first paint after a load, scrolling
+ * its list through 2,000 items at 3,000 px/s, opening the long conversation to the paint of its last
+ * message (split into the server's answer and the page's work), and the initial JS size.
+ */
+export const workspaceSection: BenchSection = {
+  key: 'workspace',
+  ids: IDS,
+  async run(context) {
+    const conversations = context.quick ? 1000 : 10_000;
+    const scrollItems = context.quick ? 500 : 2000;
+    const loads = context.quick ? 3 : 7;
+    const reduced = context.quick
+      ? `${conversations} conversations, ${scrollItems} items scrolled`
+      : undefined;
+    const dir = await mkdtemp(join(tmpdir(), 'lightchat-bench-workspace-'));
+    try {
+      const history = await generateHistory(join(dir, 'export.json'), {
+        conversations,
+        messages: LONGEST + (conversations - 1) * 2,
+        longest: LONGEST,
+      });
+      const dataDir = join(dir, 'data');
+      await mkdir(dataDir);
+      const server = await LightChatServer.start(context.fakes, {
+        logging: false,
+        args: ['--data-dir', dataDir],
+      });
+      const browser = await launchChromium();
+      try {
+        context.log(`workspace: importing ${conversations} conversations`);
+        await importFile(server.url, history);
+        // Pinned, so that its item is at the top of the list to click.
+        const long = await rest<{ title: string }>(
+          server.url,
+          'PATCH',
+          `/conversations/${history.longestId}`,
+          { pinned: true },
+        );
+        const branch = await rest<{ messages: { id: string }[] }>(
+          server.url,
+          'GET',
+          `/conversations/${history.longestId}`,
+        );
+        const lastMessageId = branch.messages.at(-1)?.id ?? '';
+        return [
+          await sidebarPaintRow(context, browser, server.url, loads, conversations, reduced),
+          await scrollRow(context, browser, server.url, scrollItems, reduced),
+          await openRow(context, browser, server, long.title, lastMessageId, loads, reduced),
+          await initialJsRow(),
+        ];
+      } finally {
+        await browser.close();
+        await server.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+async function sidebarPaintRow(
+  context: BenchContext,
+  browser: Browser,
+  url: string,
+  loads: number,
+  conversations: number,
+  reduced: string | undefined,
+): Promise<BenchRow> {
+  const paints: number[] = [];
+  const contentful: number[] = [];
+  // The first load warms the browser's cache and the server's; it is not counted.
+  for (let run = 0; run <= loads; run++) {
+    const { page, close } = await load(browser, url);
+    const times = (await page.evaluate(`({
+      paint: window.__workspace.sidebarPaint,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    })`)) as { paint: number; fcp: number | null };
+    await close();
+    if (run === 0) continue;
+    paints.push(times.paint);
+    if (times.fcp !== null) contentful.push(times.fcp);
+  }
+  context.log(`workspace: sidebar first paint ${paints.map((p) => fmt(p)).join(', ')} ms`);
+  const figure = median(paints);
+  return {
+    id: '10j',
+    name: IDS[0]!.name,
+    figure: `median ${fmt(figure)} ms from navigation (max ${fmt(Math.max(...paints))})`,
+    reference: `page's first contentful paint median ${fmt(median(contentful))} ms`,
+    ratio: '—',
+    goal: describeGoal(SIDEBAR_PAINT_GOAL),
+    status: statusOf([meets(figure, SIDEBAR_PAINT_GOAL)]),
+    reduced,
+    note: `${loads} loads (after one warm-up) with ${conversations.toLocaleString('en-US')} conversations stored; ${SHARED}`,
+    data: { paints, contentful },
+  };
+}
+
+async function scrollRow(
+  context: BenchContext,
+  browser: Browser,
+  url: string,
+  items: number,
+  reduced: string | undefined,
+): Promise<BenchRow> {
+  const { page, close } = await load(browser, url);
+  try {
+    const result = (await page.evaluate(
+      `window.__workspace.scroll(${SCROLL_PX_PER_S}, ${items}, ${SCROLL_LIMIT_MS})`,
+    )) as ScrollResult;
+    const p95 = percentile(result.frames, 95);
+    context.log(
+      `workspace: scrolled to row ${result.reached} in ${fmt(result.ms)} ms, frame p95 ${fmt(p95)} ms`,
+    );
+    return {
+      id: '10k',
+      name: IDS[1]!.name,
+      figure: `frame p95 ${fmt(p95)} ms (p50 ${fmt(percentile(result.frames, 50))}, max ${fmt(Math.max(...result.frames))})`,
+      reference: `${result.frames.length} frames over ${fmt(result.ms / 1000)} s to row ${result.reached}`,
+      ratio: '—',
+      goal: `frame p95 < ${SCROLL_FRAME_LIMIT_MS} ms, all ${items} items reached`,
+      status: statusOf([p95 < SCROLL_FRAME_LIMIT_MS, result.reached >= items]),
+      reduced,
+      note: `pages of 50 load as it scrolls; ${result.behind} frames waited for a page; ${SHARED}`,
+      data: { ...result, frames: undefined, p95 },
+    };
+  } finally {
+    await close();
+  }
+}
+
+async function openRow(
+  context: BenchContext,
+  browser: Browser,
+  server: LightChatServer,
+  title: string,
+  lastMessageId: string,
+  runs: number,
+  reduced: string | undefined,
+): Promise<BenchRow> {
+  const totals: number[] = [];
+  const answers: number[] = [];
+  const pageWork: number[] = [];
+  let articles = 0;
+  let chars = 0;
+  for (let run = 0; run <= runs; run++) {
+    const { page, close } = await load(browser, server.url);
+    const result = (await page.evaluate(
+      `window.__workspace.open(${JSON.stringify(title)}, ${JSON.stringify(lastMessageId)})`,
+    )) as OpenResult;
+    await close();
+    if ('error' in result) throw new Error(result.error);
+    if (run === 0) continue;
+    totals.push(result.painted - result.clicked);
+    if (result.answerAt !== null) {
+      answers.push(result.answerAt - result.clicked);
+      pageWork.push(result.painted - result.answerAt);
+    }
+    articles = result.articles;
+    chars = result.answerChars;
+  }
+  const figure = median(totals);
+  context.log(`workspace: open to first paint ${totals.map((t) => fmt(t)).join(', ')} ms`);
+  return {
+    id: '10l',
+    name: IDS[2]!.name,
+    figure: `median ${fmt(figure)} ms click → last message painted`,
+    reference: `of which the answer (${fmt(chars / 1024)} KB over HTTP) ${fmt(median(answers))} ms, the page ${fmt(median(pageWork))} ms`,
+    ratio: '—',
+    goal: describeGoal(OPEN_GOAL),
+    status: statusOf([meets(figure, OPEN_GOAL)]),
+    reduced,
+    note: `${runs} opens (after one warm-up), each in a fresh tab; ${articles} of ${LONGEST} messages rendered at first; ${SHARED}`,
+    data: { totals, answers, pageWork, articles, chars },
+  };
+}
+
+async function initialJsRow(): Promise<BenchRow> {
+  const { kb, rawBytes, files } = await measureInitialJs();
+  return {
+    id: '10m',
+    name: IDS[3]!.name,
+    figure: `${fmt(kb)} KB gzip`,
+    reference: `${fmt(rawBytes / 1024)} KB raw, ${files.length} file(s)`,
+    ratio: `${fmt(kb / INITIAL_JS_GOAL.limit)}× the goal`,
+    goal: describeGoal(INITIAL_JS_GOAL),
+    status: statusOf([meets(kb, INITIAL_JS_GOAL)]),
+    note: files.map((file) => `${file.path} ${fmt(file.gzip / 1024)} KB`).join(', '),
+    data: { files },
+  };
+}
