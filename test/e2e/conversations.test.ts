@@ -198,7 +198,7 @@ describe('the Conversations sidebar', () => {
     // The other tab shows the answer as it ended (within 1 s by the contract; the deadline only stops a hung run).
     const stopped = conversation(second).getByRole('article', { name: 'Assistant message' }).last();
     await stopped.getByText('stopped', { exact: true }).waitFor({ timeout: HANG_MS });
-    await expect(stopped.innerText()).resolves.toContain('once upon');
+    await expect(stopped.textContent()).resolves.toContain('once upon');
 
     await first.getByRole('textbox', { name: 'Message' }).fill('One more question for both tabs');
     await first.getByRole('button', { name: 'Send' }).click();

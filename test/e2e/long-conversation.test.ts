@@ -108,7 +108,8 @@ describe(`a ${MESSAGES}-message conversation`, () => {
     const target = message(page, RARE_AT);
     await target.waitFor();
     await expect.poll(() => target.getAttribute('data-highlighted'), { timeout: HANG_MS }).toBe('true');
-    await expect(target.innerText()).resolves.toContain(RARE_WORD);
+    // textContent: innerText can miss a message content-visibility has not rendered yet.
+    await expect(target.textContent()).resolves.toContain(RARE_WORD);
     await expect
       .poll(
         () =>
