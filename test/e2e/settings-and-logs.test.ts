@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import OpenAI from 'openai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
@@ -188,6 +189,43 @@ describe('settings and logs in the browser', () => {
     expect(await banner.innerText()).toMatch(/line \d+/);
     await writeFile(world.app.settingsPath, good);
     await banner.waitFor({ state: 'detached' });
+  });
+
+  it('Settings creates a gateway key shown once, which the openai SDK can use until it is revoked', async () => {
+    const page = await open();
+    const dialog = await openSettings(page);
+    await expect(dialog.getByRole('textbox', { name: 'Gateway base URL' }).inputValue()).resolves.toBe(
+      `${world.app.url}/v1`,
+    );
+    await expect(dialog.getByLabel('Python snippet').textContent()).resolves.toContain(
+      `base_url="${world.app.url}/v1"`,
+    );
+    await dialog.getByText('curl', { exact: true }).click();
+    await expect(dialog.getByLabel('curl snippet').textContent()).resolves.toContain('fake_ollama/');
+
+    await dialog.getByRole('textbox', { name: 'New key name' }).fill('my-editor');
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    const key = (await dialog.getByLabel('New gateway key').textContent()) ?? '';
+    expect(key).toMatch(/^lcgw-/);
+    const client = new OpenAI({ baseURL: `${world.app.url}/v1`, apiKey: key, maxRetries: 0 });
+    const models = await client.models.list();
+    expect(models.data.some((model) => model.id.startsWith('fake_ollama/'))).toBe(true);
+    await dialog.getByRole('row', { name: /my-editor/ }).waitFor();
+
+    // Shown once: a dialog opened again lists the key by name only.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const again = await openSettings(page);
+    await again.getByRole('row', { name: /my-editor/ }).waitFor();
+    expect(await page.content()).not.toContain(key);
+
+    await again.getByRole('button', { name: 'Revoke my-editor' }).click();
+    await page
+      .getByRole('dialog', { name: 'Revoke this key?' })
+      .getByRole('button', { name: 'Revoke' })
+      .click();
+    await again.getByRole('row', { name: /my-editor/ }).waitFor({ state: 'detached' });
+    await expect(client.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
   it('blocked nothing by CSP and threw no page errors', () => {

@@ -6,6 +6,7 @@ import { subscriptionQueue } from '../../shared/async-queue.js';
 import type { ApiServices } from './api-services.js';
 import { attachmentsRouter } from './attachments-router.js';
 import { conversationsRouter, searchProcedure } from './conversations-router.js';
+import { gatewayKeysRouter } from './gateway-keys-router.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
 import { publicProcedure, router } from './trpc.js';
@@ -100,6 +101,7 @@ export function createAppRouter(core: ApiServices, options: AppRouterOptions = {
 
     conversations: conversationsRouter(core, until),
     attachments: attachmentsRouter(core),
+    gatewayKeys: gatewayKeysRouter(core),
     search: searchProcedure(core),
 
     logs: router({

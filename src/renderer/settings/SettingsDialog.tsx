@@ -23,6 +23,8 @@ import { errorText, errorTitle, toUiError } from '../errors/error-message';
 import { transport, trpcClient } from '../transport/client';
 import { desktopApi } from '../transport/desktop-api';
 import { useTRPC } from '../transport/trpc';
+import { GatewaySection } from './GatewaySection';
+import { exampleModel } from './gateway-snippets';
 import { HistorySection } from './HistorySection';
 import { ProviderFields } from './ProviderFields';
 import { PROVIDER_PRESETS, providerFromPreset } from './provider-presets';
@@ -284,6 +286,17 @@ export default function SettingsDialog({
                 {presetNote}
               </Text>
             )}
+            <GatewaySection
+              baseUrl={
+                transport === 'http'
+                  ? `${window.location.origin}/v1`
+                  : values.apiEnabled
+                    ? `http://127.0.0.1:${values.apiPort}/v1`
+                    : null
+              }
+              enabled={(values.rest.gateway as { enabled?: boolean } | undefined)?.enabled !== false}
+              model={exampleModel(values)}
+            />
           </>
         )}
         <Group justify="space-between" mt="sm">

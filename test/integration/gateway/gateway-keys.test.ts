@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayKeysPath } from '../../../src/adapters/gateway/gateway-keys-file.js';
+import { createLightChatClient } from '../../../src/client/index.js';
 import { authHeader, startWorld, type World } from '../api/support.js';
 import { cliOutput } from '../cli/cli-process.js';
 
@@ -147,5 +148,29 @@ describe('gateway keys', () => {
     await world.core.logs.flush();
     const entries = await world.core.logs.recent(200);
     expect(entries.some((entry) => entry.eventType === 'gateway_keys_error')).toBe(true);
+  });
+
+  it('are created, listed and revoked over tRPC too (the Settings dialog), the key shown only once', async () => {
+    const client = createLightChatClient({ url: world.url, token: world.token });
+    const { name, key } = await client.gatewayKeys.create.mutate({ name: 'settings-dialog' });
+    expect(name).toBe('settings-dialog');
+    expect((await models(key)).status).toBe(200);
+    const listed = await client.gatewayKeys.list.query();
+    expect(listed).toContainEqual({
+      name: 'settings-dialog',
+      createdAt: expect.any(String),
+      lastUsedAt: expect.any(String),
+    });
+    expect(JSON.stringify(listed)).not.toContain(key);
+    await expect(client.gatewayKeys.create.mutate({ name: 'settings-dialog' })).rejects.toThrow(
+      'already exists',
+    );
+    await expect(client.gatewayKeys.revoke.mutate({ name: 'settings-dialog' })).resolves.toEqual({
+      revoked: 'settings-dialog',
+    });
+    expect((await models(key)).status).toBe(401);
+    await expect(client.gatewayKeys.revoke.mutate({ name: 'settings-dialog' })).rejects.toThrow(
+      'no gateway key named',
+    );
   });
 });
