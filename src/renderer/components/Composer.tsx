@@ -1,9 +1,15 @@
-import { Box, Button, Group, Text, Textarea } from '@mantine/core';
+import { Box, Button, FileButton, Group, Text, Textarea } from '@mantine/core';
 import { useWindowEvent } from '@mantine/hooks';
-import { type KeyboardEvent, useState } from 'react';
+import { type ClipboardEvent, type KeyboardEvent, useState } from 'react';
 import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
 import { useStore } from '../state/store';
+import { AttachmentList } from './AttachmentList';
+import { usePendingFiles } from './use-pending-files';
+
+/** What the `Attach` button offers (the server checks every file's bytes whatever it is called). */
+const ACCEPTED =
+  'image/png,image/jpeg,image/webp,image/gif,application/pdf,text/*,application/json,.md,.csv,.json,.txt,.ts,.tsx,.js,.py,.rs,.go,.java,.c,.h,.cpp,.rb,.sh,.yaml,.yml,.toml,.sql,.html,.css,.xml';
 
 /** IME composition (Japanese, Chinese…): Enter confirms the candidate there, it must not send. */
 const isComposing = (event: KeyboardEvent<HTMLTextAreaElement>): boolean =>
@@ -29,12 +35,33 @@ export function Composer() {
   const { turns, conversation } = useAppState();
   const streaming = useStore(conversation, isStreaming);
   const [text, setText] = useState('');
-  const empty = text.trim() === '';
+  const pending = usePendingFiles();
+  const empty = text.trim() === '' && !pending.ready;
+  // A file still on its way (or refused and not yet removed) holds the message back.
+  const held = pending.uploading || pending.failed;
 
   const send = () => {
-    if (empty || streaming) return;
-    turns.send(text);
+    if (empty || held || streaming) return;
+    turns.send(text, pending.take());
     setText('');
+  };
+
+  // Files dropped anywhere on the window join the message.
+  useWindowEvent('dragover', (event) => {
+    if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+  });
+  useWindowEvent('drop', (event) => {
+    if (!event.dataTransfer?.files.length) return;
+    event.preventDefault();
+    pending.add(event.dataTransfer.files);
+  });
+
+  // A pasted image (a screenshot) joins the message; pasted text stays text.
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    event.preventDefault();
+    pending.add(files);
   };
 
   // Esc stops the answer from anywhere in the window, except inside a dialog (where Esc closes it).
@@ -53,14 +80,28 @@ export function Composer() {
 
   const hint = streaming
     ? 'Answering… Esc or Stop ends it and keeps what has arrived.'
-    : empty
-      ? 'Type a message. Enter sends, Shift+Enter adds a line.'
-      : 'Enter sends, Shift+Enter adds a line.';
+    : pending.uploading
+      ? 'Uploading the attached files…'
+      : pending.failed
+        ? 'Remove the file LightChat could not take, then send.'
+        : empty
+          ? 'Type a message, or drop, paste or attach files. Enter sends, Shift+Enter adds a line.'
+          : 'Enter sends, Shift+Enter adds a line.';
 
   return (
     <Box px="md" pb="md" pt="xs" style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
       <Box maw={860} mx="auto">
+        <Box mb={pending.files.length > 0 ? 'xs' : 0}>
+          <AttachmentList files={pending.files} onRemove={pending.remove} label="Attached files" />
+        </Box>
         <Group align="flex-end" gap="xs" wrap="nowrap">
+          <FileButton onChange={(files) => pending.add(files)} accept={ACCEPTED} multiple>
+            {(props) => (
+              <Button {...props} variant="default" disabled={streaming}>
+                Attach
+              </Button>
+            )}
+          </FileButton>
           <Textarea
             aria-label="Message"
             placeholder="Message LightChat"
@@ -69,6 +110,7 @@ export function Composer() {
             value={text}
             onChange={(event) => setText(event.currentTarget.value)}
             onKeyDown={onKeyDown}
+            onPaste={onPaste}
             style={{ flex: 1 }}
             autoFocus
           />
@@ -77,7 +119,7 @@ export function Composer() {
               Stop
             </Button>
           ) : (
-            <Button onClick={send} disabled={empty} aria-describedby="composer-hint">
+            <Button onClick={send} disabled={empty || held} aria-describedby="composer-hint">
               Send
             </Button>
           )}

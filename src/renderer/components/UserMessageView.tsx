@@ -1,7 +1,8 @@
-import { Button, Group, Paper, Text, Textarea } from '@mantine/core';
-import { useState } from 'react';
+import { Box, Button, Group, Paper, Text, Textarea } from '@mantine/core';
+import { useMemo, useState } from 'react';
 import { useAppState } from '../state/app-state';
 import type { UserMessage } from '../state/conversation';
+import { AttachmentList } from './AttachmentList';
 import { DeleteMessage } from './DeleteMessage';
 import { VersionSwitch } from './VersionSwitch';
 
@@ -9,6 +10,17 @@ import { VersionSwitch } from './VersionSwitch';
 export function UserMessageView({ message }: { message: UserMessage }) {
   const { turns } = useAppState();
   const [draft, setDraft] = useState<string | null>(null);
+  // One list per message: a thumbnail reads its image from the server once, not on every render.
+  const files = useMemo(
+    () =>
+      (message.attachments ?? []).map((file) => ({
+        key: file.id,
+        name: file.name,
+        kind: file.kind,
+        stored: file,
+      })),
+    [message.attachments],
+  );
   const resend = () => {
     if (draft === null || draft.trim() === '') return;
     turns.edit(message.id, draft);
@@ -28,6 +40,11 @@ export function UserMessageView({ message }: { message: UserMessage }) {
     >
       {draft === null ? (
         <>
+          {files.length > 0 && (
+            <Box mb={message.content ? 'xs' : 0}>
+              <AttachmentList label="Files sent" files={files} />
+            </Box>
+          )}
           <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
             {message.content}
           </Text>

@@ -1,6 +1,7 @@
 import type { ChatEvent, ChatMessage } from '../../domain/chat';
 import { toUiError } from '../errors/error-message';
 import {
+  type AttachedFile,
   type Conversation,
   type ConversationAction,
   conversationReducer,
@@ -23,6 +24,7 @@ export interface ChatStartInput {
   conversationId?: string;
   temporary?: boolean;
   prompt?: string;
+  attachmentIds?: string[];
   after?: string;
   editOf?: string;
   regenerateOf?: string;
@@ -107,8 +109,8 @@ const refusesStoredChats = (error: unknown): boolean => {
 
 /** Where one turn goes in a stored conversation. */
 type TurnTarget =
-  | { kind: 'send'; prompt: string }
-  | { kind: 'edit'; prompt: string; userId: string }
+  | { kind: 'send'; prompt: string; attachmentIds?: string[] }
+  | { kind: 'edit'; prompt: string; userId: string; attachmentIds?: string[] }
   | { kind: 'regenerate'; answerId: string };
 
 /**
@@ -142,13 +144,19 @@ export class ChatTurns {
     return this.active !== null;
   }
 
-  send(content: string): void {
+  /** A question, with the files uploaded for it (a question may be files alone). */
+  send(content: string, attachments: AttachedFile[] = []): void {
     const text = content.trim();
-    if (text === '' || this.busy) return;
+    if ((text === '' && attachments.length === 0) || this.busy) return;
     const answerId = newId();
     const userId = newId();
-    this.dispatch({ type: 'ask', userId, content: text, answerId });
-    this.streamAnswer(answerId, userId, { kind: 'send', prompt: text });
+    this.dispatch({ type: 'ask', userId, content: text, answerId, attachments });
+    const attachmentIds = attachments.map((file) => file.id);
+    this.streamAnswer(answerId, userId, {
+      kind: 'send',
+      prompt: text,
+      ...(attachmentIds.length ? { attachmentIds } : {}),
+    });
   }
 
   /** Regenerate and Retry: ask again with the same history. */
@@ -166,25 +174,36 @@ export class ChatTurns {
     const question = before.byId[before.order[before.order.indexOf(answerId) - 1] ?? ''];
     const userId = question?.role === 'user' ? question.id : null;
     const prompt = question?.content ?? '';
+    const ids = question?.role === 'user' ? (question.attachments ?? []).map((file) => file.id) : [];
+    const attachmentIds = ids.length ? { attachmentIds: ids } : {};
     this.streamAnswer(
       newAnswerId,
       userId,
-      userId !== null && isStoredId(userId) ? { kind: 'edit', prompt, userId } : { kind: 'send', prompt },
+      userId !== null && isStoredId(userId)
+        ? { kind: 'edit', prompt, userId, ...attachmentIds }
+        : { kind: 'send', prompt, ...attachmentIds },
     );
   }
 
   /** Edit a user message and send it again: the conversation forks there. */
   edit(userId: string, content: string): void {
     const text = content.trim();
-    if (text === '') return;
+    const before = this.options.store.get().byId[userId];
+    // The new version keeps the files of the one it replaces.
+    const attachments = before?.role === 'user' ? (before.attachments ?? []) : [];
+    if (text === '' && attachments.length === 0) return;
     this.stop();
     const answerId = newId();
     const newUserId = newId();
-    this.dispatch({ type: 'edit', userId, content: text, newUserId, answerId });
+    this.dispatch({ type: 'edit', userId, content: text, newUserId, answerId, attachments });
+    const ids = attachments.map((file) => file.id);
+    const attachmentIds = ids.length ? { attachmentIds: ids } : {};
     this.streamAnswer(
       answerId,
       newUserId,
-      isStoredId(userId) ? { kind: 'edit', prompt: text, userId } : { kind: 'send', prompt: text },
+      isStoredId(userId)
+        ? { kind: 'edit', prompt: text, userId, ...attachmentIds }
+        : { kind: 'send', prompt: text, ...attachmentIds },
     );
   }
 
@@ -255,7 +274,10 @@ export class ChatTurns {
       ...(where.conversationId === null && where.temporary ? { temporary: true } : {}),
     };
     if (target.kind === 'regenerate') return { ...head, regenerateOf: target.answerId, ...chosen };
-    if (target.kind === 'edit') return { ...head, prompt: target.prompt, editOf: target.userId, ...chosen };
+    const files = target.attachmentIds ? { attachmentIds: target.attachmentIds } : {};
+    if (target.kind === 'edit') {
+      return { ...head, prompt: target.prompt, editOf: target.userId, ...files, ...chosen };
+    }
     // Continue after the last stored message shown (CONTRACT section 10: the UI says where a send goes).
     const state = store.get();
     const index = state.order.indexOf(answerId);
@@ -264,6 +286,7 @@ export class ChatTurns {
     return {
       ...head,
       prompt: target.prompt,
+      ...files,
       ...(after !== undefined && where.conversationId !== null ? { after } : {}),
       ...chosen,
     };

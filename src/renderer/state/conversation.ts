@@ -1,10 +1,20 @@
 import type { ChatMessage, ChatStats, Usage } from '../../domain/chat';
 import type { UiError } from '../errors/error-message';
 
+/** A file a user message carries (CONTRACT section 12), as the server answered its upload. */
+export interface AttachedFile {
+  id: string;
+  name: string;
+  mimeType: string;
+  kind: 'image' | 'text' | 'pdf';
+}
+
 export interface UserMessage {
   id: string;
   role: 'user';
   content: string;
+  /** Files sent with it (absent: none). */
+  attachments?: AttachedFile[];
   /** Every version at this place of a stored conversation, this one included (absent: just this one). */
   siblingIds?: string[];
 }
@@ -57,11 +67,18 @@ export interface StreamBatch {
 
 export type ConversationAction =
   /** A new question: the user message and the answer that will stream into it. */
-  | { type: 'ask'; userId: string; content: string; answerId: string }
+  | { type: 'ask'; userId: string; content: string; answerId: string; attachments?: AttachedFile[] }
   /** Re-ask the question before `answerId` (regenerate or retry): the answer and all after it go. */
   | { type: 'reask'; answerId: string; newAnswerId: string }
   /** Edit a user message: the conversation forks there (it and all after it are replaced). */
-  | { type: 'edit'; userId: string; content: string; newUserId: string; answerId: string }
+  | {
+      type: 'edit';
+      userId: string;
+      content: string;
+      newUserId: string;
+      answerId: string;
+      attachments?: AttachedFile[];
+    }
   | { type: 'started'; answerId: string; providerId: string; modelId: string }
   | { type: 'stream'; answerId: string; batch: StreamBatch }
   | { type: 'stop'; answerId: string }
@@ -88,6 +105,13 @@ const newAnswer = (id: string): AssistantMessage => ({
   stats: null,
   usage: null,
   error: null,
+});
+
+const userMessage = (id: string, content: string, attachments?: AttachedFile[]): UserMessage => ({
+  id,
+  role: 'user',
+  content,
+  ...(attachments?.length ? { attachments } : {}),
 });
 
 export const isInFlight = (message: Message | undefined): boolean =>
@@ -119,7 +143,7 @@ export function conversationReducer(state: Conversation, action: ConversationAct
   switch (action.type) {
     case 'ask':
       return truncateAndAppend(state, state.order.length, [
-        { id: action.userId, role: 'user', content: action.content },
+        userMessage(action.userId, action.content, action.attachments),
         newAnswer(action.answerId),
       ]);
     case 'reask': {
@@ -131,7 +155,7 @@ export function conversationReducer(state: Conversation, action: ConversationAct
       const index = state.order.indexOf(action.userId);
       if (index < 0) return state;
       return truncateAndAppend(state, index, [
-        { id: action.newUserId, role: 'user', content: action.content },
+        userMessage(action.newUserId, action.content, action.attachments),
         newAnswer(action.answerId),
       ]);
     }
@@ -221,8 +245,14 @@ export function historyBefore(state: Conversation, answerId: string): ChatMessag
   const history: ChatMessage[] = [];
   for (const id of ids) {
     const message = state.byId[id]!;
-    if (message.role === 'user') history.push({ role: 'user', content: message.content });
-    else if (message.status !== 'error' && message.content !== '') {
+    if (message.role === 'user') {
+      const attachmentIds = message.attachments?.map((file) => file.id) ?? [];
+      history.push({
+        role: 'user',
+        content: message.content,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
+      });
+    } else if (message.status !== 'error' && message.content !== '') {
       history.push({ role: 'assistant', content: message.content });
     }
   }

@@ -1,6 +1,19 @@
 import type { Message as StoredMessage } from '../../domain/conversation';
 import { toUiError } from '../errors/error-message';
-import type { AssistantMessage, Conversation, Message } from '../state/conversation';
+import type { AssistantMessage, AttachedFile, Conversation, Message } from '../state/conversation';
+
+const KINDS = new Set(['image', 'text', 'pdf']);
+
+/** The files a stored message names, read without zod (its schemas trip the page's CSP). */
+const filesOf = (records: readonly Record<string, unknown>[]): AttachedFile[] =>
+  records.flatMap(({ id, name, mimeType, kind }) =>
+    typeof id === 'string' &&
+    typeof name === 'string' &&
+    typeof mimeType === 'string' &&
+    KINDS.has(String(kind))
+      ? [{ id, name, mimeType, kind: kind as AttachedFile['kind'] }]
+      : [],
+  );
 
 /** A stored answer's end, in the words the answer view uses for its note. */
 const FINISH_REASONS: Partial<Record<StoredMessage['status'], string>> = {
@@ -11,7 +24,14 @@ const FINISH_REASONS: Partial<Record<StoredMessage['status'], string>> = {
 function toMessage(stored: StoredMessage): Message {
   const siblingIds = stored.siblingIds.length > 1 ? stored.siblingIds : undefined;
   if (stored.role === 'user') {
-    return { id: stored.id, role: 'user', content: stored.content, ...(siblingIds ? { siblingIds } : {}) };
+    const attachments = filesOf(stored.attachments);
+    return {
+      id: stored.id,
+      role: 'user',
+      content: stored.content,
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(siblingIds ? { siblingIds } : {}),
+    };
   }
   const answer: AssistantMessage = {
     id: stored.id,

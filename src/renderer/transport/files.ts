@@ -41,6 +41,13 @@ export async function downloadFile(path: string, fallbackName: string): Promise<
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+/** What a GET route answers, as a blob (an attached file shown in the page). */
+export async function fetchBlob(path: string): Promise<Blob> {
+  const response = await fetchWithToken(path);
+  if (!response.ok) throw await failure(response);
+  return response.blob();
+}
+
 /** POSTs a file to a route and returns its JSON answer. */
 export async function uploadFile<T>(path: string, file: Blob): Promise<T> {
   const response = await fetchWithToken(path, { method: 'POST', body: file });
