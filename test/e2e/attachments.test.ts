@@ -98,8 +98,14 @@ describe('attachments in the composer and the conversation', () => {
     await sent.getByText('notes.md').waitFor();
     await composerFiles(page).waitFor({ state: 'detached' });
 
-    await waitFor(() => chatBodies().length > before, 'the provider got the chat');
-    const message = chatBodies().at(-1)?.messages.at(-1);
+    // The chat itself (a title request for the new conversation may follow it).
+    const asked = () =>
+      chatBodies()
+        .slice(before)
+        .map((body) => body.messages.at(-1))
+        .find((message) => message?.content.includes('What is in these?'));
+    await waitFor(() => asked() !== undefined, 'the provider got the chat');
+    const message = asked();
     expect(message?.images).toHaveLength(2);
     expect(message?.images?.[0]).toBe(Buffer.from(png).toString('base64'));
     expect(message?.content).toContain('[File: notes.md]');
