@@ -11,6 +11,7 @@ import { ROOT } from './lib/lightchat.js';
 import { describeMachine, formatMachine } from './lib/machine.js';
 import { type BenchRow, errorRow } from './lib/rows.js';
 import { formatNotes, formatTable } from './lib/table.js';
+import { attachmentsSection } from './sections/attachments.js';
 import { bundleSection } from './sections/bundle.js';
 import { concurrencySection } from './sections/concurrency.js';
 import { gatewaySection } from './sections/gateway.js';
@@ -37,6 +38,7 @@ const SECTIONS: BenchSection[] = [
   uiTabsSection,
   historySection,
   workspaceSection,
+  attachmentsSection,
 ];
 
 interface Args {
