@@ -18,6 +18,7 @@ import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 import { ProviderRegistry } from '../domain/services/provider-registry.js';
 import { SettingsService } from '../domain/services/settings-service.js';
 import type { Settings } from '../domain/settings.js';
+import { ToolApprovals } from '../domain/tools/tool-approvals.js';
 import { openHistoryStore } from './open-history-store.js';
 import { defaultPaths, type LightChatPaths } from './paths.js';
 
@@ -153,7 +154,15 @@ async function wireLightChat(
     historyEnabled: () => options.history !== false && settings.effective().history.enabled,
     attachments,
   });
-  const chat = new ChatService({ providers, log: logs, attachments });
+  const toolApprovals = new ToolApprovals({
+    allowAlways: (server, tool) => settings.allowToolAlways(server, tool),
+  });
+  const chat = new ChatService({
+    providers,
+    log: logs,
+    attachments,
+    tools: { host: tools, approvals: toolApprovals, settings: () => settings.current().tools },
+  });
   const pulls = new ModelPulls(providers);
   const titles = new AutoTitles({
     chat,
@@ -189,6 +198,7 @@ async function wireLightChat(
     settings,
     logs,
     tools,
+    toolApprovals,
     apiToken,
     gatewayKeys,
     demo: (options.overlays ?? []).length > 0,

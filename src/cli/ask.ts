@@ -1,9 +1,11 @@
 import { type ChatEvent, streamChat } from '../client/index.js';
+import type { ToolCallEvent, ToolResultEvent } from '../domain/chat.js';
 import { uploadFiles } from './attach.js';
 import type { AskFlags } from './main.js';
 import { connect, reportFailure } from './remote.js';
 import { type AskEvent, storedChatEvents } from './stored-ask.js';
 import { type OutputStream, stripTerminalControls, terminalWriter } from './terminal-text.js';
+import { type ApprovalPrompt, terminalPrompt } from './tool-prompt.js';
 
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
@@ -11,7 +13,12 @@ const RESET = '\x1b[0m';
 export interface AskOutput {
   stdout: OutputStream;
   stderr: OutputStream;
+  /** Asks whether a tool call may run (default: y/N on /dev/tty; `null`: no terminal, so denied). */
+  prompt?: ApprovalPrompt;
 }
+
+/** How much of a tool's result is shown on stderr (the model gets all of it). */
+const RESULT_PREVIEW_CHARS = 300;
 
 /**
  * `lightchat ask`: streams the answer to stdout; exit 0 on `done`, non-zero with the message otherwise.
@@ -35,6 +42,30 @@ export async function ask(
   const dim = stderr.isTTY === true;
   const forStderr = (text: string) => (stderr.isTTY === true ? stripTerminalControls(text) : text);
   let thinking = false;
+  let chatId = '';
+  const prompt = output.prompt ?? terminalPrompt;
+  /** A call that waits: approved by --approve-all or on the terminal; denied without a terminal. */
+  const answerCall = async (call: ToolCallEvent) => {
+    const where = `${call.server}/${call.name}`;
+    stderr.write(forStderr(`Tool call: ${where} ${JSON.stringify(call.arguments)}\n`));
+    if (!call.needsApproval) return;
+    const approved = flags.approveAll ? true : await prompt(`Run ${where}? [y/N] `);
+    if (approved === null)
+      stderr.write('No terminal to ask on: the call is denied (use --approve-all in scripts).\n');
+    const decision = approved === true ? 'approve' : 'deny';
+    await client.chat.decideTool.mutate({ chatId, id: call.id, decision });
+  };
+  const showResult = (result: ToolResultEvent) => {
+    const preview =
+      result.content.length > RESULT_PREVIEW_CHARS
+        ? `${result.content.slice(0, RESULT_PREVIEW_CHARS)}…`
+        : result.content;
+    stderr.write(
+      forStderr(
+        `Tool result (${result.ok ? 'ok' : 'failed'}, ${Math.round(result.durationMs)} ms): ${preview}\n`,
+      ),
+    );
+  };
   const stored = flags.continue !== undefined || flags.save === true;
   try {
     const attachmentIds = flags.attach?.length ? await uploadFiles(flags, flags.attach) : undefined;
@@ -48,6 +79,8 @@ export async function ask(
           modelId: flags.model,
           systemPrompt: flags.system,
           ...(attachmentIds ? { attachmentIds } : {}),
+          // The CLI asks on the terminal (or is told --approve-all): it can be offered tools.
+          tools: 'auto',
         });
     for await (const event of events) {
       if (event.type === 'thinking') {
@@ -62,7 +95,12 @@ export async function ask(
         stderr.write(dim ? `${RESET}\n` : '\n');
         thinking = false;
       }
-      if (event.type === 'token') answer.write(event.text);
+      if (event.type === 'start') chatId = event.chatId;
+      else if (event.type === 'toolCall') {
+        answer.end();
+        await answerCall(event);
+      } else if (event.type === 'toolResult') showResult(event);
+      else if (event.type === 'token') answer.write(event.text);
       else if (event.type === 'done') {
         answer.end();
         stdout.write('\n');

@@ -6,7 +6,7 @@ export const DEFAULT_PORT = 8000;
 const defaultUrl = (): string => `http://127.0.0.1:${process.env.LIGHTCHAT_PORT || DEFAULT_PORT}`;
 
 /**
- * `lightchat serve | ask | conversations | providers | models | pull | rm | ps | token | gateway-key` (CONTRACT sections 1 and 6). Each command loads its
+ * `lightchat serve | ask | conversations | providers | models | pull | rm | ps | tools | token | gateway-key` (CONTRACT sections 1 and 6). Each command loads its
  * own code when it runs, so `serve` starts without the client and `ask` without the server.
  * Resolves to the exit code.
  */
@@ -67,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
       new Option('--continue <id>', 'continue the stored conversation with this id').conflicts('save'),
     )
     .option('--save', 'store this chat as a new conversation and print its id on stderr')
+    .option(
+      '--approve-all',
+      'run every tool call the model makes without asking (never_allow still applies); without it and without a terminal, calls are denied',
+    )
     .option('--url <url>', 'the LightChat server', defaultUrl())
     .addOption(configOption())
     .action(async (question: string[], flags: AskFlags) => {
@@ -172,6 +176,17 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('tools')
+    .description('List the MCP servers, their status and their tools.')
+    .option('--json', 'print JSON')
+    .option('--url <url>', 'the LightChat server', defaultUrl())
+    .addOption(configOption())
+    .action(async (flags: ListFlags) => {
+      const { listTools } = await import('./tools.js');
+      exitCode = await listTools(flags);
+    });
+
+  program
     .command('token')
     .description('Print the API token of the local LightChat (created if there is none yet).')
     .option('--rotate', 'replace it with a new one; running LightChats use the new one within 1 s')
@@ -237,6 +252,8 @@ export interface AskFlags {
   continue?: string;
   /** Store this chat as a new conversation. */
   save?: boolean;
+  /** Approve every tool call that would ask (scripts). */
+  approveAll?: boolean;
   url: string;
   config?: string;
 }

@@ -1,11 +1,13 @@
 import { createParser } from 'eventsource-parser';
+import { toCamelKeys } from '../domain/casing.js';
 import type { ChatEvent } from '../domain/chat.js';
 import type { AskFlags } from './main.js';
 import { restFetch } from './rest.js';
 
 /** What `ask` prints from a stream: the text, the thinking, and how it ended. */
 export type AskEvent =
-  | Extract<ChatEvent, { type: 'token' | 'thinking' }>
+  | Extract<ChatEvent, { type: 'token' | 'thinking' | 'toolCall' | 'toolResult' }>
+  | { type: 'start'; chatId: string }
   | { type: 'done' }
   | {
       type: 'error';
@@ -30,6 +32,7 @@ export async function* storedChatEvents(
       conversation_id: flags.continue ?? 'new',
       prompt: flags.question,
       ...(flags.attachmentIds ? { attachment_ids: flags.attachmentIds } : {}),
+      tools: 'auto',
       ...(flags.provider ? { provider_id: flags.provider } : {}),
       ...(flags.model ? { model_id: flags.model } : {}),
       ...(flags.system ? { system_prompt: flags.system } : {}),
@@ -40,8 +43,15 @@ export async function* storedChatEvents(
   const parser = createParser({
     onEvent(message) {
       const data = JSON.parse(message.data) as Record<string, unknown>;
-      if (message.event === 'start' && typeof data.conversation_id === 'string') {
-        onConversation(data.conversation_id);
+      if (message.event === 'start') {
+        pending.push({ type: 'start', chatId: String(data.chat_id) });
+        if (typeof data.conversation_id === 'string') onConversation(data.conversation_id);
+      } else if (message.event === 'tool_call' || message.event === 'tool_result') {
+        const event = toCamelKeys(data) as Record<string, unknown>;
+        pending.push({
+          ...event,
+          type: message.event === 'tool_call' ? 'toolCall' : 'toolResult',
+        } as AskEvent);
       } else if (message.event === 'done') pending.push({ type: 'done' });
       else if (message.event === 'error') {
         pending.push({ type: 'error', errorCode: String(data.error_code), message: String(data.message) });

@@ -33,6 +33,18 @@ export interface ChatBehaviour {
    * chunk in a top-level `lc_emit_ms` field, for the benchmark; the text itself is unchanged.
    */
   stampEmitTime?: boolean;
+  /**
+   * Tool calls the model makes after its text (the request should offer tools). `arguments` as a
+   * string is sent as it is (OpenAI's wire carries a JSON text; a broken one tests invalid JSON).
+   */
+  toolCalls?: FakeToolCall[];
+}
+
+export interface FakeToolCall {
+  name: string;
+  arguments: Record<string, unknown> | string;
+  /** OpenAI's call id (default: made up); Ollama sends none. */
+  id?: string;
 }
 
 /** A fixed behaviour, or one chosen per request. */

@@ -18,6 +18,8 @@ export interface FakeOllamaModel {
   quantization?: string;
   /** Lists `thinking` in `/api/show` capabilities and accepts `think: true`. */
   thinking?: boolean;
+  /** Lists `tools` in `/api/show` capabilities and accepts `tools` (others answer 400, as Ollama does). */
+  tools?: boolean;
   sizeBytes?: number;
   /** `/api/show` capabilities as given (wins over `thinking`); default `completion` (+ `thinking`). */
   capabilities?: string[];
@@ -119,7 +121,13 @@ export class FakeModelShelf {
   }
 
   capabilities(model: FakeOllamaModel): string[] {
-    return model.capabilities ?? (model.thinking ? ['completion', 'thinking'] : ['completion']);
+    return (
+      model.capabilities ?? [
+        'completion',
+        ...(model.thinking ? ['thinking'] : []),
+        ...(model.tools ? ['tools'] : []),
+      ]
+    );
   }
 
   modelInfo(model: FakeOllamaModel): Record<string, unknown> {

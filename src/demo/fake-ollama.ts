@@ -6,6 +6,7 @@ import {
   chooseBehaviour,
   countPromptTokens,
   emitTimeMs,
+  type FakeToolCall,
   isRecord,
   readMessages,
   thinkingTokens,
@@ -155,6 +156,11 @@ export function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakePr
       return sendJson(res, 400, { error: `"${request.model}" does not support thinking` });
     }
     shelf.markLoaded(request.model);
+    if (Array.isArray(body.tools) && body.tools.length > 0 && !shelf.capabilities(model).includes('tools')) {
+      return sendJson(res, 400, {
+        error: `registry.ollama.ai/library/${request.model} does not support tools`,
+      });
+    }
     const chosen = chooseBehaviour(behaviour, request);
     await answer(exchange, { request, behaviour: chosen, think, override });
   }
@@ -220,18 +226,28 @@ async function answer(exchange: Exchange, { request, behaviour, think, override 
     return;
   }
 
-  const parts = [
+  const parts: { thinking: boolean; text: string; calls?: FakeToolCall[] }[] = [
     ...thinking.map((text) => ({ thinking: true, text })),
     ...content.map((text) => ({ thinking: false, text })),
+    // Ollama sends a turn's calls whole, in one line, with no ids.
+    ...(behaviour.toolCalls?.length ? [{ thinking: false, text: '', calls: behaviour.toolCalls }] : []),
   ];
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   await writeStream(res, {
     count: parts.length,
     render(index) {
       const part = parts[index]!;
-      const message = part.thinking
-        ? { role: 'assistant', content: '', thinking: part.text }
-        : { role: 'assistant', content: part.text };
+      const message = part.calls
+        ? {
+            role: 'assistant',
+            content: '',
+            tool_calls: part.calls.map((call) => ({
+              function: { name: call.name, arguments: call.arguments },
+            })),
+          }
+        : part.thinking
+          ? { role: 'assistant', content: '', thinking: part.text }
+          : { role: 'assistant', content: part.text };
       return line({ model: request.model, created_at: createdAt(), message, done: false });
     },
     finish() {

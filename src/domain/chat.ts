@@ -44,6 +44,13 @@ export function thinkBudget(think: ChatOptions['think']): number | undefined {
   return THINK_BUDGET_TOKENS[think === true ? 'medium' : think];
 }
 
+/**
+ * Which chats get tools (CONTRACT section 11): `auto` offers the tools of the enabled MCP servers;
+ * `none`, the default for API requests, keeps scripts from waiting on an approval nobody can give.
+ */
+export const chatToolsSchema = z.enum(['auto', 'none']);
+export type ChatTools = z.infer<typeof chatToolsSchema>;
+
 export const chatRequestSchema = z.strictObject({
   messages: z
     .array(chatMessageSchema)
@@ -56,6 +63,7 @@ export const chatRequestSchema = z.strictObject({
   modelId: z.string().min(1).optional(),
   systemPrompt: z.string().nullish(),
   options: chatOptionsSchema.optional(),
+  tools: chatToolsSchema.optional(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
@@ -74,6 +82,7 @@ export const chatStartSchema = z.strictObject({
   options: chatOptionsSchema.optional(),
   /** Files for the newest user message: `prompt`'s, or the last user message of `messages`. */
   attachmentIds: attachmentIdsSchema.optional(),
+  tools: chatToolsSchema.optional(),
   conversationId: z.string().optional(),
   temporary: z.boolean().optional(),
   after: z.string().optional(),
@@ -115,6 +124,23 @@ export const chatEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('thinking'), text: z.string() }),
   /** Old turns were left out to fit the context window (CONTRACT section 12); before any text. */
   z.object({ type: z.literal('truncated'), droppedMessages: z.number().int().positive() }),
+  /** The model called a tool (`server` and the tool's own `name`; `server` is "" for a tool it made up). */
+  z.object({
+    type: z.literal('toolCall'),
+    id: z.string(),
+    server: z.string(),
+    name: z.string(),
+    arguments: z.record(z.string(), z.unknown()),
+    needsApproval: z.boolean(),
+  }),
+  /** What went back to the model for that call: the tool's text (cut at 20 KB), or why it did not run. */
+  z.object({
+    type: z.literal('toolResult'),
+    id: z.string(),
+    ok: z.boolean(),
+    content: z.string(),
+    durationMs: z.number(),
+  }),
   z.object({
     type: z.literal('done'),
     finishReason: z.string(),
@@ -138,3 +164,5 @@ export type ChatEvent = z.infer<typeof chatEventSchema>;
 export type ChatDoneEvent = Extract<ChatEvent, { type: 'done' }>;
 export type ChatErrorEvent = Extract<ChatEvent, { type: 'error' }>;
 export type ChatStartEvent = Extract<ChatEvent, { type: 'start' }>;
+export type ToolCallEvent = Extract<ChatEvent, { type: 'toolCall' }>;
+export type ToolResultEvent = Extract<ChatEvent, { type: 'toolResult' }>;

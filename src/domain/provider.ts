@@ -51,6 +51,8 @@ export type ProviderChunk =
    * `thoughtSignature`): never shown, kept with the answer so that a later turn can send it back.
    */
   | { type: 'signature'; signature: string }
+  /** One complete tool call (CONTRACT section 11): Ollama's whole calls, OpenAI's fragments joined. */
+  | { type: 'tool_call'; call: ProviderToolCall }
   | { type: 'done'; finishReason: string; usage?: { promptTokens?: number; completionTokens?: number } };
 
 /**
@@ -59,7 +61,9 @@ export type ProviderChunk =
  * Gemini adapters send them back as their APIs ask; a signature from another model is refused by
  * the API, so whoever fills these fields fills them only for answers of the model asked now.
  */
-export interface ProviderMessage extends ChatMessage {
+export interface ProviderMessage extends Omit<ChatMessage, 'role'> {
+  /** `tool`: the result of one call, sent back in the provider's own format. */
+  role: ChatMessage['role'] | 'tool';
   thinking?: string;
   thinkingSignature?: string;
   /** Images for a model that sees (CONTRACT section 12): Ollama `images`, OpenAI `image_url`, … */
@@ -69,6 +73,12 @@ export interface ProviderMessage extends ChatMessage {
    * (a 1 MB file would push the user's own chats out of it).
    */
   ownText?: string;
+  /** An assistant turn's tool calls, as the model made them. */
+  toolCalls?: ProviderToolCall[];
+  /** A `tool` message: the call it answers (OpenAI `tool_call_id`)… */
+  toolCallId?: string;
+  /** …and the tool's name as the model saw it (Ollama `tool_name`). */
+  toolName?: string;
 }
 
 /** An attached image as the adapters send it. */
@@ -78,11 +88,50 @@ export interface ProviderImage {
   data: Uint8Array;
 }
 
+/** A tool call as the model made it; `name` is the name the model saw (CONTRACT section 11). */
+export interface ProviderToolCall {
+  /** The provider's call id; LightChat makes one where the API gives none (Ollama). */
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+  /** The arguments as sent, when they were not a JSON object: the call goes back to the model as an error. */
+  invalidArguments?: string;
+}
+
+/** A tool offered to the model: its name as the model sees it, and its server's JSON Schema. */
+export interface ProviderTool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/**
+ * Arguments as the model sent them (a JSON text, OpenAI; an object, Ollama): an object, or the text
+ * that was not one. One rule for every adapter.
+ */
+export function readToolArguments(raw: unknown): Pick<ProviderToolCall, 'arguments' | 'invalidArguments'> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    if (raw.trim() === '') return { arguments: {} };
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { arguments: {}, invalidArguments: raw };
+    }
+  }
+  if (value === undefined || value === null) return { arguments: {} };
+  if (typeof value === 'object' && !Array.isArray(value))
+    return { arguments: value as Record<string, unknown> };
+  return { arguments: {}, invalidArguments: typeof raw === 'string' ? raw : JSON.stringify(raw) };
+}
+
 export interface ProviderChatRequest {
   model: string;
   /** The system prompt, if any, is already the first message. */
   messages: ProviderMessage[];
   options: ProviderOptions;
+  /** Tools the model may call (none: the request offers none). */
+  tools?: ProviderTool[];
 }
 
 /** Texts to embed with one embedding model (the gateway's `/v1/embeddings`, CONTRACT section 13). */

@@ -7,6 +7,7 @@ import type { ConversationService } from '../../domain/services/conversation-ser
 import type { ModelPulls } from '../../domain/services/model-pulls.js';
 import type { ProviderRegistry } from '../../domain/services/provider-registry.js';
 import type { SettingsService } from '../../domain/services/settings-service.js';
+import type { ToolApprovals } from '../../domain/tools/tool-approvals.js';
 import type { ApiToken } from '../config/api-token.js';
 import type { GatewayKeys } from '../gateway/gateway-keys.js';
 import type { ChatRegistry } from './chat-registry.js';
@@ -30,6 +31,8 @@ export interface ApiServices {
   logs: ChatLog;
   /** The tools of the configured MCP servers (CONTRACT section 11). */
   tools: ToolHost;
+  /** Tool calls waiting for the user, answered from any transport. */
+  toolApprovals: ToolApprovals;
   /** The admin token of the HTTP API (CONTRACT section 4), kept in step with its file. */
   apiToken: ApiToken;
   /** The OpenAI-compatible gateway's own keys (CONTRACT section 13), never the admin token. */

@@ -250,7 +250,9 @@ export class ChatRegistry {
 
   private run(entry: Entry): void {
     entry.state = 'running';
-    const { prepared, turn } = entry.opened;
+    const { turn } = entry.opened;
+    // Tool calls wait for approval under the chat's id (CONTRACT section 11).
+    const prepared = { ...entry.opened.prepared, chatId: entry.id };
     const to = { push: (event: ChatEvent) => this.append(entry, event) };
     // A chat stopped before its stream began never reaches the provider.
     if (entry.stop.signal.aborted || entry.closing.aborted) {

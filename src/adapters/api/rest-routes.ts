@@ -1,8 +1,11 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context, Hono } from 'hono';
+import { z } from 'zod';
 import { toCamelKeys, toSnakeKeys } from '../../domain/casing.js';
 import { AppError } from '../../domain/errors.js';
+import { zodIssues } from '../../domain/services/validation.js';
+import { TOOL_DECISIONS } from '../../domain/tools/tool-approvals.js';
 import type { ApiServices } from './api-services.js';
 import { healthOf } from './health.js';
 import { LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX } from './log-limits.js';
@@ -39,6 +42,15 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
 
   app.get('/tools', (c) => json(c, core.tools.list()));
 
+  // Answers a tool call that waits for approval (CONTRACT section 11), from any client.
+  app.post('/chats/:chatId/tool-calls/:id', async (c) => {
+    const { decision } = parseDecision(await readJson(c));
+    const chatId = c.req.param('chatId');
+    const id = c.req.param('id');
+    await core.toolApprovals.decide(chatId, id, decision);
+    return json(c, { chatId, id, decision });
+  });
+
   app.get('/logs', async (c) => json(c, await core.logs.recent(logLimit(c.req.query('limit')))));
 
   app.post('/chat', async (c) => {
@@ -50,6 +62,18 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
     void relay.finally(() => streams.delete(relay));
     return RESPONSE_ALREADY_SENT;
   });
+}
+
+const decisionSchema = z.strictObject({ decision: z.enum(TOOL_DECISIONS) });
+
+function parseDecision(body: unknown): z.infer<typeof decisionSchema> {
+  const parsed = decisionSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new AppError(
+    'VALIDATION_ERROR',
+    'Send {"decision": "approve"}, {"decision": "deny"} or {"decision": "always"}.',
+    { details: { issues: zodIssues(parsed.error) } },
+  );
 }
 
 export async function readJson(c: Context): Promise<unknown> {

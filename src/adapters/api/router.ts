@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { chatStartSchema } from '../../domain/chat.js';
 import { modelManagerOf } from '../../domain/services/model-pulls.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
+import { type PendingApproval, TOOL_DECISIONS } from '../../domain/tools/tool-approvals.js';
 import { subscriptionQueue } from '../../shared/async-queue.js';
 import type { ApiServices } from './api-services.js';
 import { attachmentsRouter } from './attachments-router.js';
@@ -82,6 +83,26 @@ export function createAppRouter(core: ApiServices, options: AppRouterOptions = {
       stop: publicProcedure
         .input(chatIdSchema)
         .mutation(({ input }) => ({ stopped: registry.stop(input.chatId) })),
+      /** Answers a tool call that waits for approval, from any window or tab (CONTRACT section 11). */
+      decideTool: publicProcedure
+        .input(
+          z.strictObject({
+            chatId: z.string().min(1),
+            id: z.string().min(1),
+            decision: z.enum(TOOL_DECISIONS),
+          }),
+        )
+        .mutation(async ({ input }) => {
+          await core.toolApprovals.decide(input.chatId, input.id, input.decision);
+          return input;
+        }),
+      /** The calls waiting for approval: the whole list at once, then again on every change. */
+      pendingApprovals: publicProcedure.subscription(({ signal }) =>
+        subscriptionQueue<PendingApproval[]>((push) => {
+          push(core.toolApprovals.pending());
+          return core.toolApprovals.onChange(push);
+        }, until(signal)),
+      ),
     }),
 
     config: router({

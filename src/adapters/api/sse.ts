@@ -173,6 +173,11 @@ function frame(event: ChatEvent): string {
       return `data: ${JSON.stringify({ thinking: event.text })}\n\n`;
     case 'truncated':
       return `event: truncated\ndata: ${JSON.stringify({ dropped_messages: event.droppedMessages })}\n\n`;
+    case 'toolCall':
+    case 'toolResult': {
+      const { type, seq: _seq, ...tool } = event as ChatEvent & { seq?: number };
+      return `event: ${type === 'toolCall' ? 'tool_call' : 'tool_result'}\ndata: ${JSON.stringify(toSnakeKeys(tool))}\n\n`;
+    }
     case 'done': {
       const { type: _, seq: _seq, ...done } = event as ChatEvent & { seq?: number };
       return `event: done\ndata: ${JSON.stringify(toSnakeKeys(done))}\n\n`;

@@ -58,7 +58,7 @@ function isChat(input: Parameters<typeof fetch>[0]): boolean {
 
 /** One line of Ollama's streamed `/api/chat` answer, as far as LightChat reads it. */
 export interface OllamaLine {
-  message?: { content?: string; thinking?: string };
+  message?: { content?: string; thinking?: string; tool_calls?: unknown };
   done?: boolean;
   done_reason?: string;
   prompt_eval_count?: number;

@@ -1,4 +1,4 @@
-import type { AbortableAsyncIterator, ChatResponse, Ollama } from 'ollama';
+import type { AbortableAsyncIterator, ChatResponse, Message, Ollama, Tool } from 'ollama';
 import { z } from 'zod';
 import type { ChatOptions } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
@@ -10,7 +10,11 @@ import type {
   ModelInfo,
   ProviderChatRequest,
   ProviderChunk,
+  ProviderMessage,
+  ProviderTool,
+  ProviderToolCall,
 } from '../../domain/provider.js';
+import { readToolArguments } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost } from '../../domain/settings.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
@@ -106,6 +110,11 @@ export function createOllamaProvider(
     return (await models.details(model, signal))?.capabilities?.includes('thinking') ?? false;
   }
 
+  /** What `/api/show` says the model can do; null when it can't say (an older Ollama, a failed answer). */
+  async function capabilities(model: string, signal: AbortSignal): Promise<readonly string[] | null> {
+    return (await models.details(model, signal))?.capabilities ?? null;
+  }
+
   function toError(error: unknown, context: FailureContext, streaming: boolean): AppError {
     if (error instanceof AppError) return error;
     if (error instanceof OllamaHttpFailure) {
@@ -164,15 +173,20 @@ export function createOllamaProvider(
         const api = await client(signal, (streamed) => {
           body = streamed;
         });
-        const think = (await thinks(request.model, signal))
+        const capable = await capabilities(request.model, signal);
+        const think = capable?.includes('thinking')
           ? ollamaThink(request.model, request.options.think)
           : undefined;
+        // A model whose capabilities lack `tools` gets none (CONTRACT section 11); an Ollama that lists none is asked anyway.
+        const tools =
+          request.tools?.length && (capable === null || capable.includes('tools')) ? request.tools : [];
         if (signal.aborted) return;
         // The SDK sends the request (and aborts it); the adapter reads the answer's lines.
         iterator = await api.chat({
           model: request.model,
-          messages: request.messages.map(ollamaMessage),
+          messages: request.messages.map(ollamaChatMessage),
           stream: true,
+          ...(tools.length > 0 ? { tools: tools.map(ollamaTool) } : {}),
           ...(think === undefined ? {} : { think }),
           ...(request.options.jsonMode ? { format: 'json' } : {}),
           options: chatOptions(request),
@@ -184,9 +198,14 @@ export function createOllamaProvider(
         const read = new ReadJoiner();
         for await (const lines of readOllamaLines(body, streamError(context))) {
           for (const line of lines) {
-            const { thinking, content } = line.message ?? {};
+            const { thinking, content, tool_calls: calls } = line.message ?? {};
             if (thinking) read.add('thinking', thinking);
             if (content) read.addAll(splitter.push(content));
+            // Ollama sends each call whole, without an id: LightChat makes one.
+            if (Array.isArray(calls)) {
+              yield* read.take();
+              for (const call of calls) yield { type: 'tool_call', call: ollamaToolCall(call) };
+            }
             if (line.done) {
               read.addAll(splitter.end());
               yield* read.take();
@@ -249,6 +268,42 @@ export function ollamaThink(model: string, think: ChatOptions['think']): boolean
   if (think === true) return levels ? 'medium' : true;
   if (think === false) return false;
   return levels ? think : true;
+}
+
+/** A message in Ollama's format: calls on the assistant's turn, results as `tool` with `tool_name`. */
+function ollamaChatMessage(message: ProviderMessage): Message {
+  const { role, content } = message;
+  if (role === 'tool') return { role, content, tool_name: message.toolName ?? '' };
+  if (role === 'assistant' && message.toolCalls?.length) {
+    return {
+      role,
+      content,
+      tool_calls: message.toolCalls.map((call) => ({
+        function: { name: call.name, arguments: call.arguments },
+      })),
+    };
+  }
+  return ollamaMessage(message);
+}
+
+function ollamaTool(tool: ProviderTool): Tool {
+  return {
+    type: 'function',
+    function: {
+      name: tool.name,
+      description: tool.description,
+      parameters: tool.parameters as Tool['function']['parameters'],
+    },
+  };
+}
+
+function ollamaToolCall(call: unknown): ProviderToolCall {
+  const fn = (call as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+  return {
+    id: `call_${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`,
+    name: typeof fn?.name === 'string' ? fn.name : '',
+    ...readToolArguments(fn?.arguments),
+  };
 }
 
 function chatOptions(request: ProviderChatRequest): Record<string, number | string[]> {

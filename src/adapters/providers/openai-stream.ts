@@ -1,5 +1,5 @@
 import type { AppError } from '../../domain/errors.js';
-import type { ProviderChunk } from '../../domain/provider.js';
+import { type ProviderChunk, readToolArguments } from '../../domain/provider.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { sseReads } from './sse-reads.js';
 
@@ -62,6 +62,8 @@ class AnswerReader {
   private usage: Usage | undefined;
   /** A server that sends `reasoning` strings duplicates them in `reasoning_details` (OpenRouter). */
   private reasoningStrings = false;
+  /** Tool calls by `index`, their arguments joined from fragments; parsed only once the answer ends. */
+  private readonly calls = new Map<number, { id: string; name: string; arguments: string }>();
 
   *read(chunk: CompletionChunk): Generator<ProviderChunk> {
     const usage = readUsage(chunk.usage) ?? readUsage(chunk.x_groq?.usage);
@@ -84,6 +86,7 @@ class AnswerReader {
     } else if (Array.isArray(content)) {
       yield* this.contentParts(content);
     }
+    if (Array.isArray(delta.tool_calls)) this.joinToolCalls(delta.tool_calls);
     if (typeof choice.finish_reason === 'string' && choice.finish_reason) {
       this.finishReason = choice.finish_reason;
     }
@@ -93,11 +96,37 @@ class AnswerReader {
   *end(finished: boolean): Generator<ProviderChunk> {
     if (!finished && this.finishReason === null) return;
     for (const part of this.splitter.end()) yield part;
+    for (const [index, call] of [...this.calls].sort(([a], [b]) => a - b)) {
+      yield {
+        type: 'tool_call',
+        call: { id: call.id || `call_${index}`, name: call.name, ...readToolArguments(call.arguments) },
+      };
+    }
     yield {
       type: 'done',
       finishReason: this.finishReason ?? 'stop',
       ...(this.usage ? { usage: this.usage } : {}),
     };
+  }
+
+  /**
+   * `delta.tool_calls` fragments: the first of a call has its `id` and `function.name`, later ones
+   * pieces of `function.arguments`. A server that sends no `index` (some compatible ones) sends whole
+   * calls, one per array position.
+   */
+  private joinToolCalls(fragments: unknown[]): void {
+    for (const [position, fragment] of fragments.entries()) {
+      if (!isObject(fragment)) continue;
+      const index = typeof fragment.index === 'number' ? fragment.index : this.calls.size + position;
+      const call = this.calls.get(index) ?? { id: '', name: '', arguments: '' };
+      const fn = isObject(fragment.function) ? fragment.function : {};
+      if (typeof fragment.id === 'string' && fragment.id) call.id = fragment.id;
+      // Some servers repeat the name in every fragment: the first one names the call.
+      if (typeof fn.name === 'string' && call.name === '') call.name = fn.name;
+      if (typeof fn.arguments === 'string') call.arguments += fn.arguments;
+      else if (isObject(fn.arguments)) call.arguments += JSON.stringify(fn.arguments);
+      this.calls.set(index, call);
+    }
   }
 
   /** Mistral: `[{"type":"thinking","thinking":[{"type":"text","text":…}]}]`, `[{"type":"text","text":…}]`. */

@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import type { ChatOptions } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
@@ -9,6 +10,8 @@ import type {
   ModelInfo,
   ProviderChatRequest,
   ProviderChunk,
+  ProviderMessage,
+  ProviderTool,
 } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
@@ -216,8 +219,9 @@ function chatBody(request: ProviderChatRequest, withUsage: boolean) {
   const effort = reasoningEffort(request.model, think);
   return {
     model: request.model,
-    messages: request.messages.map(openAIMessage),
+    messages: request.messages.map(openAIChatMessage),
     stream: true as const,
+    ...(request.tools?.length ? { tools: request.tools.map(openAITool) } : {}),
     ...(withUsage ? { stream_options: { include_usage: true } } : {}),
     ...(temperature === undefined || reasoning ? {} : { temperature }),
     ...(topP === undefined ? {} : { top_p: topP }),
@@ -230,6 +234,32 @@ function chatBody(request: ProviderChatRequest, withUsage: boolean) {
         ? { max_completion_tokens: maxTokens }
         : { max_tokens: maxTokens }),
     ...(effort === undefined ? {} : { reasoning_effort: effort }),
+  };
+}
+
+/** A message in OpenAI's format: calls on the assistant's turn, results as `tool` with `tool_call_id`. */
+function openAIChatMessage(message: ProviderMessage): ChatCompletionMessageParam {
+  const { role, content } = message;
+  if (role === 'tool') return { role, content, tool_call_id: message.toolCallId ?? '' };
+  if (role === 'assistant' && message.toolCalls?.length) {
+    return {
+      role,
+      content: content === '' ? null : content,
+      tool_calls: message.toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function' as const,
+        // A call whose arguments did not parse goes back as the model sent it.
+        function: { name: call.name, arguments: call.invalidArguments ?? JSON.stringify(call.arguments) },
+      })),
+    };
+  }
+  return openAIMessage(message) as ChatCompletionMessageParam;
+}
+
+function openAITool(tool: ProviderTool): ChatCompletionTool {
+  return {
+    type: 'function',
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
   };
 }
 

@@ -216,8 +216,9 @@ export class HistoryDatabase {
   }
 
   updateMessage(id: string, update: MessageUpdate): void {
-    const { usage, stats, ...rest } = update;
+    const { usage, stats, toolCalls, ...rest } = update;
     const extra: Record<string, string | null> = {};
+    if (toolCalls !== undefined) extra.tool_calls = JSON.stringify(toolCalls);
     if (usage !== undefined) extra.usage = usage === null ? null : JSON.stringify(usage);
     if (stats !== undefined) extra.stats = stats === null ? null : JSON.stringify(stats);
     if (rest.status !== undefined && rest.status !== 'streaming') extra.owner_id = null;

@@ -58,7 +58,7 @@ export interface NewTurn {
 }
 
 export type MessageUpdate = Partial<
-  Pick<StoredMessage, 'content' | 'thinking' | 'status' | 'errorCode' | 'usage' | 'stats'>
+  Pick<StoredMessage, 'content' | 'thinking' | 'status' | 'errorCode' | 'usage' | 'stats' | 'toolCalls'>
 > & { updatedAt: string };
 
 export interface MessagesRemoval {

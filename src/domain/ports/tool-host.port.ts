@@ -1,3 +1,5 @@
+import type { ToolApproval } from '../tools/tool-approval.js';
+
 /** Where a configured MCP server stands (CONTRACT section 11). */
 export type ToolServerStatus = 'starting' | 'ready' | 'error' | 'disabled';
 
@@ -38,6 +40,8 @@ export interface ToolCallRequest {
 /** The tools of the configured MCP servers: supervised in the background, listed, called. */
 export interface ToolHost {
   list(): ToolServerInfo[];
+  /** Whether a call of `tool` runs at once, asks, or is never offered (`toolApproval`'s one rule). */
+  approval(server: string, tool: string): ToolApproval;
   /** Never throws for a tool's own failure (that is `ok: false` for the model); throws AppError for an unknown server. */
   call(request: ToolCallRequest): Promise<ToolCallOutcome>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 import type { ChatEvent } from '../chat.js';
 import { AppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
-import type { ProviderChunk } from '../provider.js';
+import type { ProviderChunk, ProviderMessage, ProviderToolCall } from '../provider.js';
 import {
   DEFAULT_FIRST_TOKEN_TIMEOUT_S,
   DEFAULT_IDLE_TIMEOUT_S,
@@ -25,6 +25,12 @@ export class ChatRun {
   reasoning = false;
   private usage: { promptTokens?: number; completionTokens?: number } = {};
   private finishReason = 'stop';
+  /** What the next provider request sends: the chat's messages, then each tool round's turn and results. */
+  private messages: ProviderMessage[];
+  /** The calls of the model's current turn. */
+  private calls: ProviderToolCall[] = [];
+  /** Where the current turn's text starts in `answer`. */
+  private roundStart = 0;
 
   constructor(
     private readonly chat: PreparedChat,
@@ -32,6 +38,25 @@ export class ChatRun {
     private readonly now: () => number,
   ) {
     this.loopback = isLoopbackUrl(providerHost(chat.provider.config));
+    this.messages = chat.messages;
+  }
+
+  /** The calls the model made in the turn that just ended (and forgets them). */
+  takeToolCalls(): ProviderToolCall[] {
+    const calls = this.calls;
+    this.calls = [];
+    return calls;
+  }
+
+  /** The text of the model's current turn. */
+  roundText(): string {
+    return this.answer.slice(this.roundStart);
+  }
+
+  /** The next turn sends the model its calls and their results (usage adds up over the turns). */
+  continueWith(messages: ProviderMessage[]): void {
+    this.messages = [...this.messages, ...messages];
+    this.roundStart = this.answer.length;
   }
 
   /** Pass-through chats (the gateway) write no entries of their own: their caller logs metadata only. */
@@ -63,7 +88,12 @@ export class ChatRun {
       // A longer limit only: the watchdog re-arms lazily for what is left.
       if (this.reasoning && config.timeoutS === undefined) firstMs = REASONING_FIRST_TOKEN_TIMEOUT_S * 1000;
       const chunks = this.chat.provider.streamChat(
-        { model: this.chat.modelId, messages: this.chat.messages, options: this.chat.options },
+        {
+          model: this.chat.modelId,
+          messages: this.messages,
+          options: this.chat.options,
+          ...(this.chat.tools ? { tools: this.chat.tools.tools } : {}),
+        },
         request.signal,
       );
       for await (const chunk of chunks) {
@@ -74,6 +104,14 @@ export class ChatRun {
         }
         if (chunk.type === 'signature') {
           this.chat.onSignature?.(chunk.signature);
+          continue;
+        }
+        if (chunk.type === 'tool_call') {
+          if (this.firstChunkAt === null) {
+            this.firstChunkAt = this.now();
+            watchdog.restart();
+          }
+          this.calls.push(chunk.call);
           continue;
         }
         if (chunk.text === '') continue;
@@ -107,7 +145,17 @@ export class ChatRun {
       );
     }
     this.finishReason = done.finishReason;
-    this.usage = done.usage ?? {};
+    // A tool round's turns add up: the last prompt holds all before it; completions are summed.
+    const turn = done.usage ?? {};
+    const completion =
+      turn.completionTokens === undefined
+        ? this.usage.completionTokens
+        : (this.usage.completionTokens ?? 0) + turn.completionTokens;
+    const prompt = turn.promptTokens ?? this.usage.promptTokens;
+    this.usage = {
+      ...(prompt === undefined ? {} : { promptTokens: prompt }),
+      ...(completion === undefined ? {} : { completionTokens: completion }),
+    };
   }
 
   private async isReasoningModel(signal: AbortSignal): Promise<boolean> {

@@ -13,6 +13,7 @@ import { firstChatModel } from './model-filter.js';
 import { modelDetailsOf } from './model-settings.js';
 import type { ProviderRegistry } from './provider-registry.js';
 import { retryDelayMs, shouldRetry } from './retry-policy.js';
+import { type ChatToolsDeps, type OfferedTools, offerTools, runToolRound } from './tool-round.js';
 import { zodIssues } from './validation.js';
 
 /** A chat whose provider and model are resolved; nothing has been sent yet. */
@@ -40,6 +41,10 @@ export interface PreparedChat {
    * writes no log entries of its own (the caller logs metadata only).
    */
   passThrough?: boolean;
+  /** `tools: "auto"` with tools to offer; absent: the chat offers none (CONTRACT section 11). */
+  tools?: OfferedTools;
+  /** The registry's id of the chat: approvals are asked under it. */
+  chatId?: string;
 }
 
 /** A gateway call: the client's conversation and parameters, for one named provider and model. */
@@ -58,6 +63,8 @@ export interface ChatServiceDeps {
   log: ChatLog;
   /** Attached files; absent: a chat that names one is refused. */
   attachments?: AttachmentStore;
+  /** MCP tools, approvals and `tools` settings; absent: no chat is offered tools. */
+  tools?: ChatToolsDeps;
   now?: () => number;
   newId?: () => string;
 }
@@ -103,7 +110,9 @@ export class ChatService {
       request.options ?? {},
       signal,
     );
+    const tools = request.tools === 'auto' && this.deps.tools ? offerTools(this.deps.tools.host) : undefined;
     return {
+      ...(tools ? { tools } : {}),
       requestId: this.newId(),
       provider,
       providerId: provider.config.id,
@@ -202,26 +211,39 @@ export class ChatService {
     const truncated = (chat.droppedMessages ?? 0) > 0;
     try {
       if (truncated) yield { type: 'truncated', droppedMessages: chat.droppedMessages ?? 0 };
-      for (let attempt = 1; ; attempt++) {
-        // Stopped before the provider was asked (or while waiting to retry): ask nothing.
+      let finishReason: string | undefined;
+      for (let round = 0; ; round++) {
+        yield* this.ask(run, stop.signal);
         if (stop.signal.aborted) break;
-        try {
-          yield* run.attempt(stop.signal);
+        const calls = run.takeToolCalls();
+        if (calls.length === 0) break;
+        // A call in a chat that offered no tools (a recorded stream, a confused model): nothing runs.
+        if (!chat.tools || !this.deps.tools) {
+          finishReason = 'tool_calls';
           break;
-        } catch (error) {
-          const appError = toAppError(error);
-          if (stop.signal.aborted) break;
-          if (
-            run.started ||
-            attempt > 1 ||
-            !shouldRetry(appError, { loopback: run.loopback, reasoning: run.reasoning })
-          )
-            throw appError;
-          run.logRetry(appError);
-          await sleep(retryDelayMs(appError), stop.signal);
         }
+        // A round is one model turn with calls; the turn after the last allowed round runs none.
+        if (round >= this.deps.tools.settings().maxRounds) {
+          finishReason = 'tool_rounds';
+          break;
+        }
+        const results = yield* runToolRound({
+          chatId: chat.chatId ?? chat.requestId,
+          requestId: chat.requestId,
+          providerId: chat.providerId,
+          modelId: chat.modelId,
+          offered: chat.tools,
+          calls,
+          text: run.roundText(),
+          deps: this.deps.tools,
+          log: this.deps.log,
+          now: this.now,
+          signal: stop.signal,
+        });
+        run.continueWith(results);
+        if (stop.signal.aborted) break;
       }
-      const done = run.finish(stop.signal.aborted ? 'stopped' : undefined);
+      const done = run.finish(stop.signal.aborted ? 'stopped' : finishReason);
       yield truncated && done.type === 'done' ? { ...done, truncated: true } : done;
     } catch (error) {
       run.logFailure(toAppError(error));
@@ -233,6 +255,29 @@ export class ChatService {
       if (!run.ended) {
         stop.abort();
         run.logAborted();
+      }
+    }
+  }
+
+  /** One model turn: a provider request, tried once more when it fails before its first chunk. */
+  private async *ask(run: ChatRun, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+    for (let attempt = 1; ; attempt++) {
+      // Stopped before the provider was asked (or while waiting to retry): ask nothing.
+      if (signal.aborted) return;
+      try {
+        yield* run.attempt(signal);
+        return;
+      } catch (error) {
+        const appError = toAppError(error);
+        if (signal.aborted) return;
+        if (
+          run.started ||
+          attempt > 1 ||
+          !shouldRetry(appError, { loopback: run.loopback, reasoning: run.reasoning })
+        )
+          throw appError;
+        run.logRetry(appError);
+        await sleep(retryDelayMs(appError), signal);
       }
     }
   }

@@ -135,6 +135,29 @@ export class SettingsService {
     return this.view();
   }
 
+  /**
+   * `Always allow` (CONTRACT section 11): adds `tool` to the server's `always_allow` through the same
+   * compare-and-swap write as `PUT /config` (a hand edit not yet loaded is a 409, nothing written).
+   */
+  async allowToolAlways(server: string, tool: string): Promise<void> {
+    const config = this.settings.mcpServers[server];
+    if (!config) {
+      throw new AppError('TOOL_NOT_FOUND', `There is no MCP server "${server}" in mcp_servers.`, {
+        details: { server },
+      });
+    }
+    if (config.alwaysAllow.includes(tool)) return;
+    const next: Settings = {
+      ...this.settings,
+      mcpServers: {
+        ...this.settings.mcpServers,
+        [server]: { ...config, alwaysAllow: [...config.alwaysAllow, tool] },
+      },
+    };
+    const snapshot = await this.deps.store.save(next, { expectedRevision: this.revision });
+    this.apply(snapshot, 'config_saved');
+  }
+
   async close(): Promise<void> {
     this.unwatch?.();
     await this.deps.store.close();

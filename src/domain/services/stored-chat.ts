@@ -167,6 +167,7 @@ export async function* recordTurn(
   try {
     for await (const event of events) {
       if (event.type === 'token' || event.type === 'thinking') turn.append(event);
+      else if (event.type === 'toolCall' || event.type === 'toolResult') turn.recordTool(event);
       else if (event.type === 'done' || event.type === 'error') {
         ended = true;
         await turn.finish(event);

@@ -1,4 +1,4 @@
-import type { ChatDoneEvent, ChatErrorEvent } from '../chat.js';
+import type { ChatDoneEvent, ChatErrorEvent, ToolCallEvent, ToolResultEvent } from '../chat.js';
 import type { MessageStatus } from '../conversation.js';
 import { type AppError, toAppError } from '../errors.js';
 import type { ConversationStore, MessageUpdate } from '../ports/conversation-store.port.js';
@@ -46,7 +46,11 @@ export class StoredTurn {
   readonly firstLineTitle: string | null;
   private content = '';
   private thinking = '';
-  private written = { content: '', thinking: '' };
+  private written = { content: '', thinking: '', tools: 0 };
+  /** The answer's tool calls, each with its result once it came (CONTRACT section 10: one turn, one message). */
+  private toolCalls: Record<string, unknown>[] = [];
+  /** Bumped on every change of `toolCalls`, so that a write knows whether it has news. */
+  private toolChanges = 0;
   private lastWriteAt: number;
   private timer: unknown = null;
   private writes: Promise<void> = Promise.resolve();
@@ -73,12 +77,30 @@ export class StoredTurn {
     if (this.ended) return;
     if (event.type === 'token') this.content += event.text;
     else this.thinking += event.text;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.timer !== null) return;
     const wait = Math.max(0, this.lastWriteAt + FLUSH_INTERVAL_MS - this.options.timers.now());
     this.timer = this.options.timers.setTimeout(() => {
       this.timer = null;
       this.enqueue(() => this.progress());
     }, wait);
+  }
+
+  /** A tool call or its result, kept with the answer; written within a second. */
+  recordTool(event: ToolCallEvent | ToolResultEvent): void {
+    if (this.ended) return;
+    if (event.type === 'toolCall') {
+      const { type: _, ...call } = event;
+      this.toolCalls = [...this.toolCalls, call];
+    } else {
+      const { type: _, id, ...result } = event;
+      this.toolCalls = this.toolCalls.map((call) => (call.id === id ? { ...call, result } : call));
+    }
+    this.toolChanges += 1;
+    this.schedule();
   }
 
   /** The terminal event: the final text, status, usage and stats in one write. Resolves when stored. */
@@ -110,6 +132,7 @@ export class StoredTurn {
         ...update,
         content: this.content,
         thinking: this.thinking,
+        ...this.toolUpdate(),
         updatedAt: this.stamp(),
       });
       // The full text did not fit (disk full…): the answer still gets a final status, so the
@@ -122,14 +145,28 @@ export class StoredTurn {
 
   private progress(): Promise<void> {
     if (this.ended) return Promise.resolve();
-    if (this.content === this.written.content && this.thinking === this.written.thinking) {
+    if (
+      this.content === this.written.content &&
+      this.thinking === this.written.thinking &&
+      this.toolChanges === this.written.tools
+    ) {
       return Promise.resolve();
     }
-    return this.write({ content: this.content, thinking: this.thinking, updatedAt: this.stamp() });
+    return this.write({
+      content: this.content,
+      thinking: this.thinking,
+      ...this.toolUpdate(),
+      updatedAt: this.stamp(),
+    });
+  }
+
+  /** The tool calls, when there are any (an answer without calls never writes the column). */
+  private toolUpdate(): Pick<MessageUpdate, 'toolCalls'> {
+    return this.toolChanges === 0 ? {} : { toolCalls: this.toolCalls };
   }
 
   private async write(update: MessageUpdate): Promise<void> {
-    const snapshot = { content: this.content, thinking: this.thinking };
+    const snapshot = { content: this.content, thinking: this.thinking, tools: this.toolChanges };
     this.lastWriteAt = this.options.timers.now();
     try {
       await this.options.store.updateMessage(this.assistantMessageId, update);

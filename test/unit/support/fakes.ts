@@ -6,6 +6,7 @@ import type {
   ModelInfo,
   ProviderChatRequest,
   ProviderChunk,
+  ProviderToolCall,
 } from '../../../src/domain/provider.js';
 import type { ProviderConfig } from '../../../src/domain/settings.js';
 
@@ -23,6 +24,8 @@ export interface FakeAttempt {
   /** End without a done chunk (a cut stream). */
   noDone?: boolean;
   usage?: { promptTokens?: number; completionTokens?: number };
+  /** Tool calls sent after the tokens, before `done`. */
+  toolCalls?: ProviderToolCall[];
 }
 
 export interface FakeProvider extends ChatProvider {
@@ -95,6 +98,7 @@ async function* run(attempt: FakeAttempt, signal: AbortSignal): AsyncGenerator<P
     }
     throw new AppError('PROVIDER_UNREACHABLE', 'aborted', { failure: 'connection' });
   }
+  for (const call of attempt.toolCalls ?? []) yield { type: 'tool_call', call };
   if (!attempt.noDone)
     yield { type: 'done', finishReason: 'stop', ...(attempt.usage ? { usage: attempt.usage } : {}) };
 }
