@@ -20,6 +20,7 @@ import { memorySection } from './sections/memory.js';
 import { relaySection } from './sections/relay.js';
 import { startupSection } from './sections/startup.js';
 import { storedChatSection } from './sections/stored-chat.js';
+import { toolsSection } from './sections/tools.js';
 import { ttftSection } from './sections/ttft.js';
 import { uiSection } from './sections/ui.js';
 import { uiTabsSection } from './sections/ui-tabs.js';
@@ -39,6 +40,7 @@ const SECTIONS: BenchSection[] = [
   historySection,
   workspaceSection,
   attachmentsSection,
+  toolsSection,
 ];
 
 interface Args {

@@ -22,8 +22,19 @@ function lastUserText(request: ChatRequestInfo): string {
   return users.at(-1)?.content ?? '';
 }
 
+/** Row 14a: `tool-round …` calls server-everything's `echo` once, then answers; `tool-reference …` answers at once. */
+const TOOL_ROUND = /^tool-(round|reference) /;
+
 function behaviour(request: ChatRequestInfo): ChatBehaviour {
-  const spec = specOf(lastUserText(request));
+  const last = lastUserText(request);
+  const tool = TOOL_ROUND.exec(last);
+  if (tool) {
+    const called = request.messages.some((message) => message.role === 'tool');
+    if (tool[1] === 'round' && !called)
+      return { text: '', toolCalls: [{ name: 'echo', arguments: { message: 'bench' } }] };
+    return { text: 'Done.' };
+  }
+  const spec = specOf(last);
   if (!spec) return { text: 'Hello from the bench fake.' };
   return { tokens: answerTokens(spec), tokensPerSecond: spec.rate, stampEmitTime: spec.stamp };
 }
@@ -65,7 +76,8 @@ function emitsOf(chatId: string): Emit[] {
 
 const ollama = await startFakeOllama({
   includeDemoModel: false,
-  models: [BENCH_MODEL],
+  // `tools`: LightChat offers tools to the model only when /api/show says it takes them (row 14a).
+  models: [{ name: BENCH_MODEL, tools: true }],
   behaviour,
   beforeChat: (request, exchange) => tap(request, exchange.res),
 });

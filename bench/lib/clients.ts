@@ -15,6 +15,8 @@ export interface ClientResult {
   ttftMs: number;
   /** ms from sending the request to the end of the stream. */
   totalMs: number;
+  /** REST chats with tools: the `duration_ms` of their tool calls, added up (the tools' own time). */
+  toolMs?: number;
 }
 
 /** Called with each piece of answer text and the moment (`performance.timeOrigin + now()`) it was parsed. */
@@ -143,6 +145,7 @@ export const tokenOf = (serverUrl: string): string | undefined => serverTokens.g
 export interface RestChatBody {
   prompt: string;
   provider_id?: string;
+  tools?: 'auto' | 'none';
 }
 
 /** `POST /chat` over fetch: every SSE frame is parsed and its JSON decoded, as a real client does. */
@@ -166,10 +169,12 @@ export async function restChat(
   let text = '';
   let frames = 0;
   let terminal: string | undefined;
+  let toolMs = 0;
   for await (const bytes of response.body) {
     for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
       frames++;
-      const data = JSON.parse(event.data) as { token?: string; message?: string };
+      const data = JSON.parse(event.data) as { token?: string; message?: string; duration_ms?: number };
+      if (event.event === 'tool_result') toolMs += data.duration_ms ?? 0;
       if (event.event === 'message' && typeof data.token === 'string') {
         if (Number.isNaN(first)) first = performance.now() - started;
         text += data.token;
@@ -181,7 +186,7 @@ export async function restChat(
   }
   if (terminal !== 'done')
     throw new Error(`POST /chat ended without done (${terminal ?? 'no terminal event'})`);
-  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started, toolMs };
 }
 
 /** An NDJSON reader over fetch (used to check the parser against a real stream). */

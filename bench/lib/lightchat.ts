@@ -40,8 +40,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function settingsYaml(urls: ProviderUrls): string {
+export function settingsYaml(urls: ProviderUrls, extraLines: readonly string[] = []): string {
   return [
+    ...extraLines,
     `default_provider: ${OLLAMA_PROVIDER}`,
     'logging_enabled: true',
     // A title request after each stored chat's first answer would overlap the next measured chat.
@@ -81,6 +82,8 @@ export interface ServeOptions {
   args?: readonly string[];
   /** Keep conversations in a data directory of its own (default: `--no-history`). */
   history?: boolean;
+  /** Top-level settings.yaml lines before the providers (e.g. `mcp_servers`). */
+  settingsLines?: readonly string[];
 }
 
 /** `node bin/lightchat.js serve` in a child process, with its own settings file and log folder. */
@@ -96,7 +99,7 @@ export class LightChatServer {
     const dir = await mkdtemp(join(tmpdir(), 'lightchat-bench-'));
     const config = join(dir, 'settings.yaml');
     const logDir = join(dir, 'logs');
-    await writeFile(config, settingsYaml(urls), { mode: 0o600 });
+    await writeFile(config, settingsYaml(urls, options.settingsLines), { mode: 0o600 });
     const port = await freePort();
     const args = [
       ...(options.nodeFlags ?? []),

@@ -115,9 +115,20 @@ export function messagesBody(request: ProviderChatRequest, facts = factsFromName
     max_tokens,
     stream: true as const,
     ...(system ? { system } : {}),
-    messages: request.messages
-      .filter((message) => message.role !== 'system')
-      .map((message) => toMessage(message, thinking !== undefined)),
+    messages: joinToolResults(
+      request.messages
+        .filter((message) => message.role !== 'system')
+        .map((message) => toMessage(message, thinking !== undefined)),
+    ),
+    ...(request.tools?.length
+      ? {
+          tools: request.tools.map((tool) => ({
+            name: tool.name,
+            description: tool.description,
+            input_schema: tool.parameters,
+          })),
+        }
+      : {}),
     // The API takes no temperature together with thinking.
     ...(temperature === undefined || thinking ? {} : { temperature: Math.min(temperature, 1) }),
     ...(thinking ? { thinking } : {}),
@@ -131,25 +142,57 @@ export function messagesBody(request: ProviderChatRequest, facts = factsFromName
  * block before its text, as the API asks (it checks the signature) — when this request thinks
  * too: without thinking the API has no use for it.
  */
-function toMessage(message: ProviderMessage, thinks: boolean) {
-  const role = message.role as 'user' | 'assistant';
-  if (role === 'user' && message.images?.length) {
+function toMessage(message: ProviderMessage, thinks: boolean): AnthropicMessage {
+  if (message.role === 'tool') {
+    // A tool's result goes back in a user turn, as a `tool_result` block of the call it answers.
     return {
-      role,
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: message.toolCallId ?? '', content: message.content }],
+    };
+  }
+  if (message.role === 'user' && message.images?.length) {
+    return {
+      role: 'user',
       content: [
         ...anthropicImageBlocks(message.images),
         ...(message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]),
       ],
     };
   }
-  if (role !== 'assistant' || !thinks || !message.thinking || !message.thinkingSignature) {
-    return { role, content: message.content };
-  }
+  const role = message.role as 'user' | 'assistant';
+  const signed = role === 'assistant' && thinks && message.thinking && message.thinkingSignature;
+  const calls = role === 'assistant' ? (message.toolCalls ?? []) : [];
+  if (!signed && calls.length === 0) return { role, content: message.content };
   return {
     role,
     content: [
-      { type: 'thinking' as const, thinking: message.thinking, signature: message.thinkingSignature },
-      { type: 'text' as const, text: message.content },
+      ...(signed
+        ? [{ type: 'thinking', thinking: message.thinking, signature: message.thinkingSignature }]
+        : []),
+      ...(message.content ? [{ type: 'text', text: message.content }] : []),
+      ...calls.map((call) => ({ type: 'tool_use', id: call.id, name: call.name, input: call.arguments })),
     ],
   };
 }
+
+type AnthropicMessage = { role: 'user' | 'assistant'; content: string | Record<string, unknown>[] };
+
+/** The results of one turn's calls go back together, in the one user turn that follows it. */
+function joinToolResults(messages: AnthropicMessage[]): AnthropicMessage[] {
+  const joined: AnthropicMessage[] = [];
+  for (const message of messages) {
+    const last = joined.at(-1);
+    if (isToolResults(message) && last && isToolResults(last)) {
+      last.content = [
+        ...(last.content as Record<string, unknown>[]),
+        ...(message.content as Record<string, unknown>[]),
+      ];
+    } else joined.push(message);
+  }
+  return joined;
+}
+
+const isToolResults = (message: AnthropicMessage): boolean =>
+  message.role === 'user' &&
+  Array.isArray(message.content) &&
+  message.content.every((block) => block.type === 'tool_result');

@@ -1,5 +1,5 @@
 import type { AppError } from '../../domain/errors.js';
-import type { ProviderChunk } from '../../domain/provider.js';
+import { type ProviderChunk, readToolArguments } from '../../domain/provider.js';
 import type { OpenAIStreamProblem } from './openai-stream.js';
 import { ReadJoiner } from './read-joiner.js';
 import { sseReads } from './sse-reads.js';
@@ -79,6 +79,8 @@ interface MessageEvent {
   delta?: unknown;
   usage?: unknown;
   error?: unknown;
+  index?: unknown;
+  content_block?: unknown;
 }
 
 /** The state of one message: finish reason and usage seen so far. */
@@ -88,6 +90,8 @@ class MessageReader {
   /** `message_start` arrived. */
   began = false;
   private usage: Usage = {};
+  /** `tool_use` blocks by index, their `input_json_delta` fragments joined until the block stops. */
+  private readonly toolBlocks = new Map<unknown, { id: string; name: string; json: string }>();
 
   *read(event: MessageEvent): Generator<ProviderChunk> {
     switch (event.type) {
@@ -108,8 +112,33 @@ class MessageReader {
         ) {
           // Never shown: kept with the answer, for the next turn to send back with its thinking.
           yield { type: 'signature', signature: delta.signature };
+        } else if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') {
+          const block = this.toolBlocks.get(event.index);
+          if (block) block.json += delta.partial_json;
         }
-        // input_json_delta: the seam for the tool loop (tool_use blocks, not in yet).
+        return;
+      }
+      case 'content_block_start': {
+        const block = isObject(event.content_block) ? event.content_block : {};
+        if (block.type === 'tool_use') {
+          this.toolBlocks.set(event.index, {
+            id: typeof block.id === 'string' ? block.id : `toolu_${String(event.index)}`,
+            name: typeof block.name === 'string' ? block.name : '',
+            json: '',
+          });
+        }
+        return;
+      }
+      case 'content_block_stop': {
+        // A tool_use block is whole at its stop: its arguments are parsed only now.
+        const block = this.toolBlocks.get(event.index);
+        if (block) {
+          this.toolBlocks.delete(event.index);
+          yield {
+            type: 'tool_call',
+            call: { id: block.id, name: block.name, ...readToolArguments(block.json) },
+          };
+        }
         return;
       }
       case 'message_delta': {
@@ -124,7 +153,7 @@ class MessageReader {
         this.stopped = true;
         return;
       default:
-        // ping, content_block_start/stop (redacted_thinking and tool_use blocks show nowhere).
+        // ping (redacted_thinking blocks show nowhere).
         return;
     }
   }

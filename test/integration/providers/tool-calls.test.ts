@@ -8,7 +8,13 @@ import type {
   ProviderMessage,
 } from '../../../src/domain/provider.js';
 import type { ProviderType } from '../../../src/domain/settings.js';
-import { type FakeProviderServer, startFakeOllama, startFakeOpenAI } from '../../fixtures/index.js';
+import {
+  FAKE_ANTHROPIC_KEY,
+  type FakeProviderServer,
+  startFakeAnthropic,
+  startFakeOllama,
+  startFakeOpenAI,
+} from '../../fixtures/index.js';
 
 let fake: FakeProviderServer | undefined;
 afterEach(async () => {
@@ -186,6 +192,60 @@ describe('tool calls: OpenAI', () => {
     });
     expect(calls(chunks)).toEqual([
       { id: 'call_x', name: 'list_directory', arguments: {}, invalidArguments: '{"path": "/tm' },
+    ]);
+  });
+});
+
+describe('tool calls: Anthropic', () => {
+  it('joins a tool_use block’s input_json_delta fragments, and sends calls and results back as tool_use / tool_result blocks', async () => {
+    fake = await startFakeAnthropic({
+      behaviour: scripted({
+        text: 'Let me look.',
+        toolCalls: [{ id: 'toolu_1', name: 'list_directory', arguments: { path: '/tmp' } }],
+      }),
+    });
+    const provider = createProviderFactories({ env: {} }).anthropic({
+      id: 'claude',
+      name: null,
+      type: 'anthropic',
+      host: fake.url,
+      apiKey: FAKE_ANTHROPIC_KEY,
+      defaultModel: null,
+      systemPrompt: null,
+    });
+    const first = await chunksOf(provider, {
+      model: 'claude-haiku-4-5',
+      messages: [{ role: 'user', content: 'What is in /tmp?' }],
+      options: {},
+      tools,
+    });
+    expect(calls(first)).toEqual([{ id: 'toolu_1', name: 'list_directory', arguments: { path: '/tmp' } }]);
+    expect(first.at(-1)).toMatchObject({ type: 'done', finishReason: 'tool_calls' });
+    const sent = fake.requests.at(-1)?.body as Record<string, unknown> | undefined;
+    expect(sent?.tools).toEqual([
+      { name: 'list_directory', description: 'Lists a directory', input_schema: LIST },
+    ]);
+
+    await chunksOf(provider, {
+      model: 'claude-haiku-4-5',
+      messages: [
+        { role: 'user', content: 'What is in /tmp?' },
+        { role: 'assistant', content: 'Let me look.', toolCalls: calls(first) },
+        { role: 'tool', toolCallId: 'toolu_1', toolName: 'list_directory', content: 'a.txt' },
+      ],
+      options: {},
+      tools,
+    });
+    const messages = (fake.requests.at(-1)?.body as { messages: unknown[] } | undefined)?.messages;
+    expect(messages?.slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Let me look.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'list_directory', input: { path: '/tmp' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.txt' }] },
     ]);
   });
 });
