@@ -168,7 +168,7 @@ describe('tool faults during a chat: the model gets an error, the chat ends clea
     expect(done?.finish_reason).toBe('stop');
   });
 
-  it('a server whose command does not exist is an error, and the chat's other tools still work', async () => {
+  it("a server whose command does not exist is an error, and the chat's other tools still work", async () => {
     const w = await worldWith(
       ['  ghost:', '    command: lightchat-no-such-program', '    always_allow: [anything]', ...tiny()],
       { name: 'echo', arguments: { text: 'still works' } },
