@@ -1,4 +1,3 @@
-import type { ChatMessage } from '../chat.js';
 import { AppError } from '../errors.js';
 import type { ProviderMessage } from '../provider.js';
 
@@ -29,7 +28,10 @@ export function estimateTokens(text: string): number {
   return Math.ceil(narrow / 4) + wide;
 }
 
-export const messageTokens = (message: ChatMessage): number =>
+/** What fitting reads of a message (a provider message may also be a tool's result). */
+type Fittable = Pick<ProviderMessage, 'role' | 'content'>;
+
+export const messageTokens = (message: Pick<ProviderMessage, 'content'>): number =>
   estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS;
 
 /**
@@ -48,7 +50,7 @@ export function answerReserve(numCtx: number, maxTokens: number | undefined): nu
   return Math.min(wanted, Math.floor(numCtx / 2));
 }
 
-export interface ContextFit<M extends ChatMessage> {
+export interface ContextFit<M extends Fittable> {
   messages: M[];
   /** How many messages were left out (0: everything fits). */
   droppedMessages: number;
@@ -56,7 +58,7 @@ export interface ContextFit<M extends ChatMessage> {
   estimatedTokens: number;
 }
 
-export interface FitOptions<M extends ChatMessage> {
+export interface FitOptions<M extends Fittable> {
   messages: M[];
   numCtx: number;
   maxTokens?: number | undefined;
@@ -69,7 +71,7 @@ export interface FitOptions<M extends ChatMessage> {
  * answers after it) are dropped first. The leading system message and everything from the newest
  * user message on are always kept; when they alone do not fit, `CONTEXT_TOO_LONG`.
  */
-export function fitContext<M extends ChatMessage>(options: FitOptions<M>): ContextFit<M> {
+export function fitContext<M extends Fittable>(options: FitOptions<M>): ContextFit<M> {
   const { messages, numCtx } = options;
   const tokensOf = options.tokensOf ?? messageTokens;
   const budget = numCtx - answerReserve(numCtx, options.maxTokens);
