@@ -1,60 +1,94 @@
 import { Box, Group, Stack } from '@mantine/core';
-import { useDisclosure, useHotkeys, useLocalStorage } from '@mantine/hooks';
+import { useDisclosure, useHotkeys, useLocalStorage, useMediaQuery } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef } from 'react';
+import { AnswerAnnouncer } from './components/AnswerAnnouncer';
 import { AppHeader } from './components/AppHeader';
 import { Composer } from './components/Composer';
 import { ConfigErrorBanner } from './components/ConfigErrorBanner';
 import { ConversationView } from './components/ConversationView';
 import { PromptEditor } from './components/PromptEditor';
 import { ProviderProblem } from './components/ProviderProblem';
+import { SkipLink } from './components/SkipLink';
 import { useConfigChanges } from './components/use-config-changes';
+import { useDialog } from './components/use-dialog';
 import { useNewChat } from './components/use-new-chat';
 import { useSelection } from './components/use-selection';
 import { Sidebar } from './history/Sidebar';
 import { preloadMarkdownWhenIdle } from './markdown/Markdown';
+import { useAppState } from './state/app-state';
+import { useStore } from './state/store';
 import { transport } from './transport/client';
 import { useTRPC } from './transport/trpc';
 
 // Neither is needed for the first paint: loaded when first opened.
 const SettingsDialog = lazy(() => import('./settings/SettingsDialog'));
 const LogDrawer = lazy(() => import('./logs/LogDrawer'));
+const SidebarDrawer = lazy(() => import('./history/SidebarDrawer'));
 // Menu actions, updates, the HTTP API's state: IPC-only procedures, so the web UI never loads this.
 const DesktopOnly = lazy(() => import('./desktop/DesktopOnly'));
 
-/** The window: header, banners, the conversation, the composer; Logs and Settings on demand. */
+/** From this width the Conversations sidebar sits beside the conversation; below, it slides over it. */
+const SIDE_BY_SIDE = '(min-width: 62em)';
+
+/**
+ * The window: a skip link, the Conversations sidebar (`navigation`), the header (`banner`), then
+ * banners, the conversation and the composer (`main`); Logs and Settings on demand.
+ */
 export function App() {
   const trpc = useTRPC();
+  const { open } = useAppState();
   const selection = useSelection();
   const { configError, configPath } = useConfigChanges();
   const health = useQuery(trpc.health.queryOptions());
   const config = useQuery(trpc.config.get.queryOptions());
   const [promptOpen, prompt] = useDisclosure(false);
-  const [logsOpen, logs] = useDisclosure(false);
-  const [settingsOpen, settings] = useDisclosure(false);
+  const [logsOpen, logs] = useDialog();
+  const [settingsOpen, settings] = useDialog();
+  const [drawerOpen, drawer] = useDialog();
   const [logsUsed, setLogsUsed] = useDisclosure(false);
   const [settingsUsed, setSettingsUsed] = useDisclosure(false);
+  const [drawerUsed, setDrawerUsed] = useDisclosure(false);
   const newChat = useNewChat();
+  const sideBySide = useMediaQuery(SIDE_BY_SIDE, true, { getInitialValueInEffect: false });
   const [sidebarOpen, setSidebarOpen] = useLocalStorage({
     key: 'lightchat.sidebar',
     defaultValue: true,
     getInitialValueInEffect: false,
   });
   const search = useRef<HTMLInputElement>(null);
+
+  const showSidebar = (show: boolean) => {
+    if (sideBySide) setSidebarOpen(show);
+    else if (show) {
+      setDrawerUsed.open();
+      drawer.open();
+    } else drawer.close();
+  };
+  const sidebarShown = sideBySide ? sidebarOpen : drawerOpen;
+
   // Everywhere, the message box included (Mantine skips inputs unless told otherwise).
   useHotkeys(
     [
-      ['mod+B', () => setSidebarOpen((open) => !open)],
+      ['mod+B', () => showSidebar(!sidebarShown)],
       [
         'mod+K',
         () => {
-          setSidebarOpen(true);
+          showSidebar(true);
           requestAnimationFrame(() => search.current?.focus());
         },
       ],
     ],
     [],
   );
+
+  // Opening a conversation from the drawer shows it: the drawer gets out of the way.
+  const openId = useStore(open, (value) => value.id);
+  const closeDrawer = drawer.close;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: it runs because the open conversation changed
+  useEffect(() => {
+    closeDrawer();
+  }, [openId, closeDrawer]);
 
   useEffect(preloadMarkdownWhenIdle, []);
 
@@ -67,54 +101,71 @@ export function App() {
     config.data?.providers.find((provider) => provider.id === selection.providerId)?.systemPrompt ?? null;
 
   return (
-    <Group gap={0} h="100dvh" wrap="nowrap" align="stretch">
-      {sidebarOpen && <Sidebar onNewChat={newChat.request} searchRef={search} />}
-      <Stack gap={0} h="100dvh" style={{ flex: 1, minWidth: 0 }}>
-        <AppHeader
-          sidebarOpen={sidebarOpen}
-          onToggleSidebar={() => setSidebarOpen((open) => !open)}
-          selection={selection}
-          demo={health.data?.demo === true || selection.provider?.demo === true}
-          promptOpen={promptOpen}
-          onTogglePrompt={prompt.toggle}
-          onNewChat={newChat.request}
-          onOpenLogs={() => {
-            setLogsUsed.open();
-            logs.open();
-          }}
-          onOpenSettings={openSettings}
-        />
-        {transport === 'ipc' && (
-          <Suspense fallback={null}>
-            <DesktopOnly
-              onNewChat={newChat.request}
-              onOpenSettings={openSettings}
-              settingsRevision={config.data?.revision}
-            />
-          </Suspense>
-        )}
-        {configError && <ConfigErrorBanner error={configError} path={configPath} />}
-        <PromptEditor open={promptOpen} providerPrompt={providerPrompt} />
-        <Box px="md" pt={selection.models.isError || selection.models.data?.length === 0 ? 'sm' : 0}>
-          <Box maw={860} mx="auto">
-            <ProviderProblem provider={selection.provider} models={selection.models} />
+    <>
+      <SkipLink />
+      <Group gap={0} h="100dvh" wrap="nowrap" align="stretch">
+        {sideBySide && sidebarOpen && <Sidebar onNewChat={newChat.request} searchRef={search} />}
+        <Stack gap={0} h="100dvh" style={{ flex: 1, minWidth: 0 }}>
+          <AppHeader
+            sidebarOpen={sidebarShown}
+            onToggleSidebar={() => showSidebar(!sidebarShown)}
+            selection={selection}
+            demo={health.data?.demo === true || selection.provider?.demo === true}
+            promptOpen={promptOpen}
+            onTogglePrompt={prompt.toggle}
+            onNewChat={newChat.request}
+            onOpenLogs={() => {
+              setLogsUsed.open();
+              logs.open();
+            }}
+            onOpenSettings={openSettings}
+          />
+          <Box component="main" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+            {transport === 'ipc' && (
+              <Suspense fallback={null}>
+                <DesktopOnly
+                  onNewChat={newChat.request}
+                  onOpenSettings={openSettings}
+                  settingsRevision={config.data?.revision}
+                />
+              </Suspense>
+            )}
+            {configError && <ConfigErrorBanner error={configError} path={configPath} />}
+            <PromptEditor open={promptOpen} providerPrompt={providerPrompt} />
+            <Box px="md" pt={selection.models.isError || selection.models.data?.length === 0 ? 'sm' : 0}>
+              <Box maw={860} mx="auto">
+                <ProviderProblem provider={selection.provider} models={selection.models} />
+              </Box>
+            </Box>
+            <ConversationView />
+            <Composer />
+            <AnswerAnnouncer />
           </Box>
-        </Box>
-        <ConversationView />
-        <Composer />
-        {newChat.confirmation}
-        <Suspense fallback={null}>
-          {logsUsed && <LogDrawer opened={logsOpen} onClose={logs.close} />}
-          {settingsUsed && (
-            <SettingsDialog
-              opened={settingsOpen}
-              onClose={settings.close}
-              configError={configError}
-              configPath={configPath}
-            />
-          )}
-        </Suspense>
-      </Stack>
-    </Group>
+          {newChat.confirmation}
+          <Suspense fallback={null}>
+            {!sideBySide && drawerUsed && (
+              <SidebarDrawer
+                opened={drawerOpen}
+                onClose={drawer.close}
+                onNewChat={() => {
+                  drawer.close();
+                  newChat.request();
+                }}
+                searchRef={search}
+              />
+            )}
+            {logsUsed && <LogDrawer opened={logsOpen} onClose={logs.close} />}
+            {settingsUsed && (
+              <SettingsDialog
+                opened={settingsOpen}
+                onClose={settings.close}
+                configError={configError}
+                configPath={configPath}
+              />
+            )}
+          </Suspense>
+        </Stack>
+      </Group>
+    </>
   );
 }

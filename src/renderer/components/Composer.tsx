@@ -5,6 +5,7 @@ import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
 import { useStore } from '../state/store';
 import { AttachmentList } from './AttachmentList';
+import { MESSAGE_BOX_ID } from './message-box';
 import { usePendingFiles } from './use-pending-files';
 
 /** What the `Attach` button offers (the server checks every file's bytes whatever it is called). */
@@ -103,6 +104,7 @@ export function Composer() {
             )}
           </FileButton>
           <Textarea
+            id={MESSAGE_BOX_ID}
             aria-label="Message"
             placeholder="Message LightChat"
             rows={1}

@@ -6,7 +6,7 @@ export function ErrorNotice({ error, onRetry }: { error: UiError; onRetry?: () =
   return (
     <Alert color="red" variant="light" title={errorTitle(error)} role="alert">
       <Group justify="space-between" align="flex-end" wrap="nowrap">
-        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', minWidth: 0 }}>
           {errorText(error)}
         </Text>
         {onRetry && (

@@ -5,10 +5,10 @@ import { lazy, Suspense } from 'react';
 // the page's first JavaScript, for a list nobody opens before the page has painted. Loaded right after.
 const Select = lazy(() => import('./select-module'));
 
-/** Mantine's `Select`, loaded after the first paint; until then an empty box of its width. */
+/** Mantine's `Select`, loaded after the first paint; until then an empty box of its size. */
 export function LazySelect(props: SelectProps<string>) {
   return (
-    <Suspense fallback={<Box w={props.w} h={48} aria-hidden />}>
+    <Suspense fallback={<Box w={props.w} h={48} style={props.style} aria-hidden />}>
       <Select {...props} />
     </Suspense>
   );

@@ -1,4 +1,4 @@
-import { Stack, Text } from '@mantine/core';
+import { type MantineStyleProp, Stack, Text } from '@mantine/core';
 import type { ModelInfo } from '../../domain/provider';
 import { useAppState } from '../state/app-state';
 import { LazySelect } from './LazySelect';
@@ -10,11 +10,14 @@ export function ModelSelect({
   modelId,
   loading,
   failed,
+  style,
 }: {
   models: ModelInfo[] | undefined;
   modelId: string | null;
   loading: boolean;
   failed: boolean;
+  /** Its size in the header's row (it shrinks on narrow windows). */
+  style?: MantineStyleProp;
 }) {
   const { choice } = useAppState();
   const byId = new Map((models ?? []).map((model) => [model.id, model]));
@@ -29,7 +32,7 @@ export function ModelSelect({
     <LazySelect
       label="Model"
       size="xs"
-      w={240}
+      style={style}
       searchable
       allowDeselect={false}
       disabled={loading || failed || !models?.length}

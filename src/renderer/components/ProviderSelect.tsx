@@ -1,4 +1,4 @@
-import { Group, Text } from '@mantine/core';
+import { Group, type MantineStyleProp, Text } from '@mantine/core';
 import type { ProviderInfo } from '../../domain/provider';
 import { useAppState } from '../state/app-state';
 import { LazySelect } from './LazySelect';
@@ -10,10 +10,13 @@ export function ProviderSelect({
   providers,
   provider,
   loading,
+  style,
 }: {
   providers: ProviderInfo[];
   provider: ProviderInfo | undefined;
   loading: boolean;
+  /** Its size in the header's row (it shrinks on narrow windows). */
+  style?: MantineStyleProp;
 }) {
   const { choice } = useAppState();
   const byId = new Map(providers.map((entry) => [entry.id, entry]));
@@ -21,7 +24,7 @@ export function ProviderSelect({
     <LazySelect
       label="Provider"
       size="xs"
-      w={200}
+      style={style}
       allowDeselect={false}
       placeholder={loading ? 'Loading…' : 'No providers'}
       data={providers.map((entry) => ({

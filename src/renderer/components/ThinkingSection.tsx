@@ -14,7 +14,8 @@ export function ThinkingSection({ text, active }: { text: string; active: boolea
         fz="sm"
         c="dimmed"
       >
-        {open ? '▾' : '▸'} Thinking
+        <span aria-hidden>{open ? '▾ ' : '▸ '}</span>
+        Thinking
         {active && <Loader size={10} ml={6} aria-hidden />}
       </UnstyledButton>
       <Collapse expanded={open} id={panelId}>

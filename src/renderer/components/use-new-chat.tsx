@@ -1,12 +1,9 @@
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, type ReactNode, Suspense, useCallback, useState } from 'react';
 import { useAppState } from '../state/app-state';
+import { focusMessageBox } from './message-box';
 
 const ConfirmNewChat = lazy(() => import('./ConfirmNewChat'));
-
-/** New chat puts the user in the message box, ready to type. */
-const focusMessageBox = () =>
-  requestAnimationFrame(() => document.querySelector<HTMLElement>('textarea[aria-label="Message"]')?.focus());
 
 /**
  * "New chat", wherever it is asked for (the button, Ctrl+Shift+O, the desktop menu's Cmd/Ctrl+N). A
@@ -17,6 +14,7 @@ export function useNewChat(): { request: () => void; confirmation: ReactNode } {
   const { turns, conversation, open, workspace } = useAppState();
   const [confirming, setConfirming] = useState(false);
   const [used, setUsed] = useState(false);
+  // New chat puts the user in the message box, ready to type.
   const start = useCallback(() => {
     if (workspace) workspace.newChat();
     else turns.clear();

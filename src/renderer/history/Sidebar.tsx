@@ -13,10 +13,13 @@ export const SIDEBAR_WIDTH = 280;
 export function Sidebar({
   onNewChat,
   searchRef,
+  fill = false,
 }: {
   onNewChat: () => void;
   /** Ctrl/Cmd+K focuses it. */
   searchRef: RefObject<HTMLInputElement | null>;
+  /** Takes the width of what holds it (the drawer of a narrow window) instead of its own. */
+  fill?: boolean;
 }) {
   const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState(0);
@@ -24,10 +27,13 @@ export function Sidebar({
     <Box
       component="nav"
       aria-label="Conversations"
-      w={SIDEBAR_WIDTH}
-      miw={SIDEBAR_WIDTH}
+      w={fill ? '100%' : SIDEBAR_WIDTH}
+      miw={fill ? undefined : SIDEBAR_WIDTH}
       h="100%"
-      style={{ borderRight: '1px solid var(--mantine-color-default-border)', display: 'flex' }}
+      style={{
+        borderRight: fill ? undefined : '1px solid var(--mantine-color-default-border)',
+        display: 'flex',
+      }}
     >
       <Stack gap="xs" p="xs" w="100%" style={{ flex: 1, minHeight: 0 }}>
         <Button variant="default" onClick={onNewChat} fullWidth>

@@ -188,7 +188,7 @@ export default function SettingsDialog({
           </Group>
         ) : (
           <>
-            <SimpleGrid cols={2} spacing="xs">
+            <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
               <Select
                 label="Default provider"
                 data={providerIds}
@@ -312,7 +312,7 @@ export default function SettingsDialog({
               </>
             )}
             {transport === 'http' && configPath && (
-              <Text size="xs" c="dimmed">
+              <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                 {configPath}
               </Text>
             )}

@@ -32,11 +32,16 @@ export interface PageProblems {
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { colorScheme?: 'light' | 'dark' } = {},
+  options: {
+    colorScheme?: 'light' | 'dark';
+    viewport?: { width: number; height: number };
+    reducedMotion?: 'reduce' | 'no-preference';
+  } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: PageProblems; following: Promise<void> }> {
   const context = await browser.newContext({
-    viewport: { width: 1200, height: 820 },
+    viewport: options.viewport ?? { width: 1200, height: 820 },
     colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: options.reducedMotion ?? 'no-preference',
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   const problems: PageProblems = { csp: [], errors: [] };

@@ -40,6 +40,9 @@ Log in at [your bank](https://bank.example/login) or read https://ollama.com/lib
 /** Fails twice (the first try and the core's one retry), so the UI shows the error; then answers. */
 export const FLAKY_FAULT: FaultSpec = { status: 500, failTimes: 2 };
 
+/** Fails every time: a question with "always fails" in it always ends in the error notice. */
+export const BROKEN_FAULT: FaultSpec = { status: 500 };
+
 const lastUserText = (request: ChatRequestInfo): string =>
   [...request.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
 
@@ -99,7 +102,11 @@ export async function startWorld(): Promise<World> {
         { name: 'thinker', thinking: true, parameterSize: '8B', quantization: 'Q4_0' },
       ],
       behaviour: answerFor,
-      faults: (request) => (lastUserText(request).includes('flaky') ? FLAKY_FAULT : undefined),
+      faults: (request) => {
+        const question = lastUserText(request);
+        if (question.includes('always fails')) return BROKEN_FAULT;
+        return question.includes('flaky') ? FLAKY_FAULT : undefined;
+      },
     }),
     startFakeOpenAI({ models: ['gpt-4o-mini'], behaviour: answerFor }),
     refusedUrl(),

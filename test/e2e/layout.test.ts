@@ -1,0 +1,186 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPage, type PageProblems, screenshot } from './support/browser.js';
+import { startWorld, type World } from './support/world.js';
+
+let world: World;
+let lastContext: BrowserContext | undefined;
+const problems: PageProblems[] = [];
+
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await lastContext?.close();
+  await world?.close();
+});
+
+const ANSWER_HANG_MS = 45_000;
+
+async function open(
+  width: number,
+  options: { colorScheme?: 'light' | 'dark'; height?: number } = {},
+): Promise<Page> {
+  await lastContext?.close();
+  const opened = await openPage(world.browser, world.app.link, {
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width, height: options.height ?? 800 },
+  });
+  problems.push(opened.problems);
+  lastContext = opened.context;
+  await opened.page
+    .getByRole('combobox', { name: 'Model' })
+    .and(opened.page.locator('input:not([disabled])'))
+    .waitFor();
+  return opened.page;
+}
+
+const lastAnswer = (page: Page) =>
+  page
+    .getByRole('region', { name: 'Conversation' })
+    .getByRole('article', { name: 'Assistant message' })
+    .last();
+
+async function ask(page: Page, text: string, ends: 'Regenerate' | 'Retry') {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await lastAnswer(page).getByRole('button', { name: ends }).waitFor({ timeout: ANSWER_HANG_MS });
+}
+
+/** How far the page scrolls sideways (0 when it does not). */
+const sidewaysScroll = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/**
+ * Buttons whose text does not fit: the button or a box inside it (Mantine clips a label in its own
+ * box) is narrower than its content.
+ */
+const clippedButtons = (page: Page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('button, [role="button"]')]
+      .filter((button) => button.checkVisibility())
+      .filter((button) =>
+        [button, ...button.querySelectorAll<HTMLElement>('*')].some(
+          (box) =>
+            getComputedStyle(box).display !== 'inline' &&
+            box.clientWidth > 0 &&
+            box.scrollWidth > box.clientWidth,
+        ),
+      )
+      .map((button) => button.getAttribute('aria-label') ?? button.textContent ?? button.outerHTML),
+  );
+
+/** The window's actions, by their names: each is on screen, or one step away in the header's menu. */
+const HEADER_ACTIONS: (string | RegExp)[] = [
+  'Edit system prompt',
+  'New chat',
+  'Logs',
+  'Settings',
+  /^Color scheme/,
+  /^(Show|Hide) conversations$/,
+];
+
+async function howReached(page: Page, name: string | RegExp): Promise<'button' | 'menu' | 'unreachable'> {
+  const exact = typeof name === 'string';
+  for (const button of await page.getByRole('button', { name, exact }).all()) {
+    if (await button.isVisible()) return 'button';
+  }
+  const more = page.getByRole('banner').getByRole('button', { name: 'More actions' });
+  if (!(await more.isVisible())) return 'unreachable';
+  await more.click();
+  const item = page.getByRole('menu').getByRole('menuitem', { name, exact });
+  const shown = await item
+    .waitFor({ timeout: 5_000 })
+    .then(() => true)
+    .catch(() => false);
+  await page.keyboard.press('Escape');
+  await page.getByRole('menu').waitFor({ state: 'hidden' });
+  return shown ? 'menu' : 'unreachable';
+}
+
+describe.each([360, 768, 1280])('the window at %i px wide', (width) => {
+  it('never scrolls sideways, clips no button and keeps every header action reachable', async () => {
+    const page = await open(width);
+    await ask(page, 'Show me some markdown', 'Regenerate');
+    await ask(page, 'This one always fails', 'Retry');
+    expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
+    expect(await clippedButtons(page)).toEqual([]);
+    const reached: Record<string, string> = {};
+    for (const name of HEADER_ACTIONS) reached[String(name)] = await howReached(page, name);
+    expect(
+      Object.values(reached).filter((way) => way === 'unreachable'),
+      JSON.stringify(reached),
+    ).toEqual([]);
+    for (const name of ['Provider', 'Model']) {
+      const box = await page.getByRole('combobox', { name }).boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('opens Settings and Logs within the window', async () => {
+    const page = await open(width);
+    for (const name of ['Settings', 'Logs']) {
+      if ((await howReached(page, name)) === 'menu') {
+        await page.getByRole('banner').getByRole('button', { name: 'More actions' }).click();
+        await page.getByRole('menuitem', { name, exact: true }).click();
+      } else {
+        await page.getByRole('button', { name, exact: true }).click();
+      }
+      const dialog = page.getByRole('dialog', { name });
+      await dialog.waitFor();
+      await expect
+        .poll(() => dialog.evaluate((box) => box.getBoundingClientRect().right))
+        .toBeLessThanOrEqual(width);
+      expect(await dialog.evaluate((box) => box.getBoundingClientRect().left)).toBeGreaterThanOrEqual(0);
+      expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
+      expect(await clippedButtons(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+    }
+  });
+});
+
+describe('narrow windows', () => {
+  it('the Conversations sidebar is an overlay drawer at 360 px: closed at first, opened by the header, closed by Esc', async () => {
+    const page = await open(360);
+    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+    expect(await sidebar.isVisible()).toBe(false);
+    await page.getByRole('banner').getByRole('button', { name: 'Show conversations' }).click();
+    await sidebar.waitFor();
+    const box = await sidebar.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+    expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
+    await page.keyboard.press('Escape');
+    await sidebar.waitFor({ state: 'hidden' });
+  });
+
+  it('works at 200 % zoom (a 1280 px window shows 640 CSS px)', async () => {
+    const page = await open(640, { height: 400 });
+    await ask(page, 'Show me some markdown', 'Regenerate');
+    expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
+    expect(await clippedButtons(page)).toEqual([]);
+    expect(await page.getByRole('textbox', { name: 'Message' }).isVisible()).toBe(true);
+  });
+});
+
+describe('screenshots for docs/ (npm run screenshots copies them)', () => {
+  for (const width of [420, 1280]) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      it(`${width} px, ${colorScheme}`, async () => {
+        const page = await open(width, { colorScheme, height: width < 600 ? 860 : 800 });
+        await ask(page, 'Show me some markdown', 'Regenerate');
+        await page.getByRole('textbox', { name: 'Message' }).focus();
+        await screenshot(page, `lightchat-${width}-${colorScheme}`);
+      });
+    }
+  }
+});
+
+it('no page of these tests threw or hit the Content-Security-Policy', () => {
+  for (const { csp, errors } of problems) {
+    expect(csp).toEqual([]);
+    expect(errors).toEqual([]);
+  }
+});

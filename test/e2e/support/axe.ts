@@ -1,0 +1,29 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+
+/** One axe rule broken on a page: its id, impact and the elements (CSS selectors) that break it. */
+export interface AxeFinding {
+  rule: string;
+  impact: string;
+  targets: string[];
+}
+
+/** The impacts the issue forbids; `moderate` and `minor` are reported, not failed. */
+const BLOCKING = new Set(['serious', 'critical']);
+
+/** Runs axe-core on the page as it is now; every violation, blocking or not. */
+export async function axeFindings(page: Page): Promise<AxeFinding[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map((violation) => ({
+    rule: violation.id,
+    impact: violation.impact ?? 'unknown',
+    targets: violation.nodes.map((node) => node.target.join(' ')),
+  }));
+}
+
+export const blocking = (findings: AxeFinding[]): AxeFinding[] =>
+  findings.filter((finding) => BLOCKING.has(finding.impact));
+
+/** `rule (impact) ×count` per finding: short enough for a failure message and the closing note. */
+export const summarise = (findings: AxeFinding[]): string[] =>
+  findings.map((finding) => `${finding.rule} (${finding.impact}) ×${finding.targets.length}`);
