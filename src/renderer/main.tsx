@@ -7,7 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ApiTokenGate } from './auth/TokenNeeded';
 import { AppStateProvider, createAppState } from './state/app-state';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 import { chatApi } from './transport/chat-api';
 import { trpcClient } from './transport/client';
 import { historyApi } from './transport/history-api';
@@ -20,7 +20,7 @@ const appState = createAppState({ api: chatApi, history: historyApi });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
           <AppStateProvider state={appState}>

@@ -8,7 +8,7 @@ import { startWorld, type World } from './support/world.js';
 let world: World;
 let lastContext: BrowserContext | undefined;
 /** Everything axe said, per scheme and view, kept in test-results/ for the record. */
-const report: Record<string, Record<string, string[]>> = {};
+const report: Record<string, Record<string, { summary: string[]; findings: AxeFinding[] }>> = {};
 
 beforeAll(async () => {
   world = await startWorld();
@@ -56,7 +56,7 @@ describe.each(['light', 'dark'] as const)('axe-core in %s mode', (scheme) => {
       const check = async (view: string) => {
         const started = performance.now();
         found[view] = await axeFindings(page);
-        report[scheme]![view] = summarise(found[view]);
+        report[scheme]![view] = { summary: summarise(found[view]), findings: found[view] };
         console.log(`${scheme} ${view}: axe took ${Math.round(performance.now() - started)} ms`);
       };
 

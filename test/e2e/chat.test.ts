@@ -356,7 +356,7 @@ describe('chatting in the browser', () => {
     await page.waitForFunction(() => document.documentElement.dataset.mantineColorScheme === 'dark');
     await expect
       .poll(async () => (await keywordColours(lastAnswer(page)))?.token, { timeout: HANG_MS })
-      .toBe('rgb(249, 117, 131)'); // github-dark's keyword colour
+      .toBe('rgb(255, 123, 114)'); // github-dark-default's keyword colour
     await page.getByRole('textbox', { name: 'Message' }).focus();
     await screenshot(page, 'lightchat-dark');
   });

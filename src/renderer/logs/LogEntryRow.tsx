@@ -25,7 +25,7 @@ export const LogEntryRow = memo(function LogEntryRow({ entry }: { entry: LogEntr
           </Badge>
           <Box style={{ minWidth: 0, flex: 1 }}>
             {(entry.providerId || entry.eventType) && (
-              <Text size="xs" c="dimmed" truncate>
+              <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                 {[
                   entry.providerId && `${entry.providerId}${entry.modelId ? ` / ${entry.modelId}` : ''}`,
                   entry.eventType,
