@@ -19,12 +19,13 @@ const ANSWER_HANG_MS = 45_000;
 
 async function open(
   width: number,
-  options: { colorScheme?: 'light' | 'dark'; height?: number } = {},
+  options: { colorScheme?: 'light' | 'dark'; height?: number; reducedMotion?: 'reduce' } = {},
 ): Promise<Page> {
   await lastContext?.close();
   const opened = await openPage(world.browser, world.app.link, {
     colorScheme: options.colorScheme ?? 'light',
     viewport: { width, height: options.height ?? 800 },
+    ...(options.reducedMotion ? { reducedMotion: options.reducedMotion } : {}),
   });
   problems.push(opened.problems);
   lastContext = opened.context;
@@ -173,12 +174,35 @@ describe('narrow windows', () => {
   });
 });
 
+describe('reduced motion', () => {
+  it('a system set to reduce motion gets dialogs and the message box without transitions', async () => {
+    const page = await open(1280, { reducedMotion: 'reduce' });
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.waitFor();
+    const longest = (element: Element) =>
+      Math.max(
+        ...getComputedStyle(element)
+          .transitionDuration.split(',')
+          .map((part) => Number.parseFloat(part) * (part.trim().endsWith('ms') ? 1 : 1000)),
+      );
+    expect(await dialog.evaluate(longest)).toBeLessThan(1);
+    expect(await page.getByRole('textbox', { name: 'Message' }).evaluate(longest)).toBeLessThan(1);
+  });
+});
+
 describe('screenshots for docs/ (npm run screenshots copies them)', () => {
   for (const width of [420, 1280]) {
     for (const colorScheme of ['light', 'dark'] as const) {
       it(`${width} px, ${colorScheme}`, async () => {
         const page = await open(width, { colorScheme, height: width < 600 ? 860 : 800 });
         await ask(page, 'Show me some markdown', 'Regenerate');
+        // The highlighter colours the code a moment after the answer ends.
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll('[data-streamdown="code-block"] code span span')].some(
+            (token) => getComputedStyle(token).color !== getComputedStyle(token.closest('article')!).color,
+          ),
+        );
         await page.getByRole('textbox', { name: 'Message' }).focus();
         await screenshot(page, `lightchat-${width}-${colorScheme}`);
       });
