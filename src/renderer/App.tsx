@@ -28,8 +28,11 @@ const SidebarDrawer = lazy(() => import('./history/SidebarDrawer'));
 // Menu actions, updates, the HTTP API's state: IPC-only procedures, so the web UI never loads this.
 const DesktopOnly = lazy(() => import('./desktop/DesktopOnly'));
 
-/** From this width the Conversations sidebar sits beside the conversation; below, it slides over it. */
-const SIDE_BY_SIDE = '(min-width: 62em)';
+/**
+ * From this width (1100 px) the Conversations sidebar sits beside the conversation, leaving the header
+ * room for its buttons (AppHeader's ACTIONS_FIT); below, it slides over the conversation.
+ */
+const SIDE_BY_SIDE = '(min-width: 68.75em)';
 
 /**
  * The window: a skip link, the Conversations sidebar (`navigation`), the header (`banner`), then
