@@ -17,7 +17,8 @@ const errorCodeOf = (error: unknown): unknown =>
 
 describe('attachments over IPC (the desktop window has no HTTP route)', () => {
   it('uploads an ArrayBuffer, sends it in a chat, and reads it back as base64', async () => {
-    world = await startDesktopWorld();
+    // A model that sees images: Ollama's /api/show says so.
+    world = await startDesktopWorld({ models: [{ name: 'demo', capabilities: ['completion', 'vision'] }] });
     const client = world.client();
     const png = pngBytes(20);
     const data = png.buffer.slice(png.byteOffset, png.byteOffset + png.byteLength) as ArrayBuffer;

@@ -12,7 +12,7 @@ import type { DesktopRouter } from '../../src/main/desktop-router.js';
 import type { UpdateEngine } from '../../src/main/updater.js';
 import { createIpcBridge } from '../../src/preload/bridge.js';
 import { ipcLink } from '../../src/renderer/transport/ipc-link.js';
-import { startFakeOllama } from '../fixtures/fake-ollama.js';
+import { type FakeOllamaOptions, startFakeOllama } from '../fixtures/fake-ollama.js';
 import { app, type FakeBrowserWindow, resetFakeElectron, session } from './fake-electron.js';
 
 /** electron-updater's stand-in: never finds anything unless a test emits events on it. */
@@ -42,6 +42,8 @@ export interface WorldOptions {
   systemProxy?: (url: string) => string;
   /** More provider entries for settings.yaml, as YAML lines (`- id: …` then its keys). */
   providers?: string[];
+  /** What the fake Ollama has installed instead of its `demo` model (which sees no images). */
+  models?: FakeOllamaOptions['models'];
 }
 
 export interface DesktopWorld {
@@ -67,6 +69,7 @@ export async function startDesktopWorld(options: WorldOptions = {}): Promise<Des
   const dir = mkdtempSync(join(tmpdir(), 'lightchat-desktop-'));
   const ollama = await startFakeOllama({
     behaviour: options.behaviour ?? { text: 'Hello from the fake Ollama over IPC.' },
+    ...(options.models ? { models: options.models, includeDemoModel: false } : {}),
   });
   const settingsPath = join(dir, 'config', 'settings.yaml');
   mkdirSync(dirname(settingsPath), { recursive: true });

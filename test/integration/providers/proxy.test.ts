@@ -158,10 +158,14 @@ describe('requests through a proxy (real sockets)', () => {
       defaultModel: null,
       systemPrompt: null,
     });
+    // The proxy answers /api/show with no capabilities: the list says it can't tell (null).
     expect(await ollama.listModels()).toEqual([
-      { id: 'llama3.2:latest', name: 'llama3.2:latest', sizeBytes: 1 },
+      { id: 'llama3.2:latest', name: 'llama3.2:latest', sizeBytes: 1, capabilities: null },
     ]);
-    expect(proxy.seen.map(({ url }) => url)).toEqual(['http://ollama.lightchat.test:11434/api/tags']);
+    const asked = proxy.seen.map(({ url }) => url);
+    expect(asked).toContain('http://ollama.lightchat.test:11434/api/tags');
+    expect(asked).toContain('http://ollama.lightchat.test:11434/api/show');
+    for (const url of asked) expect(url).toMatch(/^http:\/\/ollama\.lightchat\.test:11434\/api\//);
   });
 
   it('goes straight to a loopback host even when HTTP_PROXY is set', async () => {
