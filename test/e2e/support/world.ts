@@ -98,7 +98,14 @@ export async function startWorld(): Promise<World> {
     startFakeOllama({
       includeDemoModel: false,
       models: [
-        { name: 'llama3.2', parameterSize: '3.2B', quantization: 'Q4_K_M', sizeBytes: 2_019_393_189 },
+        {
+          name: 'llama3.2',
+          parameterSize: '3.2B',
+          quantization: 'Q4_K_M',
+          sizeBytes: 2_019_393_189,
+          // It sees images (/api/show lists vision): the attachments test sends them to it.
+          capabilities: ['completion', 'vision'],
+        },
         { name: 'thinker', thinking: true, parameterSize: '8B', quantization: 'Q4_0' },
       ],
       behaviour: answerFor,
