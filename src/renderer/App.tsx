@@ -25,6 +25,7 @@ import { useTRPC } from './transport/trpc';
 const SettingsDialog = lazy(() => import('./settings/SettingsDialog'));
 const LogDrawer = lazy(() => import('./logs/LogDrawer'));
 const SidebarDrawer = lazy(() => import('./history/SidebarDrawer'));
+const ModelsDialog = lazy(() => import('./models/ModelsDialog'));
 // Menu actions, updates, the HTTP API's state: IPC-only procedures, so the web UI never loads this.
 const DesktopOnly = lazy(() => import('./desktop/DesktopOnly'));
 
@@ -52,6 +53,8 @@ export function App() {
   const [logsUsed, setLogsUsed] = useDisclosure(false);
   const [settingsUsed, setSettingsUsed] = useDisclosure(false);
   const [drawerUsed, setDrawerUsed] = useDisclosure(false);
+  const [modelsOpen, modelsDialog] = useDialog();
+  const [modelsUsed, setModelsUsed] = useDisclosure(false);
   const newChat = useNewChat();
   const sideBySide = useMediaQuery(SIDE_BY_SIDE, true, { getInitialValueInEffect: false });
   const [sidebarOpen, setSidebarOpen] = useLocalStorage({
@@ -95,6 +98,11 @@ export function App() {
 
   useEffect(preloadMarkdownWhenIdle, []);
 
+  const openModels = () => {
+    setModelsUsed.open();
+    modelsDialog.open();
+  };
+
   const openSettings = () => {
     setSettingsUsed.open();
     settings.open();
@@ -122,6 +130,7 @@ export function App() {
               logs.open();
             }}
             onOpenSettings={openSettings}
+            onOpenModels={openModels}
           />
           <Box component="main" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
             {transport === 'ipc' && (
@@ -164,7 +173,11 @@ export function App() {
                 onClose={settings.close}
                 configError={configError}
                 configPath={configPath}
+                onOpenModels={openModels}
               />
+            )}
+            {modelsUsed && (
+              <ModelsDialog opened={modelsOpen} onClose={modelsDialog.close} provider={selection.provider} />
             )}
           </Suspense>
         </Stack>

@@ -6,6 +6,7 @@ import {
   effectiveProviderId,
   modelDetails,
   noModelsHint,
+  offeredForChat,
   providerStatusText,
 } from '../../src/renderer/components/selection';
 
@@ -63,5 +64,22 @@ describe('provider and model choice', () => {
         { promptTokens: 10, completionTokens: 321 },
       ),
     ).toBe('TTFT 120 ms · 45.2 tokens/s · 321 tokens · 7.1 s');
+  });
+});
+
+describe('models offered for chat in the Model select', () => {
+  it('leaves out embedding-only models, and never picks one by default', () => {
+    const embed = { id: 'nomic-embed-text', name: 'nomic-embed-text', capabilities: ['embedding' as const] };
+    const chat = {
+      id: 'llama3.2',
+      name: 'llama3.2',
+      capabilities: ['completion' as const, 'vision' as const],
+    };
+    const unknown = { id: 'other', name: 'other', capabilities: null };
+    expect([embed, chat, unknown].filter(offeredForChat).map((model) => model.id)).toEqual([
+      'llama3.2',
+      'other',
+    ]);
+    expect(effectiveModelId([embed, chat], undefined, null)).toBe('llama3.2');
   });
 });

@@ -14,7 +14,7 @@ const HeaderMenu = lazy(() => import('./HeaderMenu'));
  * Header widths (px) below which the actions fold into the menu, and below which Provider and Model
  * move to a row of their own: what the title, the selects at their narrowest and the buttons need.
  */
-const ACTIONS_FIT = 820;
+const ACTIONS_FIT = 900;
 const SELECTS_FIT = 560;
 /** What the New chat button and the Demo badge add when they show. */
 const NEW_CHAT_WIDTH = 90;
@@ -29,6 +29,7 @@ export function AppHeader({
   onNewChat,
   onOpenLogs,
   onOpenSettings,
+  onOpenModels,
   sidebarOpen,
   onToggleSidebar,
 }: {
@@ -39,6 +40,8 @@ export function AppHeader({
   onNewChat: () => void;
   onOpenLogs: () => void;
   onOpenSettings: () => void;
+  /** The `Models` dialog of the chosen provider. */
+  onOpenModels: () => void;
   /** Whether the Conversations sidebar shows (beside the conversation or over it). */
   sidebarOpen: boolean;
   onToggleSidebar: () => void;
@@ -52,6 +55,7 @@ export function AppHeader({
   const actions: HeaderAction[] = [
     { label: promptOpen ? 'Hide system prompt' : 'Edit system prompt', onClick: onTogglePrompt },
     { label: 'New chat', onClick: onNewChat },
+    { label: 'Models', onClick: onOpenModels },
     { label: 'Logs', onClick: onOpenLogs },
     { label: 'Settings', onClick: onOpenSettings },
   ];
@@ -132,6 +136,9 @@ export function AppHeader({
                 New chat
               </Button>
             )}
+            <Button size="xs" variant="default" onClick={onOpenModels}>
+              Models
+            </Button>
             <Button size="xs" variant="default" onClick={onOpenLogs}>
               Logs
             </Button>

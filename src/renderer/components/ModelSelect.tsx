@@ -1,8 +1,9 @@
-import { type MantineStyleProp, Stack, Text } from '@mantine/core';
+import { Group, type MantineStyleProp, Stack, Text } from '@mantine/core';
 import type { ModelInfo } from '../../domain/provider';
+import { CapabilityBadges } from '../models/CapabilityBadges';
 import { useAppState } from '../state/app-state';
 import { LazySelect } from './LazySelect';
-import { modelDetails } from './selection';
+import { modelDetails, offeredForChat } from './selection';
 
 /** The `Model` select: the provider's live list, searchable, with size and quantization. */
 export function ModelSelect({
@@ -38,7 +39,7 @@ export function ModelSelect({
       disabled={loading || failed || !models?.length}
       placeholder={placeholder}
       nothingFoundMessage="No model matches"
-      data={(models ?? []).map((model) => ({ value: model.id, label: model.name }))}
+      data={(models ?? []).filter(offeredForChat).map((model) => ({ value: model.id, label: model.name }))}
       value={modelId}
       onChange={(value) => value && choice.set({ ...choice.get(), modelId: value })}
       renderOption={({ option }) => {
@@ -46,7 +47,10 @@ export function ModelSelect({
         const details = model ? modelDetails(model) : '';
         return (
           <Stack gap={0}>
-            <Text size="sm">{option.label}</Text>
+            <Group gap={6} wrap="nowrap">
+              <Text size="sm">{option.label}</Text>
+              <CapabilityBadges capabilities={model?.capabilities} />
+            </Group>
             {details && (
               <Text size="xs" c="dimmed">
                 {details}

@@ -15,8 +15,12 @@ export function effectiveModelId(
   const listed = (id: string | null | undefined) => id != null && models.some((model) => model.id === id);
   if (listed(chosen)) return chosen;
   if (listed(provider?.defaultModel)) return provider!.defaultModel;
-  return models[0]?.id ?? null;
+  return (models.find(offeredForChat) ?? models[0])?.id ?? null;
 }
+
+/** An embedding-only model is not offered for chat (its capabilities say so); unknown ones are. */
+export const offeredForChat = (model: ModelInfo): boolean =>
+  !model.capabilities || model.capabilities.length === 0 || model.capabilities.includes('completion');
 
 function formatBytes(bytes: number): string {
   const gb = bytes / 1e9;

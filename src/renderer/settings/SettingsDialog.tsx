@@ -51,11 +51,14 @@ export default function SettingsDialog({
   onClose,
   configError,
   configPath,
+  onOpenModels,
 }: {
   opened: boolean;
   onClose: () => void;
   configError: ConfigError | null;
   configPath: string | null;
+  /** Opens the `Models` dialog (pull, delete, unload). */
+  onOpenModels?: () => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -154,6 +157,13 @@ export default function SettingsDialog({
   return (
     <Modal opened={opened} onClose={onClose} title="Settings" size="xl" centered={false}>
       <Stack gap="sm">
+        {onOpenModels && (
+          <Group justify="flex-end">
+            <Button size="xs" variant="default" onClick={onOpenModels}>
+              Models…
+            </Button>
+          </Group>
+        )}
         {configError && <ConfigErrorBanner error={configError} path={configPath} />}
         {notice && (
           <Alert color={notice.startsWith('Saved') ? 'green' : 'yellow'} variant="light" role="status">

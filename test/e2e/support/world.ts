@@ -105,6 +105,8 @@ export async function startWorld(): Promise<World> {
           sizeBytes: 2_019_393_189,
           // It sees images (/api/show lists vision): the attachments test sends them to it.
           capabilities: ['completion', 'vision'],
+          contextLength: 131_072,
+          loaded: true,
         },
         { name: 'thinker', thinking: true, parameterSize: '8B', quantization: 'Q4_0' },
       ],
@@ -114,6 +116,12 @@ export async function startWorld(): Promise<World> {
         if (question.includes('always fails')) return BROKEN_FAULT;
         return question.includes('flaky') ? FLAKY_FAULT : undefined;
       },
+      // What the Models dialog can pull: a quick one, and one that waits to be cancelled.
+      library: [
+        { name: 'gemma3', family: 'gemma3', capabilities: ['completion', 'vision'] },
+        { name: 'slowpoke', pullStalls: true },
+      ],
+      pullSteps: 10,
     }),
     startFakeOpenAI({ models: ['gpt-4o-mini'], behaviour: answerFor }),
     refusedUrl(),
