@@ -94,15 +94,15 @@ function post(
 }
 
 /**
- * Rows 12a and 12b (issue 15): uploading and sending a 20 MB image through the real `serve` — peak
+ * Rows 15a and 15b (issue 15): uploading and sending a 20 MB image through the real `serve` — peak
  * server memory during upload and chat (heapUsed + arrayBuffers, and RSS) against the file's size,
  * and the time from the chat request's last byte to the first byte the provider receives.
  */
 export const attachmentsSection: BenchSection = {
   key: 'attachments',
   ids: [
-    { id: '12a', name: 'Peak server memory, upload + send of a 20 MB image' },
-    { id: '12b', name: 'Chat request last byte → provider first byte, 20 MB image' },
+    { id: '15a', name: 'Peak server memory, upload + send of a 20 MB image' },
+    { id: '15b', name: 'Chat request last byte → provider first byte, 20 MB image' },
   ],
   async run(context) {
     const ollama = await stampingOllama();
@@ -141,7 +141,7 @@ export const attachmentsSection: BenchSection = {
       const latency = firstByteAt - lastByteAt;
       return [
         {
-          id: '12a',
+          id: '15a',
           name: 'Peak server memory, upload + send of a 20 MB image',
           figure: `heap+arrayBuffers +${fmt((peak.heap - base.heap) / MB)} MB, RSS +${fmt((peak.rss - base.rss) / MB)} MB`,
           reference: `the file: ${fmt(IMAGE_BYTES / MB)} MB`,
@@ -152,7 +152,7 @@ export const attachmentsSection: BenchSection = {
           data: { base, peak, heapRatio, rssRatio, fileBytes: IMAGE_BYTES },
         },
         {
-          id: '12b',
+          id: '15b',
           name: 'Chat request last byte → provider first byte, 20 MB image',
           figure: `${fmt(latency)} ms`,
           reference: '—',
