@@ -48,6 +48,23 @@ const ANSWER_HANG_MS = 45_000;
 /** Waits until an answer has finished streaming (its Regenerate or Retry button shows). */
 async function finished(answer: Locator) {
   await answer.getByRole('button', { name: /^(Regenerate|Retry)$/ }).waitFor({ timeout: ANSWER_HANG_MS });
+  // A finished message gets `content-visibility: auto`: until a frame has found it on screen, its text
+  // is skipped by innerText. Wait for that frame (at most a few dozen: one off screen stays skipped).
+  await answer.evaluate(
+    (article) =>
+      new Promise<void>((resolve) => {
+        let frames = 0;
+        const settled = () => {
+          const blocks = [...article.querySelectorAll('.lc-block')].map((block) => block.firstElementChild);
+          const shown = [article.firstElementChild, ...blocks].every(
+            (element) => !element || element.checkVisibility({ contentVisibilityAuto: true }),
+          );
+          if (shown || ++frames > 60) resolve();
+          else requestAnimationFrame(settled);
+        };
+        requestAnimationFrame(settled);
+      }),
+  );
 }
 
 /** The colour of the first highlighted `const` in an answer's code, and of the answer's text. */
