@@ -199,8 +199,13 @@ describe('versions, deleting messages, and answers that did not finish', () => {
     });
     expect(response.status).toBe(200);
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    // Each token is its own SSE event when the fake streams slowly: read the answer, not the wire.
     let text = '';
-    while (!text.includes('once upon')) {
+    const answerSoFar = () =>
+      [...text.matchAll(/^data: (\{"token":.*\})$/gm)]
+        .map((match) => (JSON.parse(match[1]!) as { token: string }).token)
+        .join('');
+    while (!answerSoFar().includes('once upon')) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`the story ended before its first words:\n${text}`);
       text += value;
