@@ -4,6 +4,7 @@ import { BENCH_MODEL } from '../fakes/messages.js';
 import { answerText, promptFor } from '../lib/answers.js';
 import { directOpenAI, openAIChat } from '../lib/clients.js';
 import type { BenchSection } from '../lib/context.js';
+import { logNewestProfile } from '../lib/cpuprofile.js';
 import { LightChatServer, OPENAI_PROVIDER } from '../lib/lightchat.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median, percentile } from '../lib/stats.js';
@@ -24,7 +25,11 @@ export const gatewaySection: BenchSection = {
     { id: '13b', name: 'Gateway added time to first token' },
   ],
   async run(context) {
-    const server = await LightChatServer.start(context.fakes, { logging: true });
+    const profileDir = join(context.resultsDir, 'profiles', 'gateway-server');
+    const server = await LightChatServer.start(context.fakes, {
+      logging: true,
+      nodeFlags: context.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
     try {
       const key = await createGatewayKey(gatewayKeysPath(join(server.dir, 'settings.yaml')), 'bench');
       const gateway = {
@@ -40,6 +45,8 @@ export const gatewaySection: BenchSection = {
       ];
     } finally {
       await server.stop();
+      if (context.profile)
+        await logNewestProfile(context, profileDir, 'LightChat server during the gateway rows');
     }
   },
 };

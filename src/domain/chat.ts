@@ -131,6 +131,8 @@ export const chatEventSchema = z.discriminatedUnion('type', [
     server: z.string(),
     name: z.string(),
     arguments: z.record(z.string(), z.unknown()),
+    /** The arguments as the model sent them when they were not a JSON object (relayed by the gateway as sent). */
+    invalidArguments: z.string().optional(),
     needsApproval: z.boolean(),
   }),
   /** What went back to the model for that call: the tool's text (cut at 20 KB), or why it did not run. */

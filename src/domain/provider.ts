@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ChatMessage, ProviderOptions } from './chat.js';
 import type { ModelManager } from './ports/model-manager.port.js';
 import { MODEL_CAPABILITIES } from './provider-types.js';
-import { PROVIDER_TYPES, type ProviderConfig } from './settings.js';
+import { PROVIDER_TYPES, type ProviderConfig, type ProviderType } from './settings.js';
 
 export { MODEL_CAPABILITIES, type ModelCapability } from './provider-types.js';
 
@@ -125,6 +125,23 @@ export function readToolArguments(raw: unknown): Pick<ProviderToolCall, 'argumen
   return { arguments: {}, invalidArguments: typeof raw === 'string' ? raw : JSON.stringify(raw) };
 }
 
+/**
+ * Whether and which tool the model must call (an OpenAI client's `tool_choice`, passed through by the
+ * gateway): `auto` (the default), `none`, `required` (some tool), or the tool named.
+ */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/**
+ * The choices each API honours. Ollama has no `tool_choice`: `none` is kept by sending no tools,
+ * `required` and a named tool cannot be (the gateway logs them as ignored). Gemini's adapter sends
+ * no tools yet.
+ */
+export function honoursToolChoice(type: ProviderType, choice: ToolChoice): boolean {
+  if (choice === 'auto') return true;
+  if (type === 'openai' || type === 'anthropic') return true;
+  return type === 'ollama' && choice === 'none';
+}
+
 export interface ProviderChatRequest {
   model: string;
   /** The system prompt, if any, is already the first message. */
@@ -132,6 +149,8 @@ export interface ProviderChatRequest {
   options: ProviderOptions;
   /** Tools the model may call (none: the request offers none). */
   tools?: ProviderTool[];
+  /** Absent: the API's default (`auto`). */
+  toolChoice?: ToolChoice;
 }
 
 /** Texts to embed with one embedding model (the gateway's `/v1/embeddings`, CONTRACT section 13). */

@@ -120,6 +120,40 @@ describe('the tool loop', () => {
     expect(world.provider.requests[0]?.tools).toBeUndefined();
   });
 
+  it("pass-through (the gateway): the client's tools go to the provider, its calls come back as events, nothing runs", async () => {
+    const world = toolWorld({
+      attempts: [{ tokens: ['Let me look.'], toolCalls: [call('get_weather', { city: 'Paris' }, 'c1')] }],
+      rules: { list_directory: 'run' },
+    });
+    const tools = [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object' } }];
+    const prepared = world.chat.preparePassThrough({
+      providerId: 'fake',
+      modelId: 'm',
+      messages: [{ role: 'user', content: 'Weather?' }],
+      options: {},
+      tools,
+      toolChoice: 'required',
+    });
+    const events: ChatEvent[] = [];
+    for await (const event of world.chat.stream(prepared, new AbortController().signal)) events.push(event);
+    expect(world.provider.requests).toHaveLength(1);
+    expect(world.provider.requests[0]).toMatchObject({ tools, toolChoice: 'required' });
+    expect(ofType(events, 'toolCall')).toEqual([
+      {
+        type: 'toolCall',
+        id: 'c1',
+        server: '',
+        name: 'get_weather',
+        arguments: { city: 'Paris' },
+        needsApproval: false,
+      },
+    ]);
+    expect(finish(events)).toBe('tool_calls');
+    expect(world.calls).toEqual([]);
+    expect(world.approvals.pending()).toEqual([]);
+    expect(world.log.entries).toEqual([]);
+  });
+
   it('runs a call allowed in advance and sends the result back in a second request', async () => {
     const world = toolWorld({
       attempts: [

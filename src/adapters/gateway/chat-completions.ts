@@ -1,8 +1,10 @@
 import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
-import type { ChatDoneEvent, ChatEvent } from '../../domain/chat.js';
+import type { ChatDoneEvent, ChatEvent, ToolCallEvent } from '../../domain/chat.js';
 import { AppError, toAppError } from '../../domain/errors.js';
+import { honoursToolChoice } from '../../domain/provider.js';
+import { checkImages } from '../../domain/services/attachment-content.js';
 import { shuttingDownError } from '../api/chat-relay.js';
 import { answerAsSse } from '../api/sse.js';
 import { completionBody, completionChunks, newCompletionIdentity } from './completion-chunks.js';
@@ -32,7 +34,17 @@ export async function answerCompletion(
     modelId: target.model,
     messages: request.messages,
     options: request.options,
+    ...(request.tools ? { tools: request.tools } : {}),
+    ...(request.toolChoice === undefined ? {} : { toolChoice: request.toolChoice }),
   });
+  if (request.toolChoice && !honoursToolChoice(prepared.provider.config.type, request.toolChoice)) {
+    call.note({ ignoredParams: [...request.ignored, 'tool_choice'] });
+  }
+  // The client's images, checked as attachments are: a model known not to see them is a 400.
+  await checkImages(
+    { provider: prepared.provider, modelId: prepared.modelId, signal: c.req.raw.signal },
+    prepared.messages,
+  );
 
   // The client leaving, or the server closing, stops the chat and its provider request at once.
   const res = c.env.outgoing;
@@ -99,11 +111,13 @@ export async function answerCompletion(
 async function collect(first: IteratorResult<ChatEvent>, rest: AsyncIterator<ChatEvent>) {
   let text = '';
   let thinking = '';
+  const toolCalls: ToolCallEvent[] = [];
   for (let result = first; !result.done; result = await rest.next()) {
     const event = result.value;
     if (event.type === 'token') text += event.text;
     else if (event.type === 'thinking') thinking += event.text;
-    else if (event.type === 'done') return { text, thinking, done: event };
+    else if (event.type === 'toolCall') toolCalls.push(event);
+    else if (event.type === 'done') return { text, thinking, toolCalls, done: event };
   }
   throw new AppError('INTERNAL', 'The chat ended without an answer or an error.');
 }
@@ -130,7 +144,7 @@ async function* observe(events: AsyncIterable<ChatEvent>, call: GatewayCall): As
   let first = true;
   try {
     for await (const event of events) {
-      if (first && (event.type === 'token' || event.type === 'thinking')) {
+      if (first && (event.type === 'token' || event.type === 'thinking' || event.type === 'toolCall')) {
         first = false;
         call.note({ ttftMs: Math.round(call.elapsedMs() * 10) / 10 });
       }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ChatDoneEvent, ChatEvent } from '../../domain/chat.js';
+import type { ChatDoneEvent, ChatEvent, ToolCallEvent } from '../../domain/chat.js';
 import type { RenderEvent } from '../api/sse.js';
 import { openAIErrorBody } from './openai-errors.js';
 
@@ -27,12 +27,13 @@ export function openAIUsage(done: ChatDoneEvent) {
 }
 
 /**
- * A chat's events as OpenAI's stream (`chat.completion.chunk`): the role chunk, `content` and
- * `reasoning_content` deltas, the finish chunk, the usage chunk (`choices: []`) only when asked
+ * A chat's events as OpenAI's stream (`chat.completion.chunk`): the role chunk, `content`,
+ * `reasoning_content` and `tool_calls` deltas, the finish chunk, the usage chunk (`choices: []`) only when asked
  * for, then `[DONE]`. An error after the stream began is one `{"error": …}` and the end.
  */
 export function completionChunks(identity: CompletionIdentity, includeUsage: boolean): RenderEvent {
   let roleSent = false;
+  let callIndex = 0;
   const chunk = (choices: unknown[], usage: unknown = null) =>
     `data: ${JSON.stringify({
       id: identity.id,
@@ -61,6 +62,20 @@ export function completionChunks(identity: CompletionIdentity, includeUsage: boo
         return role() + chunk([choice({ content: event.text })]);
       case 'thinking':
         return role() + chunk([choice({ reasoning_content: event.text })]);
+      case 'toolCall': {
+        // As OpenAI streams a call: its id, type and name first, then its arguments.
+        const index = callIndex++;
+        const { id, name } = event;
+        return (
+          role() +
+          chunk([
+            choice({
+              tool_calls: [{ index, id, type: 'function', function: { name, arguments: '' } }],
+            }),
+          ]) +
+          chunk([choice({ tool_calls: [{ index, function: { arguments: argumentsText(event) } }] })])
+        );
+      }
       case 'done':
         return (
           role() +
@@ -76,11 +91,20 @@ export function completionChunks(identity: CompletionIdentity, includeUsage: boo
   };
 }
 
+/** A call's arguments as OpenAI sends them: a JSON text, or what the model sent when it was not JSON. */
+const argumentsText = (call: ToolCallEvent): string =>
+  call.invalidArguments ?? JSON.stringify(call.arguments);
+
 /** The whole answer of a call with `stream: false`. */
 export function completionBody(
   identity: CompletionIdentity,
-  answer: { text: string; thinking: string; done: ChatDoneEvent },
+  answer: { text: string; thinking: string; toolCalls: ToolCallEvent[]; done: ChatDoneEvent },
 ) {
+  const calls = answer.toolCalls.map((call) => ({
+    id: call.id,
+    type: 'function' as const,
+    function: { name: call.name, arguments: argumentsText(call) },
+  }));
   return {
     id: identity.id,
     object: 'chat.completion',
@@ -92,8 +116,10 @@ export function completionBody(
         index: 0,
         message: {
           role: 'assistant',
-          content: answer.text,
+          // OpenAI's `null` for a turn of calls only.
+          content: answer.text === '' && calls.length > 0 ? null : answer.text,
           refusal: null,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
           ...(answer.thinking ? { reasoning_content: answer.thinking } : {}),
         },
         logprobs: null,

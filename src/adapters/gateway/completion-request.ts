@@ -1,32 +1,40 @@
 import { z } from 'zod';
-import type { ChatMessage, ProviderOptions } from '../../domain/chat.js';
-import { AppError } from '../../domain/errors.js';
+import type { ProviderOptions } from '../../domain/chat.js';
+import type { ProviderMessage, ProviderTool, ToolChoice } from '../../domain/provider.js';
+import { badRequest, messageSchema, readMessages } from './completion-messages.js';
+
+export { badRequest } from './completion-messages.js';
 
 /** A `POST /v1/chat/completions` body, read into what the chat engine's pass-through mode takes. */
 export interface CompletionCall {
   /** As the client sent it: echoed in every answer. */
   model: string;
-  messages: ChatMessage[];
+  messages: ProviderMessage[];
   options: ProviderOptions;
   stream: boolean;
   includeUsage: boolean;
+  /** The client's own tools: the model's calls come back to it, never run here. */
+  tools?: ProviderTool[];
+  toolChoice?: ToolChoice;
   /** Parameters LightChat does not map (logged with the call, never an error). */
   ignored: string[];
 }
 
-/** Tool calling comes with the tools work; until then a request that needs it is refused plainly. */
-export const TOOLS_NOT_SUPPORTED = 'tools are not supported by this LightChat version yet';
-
 const MAX_INT = 2 ** 31 - 1;
 const tokenLimit = z.number().int().min(1).max(MAX_INT).nullish();
 
-const partSchema = z.looseObject({ type: z.string() });
-const messageSchema = z.looseObject({
-  role: z.string(),
-  content: z.union([z.string(), z.array(partSchema)]).nullish(),
-  tool_calls: z.array(z.unknown()).nullish(),
-  tool_call_id: z.string().nullish(),
+const toolSchema = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: z.string().min(1, 'a tool needs a name'),
+    description: z.string().nullish(),
+    parameters: z.record(z.string(), z.unknown()).nullish(),
+  }),
 });
+const toolChoiceSchema = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string().min(1) }) }),
+]);
 
 const bodySchema = z.looseObject({
   model: z
@@ -44,16 +52,11 @@ const bodySchema = z.looseObject({
   seed: z.number().int().nullish(),
   response_format: z.looseObject({ type: z.enum(['text', 'json_object', 'json_schema']) }).nullish(),
   n: z.number().int().min(1).nullish(),
-  tools: z.array(z.unknown()).nullish(),
-  tool_choice: z.unknown().optional(),
+  tools: z.array(toolSchema).nullish(),
+  tool_choice: toolChoiceSchema.nullish(),
 });
 
 const MAPPED = new Set(Object.keys(bodySchema.shape));
-const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
-
-/** A bad request in OpenAI's terms: 400 `invalid_request_error`, `param` naming the field. */
-export const badRequest = (message: string, param: string | null): AppError =>
-  new AppError('VALIDATION_ERROR', message, { details: { param } });
 
 /** Reads a parsed JSON body; throws `badRequest` naming the first thing wrong. */
 export function readCompletionRequest(body: unknown): CompletionCall {
@@ -75,7 +78,6 @@ export function readCompletionRequest(body: unknown): CompletionCall {
       'n',
     );
   }
-  if (request.tools && request.tools.length > 0) throw badRequest(`${TOOLS_NOT_SUPPORTED}.`, 'tools');
   const ignored = Object.keys(request).filter((key) => !MAPPED.has(key));
   const format = request.response_format?.type;
   if (format === 'json_schema') ignored.push('response_format.json_schema');
@@ -91,49 +93,40 @@ export function readCompletionRequest(body: unknown): CompletionCall {
   };
   return {
     model: request.model,
-    messages: request.messages.map(readMessage),
+    messages: readMessages(request.messages),
     options,
+    ...readTools(request.tools, request.tool_choice),
     stream: request.stream === true,
     includeUsage: request.stream === true && request.stream_options?.include_usage === true,
     ignored,
   };
 }
 
-function readMessage(message: z.infer<typeof messageSchema>, index: number): ChatMessage {
-  const where = `messages[${index}]`;
-  if (!ROLES.has(message.role)) {
+/**
+ * The client's tools, relayed to the provider (CONTRACT section 13); `tool_choice` naming a tool
+ * the request does not offer is refused, as OpenAI does. No tools: `tool_choice` has nothing to say.
+ */
+function readTools(
+  tools: z.infer<typeof toolSchema>[] | null | undefined,
+  choice: z.infer<typeof toolChoiceSchema> | null | undefined,
+): Pick<CompletionCall, 'tools' | 'toolChoice'> {
+  if (!tools?.length) return {};
+  const offered: ProviderTool[] = tools.map(({ function: fn }) => ({
+    name: fn.name,
+    description: fn.description ?? '',
+    // A function without parameters takes none (Anthropic and Ollama need a schema all the same).
+    parameters: fn.parameters ?? { type: 'object', properties: {} },
+  }));
+  if (choice === undefined || choice === null) return { tools: offered };
+  if (typeof choice === 'string') return { tools: offered, toolChoice: choice };
+  const name = choice.function.name;
+  if (!offered.some((tool) => tool.name === name)) {
     throw badRequest(
-      `Invalid ${where}.role: "${message.role.slice(0, 40)}" is not a role. Use system, developer, user or assistant.`,
-      `${where}.role`,
+      `Invalid tool_choice: "${name.slice(0, 64)}" is not one of the tools of this request.`,
+      'tool_choice',
     );
   }
-  if (message.role === 'tool' || (message.tool_calls && message.tool_calls.length > 0)) {
-    throw badRequest(`${TOOLS_NOT_SUPPORTED} (${where} carries a tool call or result).`, where);
-  }
-  // OpenAI's newer name for the system role (o-series models); every provider here knows `system`.
-  const role = message.role === 'developer' ? 'system' : (message.role as ChatMessage['role']);
-  const content = message.content;
-  if (content === undefined || content === null) {
-    if (role === 'assistant') return { role, content: '' };
-    throw badRequest(
-      `Invalid ${where}.content: a ${message.role} message needs content.`,
-      `${where}.content`,
-    );
-  }
-  if (typeof content === 'string') return { role, content };
-  const texts = content.map((part, partIndex) => {
-    const param = `${where}.content[${partIndex}]`;
-    if (part.type === 'text' && typeof part.text === 'string') return part.text;
-    if (part.type === 'image_url') {
-      throw badRequest('Image parts are not supported by this LightChat version yet: send text only.', param);
-    }
-    throw badRequest(
-      `Invalid ${param}: parts of type "${part.type.slice(0, 40)}" are not supported; send text parts.`,
-      param,
-    );
-  });
-  // OpenAI reads a message's text parts as one text, in order.
-  return { role, content: texts.join('') };
+  return { tools: offered, toolChoice: { name } };
 }
 
 /** `['messages', 0, 'role']` → `messages[0].role`. */

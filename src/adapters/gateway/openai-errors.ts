@@ -22,6 +22,9 @@ const WIRE: Partial<Record<ErrorCode, { status: number; type: string; code: stri
   FORBIDDEN_HOST: { status: 403, type: 'invalid_request_error', code: 'forbidden_host' },
   FORBIDDEN_ORIGIN: { status: 403, type: 'invalid_request_error', code: 'forbidden_origin' },
   PAYLOAD_TOO_LARGE: { status: 413, type: 'invalid_request_error', code: 'payload_too_large' },
+  // An image for a model that cannot see it, or not an image, or too large: the request is bad.
+  ATTACHMENT_UNSUPPORTED: { status: 400, type: 'invalid_request_error', code: 'image_not_supported' },
+  ATTACHMENT_TOO_LARGE: { status: 400, type: 'invalid_request_error', code: 'image_too_large' },
   PROVIDER_RATE_LIMITED: { status: 429, type: 'requests', code: 'rate_limit_exceeded' },
   PROVIDER_UNREACHABLE: { status: 502, type: 'api_error', code: 'provider_unreachable' },
   PROVIDER_UNAUTHORIZED: { status: 502, type: 'api_error', code: 'provider_unauthorized' },

@@ -5,6 +5,7 @@ import type {
   ModelInfo,
   ProviderChatRequest,
   ProviderMessage,
+  ToolChoice,
 } from '../../domain/provider.js';
 import { anthropicImageBlocks } from './image-parts.js';
 
@@ -127,6 +128,9 @@ export function messagesBody(request: ProviderChatRequest, facts = factsFromName
             description: tool.description,
             input_schema: tool.parameters,
           })),
+          ...(request.toolChoice === undefined
+            ? {}
+            : { tool_choice: anthropicToolChoice(request.toolChoice) }),
         }
       : {}),
     // The API takes no temperature together with thinking.
@@ -196,3 +200,9 @@ const isToolResults = (message: AnthropicMessage): boolean =>
   message.role === 'user' &&
   Array.isArray(message.content) &&
   message.content.every((block) => block.type === 'tool_result');
+
+/** OpenAI's `tool_choice` in Anthropic's words: `required` is `any`. */
+function anthropicToolChoice(choice: ToolChoice) {
+  if (typeof choice !== 'string') return { type: 'tool' as const, name: choice.name };
+  return { type: choice === 'required' ? ('any' as const) : choice };
+}

@@ -178,8 +178,13 @@ export function createOllamaProvider(
           ? ollamaThink(request.model, request.options.think)
           : undefined;
         // A model whose capabilities lack `tools` gets none (CONTRACT section 11); an Ollama that lists none is asked anyway.
+        // Ollama has no `tool_choice`: `none` is kept by offering no tools.
         const tools =
-          request.tools?.length && (capable === null || capable.includes('tools')) ? request.tools : [];
+          request.tools?.length &&
+          request.toolChoice !== 'none' &&
+          (capable === null || capable.includes('tools'))
+            ? request.tools
+            : [];
         if (signal.aborted) return;
         // The SDK sends the request (and aborts it); the adapter reads the answer's lines.
         iterator = await api.chat({

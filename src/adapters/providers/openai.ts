@@ -1,5 +1,9 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+  ChatCompletionToolChoiceOption,
+} from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import type { ChatOptions } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
@@ -12,6 +16,7 @@ import type {
   ProviderChunk,
   ProviderMessage,
   ProviderTool,
+  ToolChoice,
 } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
@@ -222,6 +227,9 @@ function chatBody(request: ProviderChatRequest, withUsage: boolean) {
     messages: request.messages.map(openAIChatMessage),
     stream: true as const,
     ...(request.tools?.length ? { tools: request.tools.map(openAITool) } : {}),
+    ...(request.tools?.length && request.toolChoice !== undefined
+      ? { tool_choice: openAIToolChoice(request.toolChoice) }
+      : {}),
     ...(withUsage ? { stream_options: { include_usage: true } } : {}),
     ...(temperature === undefined || reasoning ? {} : { temperature }),
     ...(topP === undefined ? {} : { top_p: topP }),
@@ -261,6 +269,10 @@ function openAITool(tool: ProviderTool): ChatCompletionTool {
     type: 'function',
     function: { name: tool.name, description: tool.description, parameters: tool.parameters },
   };
+}
+
+function openAIToolChoice(choice: ToolChoice): ChatCompletionToolChoiceOption {
+  return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
 /** Without `/models` the provider's `default_model` is the one model it has. */

@@ -62,20 +62,7 @@ export async function withAttachments(
   const anyImage = found.some((attachments) => attachments.some((attachment) => attachment.kind === 'image'));
   const sees = anyImage ? await seesImages(deps) : 'unknown';
   const newestImage = found[newestUser]?.find((attachment) => attachment.kind === 'image');
-  if (sees === 'no' && newestImage) {
-    throw new AppError(
-      'ATTACHMENT_UNSUPPORTED',
-      `${deps.modelId} cannot see images, so "${newestImage.name}" was not sent. Pick a model with vision (its capabilities list "vision"), or remove the image.`,
-      {
-        details: {
-          name: newestImage.name,
-          reason: 'no_vision',
-          provider_id: deps.provider.config.id,
-          model_id: deps.modelId,
-        },
-      },
-    );
-  }
+  if (sees === 'no' && newestImage) throw noVision(deps, newestImage.name);
   const limit = IMAGE_LIMIT_BYTES[deps.provider.config.type];
   const result: ProviderMessage[] = [];
   for (const [index, { attachmentIds: _, ...message }] of messages.entries()) {
@@ -110,6 +97,35 @@ export async function withAttachments(
   return { messages: result, attachments: found[newestUser] ?? [] };
 }
 
+/**
+ * A gateway call's own images (CONTRACT section 13), checked as attached ones are before anything is
+ * sent: any image for a model known not to see is `ATTACHMENT_UNSUPPORTED` (the client sent the
+ * conversation as it is: there is no earlier turn to leave out), one over the API's limit
+ * `ATTACHMENT_TOO_LARGE`. Without images nothing is asked of the provider.
+ */
+export async function checkImages(
+  deps: Omit<AttachmentContentDeps, 'store'>,
+  messages: readonly ProviderMessage[],
+): Promise<void> {
+  const images = messages.flatMap((message) => message.images ?? []);
+  const [first] = images;
+  if (!first) return;
+  if ((await seesImages(deps)) === 'no') throw noVision(deps, first.name);
+  const limit = IMAGE_LIMIT_BYTES[deps.provider.config.type];
+  const large = images.find((image) => image.data.byteLength > limit);
+  if (large) throw imageTooLarge(deps, { name: large.name, size: large.data.byteLength }, limit);
+}
+
+function noVision(deps: Omit<AttachmentContentDeps, 'store'>, name: string): AppError {
+  return new AppError(
+    'ATTACHMENT_UNSUPPORTED',
+    `${deps.modelId} cannot see images, so "${name}" was not sent. Pick a model with vision (its capabilities list "vision"), or remove the image.`,
+    {
+      details: { name, reason: 'no_vision', provider_id: deps.provider.config.id, model_id: deps.modelId },
+    },
+  );
+}
+
 async function findAll(store: AttachmentStore, ids: readonly string[]): Promise<Attachment[]> {
   const attachments: Attachment[] = [];
   for (const id of ids) {
@@ -131,7 +147,7 @@ async function findAll(store: AttachmentStore, ids: readonly string[]): Promise<
  * known and lack `vision`. A provider that says nothing, or does not answer in time, is "unknown":
  * the image is sent and the provider says if it minds.
  */
-async function seesImages(deps: AttachmentContentDeps): Promise<'yes' | 'no' | 'unknown'> {
+async function seesImages(deps: Omit<AttachmentContentDeps, 'store'>): Promise<'yes' | 'no' | 'unknown'> {
   try {
     const models = await listModelsWithin(
       deps.provider,
@@ -148,7 +164,11 @@ async function seesImages(deps: AttachmentContentDeps): Promise<'yes' | 'no' | '
   }
 }
 
-function imageTooLarge(deps: AttachmentContentDeps, attachment: Attachment, limit: number): AppError {
+function imageTooLarge(
+  deps: Omit<AttachmentContentDeps, 'store'>,
+  attachment: Pick<Attachment, 'name' | 'size'>,
+  limit: number,
+): AppError {
   const name = providerName(deps.provider.config);
   return new AppError(
     'ATTACHMENT_TOO_LARGE',

@@ -1,7 +1,7 @@
 import type { ChatEvent } from '../chat.js';
 import { AppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
-import type { ProviderChunk, ProviderMessage, ProviderToolCall } from '../provider.js';
+import type { ProviderChatRequest, ProviderChunk, ProviderMessage, ProviderToolCall } from '../provider.js';
 import {
   DEFAULT_FIRST_TOKEN_TIMEOUT_S,
   DEFAULT_IDLE_TIMEOUT_S,
@@ -92,7 +92,7 @@ export class ChatRun {
           model: this.chat.modelId,
           messages: this.messages,
           options: this.chat.options,
-          ...(this.chat.tools ? { tools: this.chat.tools.tools } : {}),
+          ...this.offeredTools(),
         },
         request.signal,
       );
@@ -112,6 +112,8 @@ export class ChatRun {
             watchdog.restart();
           }
           this.calls.push(chunk.call);
+          // Pass-through: the client runs its own tools, so each call goes to it as it comes.
+          if (this.chat.passThrough) yield clientToolCall(chunk.call);
           continue;
         }
         if (chunk.text === '') continue;
@@ -156,6 +158,14 @@ export class ChatRun {
       ...(prompt === undefined ? {} : { promptTokens: prompt }),
       ...(completion === undefined ? {} : { completionTokens: completion }),
     };
+  }
+
+  /** The tools the provider is offered: LightChat's MCP tools, or a gateway client's own. */
+  private offeredTools(): Pick<ProviderChatRequest, 'tools' | 'toolChoice'> {
+    if (this.chat.tools) return { tools: this.chat.tools.tools };
+    const client = this.chat.clientTools;
+    if (!client) return {};
+    return { tools: client.tools, ...(client.choice === undefined ? {} : { toolChoice: client.choice }) };
   }
 
   private async isReasoningModel(signal: AbortSignal): Promise<boolean> {
@@ -286,5 +296,16 @@ export class ChatRun {
     });
   }
 }
+
+/** A call the client's own tool should answer: nothing here asks for approval or runs it. */
+const clientToolCall = (call: ProviderToolCall): ChatEvent => ({
+  type: 'toolCall',
+  id: call.id,
+  server: '',
+  name: call.name,
+  arguments: call.arguments,
+  ...(call.invalidArguments === undefined ? {} : { invalidArguments: call.invalidArguments }),
+  needsApproval: false,
+});
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;

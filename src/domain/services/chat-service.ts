@@ -1,10 +1,10 @@
 import type { Attachment } from '../attachment.js';
-import type { ChatEvent, ChatMessage, ChatRequest, ProviderOptions } from '../chat.js';
+import type { ChatEvent, ChatRequest, ProviderOptions } from '../chat.js';
 import { chatRequestSchema } from '../chat.js';
 import { AppError, toAppError } from '../errors.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
-import type { ChatProvider, ModelInfo, ProviderMessage } from '../provider.js';
+import type { ChatProvider, ModelInfo, ProviderMessage, ProviderTool, ToolChoice } from '../provider.js';
 import { providerName } from '../settings.js';
 import { withAttachments } from './attachment-content.js';
 import { ChatRun } from './chat-run.js';
@@ -45,14 +45,24 @@ export interface PreparedChat {
   tools?: OfferedTools;
   /** The registry's id of the chat: approvals are asked under it. */
   chatId?: string;
+  /**
+   * Pass-through mode: the client's own tools, relayed to the provider; the model's calls come back
+   * as `toolCall` events and end the answer (`tool_calls`), never run here.
+   */
+  clientTools?: { tools: ProviderTool[]; choice?: ToolChoice };
 }
 
-/** A gateway call: the client's conversation and parameters, for one named provider and model. */
+/**
+ * A gateway call: the client's conversation (verbatim: tool calls, tool results, images) and
+ * parameters, for one named provider and model.
+ */
 export interface PassThroughRequest {
   providerId: string;
   modelId: string;
-  messages: ChatMessage[];
+  messages: ProviderMessage[];
   options: ProviderOptions;
+  tools?: ProviderTool[];
+  toolChoice?: ToolChoice;
 }
 
 /** How long a chat that names no model waits for the provider's model list (CONTRACT section 3). */
@@ -192,6 +202,14 @@ export class ChatService {
       systemPrompt: null,
       acceptedAt,
       passThrough: true,
+      ...(request.tools?.length
+        ? {
+            clientTools: {
+              tools: request.tools,
+              ...(request.toolChoice === undefined ? {} : { choice: request.toolChoice }),
+            },
+          }
+        : {}),
     };
   }
 

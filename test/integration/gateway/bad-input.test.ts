@@ -28,6 +28,10 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 
 const hi = [{ role: 'user', content: 'Hi' }];
 
+/** A 1×1 PNG. */
+const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 /** A 400 in OpenAI's shape whose message says what is wrong. */
 function expectBadRequest(answer: { status: number; json: unknown }, param: string | null, words: string) {
   expect(answer.status).toBe(400);
@@ -76,25 +80,71 @@ describe('bad input to /v1/chat/completions', () => {
     });
   });
 
-  it('tools are refused plainly until this version supports them', async () => {
-    const tools = [{ type: 'function', function: { name: 'now', parameters: { type: 'object' } } }];
-    const answer = await post({ model: 'fake_ollama/llama3.2', messages: hi, tools });
-    expectBadRequest(answer, 'tools', 'tools are not supported by this LightChat version yet');
-    const toolMessage = await post({
+  it('a tool result that answers no earlier call is 400 naming it (Ollama needs the call to name the tool)', async () => {
+    const answer = await post({
       model: 'fake_ollama/llama3.2',
       messages: [...hi, { role: 'tool', tool_call_id: 'call_1', content: '42' }],
     });
-    expectBadRequest(toolMessage, 'messages[1]', 'tools are not supported');
+    expectBadRequest(answer, 'messages[1].tool_call_id', '"call_1" answers no call');
   });
 
-  it('image parts are refused plainly until this version supports them', async () => {
-    const answer = await post({
+  it('a tool call without a function name, or a tool of another type, is 400', async () => {
+    const call = await post({
       model: 'fake_ollama/llama3.2',
       messages: [
-        { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } }] },
+        ...hi,
+        { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: {} }] },
       ],
     });
-    expectBadRequest(answer, 'messages[0].content[0]', 'Image parts are not supported');
+    expectBadRequest(call, 'messages[1].tool_calls[0]', 'needs an id and a function with a name');
+    const tool = await post({ model: 'fake_ollama/llama3.2', messages: hi, tools: [{ type: 'web_search' }] });
+    expectBadRequest(tool, 'tools[0].type', 'tools[0].type');
+  });
+
+  it('a tool_choice naming a tool the request does not offer is 400', async () => {
+    const tools = [{ type: 'function', function: { name: 'now' } }];
+    const answer = await post({
+      model: 'fake_openai/gpt-4o-mini',
+      messages: hi,
+      tools,
+      tool_choice: { type: 'function', function: { name: 'later' } },
+    });
+    expectBadRequest(answer, 'tool_choice', '"later" is not one of the tools');
+  });
+
+  const withImage = (url: string, model = 'fake_ollama/llama3.2') =>
+    post({
+      model,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url } },
+          ],
+        },
+      ],
+    });
+
+  it('an image by http(s) URL is 400: LightChat never fetches URLs for a caller', async () => {
+    const before = world.ollama.stats.started;
+    const answer = await withImage('http://192.168.1.1/admin.png');
+    expectBadRequest(answer, 'messages[0].content[1]', 'does not fetch http(s) URLs');
+    expect(world.ollama.stats.started).toBe(before);
+  });
+
+  it('a data URL that is not an image it says it is is 400', async () => {
+    const text = Buffer.from('just some text').toString('base64');
+    const answer = await withImage(`data:image/png;base64,${text}`);
+    expectBadRequest(answer, null, 'not a PNG image');
+  });
+
+  it('an image for a model known not to see images is 400, before anything is sent', async () => {
+    const before = world.ollama.stats.started;
+    const answer = await withImage(`data:image/png;base64,${PNG_BASE64}`);
+    expectBadRequest(answer, null, 'llama3.2 cannot see images');
+    expect((answer.json as OpenAIErrorBody).error.code).toBe('image_not_supported');
+    expect(world.ollama.stats.started).toBe(before);
   });
 
   it('an unknown model id is 404 model_not_found naming the available ids', async () => {
