@@ -25,6 +25,13 @@ export interface PageProblems {
   errors: string[];
 }
 
+/** How the browser shows a page: its window size, colour scheme and motion preference. */
+export interface PageLook {
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+  reducedMotion?: 'reduce' | 'no-preference';
+}
+
 /**
  * A fresh page (own session storage) with a collector of CSP violations, from the page's
  * `securitypolicyviolation` events and from the console.
@@ -32,11 +39,7 @@ export interface PageProblems {
 export async function openPage(
   browser: Browser,
   url: string,
-  options: {
-    colorScheme?: 'light' | 'dark';
-    viewport?: { width: number; height: number };
-    reducedMotion?: 'reduce' | 'no-preference';
-  } = {},
+  options: PageLook = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: PageProblems; following: Promise<void> }> {
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1200, height: 820 },
