@@ -17,6 +17,7 @@ import { ModelPulls } from '../domain/services/model-pulls.js';
 import type { ProviderOverlay } from '../domain/services/provider-registry.js';
 import { ProviderRegistry } from '../domain/services/provider-registry.js';
 import { SettingsService } from '../domain/services/settings-service.js';
+import { cleanUnsentFiles } from '../domain/services/unsent-files.js';
 import type { Settings } from '../domain/settings.js';
 import { ToolApprovals } from '../domain/tools/tool-approvals.js';
 import { openHistoryStore } from './open-history-store.js';
@@ -154,6 +155,16 @@ async function wireLightChat(
     historyEnabled: () => options.history !== false && settings.effective().history.enabled,
     attachments,
   });
+  const unsentFiles = cleanUnsentFiles({
+    conversations,
+    onRemoved: (ids) =>
+      logs.append({
+        role: 'system',
+        content: `Removed ${ids.length} attached file(s) uploaded over a day ago and never sent`,
+        eventType: 'attachments_removed',
+        details: { count: ids.length },
+      }),
+  });
   const toolApprovals = new ToolApprovals({
     allowAlways: (server, tool) => settings.allowToolAlways(server, tool),
   });
@@ -218,6 +229,7 @@ async function wireLightChat(
       logs.append({ role: 'system', content: 'LightChat stopped', eventType: 'app_stop' });
       // Chats still running end first, so that their answers are written before history closes.
       closing.abort();
+      unsentFiles.close();
       pulls.close();
       titles.close();
       await chats.close();

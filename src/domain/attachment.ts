@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { estimateTokens, IMAGE_TOKENS } from './services/context-window.js';
 
 /**
  * Files a user message can carry (CONTRACT section 12): images for models that see, and text files
@@ -39,6 +40,8 @@ export const attachmentSchema = z.object({
   mimeType: z.string(),
   size: z.number().int().nonnegative(),
   kind: z.enum(ATTACHMENT_KINDS),
+  /** About how many tokens the model reads of it (the context meter counts it); absent for older files. */
+  tokens: z.number().int().nonnegative().optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -58,6 +61,13 @@ export function attachmentsOf(records: readonly Record<string, unknown>[]): Atta
 export function fileBlock(name: string, text: string): string {
   return `[File: ${name}]\n${text.replace(/\s+$/, '')}\n[End of file: ${name}]`;
 }
+
+/** What a file costs a model, by the estimator that fits chats to the window: its text block, or an image. */
+export const attachmentTokens = (
+  file: { name: string; kind: AttachmentKind },
+  text: string | null,
+): number =>
+  file.kind === 'image' || text === null ? IMAGE_TOKENS : estimateTokens(fileBlock(file.name, text));
 
 export const formatBytes = (bytes: number): string =>
   bytes >= MiB ? `${Math.round((bytes / MiB) * 10) / 10} MB` : `${Math.ceil(bytes / 1024)} KB`;

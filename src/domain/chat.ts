@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { attachmentIdsSchema } from './attachment.js';
 import { ERROR_CODES } from './errors.js';
+import { THINK_LEVELS } from './think.js';
 
 export const chatRoleSchema = z.enum(['user', 'assistant', 'system']);
 /** A message may carry files uploaded first (`POST /attachments`), by id (CONTRACT section 12). */
@@ -11,13 +12,16 @@ export const chatMessageSchema = z.strictObject({
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
+/** `options.think` (CONTRACT section 12): on/off, or a level. */
+export const thinkSchema = z.union([z.boolean(), z.enum(THINK_LEVELS)]);
+
 export const chatOptionsSchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   maxTokens: z.number().int().positive().optional(),
   /** Ollama only: the context window. */
   numCtx: z.number().int().positive().optional(),
   /** Thinking control (CONTRACT section 12): `true` is "medium"; adapters map it to their API. */
-  think: z.union([z.boolean(), z.enum(['low', 'medium', 'high'])]).optional(),
+  think: thinkSchema.optional(),
 });
 export type ChatOptions = z.infer<typeof chatOptionsSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attachmentIdsSchema } from './attachment.js';
-import { chatStatsSchema, usageSchema } from './chat.js';
+import { chatStatsSchema, thinkSchema, usageSchema } from './chat.js';
 import { UUID_PATTERN } from './ids.js';
 
 /** The model of CONTRACT section 10, in camelCase (the REST mapping lives in the API adapter). */
@@ -30,6 +30,8 @@ export const conversationSchema = z.object({
   modelId: z.string().nullable(),
   systemPrompt: z.string().nullable(),
   numCtx: z.number().int().nullable(),
+  /** The `Think` switch of this conversation (`options.think` of its chats); null: the model's default. */
+  think: thinkSchema.nullable(),
   currentLeafId: z.string().nullable(),
   messageCount: z.number().int(),
 });
@@ -73,6 +75,7 @@ export const createConversationSchema = z.strictObject({
   providerId: optionalText,
   modelId: optionalText,
   systemPrompt: optionalText,
+  think: thinkSchema.nullish(),
   temporary: z.boolean().optional(),
 });
 export type CreateConversationInput = z.infer<typeof createConversationSchema>;
@@ -84,6 +87,7 @@ export const conversationPatchSchema = z.strictObject({
   modelId: optionalText,
   systemPrompt: optionalText,
   numCtx: z.number().int().positive().nullish(),
+  think: thinkSchema.nullish(),
   currentLeafId: idSchema.optional(),
 });
 export type ConversationPatch = z.infer<typeof conversationPatchSchema>;

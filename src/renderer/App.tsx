@@ -12,6 +12,7 @@ import { ProviderProblem } from './components/ProviderProblem';
 import { SkipLink } from './components/SkipLink';
 import { useConfigChanges } from './components/use-config-changes';
 import { useDialog } from './components/use-dialog';
+import { useModelInUse } from './components/use-model-in-use';
 import { useNewChat } from './components/use-new-chat';
 import { useSelection } from './components/use-selection';
 import { Sidebar } from './history/Sidebar';
@@ -110,6 +111,7 @@ export function App() {
 
   const providerPrompt =
     config.data?.providers.find((provider) => provider.id === selection.providerId)?.systemPrompt ?? null;
+  useModelInUse(selection, providerPrompt);
 
   return (
     <>

@@ -16,6 +16,7 @@ function conversation(id: string, updatedAt: Date, pinned = false): Conversation
     modelId: null,
     systemPrompt: null,
     numCtx: null,
+    think: null,
     currentLeafId: null,
     messageCount: 2,
   };

@@ -23,6 +23,7 @@ function storedConversation(fields: Partial<StoredConversation> = {}): StoredCon
     modelId: 'gpt-4o-mini',
     systemPrompt: 'Talk like a pirate.',
     numCtx: null,
+    think: null,
     currentLeafId: uuid(3),
     messageCount: 2,
     ...fields,
@@ -114,6 +115,7 @@ describe('the conversation workspace', () => {
       providerId: 'fake_openai',
       modelId: 'gpt-4o-mini',
       systemPrompt: 'Talk like a pirate.',
+      think: null,
     });
     state.dispose();
   });
@@ -125,7 +127,7 @@ describe('the conversation workspace', () => {
     state.workspace!.newChat();
     expect(state.open.get()).toEqual({ id: null, temporary: false });
     expect(state.conversation.get().order).toEqual([]);
-    expect(state.choice.get()).toEqual({ providerId: null, modelId: null, systemPrompt: '' });
+    expect(state.choice.get()).toEqual({ providerId: null, modelId: null, systemPrompt: '', think: null });
     state.dispose();
   });
 
@@ -138,6 +140,20 @@ describe('the conversation workspace', () => {
     state.choice.set({ ...state.choice.get(), modelId: 'gpt-5' });
     await vi.runAllTimersAsync();
     expect(history.patches).toEqual([{ id: ID, patch: { systemPrompt: 'Be brief.', modelId: 'gpt-5' } }]);
+    state.dispose();
+  });
+
+  it("restores the conversation's Think switch and saves it when it changes", async () => {
+    const history = fakeHistory(storedConversation({ think: false }));
+    const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    await state.workspace!.open(ID);
+    expect(state.choice.get().think).toBe(false);
+    vi.useFakeTimers();
+    state.choice.set({ ...state.choice.get(), think: 'high' });
+    await vi.runAllTimersAsync();
+    expect(history.patches).toEqual([{ id: ID, patch: { think: 'high' } }]);
+    state.workspace!.newChat();
+    expect(state.choice.get().think).toBeNull();
     state.dispose();
   });
 

@@ -17,6 +17,7 @@ import type {
 import { readToolArguments } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost } from '../../domain/settings.js';
+import { takesOnlyLevels } from '../../domain/think.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { ollamaMessage } from './image-parts.js';
@@ -269,7 +270,7 @@ export function createOllamaProvider(
  */
 export function ollamaThink(model: string, think: ChatOptions['think']): boolean | 'low' | 'medium' | 'high' {
   if (think === undefined) return true; // as before `options.think`: every Ollama takes it
-  const levels = /(^|\/)gpt-oss/i.test(model);
+  const levels = takesOnlyLevels(model);
   if (think === true) return levels ? 'medium' : true;
   if (think === false) return false;
   return levels ? think : true;

@@ -18,6 +18,7 @@ import {
   ATTACHMENT_LIMIT_BYTES,
   type Attachment,
   attachmentSchema,
+  attachmentTokens,
   UPLOAD_LIMIT_BYTES,
 } from '../../domain/attachment.js';
 import {
@@ -43,7 +44,13 @@ export interface AttachmentFilesOptions {
 }
 
 /** What `<sha256>.json` beside each file holds: the name and type of its latest upload. */
-const metaSchema = attachmentSchema.pick({ name: true, mimeType: true, size: true, kind: true });
+const metaSchema = attachmentSchema.pick({
+  name: true,
+  mimeType: true,
+  size: true,
+  kind: true,
+  tokens: true,
+});
 
 /**
  * Attached files on disk, content-addressed: `<sha256>` holds the bytes, `<sha256>.json` the name and
@@ -86,15 +93,20 @@ export class AttachmentFiles implements AttachmentStore {
       await handle.close();
       handle = undefined;
       const { type, size, sha256 } = received;
-      if (type.kind === 'text') checkText(name, type, await readFile(temp, 'utf8'));
+      let text: string | null = null;
+      if (type.kind === 'text') {
+        text = await readFile(temp, 'utf8');
+        checkText(name, type, text);
+      }
       if (type.kind === 'pdf') {
-        const text = await extractPdfText(temp, name, this.options.pdf);
+        text = await extractPdfText(temp, name, this.options.pdf);
         const textTemp = `${temp}.txt`;
         written.push(textTemp);
         await writeFile(textTemp, text, { mode: 0o600 });
         await rename(textTemp, this.path(sha256, '.txt'));
       }
-      const meta = { name, mimeType: type.mimeType, size, kind: type.kind };
+      const tokens = attachmentTokens({ name, kind: type.kind }, text);
+      const meta = { name, mimeType: type.mimeType, size, kind: type.kind, tokens };
       await rename(temp, this.path(sha256));
       const metaTemp = `${temp}.json`;
       written.push(metaTemp);
@@ -182,6 +194,23 @@ export class AttachmentFiles implements AttachmentStore {
   /** The file's bytes as a web stream (`GET /attachments/{id}`). */
   stream(attachment: Attachment): ReadableStream<Uint8Array> {
     return Readable.toWeb(createReadStream(this.path(attachment.id))) as ReadableStream<Uint8Array>;
+  }
+
+  /** A file's time is its last upload's: the same bytes uploaded again are renamed into place anew. */
+  async uploadedBefore(time: number): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const old: string[] = [];
+    for (const name of names) {
+      if (!ATTACHMENT_ID_PATTERN.test(name)) continue;
+      const info = await stat(this.path(name)).catch(() => null);
+      if (info && info.mtimeMs < time) old.push(name);
+    }
+    return old;
   }
 
   async remove(ids: readonly string[]): Promise<void> {

@@ -8,6 +8,7 @@ import type {
   NewTurn,
 } from '../../domain/ports/conversation-store.port.js';
 import { conversationBusy, conversationNotFound } from '../../domain/services/history-errors.js';
+import type { Think } from '../../domain/think.js';
 import type { OwnerLocks } from './owner-locks.js';
 import {
   type ConversationRow,
@@ -15,6 +16,7 @@ import {
   encodeCursor,
   type MessageRow,
   ms,
+  thinkToColumn,
   toConversation,
   toMessage,
 } from './rows.js';
@@ -22,7 +24,7 @@ import { searchHistory } from './search.js';
 import { type SqliteDatabase, transaction } from './sqlite.js';
 
 const CONVERSATION_COLUMNS =
-  'id, title, created_at, updated_at, pinned, provider_id, model_id, system_prompt, num_ctx, current_leaf_id, message_count';
+  'id, title, created_at, updated_at, pinned, provider_id, model_id, system_prompt, num_ctx, think, current_leaf_id, message_count';
 const MESSAGE_COLUMNS =
   'id, seq, conversation_id, parent_id, role, content, thinking, status, error_code, provider_id, model_id, usage, stats, attachments, tool_calls, created_at, updated_at';
 const UPDATABLE: Record<string, string> = {
@@ -102,7 +104,9 @@ export class HistoryDatabase {
 
   create(conversation: Conversation): void {
     this.db
-      .prepare(`INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`)
+      .prepare(
+        `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+      )
       .run(
         conversation.id,
         conversation.title,
@@ -113,6 +117,7 @@ export class HistoryDatabase {
         conversation.modelId,
         conversation.systemPrompt,
         conversation.numCtx,
+        thinkToColumn(conversation.think),
         conversation.currentLeafId,
       );
   }
@@ -276,6 +281,9 @@ export class HistoryDatabase {
       if (key === 'updatedAt') {
         columns.push('updated_at');
         values.push(ms(value as string));
+      } else if (key === 'think') {
+        columns.push('think');
+        values.push(thinkToColumn(value as Think | null));
       } else if (UPDATABLE[key]) {
         columns.push(UPDATABLE[key]);
         values.push(typeof value === 'boolean' ? Number(value) : (value as string | number | null));

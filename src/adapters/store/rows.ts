@@ -1,6 +1,7 @@
 import type { ChatStats, Usage } from '../../domain/chat.js';
 import type { Conversation, MessageRole, MessageStatus, StoredMessage } from '../../domain/conversation.js';
 import { AppError } from '../../domain/errors.js';
+import { isThink, type Think } from '../../domain/think.js';
 
 /** Rows of `lightchat.db` to the domain's shapes and back: times are epoch ms, nested values JSON. */
 
@@ -14,6 +15,7 @@ export interface ConversationRow {
   model_id: string | null;
   system_prompt: string | null;
   num_ctx: number | null;
+  think: string | null;
   current_leaf_id: string | null;
   message_count: number;
 }
@@ -52,9 +54,17 @@ export const toConversation = (row: ConversationRow): Conversation => ({
   modelId: row.model_id,
   systemPrompt: row.system_prompt,
   numCtx: row.num_ctx,
+  think: thinkFromColumn(row.think),
   currentLeafId: row.current_leaf_id,
   messageCount: row.message_count,
 });
+
+/** `think` is kept as text: `true`/`false` or a level. Anything else (a newer value) reads as unset. */
+export const thinkToColumn = (think: Think | null): string | null => (think === null ? null : String(think));
+function thinkFromColumn(text: string | null): Think | null {
+  const value = text === 'true' ? true : text === 'false' ? false : text;
+  return isThink(value) ? value : null;
+}
 
 const json = <T>(text: string | null, fallback: T): T => (text === null ? fallback : (JSON.parse(text) as T));
 

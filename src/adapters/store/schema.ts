@@ -83,6 +83,11 @@ CREATE TRIGGER IF NOT EXISTS titles_index_delete AFTER DELETE ON conversations
   BEGIN DELETE FROM titles_fts WHERE rowid = old.rowid; END;
 `,
   },
+  {
+    // The conversation's Think switch (CONTRACT section 12): 'true', 'false', 'low', 'medium', 'high' or NULL.
+    version: 2,
+    sql: `ALTER TABLE conversations ADD COLUMN think TEXT;`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

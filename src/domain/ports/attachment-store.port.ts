@@ -27,4 +27,6 @@ export interface AttachmentStore {
   text(attachment: Attachment): Promise<string>;
   /** Deletes these files (no message uses them any more). */
   remove(ids: readonly string[]): Promise<void>;
+  /** The files last uploaded before `time` (epoch ms): candidates for removal when nothing uses them. */
+  uploadedBefore?(time: number): Promise<string[]>;
 }

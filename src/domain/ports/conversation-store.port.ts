@@ -39,7 +39,7 @@ export interface MessageNode {
 export type ConversationUpdate = Partial<
   Pick<
     Conversation,
-    'title' | 'pinned' | 'providerId' | 'modelId' | 'systemPrompt' | 'numCtx' | 'currentLeafId'
+    'title' | 'pinned' | 'providerId' | 'modelId' | 'systemPrompt' | 'numCtx' | 'think' | 'currentLeafId'
   >
 > & { updatedAt: string };
 

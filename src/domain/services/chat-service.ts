@@ -4,11 +4,18 @@ import { chatRequestSchema } from '../chat.js';
 import { AppError, toAppError } from '../errors.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
-import type { ChatProvider, ModelInfo, ProviderMessage, ProviderTool, ToolChoice } from '../provider.js';
+import type {
+  ChatProvider,
+  ModelDetails,
+  ModelInfo,
+  ProviderMessage,
+  ProviderTool,
+  ToolChoice,
+} from '../provider.js';
 import { providerName } from '../settings.js';
 import { withAttachments } from './attachment-content.js';
 import { ChatRun } from './chat-run.js';
-import { defaultNumCtx, fitContext, providerMessageTokens } from './context-window.js';
+import { contextWindow, fitContext, providerMessageTokens } from './context-window.js';
 import { firstChatModel } from './model-filter.js';
 import { modelDetailsOf } from './model-settings.js';
 import type { ProviderRegistry } from './provider-registry.js';
@@ -147,13 +154,12 @@ export class ChatService {
     signal?: AbortSignal,
   ): Promise<Pick<PreparedChat, 'messages' | 'options' | 'droppedMessages'>> {
     const ollama = provider.config.type === 'ollama';
-    let window = options.numCtx;
-    if (window === undefined || !ollama) {
-      const details = await this.withinLookupTime(signal, (lookup) =>
-        modelDetailsOf(provider, modelId, lookup),
-      );
-      window ??= ollama ? defaultNumCtx(details.contextLength) : details.contextLength;
-    }
+    // A set num_ctx is all Ollama needs; other providers' windows are their model's length.
+    const details: ModelDetails =
+      options.numCtx !== undefined && ollama
+        ? {}
+        : await this.withinLookupTime(signal, (lookup) => modelDetailsOf(provider, modelId, lookup));
+    const window = contextWindow({ ollama, numCtx: options.numCtx, contextLength: details.contextLength });
     if (window === undefined) return { messages, options };
     const fit = fitContext({
       messages,

@@ -18,6 +18,20 @@ export const defaultNumCtx = (contextLength: number | undefined): number | undef
   contextLength === undefined ? undefined : Math.min(contextLength, NUM_CTX_CAP);
 
 /**
+ * The window a chat is fitted to: the conversation's (or request's) `num_ctx`, else for Ollama the
+ * model's context length capped (Ollama's own default is far smaller), else the model's context
+ * length; undefined when none is known (everything is sent). The UI's context meter uses it too.
+ */
+export function contextWindow(options: {
+  ollama: boolean;
+  numCtx: number | null | undefined;
+  contextLength: number | undefined;
+}): number | undefined {
+  if (options.numCtx != null) return options.numCtx;
+  return options.ollama ? defaultNumCtx(options.contextLength) : options.contextLength;
+}
+
+/**
  * A rough count, for deciding what to drop: about 4 characters per token for English and code;
  * CJK and other non-Latin scripts take about one token per character, so they count more.
  */
@@ -38,7 +52,7 @@ export const messageTokens = (message: Pick<ProviderMessage, 'content'>): number
  * What an image costs a vision model, roughly: encoders take from 256 to about 1,500 tokens per
  * image; the middle is a fair guess for deciding what to drop.
  */
-const IMAGE_TOKENS = 768;
+export const IMAGE_TOKENS = 768;
 
 /** A message as sent: its text (attached files' text included) and its images. */
 export const providerMessageTokens = (message: ProviderMessage): number =>

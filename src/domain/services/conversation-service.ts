@@ -16,6 +16,7 @@ import type { AppError } from '../errors.js';
 import { uuidV7 } from '../ids.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { ConversationPage, ConversationStore, HistoryStatus } from '../ports/conversation-store.port.js';
+import type { Think } from '../think.js';
 import { firstLineTitle } from './conversation-title.js';
 import { ConversationTree } from './conversation-tree.js';
 import {
@@ -36,7 +37,7 @@ export interface ConversationServiceDeps {
   /** False (`--no-history`, `history.enabled: false`): every conversation is temporary. */
   historyEnabled?: () => boolean;
   /** Attached files: the last message using one takes it with it when deleted (CONTRACT section 12). */
-  attachments?: Pick<AttachmentStore, 'remove'>;
+  attachments?: Pick<AttachmentStore, 'remove' | 'uploadedBefore'>;
   timers?: TurnTimers;
   newId?: () => string;
 }
@@ -123,6 +124,7 @@ export class ConversationService {
         modelId: patch.modelId,
         systemPrompt: patch.systemPrompt,
         numCtx: patch.numCtx,
+        think: patch.think,
         currentLeafId,
       }),
       updatedAt: this.stamp(),
@@ -167,22 +169,34 @@ export class ConversationService {
   }
 
   /**
+   * Files uploaded but never sent (CONTRACT section 12: uploaded first, then referenced): those
+   * uploaded before `time` that no stored or temporary message uses are removed. Returns their ids.
+   */
+  async removeUnsentFiles(time: number): Promise<string[]> {
+    const old = (await this.deps.attachments?.uploadedBefore?.(time).catch(() => [])) ?? [];
+    return this.releaseFiles(old);
+  }
+
+  /**
    * Deletes the files that no stored or temporary message uses any more. When history can't be
    * asked (damaged, closed), files are kept: a file a message still needs is never lost.
    */
-  private async releaseFiles(candidates: readonly string[]): Promise<void> {
+  private async releaseFiles(candidates: readonly string[]): Promise<string[]> {
     const remover = this.deps.attachments;
-    if (!remover || candidates.length === 0) return;
+    if (!remover || candidates.length === 0) return [];
     try {
       const used = new Set(await this.deps.temporary.attachmentsInUse(candidates));
       if (this.deps.store.status().available) {
         for (const id of await this.deps.store.attachmentsInUse(candidates)) used.add(id);
       } else if (this.historyEnabled()) {
-        return;
+        return [];
       }
-      await remover.remove(candidates.filter((id) => !used.has(id)));
+      const unused = candidates.filter((id) => !used.has(id));
+      await remover.remove(unused);
+      return unused;
     } catch {
       // A file left behind costs disk space only; the deletion the user asked for has happened.
+      return [];
     }
   }
 
@@ -386,6 +400,7 @@ export class ConversationService {
     providerId?: string | null;
     modelId?: string | null;
     systemPrompt?: string | null;
+    think?: Think | null;
     temporary: boolean;
   }): Conversation {
     const now = this.stamp();
@@ -401,6 +416,7 @@ export class ConversationService {
       modelId: fields.modelId ?? null,
       systemPrompt: fields.systemPrompt ?? null,
       numCtx: null,
+      think: fields.think ?? null,
       currentLeafId: null,
       messageCount: 0,
     };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ChatErrorEvent, ChatEvent, ChatStartEvent } from '../chat.js';
+import type { Conversation } from '../conversation.js';
 import { AppError, toAppError } from '../errors.js';
+import { isThink } from '../think.js';
 import type { ChatService, PreparedChat } from './chat-service.js';
 import type { ConversationService } from './conversation-service.js';
 import { invalidInput } from './history-errors.js';
@@ -115,6 +117,9 @@ export async function prepareStoredChat(
   const plan = await deps.conversations.planTurn(
     stripUndefined({ conversationId, temporary, prompt, after, editOf, regenerateOf, attachmentIds }),
   );
+  // A new conversation remembers the Think switch it was started with.
+  const think = (chatFields.options as { think?: unknown } | undefined)?.think;
+  if (plan.isNew && isThink(think)) plan.conversation = { ...plan.conversation, think };
   const { conversation } = plan;
   const providerId = chatFields.providerId ?? conversation.providerId ?? undefined;
   const sameProvider =
@@ -126,7 +131,7 @@ export async function prepareStoredChat(
       providerId,
       modelId: chatFields.modelId ?? (sameProvider ? (conversation.modelId ?? undefined) : undefined),
       systemPrompt: chatFields.systemPrompt ?? conversation.systemPrompt ?? undefined,
-      options: withConversationNumCtx(chatFields.options, conversation.numCtx),
+      options: withConversationOptions(chatFields.options, conversation),
     }),
     signal,
   );
@@ -193,12 +198,22 @@ export async function* recordTurn(
   }
 }
 
-/** The conversation's `num_ctx` (CONTRACT section 12), unless the request sets its own. */
-function withConversationNumCtx(options: unknown, numCtx: number | null): unknown {
-  if (numCtx === null) return options;
-  if (options === undefined) return { numCtx };
-  if (typeof options !== 'object' || options === null || 'numCtx' in options) return options;
-  return { ...options, numCtx };
+/**
+ * The conversation's `num_ctx` and `Think` switch (CONTRACT section 12), each unless the request
+ * sets its own (a request's options that are not an object are left for validation to refuse).
+ */
+function withConversationOptions(
+  options: unknown,
+  conversation: Pick<Conversation, 'numCtx' | 'think'>,
+): unknown {
+  const stored = stripUndefined({
+    numCtx: conversation.numCtx ?? undefined,
+    think: conversation.think ?? undefined,
+  });
+  if (Object.keys(stored).length === 0) return options;
+  if (options === undefined) return stored;
+  if (typeof options !== 'object' || options === null) return options;
+  return { ...stored, ...options };
 }
 
 function stripUndefined(value: Record<string, unknown>): Record<string, unknown> {

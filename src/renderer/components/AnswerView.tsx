@@ -47,6 +47,13 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
           </Badge>
         )}
       </Group>
+      {message.droppedMessages !== undefined && (
+        <Text size="xs" c="dimmed" mb={6} role="note">
+          {message.droppedMessages === 1
+            ? '1 older message was left out to fit the model’s context window.'
+            : `${message.droppedMessages} older messages were left out to fit the model’s context window.`}
+        </Text>
+      )}
       {message.thinking !== '' && (
         <ThinkingSection text={message.thinking} active={inFlight && message.content === ''} />
       )}

@@ -5,7 +5,9 @@ import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
 import { useStore } from '../state/store';
 import { AttachmentList } from './AttachmentList';
+import { ContextMeter } from './ContextMeter';
 import { MESSAGE_BOX_ID } from './message-box';
+import { ThinkControl } from './ThinkControl';
 import { usePendingFiles } from './use-pending-files';
 
 /** What the `Attach` button offers (the server checks every file's bytes whatever it is called). */
@@ -126,9 +128,15 @@ export function Composer() {
             </Button>
           )}
         </Group>
-        <Text id="composer-hint" size="xs" c="dimmed" mt={4}>
-          {hint}
-        </Text>
+        <Group justify="space-between" align="center" gap="xs" mt={4}>
+          <Text id="composer-hint" size="xs" c="dimmed">
+            {hint}
+          </Text>
+          <Group gap="md" wrap="nowrap">
+            <ThinkControl />
+            <ContextMeter draft={text} files={pending.attached} />
+          </Group>
+        </Group>
       </Box>
     </Box>
   );

@@ -75,6 +75,8 @@ export function usePendingFiles() {
 
   return {
     files: files as ShownFile[],
+    /** The files uploaded so far (the context meter counts them). */
+    attached: files.flatMap((file) => (file.uploaded ? [file.uploaded] : [])),
     add,
     remove,
     take,

@@ -4,6 +4,7 @@ import { type ChatApi, ChatTurns, isStreaming, type RunningChat } from './chat-t
 import { type Choice, emptyChoice, isChoice } from './choice';
 import { type Conversation, emptyConversation, restoredConversation } from './conversation';
 import { isConversation } from './conversation-shape';
+import { type ModelInUse, thinkSupport, thinkToSend } from './model-in-use';
 import {
   type HistoryState,
   isOpenConversation,
@@ -21,6 +22,8 @@ export interface AppState {
   /** Which conversation is shown (kept across reloads). */
   open: Store<OpenConversation>;
   history: Store<HistoryState>;
+  /** The model the next message goes to, with what its provider says of it (null: not known yet). */
+  modelInUse: Store<ModelInUse | null>;
   /** Stored conversations; absent without a history API (chats then store nothing). */
   workspace: ConversationWorkspace | null;
   /** Stops saving (tests). */
@@ -47,7 +50,8 @@ export function createAppState(options: { api: ChatApi; history?: HistoryApi; st
   const storage = options.storage ?? window.sessionStorage;
   const saved = restore(storage, CONVERSATION_KEY, isConversation);
   const conversation = createStore(saved ? restoredConversation(saved) : emptyConversation);
-  const choice = createStore(restore(storage, CHOICE_KEY, isChoice) ?? emptyChoice);
+  const choice = createStore<Choice>({ ...emptyChoice, ...restore(storage, CHOICE_KEY, isChoice) });
+  const modelInUse = createStore<ModelInUse | null>(null);
   const open = createStore(restore(storage, OPEN_KEY, isOpenConversation) ?? newConversation);
   const history = createStore<HistoryState>(options.history ? 'unknown' : 'unavailable');
   // The stored chat followed when the page was left: a reload follows it again.
@@ -68,7 +72,10 @@ export function createAppState(options: { api: ChatApi; history?: HistoryApi; st
   const turns = new ChatTurns({
     store: conversation,
     api: options.api,
-    choice: () => choice.get(),
+    choice: () => {
+      const chosen = choice.get();
+      return { ...chosen, think: thinkToSend(chosen.think, thinkSupport(modelInUse.get())) };
+    },
     place: () => {
       if (storedChatsRefused) return null;
       const shown = open.get();
@@ -97,6 +104,7 @@ export function createAppState(options: { api: ChatApi; history?: HistoryApi; st
     turns,
     open,
     history,
+    modelInUse,
     workspace,
     dispose: () => {
       turns.stop();

@@ -1,4 +1,5 @@
 import type { ChatEvent, ChatMessage } from '../../domain/chat';
+import type { Think } from '../../domain/think';
 import { toUiError } from '../errors/error-message';
 import {
   type AttachedFile,
@@ -31,6 +32,7 @@ export interface ChatStartInput {
   providerId?: string;
   modelId?: string;
   systemPrompt?: string | null;
+  options?: { think?: Think };
 }
 
 /** The two API calls a chat needs (CONTRACT section 5): `chat.start`, then `chat.events`. */
@@ -74,6 +76,8 @@ export interface ChatChoice {
   providerId: string | null;
   modelId: string | null;
   systemPrompt: string;
+  /** `options.think`, when the model thinks (off is `false`, never left out). */
+  think?: Think | undefined;
 }
 
 interface ActiveChat {
@@ -260,11 +264,12 @@ export class ChatTurns {
   /** What `chat.start` is sent: the history before the answer, or where the turn goes. */
   private request(answerId: string, target: TurnTarget): ChatStartInput {
     const { store, choice, place } = this.options;
-    const { providerId, modelId, systemPrompt } = choice();
+    const { providerId, modelId, systemPrompt, think } = choice();
     const chosen = {
       ...(providerId ? { providerId } : {}),
       ...(modelId ? { modelId } : {}),
       ...(systemPrompt.trim() ? { systemPrompt } : {}),
+      ...(think === undefined ? {} : { options: { think } }),
     };
     const where = place?.() ?? null;
     if (where === null) return { messages: historyBefore(store.get(), answerId), ...chosen };
@@ -363,7 +368,13 @@ export class ChatTurns {
             this.dispatch({ type: 'replay', answerId: active.answerId });
           }
           if (event.type === 'start') this.stored(active, event);
-          else if (
+          else if (event.type === 'truncated') {
+            this.dispatch({
+              type: 'truncated',
+              answerId: active.answerId,
+              droppedMessages: event.droppedMessages,
+            });
+          } else if (
             event.type === 'token' ||
             event.type === 'thinking' ||
             event.type === 'done' ||

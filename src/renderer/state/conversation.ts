@@ -7,6 +7,8 @@ export interface AttachedFile {
   name: string;
   mimeType: string;
   kind: 'image' | 'text' | 'pdf';
+  /** About how many tokens the model reads of it, as the server estimated (absent: older files). */
+  tokens?: number;
 }
 
 export interface UserMessage {
@@ -37,6 +39,8 @@ export interface AssistantMessage {
   stats: ChatStats | null;
   usage: Usage | null;
   error: UiError | null;
+  /** Older messages the server left out to fit the model's context window (`event: truncated`). */
+  droppedMessages?: number;
   siblingIds?: string[];
 }
 
@@ -81,6 +85,8 @@ export type ConversationAction =
     }
   | { type: 'started'; answerId: string; providerId: string; modelId: string }
   | { type: 'stream'; answerId: string; batch: StreamBatch }
+  /** The server left out older messages to fit the context window (before any text). */
+  | { type: 'truncated'; answerId: string; droppedMessages: number }
   | { type: 'stop'; answerId: string }
   | { type: 'fail'; answerId: string; error: UiError }
   /** The server stored the turn: its messages take the ids the server gave them. */
@@ -167,6 +173,11 @@ export function conversationReducer(state: Conversation, action: ConversationAct
       }));
     case 'stream':
       return updateAnswer(state, action.answerId, (answer) => applyBatch(answer, action.batch));
+    case 'truncated':
+      return updateAnswer(state, action.answerId, (answer) => ({
+        ...answer,
+        droppedMessages: action.droppedMessages,
+      }));
     case 'stop':
       return updateAnswer(state, action.answerId, (answer) =>
         isInFlight(answer) ? { ...answer, status: 'stopped', finishReason: 'stopped' } : answer,

@@ -4,6 +4,8 @@ export interface OpenConversation {
   id: string | null;
   /** A temporary chat: the server keeps it in memory only, never in history. */
   temporary: boolean;
+  /** The conversation's own context window (`num_ctx`), when it sets one: the context meter reads it. */
+  numCtx?: number;
 }
 
 export const newConversation: OpenConversation = { id: null, temporary: false };

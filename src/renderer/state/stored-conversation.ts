@@ -6,12 +6,20 @@ const KINDS = new Set(['image', 'text', 'pdf']);
 
 /** The files a stored message names, read without zod (its schemas trip the page's CSP). */
 const filesOf = (records: readonly Record<string, unknown>[]): AttachedFile[] =>
-  records.flatMap(({ id, name, mimeType, kind }) =>
+  records.flatMap(({ id, name, mimeType, kind, tokens }) =>
     typeof id === 'string' &&
     typeof name === 'string' &&
     typeof mimeType === 'string' &&
     KINDS.has(String(kind))
-      ? [{ id, name, mimeType, kind: kind as AttachedFile['kind'] }]
+      ? [
+          {
+            id,
+            name,
+            mimeType,
+            kind: kind as AttachedFile['kind'],
+            ...(typeof tokens === 'number' ? { tokens } : {}),
+          },
+        ]
       : [],
   );
 

@@ -8,7 +8,7 @@ import { createStore, type Store } from './store';
 import { fromStored, mergeStored } from './stored-conversation';
 
 /** The conversation fields a window's choice is saved to. */
-type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPrompt'>;
+type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPrompt' | 'think'>;
 
 const SAVE_CHOICE_DELAY_MS = 300;
 
@@ -16,6 +16,7 @@ const asSaved = (choice: Choice): SavedChoice => ({
   providerId: choice.providerId,
   modelId: choice.modelId,
   systemPrompt: choice.systemPrompt.trim() === '' ? null : choice.systemPrompt,
+  think: choice.think,
 });
 
 /**
@@ -101,7 +102,7 @@ export class ConversationWorkspace {
     const { open, choice } = this.deps;
     if (open.get().id !== null) return;
     open.set({ ...open.get(), id: conversationId });
-    // The server kept the chat's provider and model; the system prompt is saved from here.
+    // The server kept the chat's provider, model and Think switch; the system prompt is saved from here.
     this.saved = { ...asSaved(choice.get()), systemPrompt: null };
     this.scheduleSave();
   }
@@ -175,13 +176,18 @@ export class ConversationWorkspace {
     this.deps.turns().detach();
     this.highlight.set(null);
     const stored = loaded.conversation;
-    open.set({ id, temporary: stored.temporary });
+    open.set({
+      id,
+      temporary: stored.temporary,
+      ...(stored.numCtx === null ? {} : { numCtx: stored.numCtx }),
+    });
     this.applied = fromStored(loaded.messages);
     conversation.set(this.applied);
     this.saved = {
       providerId: stored.providerId,
       modelId: stored.modelId,
       systemPrompt: stored.systemPrompt,
+      think: stored.think,
     };
     clearTimeout(this.saveTimer);
     this.reattach(id, loaded.messages);
@@ -190,6 +196,7 @@ export class ConversationWorkspace {
       providerId: stored.providerId ?? current.providerId,
       modelId: stored.providerId === null ? current.modelId : stored.modelId,
       systemPrompt: stored.systemPrompt ?? '',
+      think: stored.think,
     });
   }
 
@@ -207,7 +214,7 @@ export class ConversationWorkspace {
     this.saveTimer = setTimeout(() => this.saveChoice(), SAVE_CHOICE_DELAY_MS);
   }
 
-  /** Saves what changed in the choice to the open conversation. */
+  /** Saves what changed in the choice (the Think switch included) to the open conversation. */
   private saveChoice(): void {
     const id = this.deps.open.get().id;
     const saved = this.saved;
@@ -220,6 +227,7 @@ export class ConversationWorkspace {
       if (next.modelId !== saved.modelId) patch.modelId = next.modelId;
     }
     if (next.systemPrompt !== saved.systemPrompt) patch.systemPrompt = next.systemPrompt;
+    if (next.think !== saved.think) patch.think = next.think;
     if (Object.keys(patch).length === 0) return;
     this.saved = { ...saved, ...patch };
     this.deps.api.update(id, patch).catch(() => {

@@ -20,16 +20,25 @@ export async function uploadAttachment(file: File): Promise<AttachedFile> {
       name: string;
       mime_type: string;
       kind: AttachedFile['kind'];
+      tokens?: number;
     }>(`/attachments?name=${encodeURIComponent(name)}`, file);
-    return { id: answer.id, name: answer.name, mimeType: answer.mime_type, kind: answer.kind };
+    return attached({ ...answer, mimeType: answer.mime_type });
   }
   const answer = await trpcClient.attachments.upload.mutate({
     name,
     mimeType: file.type || null,
     data: await file.arrayBuffer(),
   });
-  return { id: answer.id, name: answer.name, mimeType: answer.mimeType, kind: answer.kind };
+  return attached(answer);
 }
+
+const attached = (answer: AttachedFile): AttachedFile => ({
+  id: answer.id,
+  name: answer.name,
+  mimeType: answer.mimeType,
+  kind: answer.kind,
+  ...(answer.tokens === undefined ? {} : { tokens: answer.tokens }),
+});
 
 /** A URL the page can show the file from; the caller revokes it when done. */
 export async function attachmentUrl(file: AttachedFile): Promise<string> {

@@ -1,5 +1,6 @@
 import type { Conversation, Message } from '../../domain/conversation';
 import type { HistoryStatus } from '../../domain/ports/conversation-store.port';
+import type { Think } from '../../domain/think';
 import { trpcClient } from './client';
 
 export type { Conversation as StoredConversation, HistoryStatus, Message as StoredMessage };
@@ -11,6 +12,7 @@ export interface ConversationPatch {
   providerId?: string | null;
   modelId?: string | null;
   systemPrompt?: string | null;
+  think?: Think | null;
   currentLeafId?: string;
 }
 

@@ -145,6 +145,7 @@ describe('attachments in a stored conversation', () => {
         mime_type: 'image/png',
         size: png.length,
         kind: 'image',
+        tokens: 768,
       },
     ]);
     await chat({ conversation_id: start.conversation_id, prompt: 'And the colours?' });

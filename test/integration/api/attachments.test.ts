@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileBlock } from '../../../src/domain/attachment.js';
+import { estimateTokens } from '../../../src/domain/services/context-window.js';
 import { jpegBytes, pdfBytes, pngBytes } from '../../fixtures/files.js';
 import { waitFor } from '../../fixtures/wait-for.js';
 import { startWorld, type World } from './support.js';
@@ -48,6 +50,7 @@ describe('POST /attachments', () => {
       mime_type: 'image/png',
       size: png.length,
       kind: 'image',
+      tokens: 768, // an image's share of the context window, as the window is fitted
     });
     expect(new Uint8Array(await readFile(join(dir, sha(png))))).toEqual(png);
   });
@@ -76,6 +79,8 @@ describe('POST /attachments', () => {
       const { status, body } = await upload(name, text);
       expect(status, name).toBe(201);
       expect(body, name).toMatchObject({ kind: 'text', mime_type: type, size: Buffer.byteLength(text) });
+      // What the file costs the model, by the estimate the context window is fitted with.
+      expect(body.tokens, name).toBe(estimateTokens(fileBlock(name, text)));
     }
   });
 

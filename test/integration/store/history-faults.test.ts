@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemoryConversationStore } from '../../../src/adapters/store/memory-conversation-store.js';
 import { openHistory } from '../../../src/adapters/store/open-history.js';
-import { MIGRATIONS } from '../../../src/adapters/store/schema.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../../src/adapters/store/schema.js';
 import { DatabaseSync } from '../../../src/adapters/store/sqlite.js';
 import type { AppError } from '../../../src/domain/errors.js';
 import { ConversationService } from '../../../src/domain/services/conversation-service.js';
@@ -12,7 +12,7 @@ import { doneEvent, historyWorld, openStore, tempDataDir } from './support.js';
 
 const dbPath = (dataDir: string) => join(dataDir, 'lightchat.db');
 
-/** A v1 database with one conversation, closed. */
+/** A database of the newest version with one conversation, closed. */
 async function seeded(dataDir = tempDataDir()) {
   const world = await historyWorld(dataDir);
   const turn = await world.send({ conversationId: 'new', prompt: 'keep me' }, 'kept');
@@ -74,7 +74,7 @@ describe('history faults', () => {
     const { dataDir } = await seeded();
     const failing = [
       ...MIGRATIONS,
-      { version: 2, sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' },
+      { version: LATEST_VERSION + 1, sql: 'CREATE TABLE half (x); INSERT INTO nowhere VALUES (1);' },
     ];
     const opened = openHistory(dataDir, failing);
     expect(opened).toMatchObject({
@@ -82,28 +82,34 @@ describe('history faults', () => {
       status: { reason: 'migration_failed', path: dbPath(dataDir) },
     });
     const message = opened.ok ? '' : opened.status.message;
-    expect(message).toContain('from version 1 to 2 failed: no such table: nowhere');
-    expect(message).toContain(`${dbPath(dataDir)}.pre-v2`);
-    expect(tables(dbPath(dataDir))).toMatchObject({ version: 1, conversations: 1 });
+    expect(message).toContain(
+      `from version ${LATEST_VERSION} to ${LATEST_VERSION + 1} failed: no such table: nowhere`,
+    );
+    expect(message).toContain(`${dbPath(dataDir)}.pre-v${LATEST_VERSION + 1}`);
+    expect(tables(dbPath(dataDir))).toMatchObject({ version: LATEST_VERSION, conversations: 1 });
     expect(tables(dbPath(dataDir)).names).not.toContain('half');
-    expect(tables(`${dbPath(dataDir)}.pre-v2`)).toMatchObject({ version: 1, conversations: 1 });
+    expect(tables(`${dbPath(dataDir)}.pre-v${LATEST_VERSION + 1}`)).toMatchObject({
+      version: LATEST_VERSION,
+      conversations: 1,
+    });
   });
 
   it('migrates after a snapshot and keeps the last three snapshots', async () => {
     const { dataDir } = await seeded();
     const migrations = [...MIGRATIONS];
-    for (let version = 2; version <= 5; version++) {
+    const last = LATEST_VERSION + 4;
+    for (let version = LATEST_VERSION + 1; version <= last; version++) {
       migrations.push({ version, sql: `CREATE TABLE IF NOT EXISTS t${version} (x);` });
       const opened = openHistory(dataDir, migrations);
       expect(opened.ok).toBe(true);
       if (opened.ok) opened.db.close();
     }
-    expect(tables(dbPath(dataDir))).toMatchObject({ version: 5, conversations: 1 });
+    expect(tables(dbPath(dataDir))).toMatchObject({ version: last, conversations: 1 });
     const snapshots = readdirSync(dataDir)
       .filter((name) => name.includes('.pre-v'))
       .sort();
-    expect(snapshots).toEqual(['lightchat.db.pre-v3', 'lightchat.db.pre-v4', 'lightchat.db.pre-v5']);
-    expect(tables(`${dbPath(dataDir)}.pre-v5`).version).toBe(4);
+    expect(snapshots).toEqual([last - 2, last - 1, last].map((version) => `lightchat.db.pre-v${version}`));
+    expect(tables(`${dbPath(dataDir)}.pre-v${last}`).version).toBe(last - 1);
   });
 
   it('a full disk while an answer streams: the error surfaces, the chat goes on, nothing stored is lost', async () => {

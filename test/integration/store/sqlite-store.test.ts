@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openHistory } from '../../../src/adapters/store/open-history.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../../src/adapters/store/schema.js';
 import { DatabaseSync } from '../../../src/adapters/store/sqlite.js';
 import { doneEvent, historyWorld, tempDataDir } from './support.js';
 
@@ -28,6 +30,27 @@ describe('SQLite history store', () => {
     expect(messages[1]?.usage).toEqual({ promptTokens: 1, completionTokens: 1 });
   });
 
+  it('keeps a v1 conversation through the upgrade that adds the Think switch, then stores the switch', async () => {
+    const dataDir = tempDataDir();
+    const v1 = openHistory(dataDir, MIGRATIONS.slice(0, 1));
+    if (!v1.ok) throw new Error(v1.status.message);
+    v1.db
+      .prepare(
+        "INSERT INTO conversations (id, title, created_at, updated_at, num_ctx) VALUES ('0190a0a0-0000-7000-8000-000000000001', 'old', 1, 1, 2048)",
+      )
+      .run();
+    v1.db.close();
+    const { service, store } = await historyWorld(dataDir);
+    const id = '0190a0a0-0000-7000-8000-000000000001';
+    expect((await service.get(id)).conversation).toMatchObject({ title: 'old', numCtx: 2048, think: null });
+    await service.update(id, { think: false });
+    await store.close();
+    const reopened = await historyWorld(dataDir);
+    expect((await reopened.service.get(id)).conversation).toMatchObject({ title: 'old', think: false });
+    await reopened.service.update(id, { think: 'high' });
+    expect((await reopened.service.get(id)).conversation.think).toBe('high');
+  });
+
   it('creates lightchat.db with mode 0600, in WAL mode with foreign keys', async () => {
     const { dataDir, service } = await historyWorld();
     await service.create({ title: 'x' });
@@ -36,7 +59,7 @@ describe('SQLite history store', () => {
     expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
     const reader = new DatabaseSync(path, { readOnly: true });
     expect(reader.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-    expect(reader.prepare('PRAGMA user_version').get()).toEqual({ user_version: 1 });
+    expect(reader.prepare('PRAGMA user_version').get()).toEqual({ user_version: LATEST_VERSION });
     reader.close();
   });
 

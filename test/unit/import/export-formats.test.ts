@@ -22,6 +22,7 @@ const conversation: Conversation = {
   modelId: 'm',
   systemPrompt: null,
   numCtx: null,
+  think: null,
   currentLeafId: 'a2',
   messageCount: 4,
 };

@@ -1,0 +1,99 @@
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../fixtures/index.js';
+import { openPage } from './support/browser.js';
+import { startWorld, type World } from './support/world.js';
+
+let world: World;
+let context: BrowserContext | undefined;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => {
+  await context?.close();
+  await world?.close();
+});
+
+async function open(): Promise<Page> {
+  await context?.close();
+  const opened = await openPage(world.browser, world.app.link);
+  context = opened.context;
+  await opened.page
+    .getByRole('combobox', { name: 'Model' })
+    .and(opened.page.locator('input:not([disabled])'))
+    .waitFor();
+  return opened.page;
+}
+
+async function chooseModel(page: Page, model: string) {
+  await page.getByRole('combobox', { name: 'Model' }).click();
+  await page.getByRole('option', { name: model }).click();
+  await page
+    .getByRole('combobox', { name: 'Model' })
+    .and(page.locator(`[value="${model}"]`))
+    .waitFor();
+}
+
+const thinkSwitch = (page: Page) => page.getByRole('switch', { name: 'Think' });
+const meter = (page: Page) => page.getByRole('meter', { name: 'Context' });
+const lastAnswer = (page: Page) => page.getByRole('article', { name: 'Assistant message' }).last();
+const finished = (answer: Locator) =>
+  answer.getByRole('button', { name: /^(Regenerate|Retry)$/ }).waitFor({ timeout: 45_000 });
+/** The chat requests that carried this question (a title request is asked apart, thinking off). */
+const chatsAsking = (question: string) =>
+  world.ollama.requests
+    .filter((request) => request.path === '/api/chat')
+    .map((request) => request.body as { model: string; think?: unknown; messages: { content: string }[] })
+    .filter((body) => body.messages.at(-1)?.content === question);
+/** The Think switch's label: the input itself is visually hidden, as Mantine draws the track. */
+const toggleThink = (page: Page) => page.getByText('Think', { exact: true }).click();
+
+describe('the Think switch and the context meter', () => {
+  it('turned off, sends think: false to Ollama, and the conversation keeps it off when reopened', async () => {
+    const page = await open();
+    await chooseModel(page, 'thinker');
+    expect(await thinkSwitch(page).isChecked()).toBe(true);
+    await toggleThink(page);
+    expect(await thinkSwitch(page).isChecked()).toBe(false);
+    const question = 'Quick sum, no thinking';
+    await page.getByRole('textbox', { name: 'Message' }).fill(question);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await finished(lastAnswer(page));
+    await waitFor(() => chatsAsking(question).length > 0, 'the chat reached the fake Ollama');
+    expect(chatsAsking(question)).toMatchObject([{ model: 'thinker', think: false }]);
+
+    // Away to a new chat (the default model, thinking on), then back from the sidebar.
+    await page.getByRole('button', { name: 'New chat' }).first().click();
+    // The only conversation of this file (its title may have become the model's by now).
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('listitem')
+      .first()
+      .getByRole('button')
+      .first()
+      .click();
+    await page.getByRole('combobox', { name: 'Model' }).and(page.locator('[value="thinker"]')).waitFor();
+    await thinkSwitch(page).waitFor();
+    expect(await thinkSwitch(page).isChecked()).toBe(false);
+
+    // And after a reload of the window.
+    await page.reload();
+    await page.getByRole('combobox', { name: 'Model' }).and(page.locator('[value="thinker"]')).waitFor();
+    await thinkSwitch(page).waitFor();
+    expect(await thinkSwitch(page).isChecked()).toBe(false);
+  });
+
+  it('is not offered for a model that does not think; the meter follows the draft', async () => {
+    const page = await open();
+    await chooseModel(page, 'llama3.2');
+    await meter(page).waitFor();
+    expect(await thinkSwitch(page).count()).toBe(0);
+    // llama3.2 says 131,072 tokens; LightChat sends Ollama at most 32,768.
+    expect(await meter(page).getAttribute('aria-valuetext')).toMatch(/^\d+ of 32,768 tokens$/);
+    const empty = Number(await meter(page).getAttribute('aria-valuenow'));
+    await page.getByRole('textbox', { name: 'Message' }).fill('a fairly long question '.repeat(200));
+    await expect
+      .poll(async () => Number(await meter(page).getAttribute('aria-valuenow')))
+      .toBeGreaterThan(empty + 1000);
+  });
+});
