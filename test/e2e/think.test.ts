@@ -45,15 +45,13 @@ const chatsAsking = (question: string) =>
     .filter((request) => request.path === '/api/chat')
     .map((request) => request.body as { model: string; think?: unknown; messages: { content: string }[] })
     .filter((body) => body.messages.at(-1)?.content === question);
-/** The Think switch's label: the input itself is visually hidden, as Mantine draws the track. */
-const toggleThink = (page: Page) => page.getByText('Think', { exact: true }).click();
 
 describe('the Think switch and the context meter', () => {
   it('turned off, sends think: false to Ollama, and the conversation keeps it off when reopened', async () => {
     const page = await open();
     await chooseModel(page, 'thinker');
     expect(await thinkSwitch(page).isChecked()).toBe(true);
-    await toggleThink(page);
+    await thinkSwitch(page).uncheck();
     expect(await thinkSwitch(page).isChecked()).toBe(false);
     const question = 'Quick sum, no thinking';
     await page.getByRole('textbox', { name: 'Message' }).fill(question);
@@ -68,7 +66,6 @@ describe('the Think switch and the context meter', () => {
     await page
       .getByRole('navigation', { name: 'Conversations' })
       .getByRole('listitem')
-      .first()
       .getByRole('button')
       .first()
       .click();
