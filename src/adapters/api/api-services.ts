@@ -1,7 +1,7 @@
 import type { Attachment } from '../../domain/attachment.js';
 import type { AttachmentStore } from '../../domain/ports/attachment-store.port.js';
 import type { ChatLog, ChatLogState } from '../../domain/ports/chat-log.port.js';
-import type { ToolHost } from '../../domain/ports/tool-host.port.js';
+import type { ToolServers } from '../../domain/ports/tool-host.port.js';
 import type { ChatService } from '../../domain/services/chat-service.js';
 import type { ConversationService } from '../../domain/services/conversation-service.js';
 import type { ModelPulls } from '../../domain/services/model-pulls.js';
@@ -29,8 +29,8 @@ export interface ApiServices {
   pulls: ModelPulls;
   settings: SettingsService;
   logs: ChatLog;
-  /** The tools of the configured MCP servers (CONTRACT section 11). */
-  tools: ToolHost;
+  /** The tools of the configured MCP servers (CONTRACT section 11), restarted and followed by Settings. */
+  tools: ToolServers;
   /** Tool calls waiting for the user, answered from any transport. */
   toolApprovals: ToolApprovals;
   /** The admin token of the HTTP API (CONTRACT section 4), kept in step with its file. */

@@ -42,6 +42,9 @@ export function registerRestRoutes(app: App, { core, closing, streams }: RestCon
 
   app.get('/tools', (c) => json(c, core.tools.list()));
 
+  // Stops a server and starts it again at once, its backoff reset (Settings → Tools → `Restart`).
+  app.post('/tools/:server/restart', async (c) => json(c, await core.tools.restart(c.req.param('server'))));
+
   // Answers a tool call that waits for approval (CONTRACT section 11), from any client.
   app.post('/chats/:chatId/tool-calls/:id', async (c) => {
     const { decision } = parseDecision(await readJson(c));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatStartSchema } from '../../domain/chat.js';
+import type { ToolServerInfo } from '../../domain/ports/tool-host.port.js';
 import { modelManagerOf } from '../../domain/services/model-pulls.js';
 import type { ConfigChange } from '../../domain/services/settings-service.js';
 import { type PendingApproval, TOOL_DECISIONS } from '../../domain/tools/tool-approvals.js';
@@ -118,6 +119,22 @@ export function createAppRouter(core: ApiServices, options: AppRouterOptions = {
 
     tools: router({
       list: publicProcedure.query(() => core.tools.list()),
+      /** Stops a server and starts it again at once (Settings → Tools → `Restart`). */
+      restart: publicProcedure
+        .input(z.strictObject({ server: z.string().min(1) }))
+        .mutation(({ input }) => core.tools.restart(input.server)),
+      /** The whole list at once, then again on every change of a server's status or tools. */
+      changes: publicProcedure.subscription(({ signal }) =>
+        subscriptionQueue<ToolServerInfo[]>(
+          (push) => {
+            push(core.tools.list());
+            return core.tools.onChange(push);
+            // Only the newest list matters to a subscriber that fell behind.
+          },
+          until(signal),
+          { limit: 1 },
+        ),
+      ),
     }),
 
     conversations: conversationsRouter(core, until),

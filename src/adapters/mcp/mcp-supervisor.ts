@@ -21,6 +21,8 @@ export interface McpSupervisorOptions {
   killGraceMs?: number;
   /** The clock of the backoff reset (fake timers move it). */
   now?: () => number;
+  /** Called after every change of the status (and the tools that come with it). */
+  onStatus?: () => void;
 }
 
 /**
@@ -111,11 +113,20 @@ export class McpSupervisor {
     this.connection = undefined;
     this.status = 'disabled';
     this.tools = [];
+    this.changed();
     await connection?.close();
+  }
+
+  /** Stops the server and starts it again at once, as if it had never failed (the user's `Restart`). */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.failures = 0;
+    this.start();
   }
 
   private async connectOnce(run: number): Promise<void> {
     this.status = 'starting';
+    this.changed();
     this.error = undefined;
     this.noise = undefined;
     this.tail = new StderrTail(mcpSecretValues(this.config));
@@ -148,6 +159,7 @@ export class McpSupervisor {
       this.tools = connection.tools;
       this.status = 'ready';
       this.readySince = this.now();
+      this.changed();
       if (this.config.runWithoutAsking) this.toolsWhenAllowed ??= this.readyToolNames();
       this.logEvent('system', `MCP server "${this.name}" is ready with ${connection.tools.length} tools`);
       void connection.lost.then((reason) => {
@@ -178,6 +190,7 @@ export class McpSupervisor {
     this.error = this.tail.redact(
       `${capitalise(reason)}.${noise}${stderr ? `\nLast lines of its stderr:\n${stderr}` : ''}`,
     );
+    this.changed();
     this.logEvent(
       'error',
       `MCP server "${this.name}" failed: ${this.error}\nRetrying in ${delayMs / 1000} s.`,
@@ -185,6 +198,10 @@ export class McpSupervisor {
     this.restartTimer = setTimeout(() => {
       if (run === this.run) void this.connectOnce(run);
     }, delayMs);
+  }
+
+  private changed(): void {
+    this.options.onStatus?.();
   }
 
   private logEvent(role: 'system' | 'error', content: string): void {

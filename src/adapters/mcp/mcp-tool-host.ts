@@ -5,8 +5,8 @@ import type { ChatLog } from '../../domain/ports/chat-log.port.js';
 import type {
   ToolCallOutcome,
   ToolCallRequest,
-  ToolHost,
   ToolServerInfo,
+  ToolServers,
 } from '../../domain/ports/tool-host.port.js';
 import { type ToolApproval, toolApproval } from '../../domain/tools/tool-approval.js';
 import { cutToolResult } from '../../domain/tools/tool-result.js';
@@ -44,6 +44,11 @@ export interface McpToolHostOptions {
   now?: () => number;
 }
 
+const unknownServer = (server: string): AppError =>
+  new AppError('TOOL_NOT_FOUND', `There is no MCP server "${server}" in mcp_servers.`, {
+    details: { server },
+  });
+
 /** What a server is: a change of any of these restarts it; approval lists apply without a restart. */
 const PROGRAM_KEYS = ['command', 'args', 'env', 'url', 'headers', 'enabled'] as const;
 
@@ -51,9 +56,10 @@ const sameProgram = (a: McpServerConfig, b: McpServerConfig): boolean =>
   PROGRAM_KEYS.every((key) => isDeepStrictEqual(a[key], b[key]));
 
 /** Every configured MCP server, one supervisor each, following `mcp_servers` through settings reloads. */
-export class McpToolHost implements ToolHost {
+export class McpToolHost implements ToolServers {
   private servers = new Map<string, McpSupervisor>();
   private closed = false;
+  private readonly listeners = new Set<(servers: ToolServerInfo[]) => void>();
 
   constructor(private readonly options: McpToolHostOptions) {}
 
@@ -78,12 +84,33 @@ export class McpToolHost implements ToolHost {
         startTimeoutMs: this.options.startTimeoutMs,
         killGraceMs: this.options.killGraceMs,
         now: this.options.now,
+        onStatus: () => this.changed(),
       });
       next.set(name, supervisor);
       supervisor.start();
     }
     for (const [name, supervisor] of this.servers) if (!next.has(name)) void supervisor.stop();
     this.servers = next;
+    this.changed();
+  }
+
+  /** The user's `Restart`: at once, whatever the backoff was waiting for. */
+  async restart(server: string): Promise<ToolServerInfo> {
+    const supervisor = this.servers.get(server);
+    if (!supervisor) throw unknownServer(server);
+    await supervisor.restart();
+    return supervisor.info();
+  }
+
+  onChange(listener: (servers: ToolServerInfo[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    if (this.listeners.size === 0) return;
+    const servers = this.list();
+    for (const listener of this.listeners) listener(servers);
   }
 
   list(): ToolServerInfo[] {
@@ -108,11 +135,7 @@ export class McpToolHost implements ToolHost {
 
   async call(request: ToolCallRequest): Promise<ToolCallOutcome> {
     const supervisor = this.servers.get(request.server);
-    if (!supervisor) {
-      throw new AppError('TOOL_NOT_FOUND', `There is no MCP server "${request.server}" in mcp_servers.`, {
-        details: { server: request.server },
-      });
-    }
+    if (!supervisor) throw unknownServer(request.server);
     const connection = supervisor.ready();
     if (!connection) {
       const { status, error } = supervisor.info();
@@ -135,6 +158,7 @@ export class McpToolHost implements ToolHost {
   /** Stops every server; every process group is gone when this resolves. */
   async close(): Promise<void> {
     this.closed = true;
+    this.listeners.clear();
     const servers = [...this.servers.values()];
     this.servers.clear();
     await Promise.all(servers.map((supervisor) => supervisor.stop()));

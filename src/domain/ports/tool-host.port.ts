@@ -46,3 +46,14 @@ export interface ToolHost {
   call(request: ToolCallRequest): Promise<ToolCallOutcome>;
   close(): Promise<void>;
 }
+
+/**
+ * What Settings needs of the servers besides the chat's use (CONTRACT section 11): restart one now,
+ * and follow every status change as it happens (a server starts in the background).
+ */
+export interface ToolServers extends ToolHost {
+  /** Stops the server and starts it at once, its backoff reset; throws TOOL_NOT_FOUND for an unknown name. */
+  restart(server: string): Promise<ToolServerInfo>;
+  /** Called with the whole list on every change of a server's status or tools; returns the unsubscribe. */
+  onChange(listener: (servers: ToolServerInfo[]) => void): () => void;
+}

@@ -69,6 +69,61 @@ describe('GET /tools and tools.list', () => {
   });
 });
 
+describe('Restart: POST /tools/{server}/restart, tools.restart and tools.changes', () => {
+  it('restarts a ready server at once (a new process), and tools.changes follows it through starting to ready', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lightchat-restart-'));
+    try {
+      const pidFile = join(dir, 'pid');
+      world = await startWorld({ settingsLines: serverLines(['--pid-file', pidFile]) });
+      const { url, auth, token } = world;
+      const client = createLightChatClient({ url, token });
+      const seen: string[] = [];
+      const subscription = client.tools.changes.subscribe(undefined, {
+        onData: (servers) =>
+          seen.push(servers.map((server) => `${server.server}:${server.status}`).join(',')),
+      });
+      try {
+        await waitFor(
+          () => seen.includes('tiny:ready,off:disabled'),
+          'the subscription saw the server ready',
+        );
+        const firstPid = await readFile(pidFile, 'utf8');
+        seen.length = 0;
+
+        const answer = await fetch(`${url}/tools/tiny/restart`, { method: 'POST', headers: auth });
+        expect(answer.status).toBe(200);
+        expect(((await answer.json()) as WireServer).server).toBe('tiny');
+        await waitFor(() => seen.includes('tiny:ready,off:disabled'), 'ready again after the restart');
+        expect(seen[0]).not.toBe('tiny:ready,off:disabled'); // it went through starting first
+        expect(await readFile(pidFile, 'utf8')).not.toBe(firstPid);
+
+        // The same over tRPC.
+        seen.length = 0;
+        await client.tools.restart.mutate({ server: 'tiny' });
+        await waitFor(() => seen.includes('tiny:ready,off:disabled'), 'ready again after tools.restart');
+      } finally {
+        subscription.unsubscribe();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an unknown server is 404 TOOL_NOT_FOUND, naming it', async () => {
+    world = await startWorld({ settingsLines: serverLines() });
+    const answer = await fetch(`${world.url}/tools/nope/restart`, { method: 'POST', headers: world.auth });
+    expect(answer.status).toBe(404);
+    const body = (await answer.json()) as { error_code: string; message: string };
+    expect(body.error_code).toBe('TOOL_NOT_FOUND');
+    expect(body.message).toContain('"nope"');
+  });
+
+  it('POST /tools/{server}/restart needs the API token', async () => {
+    world = await startWorld({ settingsLines: serverLines() });
+    expect((await fetch(`${world.url}/tools/tiny/restart`, { method: 'POST' })).status).toBe(401);
+  });
+});
+
 describe('serve stops every MCP server', () => {
   it('after SIGTERM no server process and no grandchild is left', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'lightchat-serve-mcp-'));
