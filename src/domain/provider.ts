@@ -96,6 +96,11 @@ export interface ProviderToolCall {
   arguments: Record<string, unknown>;
   /** The arguments as sent, when they were not a JSON object: the call goes back to the model as an error. */
   invalidArguments?: string;
+  /**
+   * Gemini: the thought signature that came on the call's part. Never shown; it goes back on the
+   * same part with the turn (CONTRACT section 14), or the API refuses the next request.
+   */
+  signature?: string;
 }
 
 /** A tool offered to the model: its name as the model sees it, and its server's JSON Schema. */
@@ -133,12 +138,12 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 /**
  * The choices each API honours. Ollama has no `tool_choice`: `none` is kept by sending no tools,
- * `required` and a named tool cannot be (the gateway logs them as ignored). Gemini's adapter sends
- * no tools yet.
+ * `required` and a named tool cannot be (the gateway logs them as ignored). Gemini takes them all
+ * (`functionCallingConfig`).
  */
 export function honoursToolChoice(type: ProviderType, choice: ToolChoice): boolean {
   if (choice === 'auto') return true;
-  if (type === 'openai' || type === 'anthropic') return true;
+  if (type === 'openai' || type === 'anthropic' || type === 'gemini') return true;
   return type === 'ollama' && choice === 'none';
 }
 

@@ -1,6 +1,13 @@
-import type { Model } from '@google/genai';
+import type { FunctionCallingConfigMode, Model, ToolConfig } from '@google/genai';
 import { thinkBudget } from '../../domain/chat.js';
-import type { ModelCapability, ModelInfo, ProviderChatRequest } from '../../domain/provider.js';
+import type {
+  ModelCapability,
+  ModelInfo,
+  ProviderChatRequest,
+  ProviderMessage,
+  ToolChoice,
+} from '../../domain/provider.js';
+import { MADE_CALL_ID_PREFIX } from './gemini-stream.js';
 import { geminiImageParts } from './image-parts.js';
 
 /**
@@ -70,26 +77,9 @@ export function generateBody(
   const thinking = thinkingConfig(request.model, think, thinks);
   return {
     model: request.model,
-    contents: request.messages
-      .filter((message) => message.role !== 'system')
-      .map(({ role, content, thinkingSignature, images }) => ({
-        role: role === 'assistant' ? 'model' : 'user',
-        // An earlier answer's signature goes back on its part, as the API sent it.
-        parts: [
-          ...geminiImageParts(images),
-          // An image alone needs no empty text part beside it.
-          ...(content === '' && images?.length
-            ? []
-            : [
-                {
-                  text: content,
-                  ...(role === 'assistant' && thinkingSignature
-                    ? { thoughtSignature: thinkingSignature }
-                    : {}),
-                },
-              ]),
-        ],
-      })),
+    contents: joinFunctionResponses(
+      request.messages.filter((message) => message.role !== 'system').map(toContent),
+    ),
     config: {
       abortSignal,
       ...(system ? { systemInstruction: system } : {}),
@@ -100,6 +90,103 @@ export function generateBody(
       ...(seed === undefined ? {} : { seed }),
       ...(jsonMode ? { responseMimeType: 'application/json' } : {}),
       ...(thinking ? { thinkingConfig: thinking } : {}),
+      ...(request.tools?.length
+        ? {
+            tools: [
+              {
+                // MCP tools describe their input in JSON Schema, which this field takes as it is.
+                functionDeclarations: request.tools.map((tool) => ({
+                  name: tool.name,
+                  description: tool.description,
+                  parametersJsonSchema: tool.parameters,
+                })),
+              },
+            ],
+            ...(request.toolChoice === undefined ? {} : { toolConfig: geminiToolConfig(request.toolChoice) }),
+          }
+        : {}),
     },
   };
 }
+
+/** A client's `tool_choice` (the gateway's) as Gemini's `functionCallingConfig`. */
+function geminiToolConfig(choice: ToolChoice): ToolConfig {
+  // The SDK's enum holds the wire's words; only its type is imported (the SDK loads lazily).
+  const mode = (word: 'AUTO' | 'ANY' | 'NONE') => word as FunctionCallingConfigMode;
+  if (typeof choice === 'object') {
+    return { functionCallingConfig: { mode: mode('ANY'), allowedFunctionNames: [choice.name] } };
+  }
+  return {
+    functionCallingConfig: {
+      mode: mode(choice === 'required' ? 'ANY' : choice === 'none' ? 'NONE' : 'AUTO'),
+    },
+  };
+}
+
+type GeminiPart = Record<string, unknown>;
+interface GeminiContent {
+  role: 'user' | 'model';
+  parts: GeminiPart[];
+}
+
+/**
+ * One message as a Gemini content: assistant turns are `model`, with their function calls (each
+ * with the thought signature it came with: the API checks it); a tool's result is a `user` turn's
+ * `functionResponse`. An earlier answer's signature goes back on its text part, as the API sent it.
+ */
+function toContent(message: ProviderMessage): GeminiContent {
+  const { role, content, thinkingSignature, images, toolCalls } = message;
+  if (role === 'tool') {
+    return {
+      role: 'user',
+      parts: [
+        {
+          functionResponse: {
+            ...(apiCallId(message.toolCallId) ? { id: message.toolCallId } : {}),
+            name: message.toolName ?? '',
+            response: { output: content },
+          },
+        },
+      ],
+    };
+  }
+  const calls = role === 'assistant' ? (toolCalls ?? []) : [];
+  const signed = role === 'assistant' && thinkingSignature ? { thoughtSignature: thinkingSignature } : {};
+  // An image alone, or calls alone, need no empty text part beside them.
+  const text = content === '' && (images?.length || calls.length) ? [] : [{ text: content, ...signed }];
+  return {
+    role: role === 'assistant' ? 'model' : 'user',
+    parts: [
+      ...geminiImageParts(images),
+      ...text,
+      ...calls.map((call) => ({
+        functionCall: {
+          ...(apiCallId(call.id) ? { id: call.id } : {}),
+          name: call.name,
+          args: call.arguments,
+        },
+        ...(call.signature ? { thoughtSignature: call.signature } : {}),
+      })),
+    ],
+  };
+}
+
+/** An id the API gave (sent back), not one LightChat made for a call that came without one. */
+const apiCallId = (id: string | undefined): id is string =>
+  id !== undefined && id !== '' && !id.startsWith(MADE_CALL_ID_PREFIX);
+
+/** The results of one turn's calls go back together, in the one `user` turn that follows it. */
+function joinFunctionResponses(contents: GeminiContent[]): GeminiContent[] {
+  const joined: GeminiContent[] = [];
+  for (const content of contents) {
+    const last = joined.at(-1);
+    if (isResponses(content) && last && isResponses(last)) last.parts = [...last.parts, ...content.parts];
+    else joined.push(content);
+  }
+  return joined;
+}
+
+const isResponses = (content: GeminiContent): boolean =>
+  content.role === 'user' &&
+  content.parts.length > 0 &&
+  content.parts.every((part) => 'functionResponse' in part);

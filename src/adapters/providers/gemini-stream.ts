@@ -1,6 +1,6 @@
 import type { GenerateContentResponse } from '@google/genai';
 import type { AppError } from '../../domain/errors.js';
-import type { ProviderChunk } from '../../domain/provider.js';
+import { type ProviderChunk, readToolArguments } from '../../domain/provider.js';
 import { ReadJoiner } from './read-joiner.js';
 import { sseReads } from './sse-reads.js';
 
@@ -74,6 +74,11 @@ function parseChunk(data: string): GeminiChunk | undefined {
   }
 }
 
+/** Made by LightChat when the API gives a call no id (it usually does not): never sent back to it. */
+export const MADE_CALL_ID_PREFIX = 'lc_gemini_';
+const madeCallId = (): string =>
+  `${MADE_CALL_ID_PREFIX}${crypto.randomUUID().replaceAll('-', '').slice(0, 24)}`;
+
 /** `finishReason` in LightChat's words (CONTRACT section 14); unknown reasons pass through lowercased. */
 const FINISH_REASONS: Record<string, string> = {
   STOP: 'stop',
@@ -97,7 +102,21 @@ export class AnswerReader {
     this.began = true;
     const candidate = response.candidates?.[0];
     for (const part of candidate?.content?.parts ?? []) {
-      if (part.functionCall) this.calledFunction = true; // the seam for the tool loop (not in yet)
+      if (part.functionCall) {
+        // A call arrives whole; its signature belongs to it and goes back on its part.
+        this.calledFunction = true;
+        const { id, name, args } = part.functionCall;
+        yield {
+          type: 'tool_call',
+          call: {
+            id: id || madeCallId(),
+            name: name ?? '',
+            ...readToolArguments(args),
+            ...(part.thoughtSignature ? { signature: part.thoughtSignature } : {}),
+          },
+        };
+        continue;
+      }
       // Never shown: kept with the answer, for the next turn to send back on its part.
       if (part.thoughtSignature) yield { type: 'signature', signature: part.thoughtSignature };
       if (typeof part.text === 'string' && part.text) {

@@ -7,6 +7,8 @@ import { GEMINI_STREAM, geminiEvent, geminiPart, geminiWorld, SECRET_KEY } from 
 /** What only the Gemini adapter does; what every adapter does is in provider-contract.test.ts. */
 const server = mockProviderServer();
 const world = geminiWorld;
+/** A thought signature as the API sends one (opaque base64). */
+const SIGNATURE = 'CiQBvj72+y6VX8BA4jMLQJOJvw+XWxadOcgaygxn/UK4Wl8SjCEKZwG+Pvb7';
 const config = { id: 'gemini', name: null, type: 'gemini' as const, defaultModel: null, systemPrompt: null };
 
 function answering(respond: (request: Request) => Response) {
@@ -122,14 +124,163 @@ describe('the Gemini adapter', () => {
     expect(error?.message).toMatch(/reported an error while answering: The model is overloaded\./);
   });
 
-  it('calls a turn that ends in a function call tool_calls (the tool loop is not in yet)', async () => {
+  it('streams a functionCall part as one tool call with its thought signature, and ends the turn tool_calls', async () => {
     answering((request) =>
       world.stream(request, [
-        geminiPart({ functionCall: { name: 'weather', args: {} } }, { finishReason: 'STOP' }),
+        geminiPart({ text: 'Planning the call.', thought: true }),
+        geminiPart(
+          { functionCall: { name: 'list_directory', args: { path: '/tmp' } }, thoughtSignature: SIGNATURE },
+          { finishReason: 'STOP', finishMessage: 'Model generated function call(s).' },
+        ),
       ]),
     );
     const { chunks } = await drain(world.provider(), { model: world.model });
-    expect(chunks).toEqual([{ type: 'done', finishReason: 'tool_calls' }]);
+    const calls = chunks.filter((chunk) => chunk.type === 'tool_call');
+    expect(calls).toEqual([
+      {
+        type: 'tool_call',
+        call: {
+          id: expect.stringMatching(/^lc_gemini_\w+$/),
+          name: 'list_directory',
+          arguments: { path: '/tmp' },
+          signature: SIGNATURE,
+        },
+      },
+    ]);
+    // The call's signature is the call's: not a signature of the answer's thinking.
+    expect(chunks.some((chunk) => chunk.type === 'signature')).toBe(false);
+    expect(doneOf(chunks)).toEqual([{ type: 'done', finishReason: 'tool_calls' }]);
+  });
+
+  it('keeps an id the API gave a call, and sends it back with the call and its result', async () => {
+    answering((request) =>
+      world.stream(request, [
+        geminiPart(
+          { functionCall: { id: 'fc-7', name: 'weather', args: { city: 'Florence' } } },
+          { finishReason: 'STOP' },
+        ),
+      ]),
+    );
+    const { chunks } = await drain(world.provider(), { model: world.model });
+    const call = chunks.find((chunk) => chunk.type === 'tool_call');
+    expect(call).toEqual({
+      type: 'tool_call',
+      call: { id: 'fc-7', name: 'weather', arguments: { city: 'Florence' } },
+    });
+
+    const seen = answering((request) => world.stream(request, [{ token: 'Sunny.' }, { done: true }]));
+    const again = world.provider().streamChat(
+      {
+        model: world.model,
+        messages: [
+          { role: 'user', content: 'Weather in Florence?' },
+          {
+            role: 'assistant',
+            content: '',
+            toolCalls: [{ id: 'fc-7', name: 'weather', arguments: { city: 'Florence' } }],
+          },
+          { role: 'tool', toolCallId: 'fc-7', toolName: 'weather', content: 'sunny, 24 °C' },
+        ],
+        options: {},
+      },
+      new AbortController().signal,
+    );
+    for await (const _ of again) {
+      // read to the end
+    }
+    expect(seen[0]!.body.contents).toEqual([
+      { role: 'user', parts: [{ text: 'Weather in Florence?' }] },
+      {
+        role: 'model',
+        parts: [{ functionCall: { id: 'fc-7', name: 'weather', args: { city: 'Florence' } } }],
+      },
+      {
+        role: 'user',
+        parts: [{ functionResponse: { id: 'fc-7', name: 'weather', response: { output: 'sunny, 24 °C' } } }],
+      },
+    ]);
+  });
+
+  it('offers tools as functionDeclarations (JSON Schema as it is) and sends the calls back with their signatures, the results in one user turn', async () => {
+    const seen = answering((request) => world.stream(request, [{ token: 'Two files.' }, { done: true }]));
+    const schema = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] };
+    const chunks = world.provider().streamChat(
+      {
+        model: world.model,
+        messages: [
+          { role: 'user', content: 'What is in /tmp and /var?' },
+          {
+            role: 'assistant',
+            content: 'Let me look.',
+            toolCalls: [
+              {
+                id: 'lc_gemini_a',
+                name: 'list_directory',
+                arguments: { path: '/tmp' },
+                signature: SIGNATURE,
+              },
+              { id: 'lc_gemini_b', name: 'list_directory', arguments: { path: '/var' } },
+            ],
+          },
+          { role: 'tool', toolCallId: 'lc_gemini_a', toolName: 'list_directory', content: 'a.txt' },
+          { role: 'tool', toolCallId: 'lc_gemini_b', toolName: 'list_directory', content: 'log' },
+        ],
+        options: {},
+        tools: [{ name: 'list_directory', description: 'Lists a directory', parameters: schema }],
+      },
+      new AbortController().signal,
+    );
+    for await (const _ of chunks) {
+      // read to the end
+    }
+    const body = seen[0]!.body;
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          { name: 'list_directory', description: 'Lists a directory', parametersJsonSchema: schema },
+        ],
+      },
+    ]);
+    // Ids LightChat made are never sent to the API.
+    expect(body.contents).toEqual([
+      { role: 'user', parts: [{ text: 'What is in /tmp and /var?' }] },
+      {
+        role: 'model',
+        parts: [
+          { text: 'Let me look.' },
+          { functionCall: { name: 'list_directory', args: { path: '/tmp' } }, thoughtSignature: SIGNATURE },
+          { functionCall: { name: 'list_directory', args: { path: '/var' } } },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { name: 'list_directory', response: { output: 'a.txt' } } },
+          { functionResponse: { name: 'list_directory', response: { output: 'log' } } },
+        ],
+      },
+    ]);
+  });
+
+  it("maps a client's tool_choice to functionCallingConfig (none, required, a named tool)", async () => {
+    const seen = answering((request) => world.stream(request, [{ token: 'Ok.' }, { done: true }]));
+    const tools = [{ name: 'weather', description: 'The weather', parameters: { type: 'object' } }];
+    for (const toolChoice of ['none', 'required', { name: 'weather' }] as const) {
+      const chunks = world
+        .provider()
+        .streamChat(
+          { model: world.model, messages: [{ role: 'user', content: 'Hi' }], options: {}, tools, toolChoice },
+          new AbortController().signal,
+        );
+      for await (const _ of chunks) {
+        // read to the end
+      }
+    }
+    expect(seen.map((request) => request.body.toolConfig)).toEqual([
+      { functionCallingConfig: { mode: 'NONE' } },
+      { functionCallingConfig: { mode: 'ANY' } },
+      { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['weather'] } },
+    ]);
   });
 
   it('maps 503 to PROVIDER_ERROR with failure "server", sent once', async () => {
