@@ -100,10 +100,17 @@ export async function serve(options: ServeOptions): Promise<number> {
 
 /** The fake Ollama of `--demo` on a free loopback port, and the provider that points at it. */
 async function startDemoProvider(): Promise<{ overlay: ProviderOverlay; close(): Promise<void> }> {
-  const { startFakeOllama } = await import('../demo/fake-ollama.js');
+  const { DEMO_MODEL, startFakeOllama } = await import('../demo/fake-ollama.js');
   const { DEMO_LIBRARY } = await import('../demo/fake-ollama-models.js');
-  // Pulls take a few seconds, so the progress bar has something to show.
-  const fake = await startFakeOllama({ library: DEMO_LIBRARY, pullSteps: 20, pullStepMs: 150 });
+  const fake = await startFakeOllama({
+    // Pulls take a few seconds, so the progress bar has something to show.
+    library: DEMO_LIBRARY,
+    pullSteps: 20,
+    pullStepMs: 150,
+    // The demo model can use tools: with an MCP server added, "list files" shows a tool call.
+    includeDemoModel: false,
+    models: [{ ...DEMO_MODEL, tools: true }],
+  });
   return {
     overlay: {
       config: {

@@ -1,4 +1,5 @@
 import type { ChatBehaviour, ChatRequestInfo } from './chat-behaviour.js';
+import { demoToolStep } from './demo-tools.js';
 
 /** The demo streams at a pace people can watch, like a small local model. */
 const DEMO_TOKENS_PER_SECOND = 60;
@@ -16,6 +17,7 @@ What to try:
 - Watch Markdown, tables and code stream in
 - Stop an answer with the **Stop** button
 - Open the settings and add a provider
+- Add an MCP server in **Settings → Tools**, then ask “list files”: the demo model calls its tools, and nothing runs until you approve
 
 | Provider | How to connect |
 |---|---|
@@ -35,8 +37,13 @@ ${FENCE}
 To chat with a real model, start Ollama (\`ollama serve\`) and run \`npm run serve\`.
 `;
 
-/** The default answer of `lightchat serve --demo`: a short Markdown tour of LightChat. */
+/**
+ * The default answer of `lightchat serve --demo`: a short Markdown tour of LightChat — or, offered
+ * server-filesystem's tools and asked to list files, a tool call (`demo-tools.ts`).
+ */
 export function demoBehaviour(request: ChatRequestInfo): ChatBehaviour {
+  const toolStep = demoToolStep(request);
+  if (toolStep) return toolStep;
   const system = request.messages.find((message) => message.role === 'system')?.content.trim();
   const echo = system ? `_Your system prompt is applied: “${shorten(system, 80)}”_\n\n` : '';
   return { text: echo + ANSWER, thinking: THINKING, tokensPerSecond: DEMO_TOKENS_PER_SECOND };

@@ -134,6 +134,12 @@ describe('lightchat serve', () => {
       expect(text).toMatch(/^#/m);
       expect(text).toContain('```');
       expect(text).toMatch(/^\|.*\|$/m);
+      // The demo model can use tools (an MCP server added in Settings shows a tool call without an LLM).
+      const models = (await (await fetch(`${url}/models/demo`, { headers: world.auth })).json()) as {
+        id: string;
+        capabilities: string[];
+      }[];
+      expect(models.find((model) => model.id === 'demo')?.capabilities).toContain('tools');
       // The overlay is never written to the file.
       const config = (await (await fetch(`${url}/config`, { headers: world.auth })).json()) as {
         providers: unknown[];
