@@ -1,30 +1,15 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpegBytes, pngBytes } from '../fixtures/files.js';
 import { waitFor } from '../fixtures/index.js';
-import { openPage, type PageProblems } from './support/browser.js';
+import { openApp, problemsSeen, questions } from './support/app-page.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-let context: BrowserContext | undefined;
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-});
-
-async function open(): Promise<{ page: Page; problems: PageProblems }> {
-  await context?.close();
-  const opened = await openPage(world.browser, world.app.link);
-  context = opened.context;
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened;
-}
+afterAll(() => world?.close());
 
 const composerFiles = (page: Page) => page.getByRole('list', { name: 'Attached files' });
 const chatBodies = () =>
@@ -62,7 +47,7 @@ async function dispatchFile(
 
 describe('attachments in the composer and the conversation', () => {
   it('attaches, drops and pastes files, removes one, sends the rest, and opens an image large', async () => {
-    const { page, problems } = await open();
+    const page = await openApp(world);
     const png = pngBytes(30);
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Attach' }).click();
@@ -93,7 +78,7 @@ describe('attachments in the composer and the conversation', () => {
     await waitFor(() => send.isEnabled(), 'the uploads are done');
     await send.click();
 
-    const sent = page.getByRole('article', { name: 'User message' }).last();
+    const sent = questions(page).last();
     await sent.getByRole('img', { name: 'cat.png' }).waitFor();
     await sent.getByText('notes.md').waitFor();
     await composerFiles(page).waitFor({ state: 'detached' });
@@ -116,12 +101,11 @@ describe('attachments in the composer and the conversation', () => {
     await dialog.getByRole('img', { name: 'cat.png' }).waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(problems.csp).toEqual([]);
-    expect(problems.errors).toEqual([]);
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 
   it('shows why a file was refused and holds the message until it is removed', async () => {
-    const { page } = await open();
+    const page = await openApp(world);
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Attach' }).click();
     await (await chooser).setFiles([

@@ -1,71 +1,30 @@
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CONTENT_SECURITY_POLICY,
   META_CONTENT_SECURITY_POLICY,
 } from '../../src/adapters/api/content-security-policy.js';
 import { HANG_MS, waitFor } from '../fixtures/index.js';
-import { openPage, type PageProblems, screenshot } from './support/browser.js';
+import {
+  ANSWER_HANG_MS,
+  answers,
+  conversation,
+  finished,
+  lastAnswer,
+  openApp,
+  problemsSeen,
+  questions,
+  send,
+  sidebar,
+} from './support/app-page.js';
+import { screenshot } from './support/browser.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-const pages: { page: Page; problems: PageProblems }[] = [];
-
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await world?.close();
-});
-
-let lastContext: BrowserContext | undefined;
-
-async function open(options: { colorScheme?: 'light' | 'dark' } = {}) {
-  // One page at a time: each open page holds its subscriptions' connections (six per host in all).
-  await lastContext?.close();
-  const opened = await openPage(world.browser, world.app.link, options);
-  pages.push(opened);
-  lastContext = opened.context;
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened.page;
-}
-
-const conversation = (page: Page) => page.getByRole('region', { name: 'Conversation' });
-const answers = (page: Page) => conversation(page).getByRole('article', { name: 'Assistant message' });
-const lastAnswer = (page: Page) => answers(page).last();
-
-async function send(page: Page, text: string) {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-}
-
-/** Answers stream for a few seconds: this only stops a hung one, far above that on a loaded machine. */
-const ANSWER_HANG_MS = 45_000;
-
-/** Waits until an answer has finished streaming (its Regenerate or Retry button shows). */
-async function finished(answer: Locator) {
-  await answer.getByRole('button', { name: /^(Regenerate|Retry)$/ }).waitFor({ timeout: ANSWER_HANG_MS });
-  // A finished message gets `content-visibility: auto`: until a frame has found it on screen, its text
-  // is skipped by innerText. Wait for that frame (at most a few dozen: one off screen stays skipped).
-  await answer.evaluate(
-    (article) =>
-      new Promise<void>((resolve) => {
-        let frames = 0;
-        const settled = () => {
-          const blocks = [...article.querySelectorAll('.lc-block')].map((block) => block.firstElementChild);
-          const shown = [article.firstElementChild, ...blocks].every(
-            (element) => !element || element.checkVisibility({ contentVisibilityAuto: true }),
-          );
-          if (shown || ++frames > 60) resolve();
-          else requestAnimationFrame(settled);
-        };
-        requestAnimationFrame(settled);
-      }),
-  );
-}
+afterAll(() => world?.close());
 
 /** The colour of the first highlighted `const` in an answer's code, and of the answer's text. */
 const keywordColours = (answer: Locator) =>
@@ -84,9 +43,27 @@ async function choose(page: Page, name: 'Provider' | 'Model', option: string) {
   await page.getByRole('option', { name: option }).click();
 }
 
+/**
+ * New chat was pressed on a chat that is not stored: Cancel in the question keeps the chat, and
+ * New chat again then Discard empties the page.
+ */
+async function cancelThenDiscard(page: Page) {
+  await page
+    .getByRole('dialog', { name: 'Start a new chat?' })
+    .getByRole('button', { name: 'Cancel' })
+    .click();
+  expect(await answers(page).count()).toBe(1);
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await page
+    .getByRole('dialog', { name: 'Start a new chat?' })
+    .getByRole('button', { name: 'Discard' })
+    .click();
+  await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+}
+
 describe('chatting in the browser', () => {
   it('streams tokens progressively, then shows the Markdown table, a highlighted code block and the stats', async () => {
-    const page = await open();
+    const page = await openApp(world);
     // The page counts the answer's renders itself: polling from here would see fewer when loaded.
     await page.evaluate(() => {
       const lengths = new Set<number>();
@@ -123,7 +100,7 @@ describe('chatting in the browser', () => {
   });
 
   it('Stop mid-stream keeps the partial text, marks it stopped and aborts the provider request', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const abortedBefore = world.ollama.stats.aborted;
     await send(page, 'Tell me a long story');
     const answer = lastAnswer(page);
@@ -131,6 +108,7 @@ describe('chatting in the browser', () => {
     await page.getByRole('button', { name: 'Stop' }).click();
     await answer.getByText('stopped', { exact: true }).waitFor();
     const stopped = answers(page).first();
+    await finished(stopped);
     const kept = storyLength(await stopped.innerText());
     expect(kept).toBeGreaterThan(0);
     await waitFor(() => world.ollama.stats.aborted > abortedBefore, 'the fake saw the abort');
@@ -144,7 +122,7 @@ describe('chatting in the browser', () => {
   });
 
   it('follows the stream, and offers Jump to latest once the user scrolls up', async () => {
-    const page = await open();
+    const page = await openApp(world);
     for (const question of ['markdown one', 'markdown two']) {
       await send(page, `Show me ${question}`);
       await finished(lastAnswer(page));
@@ -171,7 +149,7 @@ describe('chatting in the browser', () => {
   });
 
   it('keyboard: Shift+Enter adds a line, Enter sends, Esc stops', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.click();
     await page.keyboard.type('line one');
@@ -179,7 +157,7 @@ describe('chatting in the browser', () => {
     await page.keyboard.type('line two');
     expect(await box.inputValue()).toBe('line one\nline two');
     await page.keyboard.press('Enter');
-    const question = conversation(page).getByRole('article', { name: 'User message' }).last();
+    const question = questions(page).last();
     await expect(question.innerText()).resolves.toContain('line one\nline two');
     await finished(lastAnswer(page));
     expect(await box.inputValue()).toBe('');
@@ -194,7 +172,7 @@ describe('chatting in the browser', () => {
   });
 
   it('shows a reasoning model’s thinking apart from the answer, folded', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await choose(page, 'Model', 'thinker');
     await send(page, 'What is two plus two?');
     const answer = lastAnswer(page);
@@ -208,7 +186,7 @@ describe('chatting in the browser', () => {
   });
 
   it('chooses another provider and model; the answer comes from there', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const before = world.openai.stats.completed;
     await choose(page, 'Provider', 'Fake OpenAI');
     await page.getByRole('combobox', { name: 'Model' }).and(page.locator('[value="gpt-4o-mini"]')).waitFor();
@@ -221,7 +199,7 @@ describe('chatting in the browser', () => {
   });
 
   it('regenerate asks again with the same history and replaces the answer', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await send(page, 'Say something');
     await finished(lastAnswer(page));
     const numberOf = async () => /Answer number (\d+)/.exec(await lastAnswer(page).innerText())?.[1];
@@ -243,24 +221,23 @@ describe('chatting in the browser', () => {
   });
 
   it('edit and resend forks the conversation from the edited message', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await send(page, 'First question');
     await finished(lastAnswer(page));
     await send(page, 'Second question');
     await finished(lastAnswer(page));
-    const firstQuestion = conversation(page).getByRole('article', { name: 'User message' }).first();
+    const firstQuestion = questions(page).first();
     await firstQuestion.getByRole('button', { name: 'Edit' }).click();
     await page.getByRole('textbox', { name: 'Edit message' }).fill('Edited question');
     await page.getByRole('button', { name: 'Resend' }).click();
     await finished(lastAnswer(page));
-    const questions = conversation(page).getByRole('article', { name: 'User message' });
-    expect(await questions.count()).toBe(1);
-    await expect(questions.first().innerText()).resolves.toContain('Edited question');
+    expect(await questions(page).count()).toBe(1);
+    await expect(questions(page).first().innerText()).resolves.toContain('Edited question');
     await expect(lastAnswer(page).innerText()).resolves.toContain('to: Edited question');
   });
 
   it('shows a provider error inline with Retry, and Retry answers', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await send(page, 'A flaky question');
     const answer = lastAnswer(page);
     const alert = answer.getByRole('alert');
@@ -277,7 +254,7 @@ describe('chatting in the browser', () => {
   });
 
   it('a provider that is down gets a clear message, not a stack', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await choose(page, 'Provider', 'Ollama (down)');
     const alert = page.getByRole('alert').first();
     await alert.waitFor({ timeout: ANSWER_HANG_MS });
@@ -287,7 +264,7 @@ describe('chatting in the browser', () => {
   });
 
   it('the session system prompt reaches the provider', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await page.getByRole('button', { name: 'Edit system prompt' }).click();
     await page.getByRole('textbox', { name: 'System prompt' }).fill('Talk like a pirate.');
     await send(page, 'What is your system prompt?');
@@ -298,7 +275,7 @@ describe('chatting in the browser', () => {
   });
 
   it('the conversation survives a reload; New chat (Ctrl+Shift+O) keeps a stored one in the sidebar, and asks before discarding one that is not', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await send(page, 'Remember me');
     await finished(lastAnswer(page));
     await page.reload();
@@ -315,8 +292,7 @@ describe('chatting in the browser', () => {
     if (stored) {
       await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
       // The newest conversation is on top (its title may have been replaced by an automatic one).
-      const sidebar = page.getByRole('navigation', { name: 'Conversations' });
-      const item = sidebar
+      const item = sidebar(page)
         .getByRole('listitem')
         .filter({ has: page.getByRole('button') })
         .first();
@@ -324,37 +300,20 @@ describe('chatting in the browser', () => {
       await conversation(page).getByText('Remember me', { exact: true }).waitFor();
       return;
     }
-    const dialog = page.getByRole('dialog', { name: 'Start a new chat?' });
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect(await answers(page).count()).toBe(1);
-    await page.getByRole('button', { name: 'New chat' }).click();
-    await page
-      .getByRole('dialog', { name: 'Start a new chat?' })
-      .getByRole('button', { name: 'Discard' })
-      .click();
-    await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
+    await cancelThenDiscard(page);
   });
 
   it('a Temporary chat is never listed, and New chat asks before discarding it', async () => {
-    const page = await open();
-    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
-    await sidebar.getByRole('switch', { name: 'Temporary chat' }).check();
-    await sidebar.getByText('This chat is not saved to history.').waitFor();
+    const page = await openApp(world);
+    await sidebar(page).getByRole('switch', { name: 'Temporary chat' }).check();
+    await sidebar(page).getByText('This chat is not saved to history.').waitFor();
     await send(page, 'Forget me soon');
     await finished(lastAnswer(page));
     await page.reload();
     await conversation(page).getByText('Forget me soon', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'New chat' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Start a new chat?' });
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect(await answers(page).count()).toBe(1);
-    await page.getByRole('button', { name: 'New chat' }).click();
-    await page
-      .getByRole('dialog', { name: 'Start a new chat?' })
-      .getByRole('button', { name: 'Discard' })
-      .click();
-    await page.waitForFunction(() => document.querySelectorAll('article').length === 0);
-    expect(await sidebar.getByRole('button', { name: 'Forget me soon', exact: true }).count()).toBe(0);
+    await cancelThenDiscard(page);
+    expect(await sidebar(page).getByRole('button', { name: 'Forget me soon', exact: true }).count()).toBe(0);
     const stored = await fetch(`${world.app.url}/search?q=${encodeURIComponent('Forget me soon')}`, {
       headers: { authorization: `Bearer ${world.app.token}` },
     });
@@ -362,7 +321,7 @@ describe('chatting in the browser', () => {
   });
 
   it('switches to dark mode and keeps the highlighted answer readable', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await send(page, 'Show me some markdown again');
     await finished(lastAnswer(page));
     const toggle = page.getByRole('button', { name: /^Color scheme/ });
@@ -379,7 +338,7 @@ describe('chatting in the browser', () => {
   });
 
   it('shows raw HTML from a model as text, and asks before opening a link whose text hides its URL', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const scriptDialogs: string[] = [];
     page.on('dialog', (dialog) => {
       scriptDialogs.push(dialog.message());
@@ -413,7 +372,7 @@ describe('chatting in the browser', () => {
   it('sends one Content-Security-Policy: the header and the built page carry the same constant, with no eval', async () => {
     const response = await fetch(world.app.url);
     expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
-    const page = await open();
+    const page = await openApp(world);
     const meta = await page.evaluate(() => {
       const tag = document.querySelector<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy"]');
       const script = document.querySelector('script');
@@ -427,10 +386,6 @@ describe('chatting in the browser', () => {
   });
 
   it('the Content-Security-Policy blocked nothing and no page threw', () => {
-    expect(pages.length).toBeGreaterThan(5);
-    for (const { problems } of pages) {
-      expect(problems.csp).toEqual([]);
-      expect(problems.errors).toEqual([]);
-    }
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 });

@@ -1,37 +1,16 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
-import { openPage, type PageProblems } from './support/browser.js';
+import { answers, appReady, conversation, openApp, problemsSeen, send, sidebar } from './support/app-page.js';
 import { chatInto, rest, titledConversation } from './support/rest.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-const problems: PageProblems[] = [];
-const contexts: BrowserContext[] = [];
-
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await world?.close();
-});
+afterAll(() => world?.close());
 
-/** A page with the app ready (its model list loaded); earlier pages are closed unless `keep`. */
-async function open(options: { keep?: boolean } = {}): Promise<Page> {
-  // One page at a time: each open page holds its subscriptions' connections (six per host in all).
-  if (!options.keep) for (const context of contexts.splice(0)) await context.close();
-  const opened = await openPage(world.browser, world.app.link);
-  problems.push(opened.problems);
-  contexts.push(opened.context);
-  await ready(opened.page);
-  return opened.page;
-}
-
-const ready = (page: Page) =>
-  page.getByRole('combobox', { name: 'Model' }).and(page.locator('input:not([disabled])')).waitFor();
-
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
-const conversation = (page: Page) => page.getByRole('region', { name: 'Conversation' });
 const item = (page: Page, title: string) => sidebar(page).getByRole('button', { name: title, exact: true });
 
 interface StoredConversation {
@@ -61,7 +40,7 @@ describe('the Conversations sidebar', () => {
       system_prompt: 'Talk like a pirate.',
     });
     await chatInto(world.app, { conversation_id: stored.id, prompt: 'What is your system prompt?' });
-    const page = await open();
+    const page = await openApp(world);
     await sidebar(page).getByText('Today', { exact: true }).waitFor();
     await item(page, 'Pirate talk').click();
     await conversation(page).getByText('The system prompt I received: Talk like a pirate.').waitFor();
@@ -96,7 +75,7 @@ describe('the Conversations sidebar', () => {
   it('Rename is inline, Pin moves a conversation on top, Delete asks first', async () => {
     await titledConversation(world.app, 'Alpha question');
     await titledConversation(world.app, 'Beta question');
-    const page = await open();
+    const page = await openApp(world);
     await menuAction(page, 'Alpha question', 'Rename');
     const title = sidebar(page).getByRole('textbox', { name: 'Title' });
     await title.fill('Renamed alpha');
@@ -127,12 +106,12 @@ describe('the Conversations sidebar', () => {
   });
 
   it('Ctrl+B hides and shows the sidebar, and a reload remembers it', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await sidebar(page).waitFor();
     await page.keyboard.press('Control+b');
     await sidebar(page).waitFor({ state: 'detached' });
     await page.reload();
-    await ready(page);
+    await appReady(page);
     expect(await sidebar(page).count()).toBe(0);
     // New chat stays reachable while the sidebar is hidden.
     await page.getByRole('button', { name: 'New chat' }).waitFor();
@@ -144,7 +123,7 @@ describe('the Conversations sidebar', () => {
     for (let index = 0; index < 130; index += 1) {
       await createConversation({ title: `Bulk conversation ${String(index).padStart(3, '0')}` });
     }
-    const page = await open();
+    const page = await openApp(world);
     await item(page, 'Bulk conversation 129').waitFor();
     const rendered = await sidebar(page).getByRole('listitem').count();
     expect(rendered).toBeGreaterThan(5);
@@ -165,8 +144,8 @@ describe('the Conversations sidebar', () => {
   });
 
   it('two pages on one server see each other’s new conversation and new title', async () => {
-    const first = await open();
-    const second = await open({ keep: true });
+    const first = await openApp(world);
+    const second = await openApp(world, { keep: true });
     const stored = await titledConversation(world.app, 'Seen by both tabs');
     // Within 1 s by the contract; the deadline only stops a hung run.
     await item(first, 'Seen by both tabs').waitFor({ timeout: HANG_MS });
@@ -181,37 +160,31 @@ describe('the Conversations sidebar', () => {
 
   it('an item shows a spinner while its answer streams, in this tab and another; the other tab sees the finished answer', async () => {
     await titledConversation(world.app, 'Shared story');
-    const first = await open();
-    const second = await open({ keep: true });
+    const first = await openApp(world);
+    const second = await openApp(world, { keep: true });
     for (const page of [first, second]) await item(page, 'Shared story').click();
     const spinner = (page: Page) =>
       sidebar(page).getByRole('progressbar', { name: 'Answer streaming in Shared story' });
     expect(await spinner(first).count()).toBe(0);
 
-    await first.getByRole('textbox', { name: 'Message' }).fill('Tell me a long story');
-    await first.getByRole('button', { name: 'Send' }).click();
+    await send(first, 'Tell me a long story');
     await spinner(first).waitFor({ timeout: HANG_MS });
     await spinner(second).waitFor({ timeout: HANG_MS });
     await first.getByRole('button', { name: 'Stop' }).click();
     await spinner(first).waitFor({ state: 'detached', timeout: HANG_MS });
     await spinner(second).waitFor({ state: 'detached', timeout: HANG_MS });
     // The other tab shows the answer as it ended (within 1 s by the contract; the deadline only stops a hung run).
-    const stopped = conversation(second).getByRole('article', { name: 'Assistant message' }).last();
+    const stopped = answers(second).last();
     await stopped.getByText('stopped', { exact: true }).waitFor({ timeout: HANG_MS });
     await expect(stopped.textContent()).resolves.toContain('once upon');
 
-    await first.getByRole('textbox', { name: 'Message' }).fill('One more question for both tabs');
-    await first.getByRole('button', { name: 'Send' }).click();
-    await conversation(second)
-      .getByRole('article', { name: 'Assistant message' })
+    await send(first, 'One more question for both tabs');
+    await answers(second)
       .getByText('One more question for both tabs', { exact: false })
       .waitFor({ timeout: HANG_MS });
   });
 
   it('threw no page errors and CSP blocked nothing', () => {
-    for (const problem of problems) {
-      expect(problem.errors).toEqual([]);
-      expect(problem.csp).toEqual([]);
-    }
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 });

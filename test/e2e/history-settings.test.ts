@@ -1,12 +1,12 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS, refusedUrl } from '../fixtures/index.js';
 import { expected, IMPORTS_DIR } from '../unit/import/import-data.js';
+import { openApp, problemsSeen, questions, sidebar } from './support/app-page.js';
 import { type AppServer, startApp } from './support/app-server.js';
-import { openPage, type PageProblems } from './support/browser.js';
 import { rest } from './support/rest.js';
 import { settingsYaml, startWorld, type World } from './support/world.js';
 
@@ -14,8 +14,6 @@ import { settingsYaml, startWorld, type World } from './support/world.js';
 const CHATGPT_EXPORT = 'chatgpt-nexus-full-2023.json';
 
 let world: World;
-const problems: PageProblems[] = [];
-const contexts: BrowserContext[] = [];
 /** Servers of their own for the history-off and damaged-file cases. */
 const apps: AppServer[] = [];
 
@@ -26,19 +24,6 @@ afterAll(async () => {
   for (const app of apps) await app.stop();
   await world?.close();
 });
-
-/** A page of `app` with its model list loaded; the page before it is closed. */
-async function open(app: AppServer = world.app): Promise<Page> {
-  for (const context of contexts.splice(0)) await context.close();
-  const opened = await openPage(world.browser, app.link);
-  problems.push(opened.problems);
-  contexts.push(opened.context);
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened.page;
-}
 
 async function openSettings(page: Page): Promise<Locator> {
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -64,7 +49,6 @@ async function importThrough(dialog: Locator, file: string | { name: string; tex
   );
 }
 
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
 /** A conversation's item in the list (not the `New chat` button above it). */
 const item = (page: Page, title: string) =>
   sidebar(page).getByRole('list').getByRole('button', { name: title, exact: true });
@@ -90,7 +74,7 @@ describe('Settings → History', () => {
       (sum, conversation) => sum + (conversation.all_branches_messages ?? 0),
       0,
     );
-    const page = await open();
+    const page = await openApp(world);
     const dialog = await openSettings(page);
     await importThrough(dialog, join(IMPORTS_DIR, CHATGPT_EXPORT));
     await dialog
@@ -104,9 +88,7 @@ describe('Settings → History', () => {
     // Opening one shows its messages.
     const first = importable.find((conversation) => conversation.title === 'Sauvegarde dans xigmaNAS')!;
     await item(page, first.title).click();
-    await page
-      .getByRole('region', { name: 'Conversation' })
-      .getByRole('article', { name: 'User message' })
+    await questions(page)
       .first()
       .getByText(first.first_user_text!.trim().slice(0, 30), { exact: false })
       .waitFor();
@@ -122,7 +104,7 @@ describe('Settings → History', () => {
 
   it('a file in no known format shows the error, and nothing is imported', async () => {
     const before = await rest<{ items: unknown[] }>(world.app, 'GET', '/conversations?limit=200');
-    const page = await open();
+    const page = await openApp(world);
     const dialog = await openSettings(page);
     await importThrough(dialog, { name: 'notes.json', text: '{"hello": "not an export"}' });
     const alert = dialog.getByRole('alert');
@@ -133,7 +115,7 @@ describe('Settings → History', () => {
   });
 
   it('Export all downloads all history as a ZIP holding every conversation', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const dialog = await openSettings(page);
     const download = page.waitForEvent('download');
     await dialog.getByRole('button', { name: 'Export all' }).click();
@@ -151,7 +133,7 @@ describe('Settings → History', () => {
   });
 
   it('Delete all history asks first and says it cannot be undone; then the list is empty', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await item(page, 'Sauvegarde dans xigmaNAS').waitFor();
     const dialog = await openSettings(page);
     await dialog.getByRole('button', { name: 'Delete all history' }).click();
@@ -176,7 +158,7 @@ describe('Settings → History', () => {
 
   it('with history off, Settings and the sidebar say so, and offer no import', async () => {
     const app = await otherApp({ args: ['--no-history'] });
-    const page = await open(app);
+    const page = await openApp(world, { app });
     await sidebar(page).getByRole('status').getByText('History is off', { exact: false }).waitFor();
     const dialog = await openSettings(page);
     const note = dialog.getByRole('status').filter({ hasText: 'History is not available' });
@@ -190,7 +172,7 @@ describe('Settings → History', () => {
     const app = await otherApp({
       prepareDataDir: (dataDir) => writeFile(join(dataDir, 'lightchat.db'), garbage, { mode: 0o600 }),
     });
-    const page = await open(app);
+    const page = await openApp(world, { app });
     await sidebar(page).getByRole('status').getByText('damaged', { exact: false }).waitFor();
     const dialog = await openSettings(page);
     const note = dialog.getByRole('status').filter({ hasText: 'History is not available' });
@@ -207,9 +189,6 @@ describe('Settings → History', () => {
   });
 
   it('threw no page errors and CSP blocked nothing', () => {
-    for (const problem of problems) {
-      expect(problem.errors).toEqual([]);
-      expect(problem.csp).toEqual([]);
-    }
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 });

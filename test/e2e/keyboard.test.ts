@@ -1,36 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, type PageProblems } from './support/browser.js';
+import { ANSWER_HANG_MS, finished, lastAnswer, openApp, problemsSeen } from './support/app-page.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-let lastContext: BrowserContext | undefined;
-const problems: PageProblems[] = [];
-
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await lastContext?.close();
-  await world?.close();
-});
+afterAll(() => world?.close());
 
-const ANSWER_HANG_MS = 45_000;
 /** Far more Tab presses than the page has controls before the message box: a missing one ends the search. */
 const MAX_TABS = 80;
-
-async function open(): Promise<Page> {
-  await lastContext?.close();
-  const opened = await openPage(world.browser, world.app.link);
-  problems.push(opened.problems);
-  lastContext = opened.context;
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened.page;
-}
 
 /** The focused element's accessible name as a user hears it: aria-label, its label, or its text. */
 const focusedName = (page: Page) =>
@@ -70,7 +51,7 @@ const focusRingShown = (page: Page) =>
 
 describe('the keyboard alone', () => {
   it('skip link, New chat, send, stop with Esc, open Settings, change a field, save, close with Esc (focus returns)', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const messageBox = page.getByRole('textbox', { name: 'Message' });
     const isFocused = (locator: ReturnType<Page['getByRole']>) =>
       locator.evaluate((element) => element === document.activeElement);
@@ -93,13 +74,10 @@ describe('the keyboard alone', () => {
 
     await page.keyboard.type('Tell me a long story');
     await page.keyboard.press('Enter');
-    const answer = page
-      .getByRole('region', { name: 'Conversation' })
-      .getByRole('article', { name: 'Assistant message' })
-      .last();
+    const answer = lastAnswer(page);
     await answer.getByText('once upon a time', { exact: false }).first().waitFor({ timeout: ANSWER_HANG_MS });
     await page.keyboard.press('Escape');
-    await answer.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: ANSWER_HANG_MS });
+    await finished(answer, 'Regenerate');
     await expect(answer.innerText()).resolves.toMatch(/stopped/i);
     await expect
       .poll(() => page.getByRole('status', { name: 'Answer status' }).innerText())
@@ -122,7 +100,7 @@ describe('the keyboard alone', () => {
   });
 
   it('Esc closes the Logs drawer and focus returns to the Logs button', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await tabTo(page, 'Logs');
     await page.keyboard.press('Enter');
     const drawer = page.getByRole('dialog', { name: 'Logs' });
@@ -133,9 +111,6 @@ describe('the keyboard alone', () => {
   });
 
   it('no page threw or hit the Content-Security-Policy', () => {
-    for (const { csp, errors } of problems) {
-      expect(csp).toEqual([]);
-      expect(errors).toEqual([]);
-    }
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 });

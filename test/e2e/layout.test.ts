@@ -1,51 +1,27 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, type PageProblems, screenshot } from './support/browser.js';
+import { finished, lastAnswer, openApp, problemsSeen, send } from './support/app-page.js';
+import { screenshot } from './support/browser.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-let lastContext: BrowserContext | undefined;
-const problems: PageProblems[] = [];
-
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await lastContext?.close();
-  await world?.close();
-});
+afterAll(() => world?.close());
 
-const ANSWER_HANG_MS = 45_000;
-
-async function open(
+/** The app in a window `width` CSS px wide (800 high unless told). */
+const open = (
   width: number,
   options: { colorScheme?: 'light' | 'dark'; height?: number; reducedMotion?: 'reduce' } = {},
-): Promise<Page> {
-  await lastContext?.close();
-  const opened = await openPage(world.browser, world.app.link, {
-    colorScheme: options.colorScheme ?? 'light',
-    viewport: { width, height: options.height ?? 800 },
-    ...(options.reducedMotion ? { reducedMotion: options.reducedMotion } : {}),
-  });
-  problems.push(opened.problems);
-  lastContext = opened.context;
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened.page;
-}
+): Promise<Page> => {
+  const { height = 800, ...look } = options;
+  return openApp(world, { ...look, viewport: { width, height } });
+};
 
-const lastAnswer = (page: Page) =>
-  page
-    .getByRole('region', { name: 'Conversation' })
-    .getByRole('article', { name: 'Assistant message' })
-    .last();
-
-async function ask(page: Page, text: string, ends: 'Regenerate' | 'Retry') {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await lastAnswer(page).getByRole('button', { name: ends }).waitFor({ timeout: ANSWER_HANG_MS });
+async function ask(page: Page, text: string, endsWith: 'Regenerate' | 'Retry') {
+  await send(page, text);
+  await finished(lastAnswer(page), endsWith);
 }
 
 /** How far the page scrolls sideways (0 when it does not). */
@@ -211,8 +187,5 @@ describe('screenshots for docs/ (npm run screenshots copies them)', () => {
 });
 
 it('no page of these tests threw or hit the Content-Security-Policy', () => {
-  for (const { csp, errors } of problems) {
-    expect(csp).toEqual([]);
-    expect(errors).toEqual([]);
-  }
+  expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
 });

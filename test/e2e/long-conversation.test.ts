@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
-import { openPage, type PageProblems } from './support/browser.js';
+import { conversation, openApp, problemsSeen, sidebar } from './support/app-page.js';
 import { rest } from './support/rest.js';
 import { startWorld, type World } from './support/world.js';
 
@@ -11,8 +11,6 @@ const RARE_WORD = 'zebracorn';
 const RARE_AT = 150;
 
 let world: World;
-const problems: PageProblems[] = [];
-let lastContext: BrowserContext | undefined;
 
 const uuid = (kind: number, n: number) =>
   `0192${kind.toString(16).padStart(4, '0')}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
@@ -50,30 +48,14 @@ beforeAll(async () => {
   world = await startWorld();
   await importLongConversation();
 });
-afterAll(async () => {
-  await world?.close();
-});
+afterAll(() => world?.close());
 
-async function open(): Promise<Page> {
-  await lastContext?.close();
-  const opened = await openPage(world.browser, world.app.link);
-  problems.push(opened.problems);
-  lastContext = opened.context;
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened.page;
-}
-
-const sidebar = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
-const conversation = (page: Page) => page.getByRole('region', { name: 'Conversation' });
 const articles = (page: Page) => conversation(page).getByRole('article');
 const message = (page: Page, index: number) => articles(page).filter({ hasText: `Message number ${index}.` });
 
 describe(`a ${MESSAGES}-message conversation`, () => {
   it('opens on its latest messages with only a bounded part rendered, and renders earlier ones as it scrolls up', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await sidebar(page).getByRole('button', { name: 'A very long conversation', exact: true }).click();
     await message(page, MESSAGES - 1).waitFor();
     const first = await articles(page).count();
@@ -100,7 +82,7 @@ describe(`a ${MESSAGES}-message conversation`, () => {
   });
 
   it('a search result far up opens at that message, highlighted and in view', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const search = sidebar(page).getByRole('searchbox', { name: 'Search conversations' });
     await search.fill(RARE_WORD);
     await sidebar(page).getByRole('group', { name: 'Search results' }).getByRole('button').first().waitFor();
@@ -124,9 +106,6 @@ describe(`a ${MESSAGES}-message conversation`, () => {
   });
 
   it('threw no page errors and CSP blocked nothing', () => {
-    for (const problem of problems) {
-      expect(problem.errors).toEqual([]);
-      expect(problem.csp).toEqual([]);
-    }
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 });

@@ -1,30 +1,20 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
-import { openPage, type PageProblems } from './support/browser.js';
+import { openApp, problemsSeen } from './support/app-page.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-const problems: PageProblems[] = [];
-let context: BrowserContext | undefined;
-
 beforeAll(async () => {
   world = await startWorld();
 });
 afterAll(async () => {
-  await context?.close();
   await world?.close();
-  for (const seen of problems) expect(seen.errors).toEqual([]);
+  expect(problemsSeen(world).errors).toEqual([]);
 });
 
 async function openModels(): Promise<Page> {
-  await context?.close();
-  const opened = await openPage(world.browser, world.app.link);
-  problems.push(opened.problems);
-  context = opened.context;
-  const page = opened.page;
-  await page.getByRole('combobox', { name: 'Provider' }).waitFor();
-  await opened.following;
+  const page = await openApp(world);
   await page.getByRole('button', { name: 'Models', exact: true }).click();
   await page.getByRole('table', { name: 'Installed models' }).waitFor();
   return page;

@@ -1,34 +1,18 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
-import { openPage, type PageProblems } from './support/browser.js';
+import { openApp, problemsSeen, send } from './support/app-page.js';
+import { openPage } from './support/browser.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-const problems: PageProblems[] = [];
-
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await world?.close();
-});
-
-let lastContext: BrowserContext | undefined;
-
-async function open(): Promise<Page> {
-  // One page at a time: each open page holds its subscriptions' connections (six per host in all).
-  await lastContext?.close();
-  const opened = await openPage(world.browser, world.app.link);
-  problems.push(opened.problems);
-  lastContext = opened.context;
-  await opened.page.getByRole('combobox', { name: 'Provider' }).waitFor();
-  await opened.following;
-  return opened.page;
-}
+afterAll(() => world?.close());
 
 const settingsFile = () => readFile(world.app.settingsPath, 'utf8');
 /** A hand edit, as an editor saves it. */
@@ -44,20 +28,16 @@ async function openSettings(page: Page) {
 
 describe('the API token in the browser', () => {
   it('opens through the #token= link: the fragment leaves the address bar, and a reload still works', async () => {
-    const opened = await openPage(world.browser, world.app.link);
-    problems.push(opened.problems);
-    const { page } = opened;
-    await page.getByRole('combobox', { name: 'Provider' }).waitFor();
+    const page = await openApp(world);
     expect(page.url()).toBe(`${world.app.url}/`);
     expect(await page.evaluate(() => window.localStorage.getItem('lightchat.apiToken'))).toBe(
       world.app.token,
     );
-    await page.getByRole('textbox', { name: 'Message' }).fill('hello with a token');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await send(page, 'hello with a token');
     await page.getByText('Answer number', { exact: false }).first().waitFor();
     await page.reload();
     await page.getByRole('combobox', { name: 'Provider' }).waitFor();
-    await opened.context.close();
+    await page.context().close();
   });
 
   it('a page opened without the token says how to get the link, and shows nothing else', async () => {
@@ -71,7 +51,7 @@ describe('the API token in the browser', () => {
 
 describe('settings and logs in the browser', () => {
   it('the Logs drawer shows recent entries, then a chat live as it is logged', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await page.getByRole('button', { name: 'Logs' }).click();
     const drawer = page.getByRole('dialog', { name: 'Logs' });
     await drawer.getByText('LightChat started').first().waitFor();
@@ -88,7 +68,7 @@ describe('settings and logs in the browser', () => {
   });
 
   it('the Logs drawer switches logging off for this run: a chat then reaches no log file', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await page.getByRole('button', { name: 'Logs', exact: true }).click();
     const drawer = page.getByRole('dialog', { name: 'Logs' });
     const logging = drawer.getByRole('switch', { name: 'Write chat logs for this run' });
@@ -117,7 +97,7 @@ describe('settings and logs in the browser', () => {
   });
 
   it('saves the form to settings.yaml, keeping its comments', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const dialog = await openSettings(page);
     await dialog.getByRole('textbox', { name: 'Name' }).first().fill('Renamed Ollama');
     await dialog.getByRole('button', { name: 'Save' }).click();
@@ -131,7 +111,7 @@ describe('settings and logs in the browser', () => {
   });
 
   it('rejects invalid input with the server’s message on the field, and writes nothing', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const before = await settingsFile();
     const dialog = await openSettings(page);
     await dialog.getByRole('textbox', { name: 'Host' }).first().fill('not a url');
@@ -144,7 +124,7 @@ describe('settings and logs in the browser', () => {
   });
 
   it('a hand edit of settings.yaml appears in the UI without a reload', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await handEdit((text) => text.replace(/name: (Fake|Renamed) Ollama/, 'name: Hand Edited Ollama'));
     await page
       .getByRole('combobox', { name: 'Provider' })
@@ -157,7 +137,7 @@ describe('settings and logs in the browser', () => {
   });
 
   it('a save that meets a hand edit reloads the form and says so, never overwriting it', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const dialog = await openSettings(page);
     await dialog.getByRole('textbox', { name: 'Name' }).nth(1).fill('Edited in the app');
     await handEdit((text) => text.replace('name: Fake OpenAI', 'name: OpenAI edited by hand'));
@@ -181,7 +161,7 @@ describe('settings and logs in the browser', () => {
   });
 
   it('an invalid settings.yaml shows a banner naming the line until it is fixed', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const good = await settingsFile();
     await writeFile(world.app.settingsPath, `${good}\nlogging_enabled: [unclosed\n`);
     const banner = page.getByRole('alert').filter({ hasText: 'settings.yaml is invalid' });
@@ -192,7 +172,7 @@ describe('settings and logs in the browser', () => {
   });
 
   it('Settings creates a gateway key shown once, which the openai SDK can use until it is revoked', async () => {
-    const page = await open();
+    const page = await openApp(world);
     const dialog = await openSettings(page);
     await expect(dialog.getByRole('textbox', { name: 'Gateway base URL' }).inputValue()).resolves.toBe(
       `${world.app.url}/v1`,
@@ -229,9 +209,6 @@ describe('settings and logs in the browser', () => {
   });
 
   it('blocked nothing by CSP and threw no page errors', () => {
-    for (const page of problems) {
-      expect(page.csp).toEqual([]);
-      expect(page.errors).toEqual([]);
-    }
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 });

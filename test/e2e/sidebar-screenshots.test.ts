@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORTS_DIR } from '../unit/import/import-data.js';
-import { openPage, type PageProblems, screenshot } from './support/browser.js';
+import { answers, openApp, problemsSeen, sidebar } from './support/app-page.js';
+import { screenshot } from './support/browser.js';
 import { rest, titledConversation } from './support/rest.js';
 import { startWorld, type World } from './support/world.js';
 
@@ -14,7 +15,6 @@ import { startWorld, type World } from './support/world.js';
  */
 
 let world: World;
-const problems: PageProblems[] = [];
 
 beforeAll(async () => {
   world = await startWorld();
@@ -36,22 +36,13 @@ beforeAll(async () => {
   }
   await titledConversation(world.app, 'Compare TypeScript and Python', 'Show me some markdown');
 });
-afterAll(async () => {
-  await world?.close();
-});
+afterAll(() => world?.close());
 
 async function showHistory(colorScheme: 'light' | 'dark'): Promise<Page> {
-  const opened = await openPage(world.browser, world.app.link, { colorScheme });
-  problems.push(opened.problems);
-  const { page } = opened;
-  const sidebar = page.getByRole('navigation', { name: 'Conversations' });
-  await sidebar.getByText('Older', { exact: true }).waitFor();
-  await sidebar.getByRole('button', { name: 'Compare TypeScript and Python', exact: true }).click();
-  await page
-    .getByRole('region', { name: 'Conversation' })
-    .getByRole('article', { name: 'Assistant message' })
-    .locator('table')
-    .waitFor();
+  const page = await openApp(world, { colorScheme });
+  await sidebar(page).getByText('Older', { exact: true }).waitFor();
+  await sidebar(page).getByRole('button', { name: 'Compare TypeScript and Python', exact: true }).click();
+  await answers(page).locator('table').waitFor();
   await page.waitForFunction(
     (scheme) => document.documentElement.dataset.mantineColorScheme === scheme,
     colorScheme,
@@ -64,19 +55,14 @@ describe('screenshots of the Conversations sidebar', () => {
   it('in light mode', async () => {
     const page = await showHistory('light');
     await screenshot(page, 'lightchat-sidebar-light');
-    await page.context().close();
   });
 
   it('in dark mode', async () => {
     const page = await showHistory('dark');
     await screenshot(page, 'lightchat-sidebar-dark');
-    await page.context().close();
   });
 
   it('threw no page errors and CSP blocked nothing', () => {
-    for (const problem of problems) {
-      expect(problem.errors).toEqual([]);
-      expect(problem.csp).toEqual([]);
-    }
+    expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
 });

@@ -1,14 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answers, appReady, send } from './support/app-page.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await world?.close();
-});
+afterAll(() => world?.close());
 
 interface Tab {
   page: Page;
@@ -16,14 +15,6 @@ interface Tab {
   webSockets: string[];
   /** EventSource requests the tab made (the old transport: one HTTP connection each). */
   eventSources: string[];
-}
-
-const answers = (page: Page) =>
-  page.getByRole('region', { name: 'Conversation' }).getByRole('article', { name: 'Assistant message' });
-
-async function send(page: Page, text: string) {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
 }
 
 describe('several tabs of one browser', () => {
@@ -38,10 +29,7 @@ describe('several tabs of one browser', () => {
         if (request.resourceType() === 'eventsource') tab.eventSources.push(request.url());
       });
       await page.goto(world.app.link);
-      await page
-        .getByRole('combobox', { name: 'Model' })
-        .and(page.locator('input:not([disabled])'))
-        .waitFor({ timeout: 60_000 });
+      await appReady(page);
       return tab;
     };
     try {
