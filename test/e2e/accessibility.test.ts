@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finished, lastAnswer, openApp, send, sidebar } from './support/app-page.js';
 import { type AxeFinding, axeFindings, blocking, summarise } from './support/axe.js';
-import { openPage, RESULTS_DIR } from './support/browser.js';
+import { RESULTS_DIR } from './support/browser.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-let lastContext: BrowserContext | undefined;
 /** Everything axe said, per scheme and view, kept in test-results/ for the record. */
 const report: Record<string, Record<string, { summary: string[]; findings: AxeFinding[] }>> = {};
 
@@ -14,43 +13,19 @@ beforeAll(async () => {
   world = await startWorld();
 });
 afterAll(async () => {
-  await lastContext?.close();
   await world?.close();
   await mkdir(RESULTS_DIR, { recursive: true });
   await writeFile(`${RESULTS_DIR}axe-report.json`, `${JSON.stringify(report, null, 2)}\n`);
 });
 
-const ANSWER_HANG_MS = 45_000;
-/** Six axe runs take seconds each on a loaded machine: this only stops a hung run. */
+/** Seven axe runs take seconds each on a loaded machine: this only stops a hung run. */
 const AXE_HANG_MS = 600_000;
-
-async function open(colorScheme: 'light' | 'dark'): Promise<Page> {
-  await lastContext?.close();
-  const opened = await openPage(world.browser, world.app.link, { colorScheme });
-  lastContext = opened.context;
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened.page;
-}
-
-const lastAnswer = (page: Page) =>
-  page
-    .getByRole('region', { name: 'Conversation' })
-    .getByRole('article', { name: 'Assistant message' })
-    .last();
-
-async function send(page: Page, text: string) {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
-  await page.getByRole('button', { name: 'Send' }).click();
-}
 
 describe.each(['light', 'dark'] as const)('axe-core in %s mode', (scheme) => {
   it(
-    'finds no serious or critical violation in any view: empty chat, Markdown answer, error notice, Settings, Logs, search results',
+    'finds no serious or critical violation, nor a landmark one, in any view: empty chat, Markdown answer, error notice, Settings, Logs, Models, search results',
     async () => {
-      const page = await open(scheme);
+      const page = await openApp(world, { colorScheme: scheme });
       const found: Record<string, AxeFinding[]> = {};
       report[scheme] = {};
       const check = async (view: string) => {
@@ -63,11 +38,11 @@ describe.each(['light', 'dark'] as const)('axe-core in %s mode', (scheme) => {
       await check('empty chat');
 
       await send(page, 'Show me some markdown');
-      await lastAnswer(page).getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: ANSWER_HANG_MS });
+      await finished(lastAnswer(page), 'Regenerate');
       await check('answer with Markdown and code');
 
       await send(page, 'This one always fails');
-      await lastAnswer(page).getByRole('button', { name: 'Retry' }).waitFor({ timeout: ANSWER_HANG_MS });
+      await finished(lastAnswer(page), 'Retry');
       await check('error notice');
 
       await page.getByRole('button', { name: 'Settings' }).click();
@@ -84,9 +59,19 @@ describe.each(['light', 'dark'] as const)('axe-core in %s mode', (scheme) => {
       await page.keyboard.press('Escape');
       await logs.waitFor({ state: 'hidden' });
 
-      const sidebar = page.getByRole('navigation', { name: 'Conversations' });
-      await sidebar.getByRole('searchbox', { name: 'Search conversations' }).fill('markdown');
-      await sidebar.getByRole('group', { name: 'Search results' }).getByRole('button').first().waitFor();
+      await page.getByRole('button', { name: 'Models', exact: true }).click();
+      const models = page.getByRole('dialog', { name: 'Models' });
+      await models.getByRole('row', { name: 'llama3.2', exact: true }).getByText('loaded').first().waitFor();
+      await check('Models');
+      await page.keyboard.press('Escape');
+      await models.waitFor({ state: 'hidden' });
+
+      await sidebar(page).getByRole('searchbox', { name: 'Search conversations' }).fill('markdown');
+      await sidebar(page)
+        .getByRole('group', { name: 'Search results' })
+        .getByRole('button')
+        .first()
+        .waitFor();
       await check('search results');
 
       const serious = Object.fromEntries(
