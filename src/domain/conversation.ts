@@ -67,6 +67,29 @@ export type StoredMessage = Omit<Message, 'siblingIds'>;
 /** A message not yet stored: the store gives it its `seq`. */
 export type NewMessage = Omit<StoredMessage, 'seq'>;
 
+/**
+ * A new message with nothing in it yet (no text, no provider, no files or tool calls, status done):
+ * the one default every turn starts from, so that a field added later has its value in one place.
+ */
+export function newMessage(
+  fields: Pick<NewMessage, 'id' | 'conversationId' | 'parentId' | 'role' | 'createdAt' | 'updatedAt'> &
+    Partial<NewMessage>,
+): NewMessage {
+  return {
+    content: '',
+    thinking: '',
+    status: 'done',
+    errorCode: null,
+    providerId: null,
+    modelId: null,
+    usage: null,
+    stats: null,
+    attachments: [],
+    toolCalls: [],
+    ...fields,
+  };
+}
+
 const titleSchema = z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX_CHARS);
 const optionalText = z.string().nullish();
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type {
-  Conversation as StoredConversation,
-  Message as StoredMessage,
+import {
+  newMessage,
+  type Conversation as StoredConversation,
+  type Message as StoredMessage,
 } from '../../src/domain/conversation';
 import { createAppState } from '../../src/renderer/state/app-state';
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
@@ -31,24 +32,17 @@ function storedConversation(fields: Partial<StoredConversation> = {}): StoredCon
 }
 
 function message(n: number, fields: Partial<StoredMessage>): StoredMessage {
+  const at = '2026-12-01T10:00:00.000Z';
   return {
-    id: uuid(n),
+    ...newMessage({
+      id: uuid(n),
+      conversationId: ID,
+      parentId: null,
+      role: 'user',
+      createdAt: at,
+      updatedAt: at,
+    }),
     seq: n,
-    conversationId: ID,
-    parentId: null,
-    role: 'user',
-    content: '',
-    thinking: '',
-    status: 'done',
-    errorCode: null,
-    providerId: null,
-    modelId: null,
-    usage: null,
-    stats: null,
-    attachments: [],
-    toolCalls: [],
-    createdAt: '2026-12-01T10:00:00.000Z',
-    updatedAt: '2026-12-01T10:00:00.000Z',
     siblingIds: [uuid(n)],
     ...fields,
   };

@@ -8,6 +8,7 @@ import {
   idSchema,
   type Message,
   type NewMessage,
+  newMessage,
   type SearchResult,
   type StoredMessage,
   turnTargetSchema,
@@ -287,20 +288,7 @@ export class ConversationService {
     const base = { conversationId: plan.conversation.id, createdAt: now, updatedAt: now };
     const message = (
       fields: Partial<NewMessage> & Pick<NewMessage, 'id' | 'role' | 'parentId'>,
-    ): NewMessage => ({
-      ...base,
-      content: '',
-      thinking: '',
-      status: 'done',
-      errorCode: null,
-      providerId: null,
-      modelId: null,
-      usage: null,
-      stats: null,
-      attachments: [],
-      toolCalls: [],
-      ...fields,
-    });
+    ): NewMessage => newMessage({ ...base, ...fields });
     const user =
       plan.prompt === null
         ? null

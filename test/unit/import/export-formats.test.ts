@@ -8,7 +8,7 @@ import {
 } from '../../../src/adapters/store/formats/lightchat-json.js';
 import { conversationMarkdown } from '../../../src/adapters/store/formats/markdown-export.js';
 import { parseImportFile } from '../../../src/adapters/store/formats/parse-import.js';
-import type { Conversation, StoredMessage } from '../../../src/domain/conversation.js';
+import { type Conversation, newMessage, type StoredMessage } from '../../../src/domain/conversation.js';
 
 const T = '2026-01-01T00:00:00.000Z';
 const conversation: Conversation = {
@@ -33,23 +33,10 @@ const message = (
   content: string,
   seq: number,
 ): StoredMessage => ({
-  id,
+  ...newMessage({ id, conversationId: 'c1', parentId, role, createdAt: T, updatedAt: T }),
   seq,
-  conversationId: 'c1',
-  parentId,
-  role,
   content,
   thinking: role === 'assistant' ? 'hmm' : '',
-  status: 'done',
-  errorCode: null,
-  providerId: null,
-  modelId: null,
-  usage: null,
-  stats: null,
-  attachments: [],
-  toolCalls: [],
-  createdAt: T,
-  updatedAt: T,
 });
 // u1 → a1 (an older answer) and u1 → a2 (the regenerated one, current).
 const messages = [
