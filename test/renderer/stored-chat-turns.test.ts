@@ -20,6 +20,15 @@ interface FakeChat {
 const CONVERSATION = '0197a000-0000-7000-8000-000000000001';
 const uuid = (n: number) => `0197a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
+/** The `start` event of a chat stored in the test's conversation: its question (if any) and answer ids. */
+const startEvent = (chatId: string, ids: { user: string | null; assistant: string }): ChatEvent => ({
+  type: 'start',
+  chatId,
+  conversationId: CONVERSATION,
+  userMessageId: ids.user,
+  assistantMessageId: ids.assistant,
+});
+
 /** ChatTurns in a stored conversation, over an API whose chats the test drives. */
 function setup(options: { failStart?: unknown } = {}) {
   const store = createStore<Conversation>(emptyConversation);
@@ -75,13 +84,7 @@ function setup(options: { failStart?: unknown } = {}) {
   /** The server stored the last chat's turn and answers it. */
   const answer = (ids: { user: string | null; assistant: string }, text = 'Answer') => {
     const chat = chats.at(-1)!;
-    chat.emit({
-      type: 'start',
-      chatId: `c${chats.length}`,
-      conversationId: CONVERSATION,
-      userMessageId: ids.user,
-      assistantMessageId: ids.assistant,
-    });
+    chat.emit(startEvent(`c${chats.length}`, ids));
     chat.emit({ type: 'token', text });
     chat.emit({
       type: 'done',
@@ -197,13 +200,7 @@ describe('ChatTurns in a stored conversation', () => {
     const { turns, chats, stopped, running } = setup();
     turns.send('Long one');
     await flushPromises();
-    chats[0]!.emit({
-      type: 'start',
-      chatId: 'c1',
-      conversationId: CONVERSATION,
-      userMessageId: uuid(2),
-      assistantMessageId: uuid(3),
-    });
+    chats[0]!.emit(startEvent('c1', { user: uuid(2), assistant: uuid(3) }));
     expect(running.at(-1)).toEqual({ chatId: 'c1', conversationId: CONVERSATION, answerId: uuid(3) });
     turns.stop();
     expect(stopped).toEqual(['c1']);
@@ -211,13 +208,7 @@ describe('ChatTurns in a stored conversation', () => {
 
     turns.send('Another');
     await flushPromises();
-    chats[1]!.emit({
-      type: 'start',
-      chatId: 'c2',
-      conversationId: CONVERSATION,
-      userMessageId: uuid(4),
-      assistantMessageId: uuid(5),
-    });
+    chats[1]!.emit(startEvent('c2', { user: uuid(4), assistant: uuid(5) }));
     turns.detach();
     expect(chats[1]!.unsubscribed).toBe(true);
     expect(stopped).toEqual(['c1']);
@@ -247,13 +238,7 @@ describe('ChatTurns in a stored conversation', () => {
     });
     turns.reattach({ chatId: 'c1', conversationId: CONVERSATION, answerId: uuid(3) });
     expect(chats[0]!.after).toBe(0);
-    chats[0]!.emit({
-      type: 'start',
-      chatId: 'c1',
-      conversationId: CONVERSATION,
-      userMessageId: uuid(2),
-      assistantMessageId: uuid(3),
-    });
+    chats[0]!.emit(startEvent('c1', { user: uuid(2), assistant: uuid(3) }));
     chats[0]!.emit({ type: 'token', text: 'Once upon a time' });
     frame();
     expect(store.get().byId[uuid(3)]).toMatchObject({ content: 'Once upon a time', status: 'streaming' });
