@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -110,6 +111,41 @@ describe('lightchat serve', () => {
       blocker.close();
     }
   });
+
+  it('a settings path it cannot use: one line naming it, exit 1, and no store worker or lock left behind', async () => {
+    // The path runs through a file: nothing can be read or written next to settings.yaml.
+    await writeFile(join(world.dir, 'a-file'), 'not a folder\n');
+    const settingsPath = join(world.dir, 'a-file', 'settings.yaml');
+    const dataDir = join(world.dir, 'start-failure-data');
+    const serve = runCli(
+      [
+        'serve',
+        '--port',
+        String(await freePort()),
+        '--config',
+        settingsPath,
+        '--data-dir',
+        dataDir,
+        '--no-log',
+      ],
+      { LIGHTCHAT_NO_HISTORY: undefined },
+    );
+    try {
+      // It ends by itself: nothing it started is left running.
+      expect(await serve.exited).toBe(1);
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+    expect(serve.stdout()).toBe('');
+    const lines = serve.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(settingsPath);
+    expect(lines[0]).toMatch(/not a directory/);
+    // The store's worker had opened the file (it is there) and was closed: its lock file is gone (without
+    // the close on failure in createLightChat, the lock stays).
+    expect(existsSync(join(dataDir, 'lightchat.db'))).toBe(true);
+    expect(await readdir(join(dataDir, 'locks'))).toEqual([]);
+  }, 120_000);
 
   it('--demo streams a Markdown answer with no other provider configured, and says it is a demo', async () => {
     const settingsPath = join(world.dir, 'empty-settings.yaml');

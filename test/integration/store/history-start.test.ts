@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLightChat } from '../../../src/app/create-lightchat.js';
@@ -23,5 +23,26 @@ describe('the history store at start-up', () => {
     expect(lockFiles(join(dir, 'data'))).toHaveLength(1);
     await core.close();
     expect(lockFiles(join(dir, 'data'))).toEqual([]);
+  });
+
+  it('a start-up that fails once the worker has started (settings in a path through a file) rejects with the path and leaves no lock', async () => {
+    const dir = tempDataDir();
+    const dataDir = join(dir, 'data');
+    writeFileSync(join(dir, 'a-file'), 'not a folder\n');
+    const settingsPath = join(dir, 'a-file', 'settings.yaml');
+    const starting = createLightChat({ settingsPath, logDir: join(dir, 'logs'), dataDir, env: {} });
+    await expect(starting).rejects.toThrow(settingsPath);
+    // The store had opened its file (the worker ran), and closed it again.
+    expect(existsSync(join(dataDir, 'lightchat.db'))).toBe(true);
+    expect(lockFiles(dataDir)).toEqual([]);
+    // Nothing holds the file: a core on a usable settings path opens it at once.
+    const core = await createLightChat({
+      settingsPath: join(dir, 'settings.yaml'),
+      logDir: join(dir, 'logs'),
+      dataDir,
+      env: {},
+    });
+    expect(core.conversations.status()).toMatchObject({ available: true });
+    await core.close();
   });
 });
