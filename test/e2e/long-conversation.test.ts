@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS } from '../fixtures/index.js';
-import { conversation, openApp, problemsSeen, sidebar } from './support/app-page.js';
+import { conversation, openApp, problemsSeen, sidebar, topInView } from './support/app-page.js';
 import { rest } from './support/rest.js';
 import { startWorld, type World } from './support/world.js';
 
@@ -92,16 +92,7 @@ describe(`a ${MESSAGES}-message conversation`, () => {
     await expect.poll(() => target.getAttribute('data-highlighted'), { timeout: HANG_MS }).toBe('true');
     // textContent: innerText can miss a message content-visibility has not rendered yet.
     await expect(target.textContent()).resolves.toContain(RARE_WORD);
-    await expect
-      .poll(
-        () =>
-          target.evaluate((element) => {
-            const box = element.getBoundingClientRect();
-            return box.top >= 0 && box.top < window.innerHeight;
-          }),
-        { timeout: HANG_MS },
-      )
-      .toBe(true);
+    await expect.poll(() => topInView(target), { timeout: HANG_MS }).toBe(true);
     expect(await articles(page).count()).toBeLessThan(150);
   });
 

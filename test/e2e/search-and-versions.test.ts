@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS, waitFor } from '../fixtures/index.js';
-import { answers, conversation, openApp, problemsSeen, questions, sidebar } from './support/app-page.js';
+import {
+  answers,
+  conversation,
+  openApp,
+  problemsSeen,
+  questions,
+  sidebar,
+  topInView,
+} from './support/app-page.js';
 import { chatInto, rest, titledConversation } from './support/rest.js';
 import { startWorld, type World } from './support/world.js';
 
@@ -64,16 +72,7 @@ describe('Search conversations', () => {
     // The text, not innerText: a finished message off its first frame can be skipped by content-visibility.
     await highlighted.getByText('你好世界', { exact: false }).first().waitFor();
     await expect(highlighted.evaluate((element) => element === document.activeElement)).resolves.toBe(true);
-    await expect
-      .poll(
-        () =>
-          highlighted.evaluate((element) => {
-            const box = element.getBoundingClientRect();
-            return box.top >= 0 && box.top < window.innerHeight;
-          }),
-        { timeout: HANG_MS },
-      )
-      .toBe(true);
+    await expect.poll(() => topInView(highlighted), { timeout: HANG_MS }).toBe(true);
   });
 
   it('says "No results" when nothing matches, and never renders a message’s HTML', async () => {

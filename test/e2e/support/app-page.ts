@@ -77,6 +77,13 @@ export const questions = (page: Page): Locator =>
   conversation(page).getByRole('article', { name: 'User message' });
 export const lastAnswer = (page: Page): Locator => answers(page).last();
 
+/** Whether an element's top is within the window: a message the page has scrolled to. */
+export const topInView = (element: Locator): Promise<boolean> =>
+  element.evaluate((box) => {
+    const { top } = box.getBoundingClientRect();
+    return top >= 0 && top < window.innerHeight;
+  });
+
 /** Types a message into the composer and sends it (it does not wait for the answer). */
 export async function send(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
