@@ -11,6 +11,9 @@ beforeAll(async () => {
 });
 afterAll(() => world?.close());
 
+/** Two tabs open and stream in a few seconds; a loaded machine took 45 s: this only stops a hung run. */
+const TWO_TABS_HANG_MS = 180_000;
+
 const item = (page: Page, title: string) => sidebar(page).getByRole('button', { name: title, exact: true });
 
 interface StoredConversation {
@@ -143,7 +146,9 @@ describe('the Conversations sidebar', () => {
       .toBe(1);
   });
 
-  it('two pages on one server see each other’s new conversation and new title', async () => {
+  it('two pages on one server see each other’s new conversation and new title', {
+    timeout: TWO_TABS_HANG_MS,
+  }, async () => {
     const first = await openApp(world);
     const second = await openApp(world, { keep: true });
     const stored = await titledConversation(world.app, 'Seen by both tabs');
@@ -158,7 +163,9 @@ describe('the Conversations sidebar', () => {
     expect(stored.conversation_id).toEqual(expect.any(String));
   });
 
-  it('an item shows a spinner while its answer streams, in this tab and another; the other tab sees the finished answer', async () => {
+  it('an item shows a spinner while its answer streams, in this tab and another; the other tab sees the finished answer', {
+    timeout: TWO_TABS_HANG_MS,
+  }, async () => {
     await titledConversation(world.app, 'Shared story');
     const first = await openApp(world);
     const second = await openApp(world, { keep: true });

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HANG_MS } from '../fixtures/index.js';
 import { finished, lastAnswer, openApp, problemsSeen, send } from './support/app-page.js';
 import { screenshot } from './support/browser.js';
 import { startWorld, type World } from './support/world.js';
@@ -114,8 +115,12 @@ describe.each([360, 768, 1280])('the window at %i px wide', (width) => {
         ? dialog.getByRole('textbox', { name: 'Name' }).first()
         : dialog.getByText('LightChat started').first()
       ).waitFor();
+      // Polled until it has slid or faded in (a loaded machine paints the transition late).
       await expect
-        .poll(() => dialog.evaluate((box) => box.getBoundingClientRect().right))
+        .poll(() => dialog.evaluate((box) => box.getBoundingClientRect().right), {
+          message: `${name}'s right edge`,
+          timeout: HANG_MS,
+        })
         .toBeLessThanOrEqual(width);
       expect(await dialog.evaluate((box) => box.getBoundingClientRect().left)).toBeGreaterThanOrEqual(0);
       expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
