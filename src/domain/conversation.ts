@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { attachmentIdsSchema } from './attachment.js';
-import { chatStatsSchema, thinkSchema, usageSchema } from './chat.js';
+import { chatStatsSchema, chatToolsSchema, thinkSchema, usageSchema } from './chat.js';
 import { UUID_PATTERN } from './ids.js';
 
 /** The model of CONTRACT section 10, in camelCase (the REST mapping lives in the API adapter). */
@@ -32,6 +32,11 @@ export const conversationSchema = z.object({
   numCtx: z.number().int().nullable(),
   /** The `Think` switch of this conversation (`options.think` of its chats); null: the model's default. */
   think: thinkSchema.nullable(),
+  /**
+   * The conversation's `Tools` switch (CONTRACT section 11): what the UI sends as `tools`. Absent
+   * until the user sets it: the switch is then on.
+   */
+  tools: chatToolsSchema.optional(),
   currentLeafId: z.string().nullable(),
   messageCount: z.number().int(),
 });
@@ -111,6 +116,7 @@ export const conversationPatchSchema = z.strictObject({
   systemPrompt: optionalText,
   numCtx: z.number().int().positive().nullish(),
   think: thinkSchema.nullish(),
+  tools: chatToolsSchema.optional(),
   currentLeafId: idSchema.optional(),
 });
 export type ConversationPatch = z.infer<typeof conversationPatchSchema>;

@@ -7,9 +7,11 @@ import { AppHeader } from './components/AppHeader';
 import { Composer } from './components/Composer';
 import { ConfigErrorBanner } from './components/ConfigErrorBanner';
 import { ConversationView } from './components/ConversationView';
+import { PendingToolCalls } from './components/PendingToolCalls';
 import { PromptEditor } from './components/PromptEditor';
 import { ProviderProblem } from './components/ProviderProblem';
 import { SkipLink } from './components/SkipLink';
+import { toolsOffered } from './components/selection';
 import { useConfigChanges } from './components/use-config-changes';
 import { useDialog } from './components/use-dialog';
 import { useModelInUse } from './components/use-model-in-use';
@@ -152,7 +154,14 @@ export function App() {
               </Box>
             </Box>
             <ConversationView />
-            <Composer />
+            <PendingToolCalls />
+            <Composer
+              toolsOffered={toolsOffered({
+                model: selection.models.data?.find((model) => model.id === selection.modelId),
+                provider: selection.provider,
+                mcpServers: config.data?.mcpServers,
+              })}
+            />
             <AnswerAnnouncer />
           </Box>
           {newChat.confirmation}

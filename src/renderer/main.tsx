@@ -8,7 +8,7 @@ import { App } from './App';
 import { ApiTokenGate } from './auth/TokenNeeded';
 import { AppStateProvider, createAppState } from './state/app-state';
 import { cssVariablesResolver, theme } from './theme';
-import { chatApi } from './transport/chat-api';
+import { chatApi, toolApprovalsApi } from './transport/chat-api';
 import { trpcClient } from './transport/client';
 import { historyApi } from './transport/history-api';
 import { TRPCProvider } from './transport/trpc';
@@ -16,7 +16,7 @@ import { TRPCProvider } from './transport/trpc';
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } },
 });
-const appState = createAppState({ api: chatApi, history: historyApi });
+const appState = createAppState({ api: chatApi, history: historyApi, approvals: toolApprovalsApi });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

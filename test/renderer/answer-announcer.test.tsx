@@ -1,7 +1,11 @@
 import { MantineProvider } from '@mantine/core';
 import { act, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { AnswerAnnouncer, answerAnnouncement } from '../../src/renderer/components/AnswerAnnouncer';
+import {
+  AnswerAnnouncer,
+  answerAnnouncement,
+  approvalAnnouncement,
+} from '../../src/renderer/components/AnswerAnnouncer';
 import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
 import {
@@ -83,5 +87,55 @@ describe('AnswerAnnouncer', () => {
     act(() => state.conversation.set(turn('done', 'a2')));
     expect(region.textContent).toBe('Answer finished.');
     expect(region.firstElementChild).not.toBe(spoken);
+  });
+});
+
+describe('approvalAnnouncement', () => {
+  const call = (id: string, name = 'list_directory', chatId = 'c1') => ({
+    chatId,
+    id,
+    server: 'files',
+    name,
+    arguments: {},
+  });
+
+  it('says when a tool call starts waiting for approval, and nothing when one leaves the list', () => {
+    expect(approvalAnnouncement([], [call('1')])).toBe(
+      'A tool call needs your approval: files list_directory.',
+    );
+    expect(
+      approvalAnnouncement([call('1')], [call('1'), call('2', 'write_file'), call('3', 'read_text_file')]),
+    ).toBe('2 tool calls need your approval: files write_file, files read_text_file.');
+    expect(approvalAnnouncement([call('1')], [])).toBeNull();
+    expect(approvalAnnouncement([call('1')], [call('1')])).toBeNull();
+  });
+
+  it('is spoken by the polite status region as the list of waiting calls changes', () => {
+    let setPending: (pending: ReturnType<typeof call>[]) => void = () => {};
+    const api: ChatApi = {
+      start: async () => ({ chatId: 'c1', providerId: 'p', modelId: 'm' }),
+      events: () => ({ unsubscribe: () => {} }),
+    };
+    const state = createAppState({
+      api,
+      approvals: {
+        pendingApprovals: (handlers) => {
+          setPending = handlers.onData;
+          return { unsubscribe: () => {} };
+        },
+        decideTool: async () => ({}),
+      },
+      storage: window.sessionStorage,
+    });
+    render(
+      <MantineProvider>
+        <AppStateProvider state={state}>
+          <AnswerAnnouncer />
+        </AppStateProvider>
+      </MantineProvider>,
+    );
+    const region = screen.getByRole('status', { name: 'Answer status' });
+    act(() => setPending([call('1', 'write_file')]));
+    expect(region.textContent).toBe('A tool call needs your approval: files write_file.');
   });
 });

@@ -84,6 +84,7 @@ describe('ChatTurns', () => {
       providerId: 'ollama_local',
       modelId: 'llama3.2',
       systemPrompt: 'Be brief.',
+      tools: 'auto',
     });
   });
 

@@ -122,6 +122,7 @@ describe('ChatTurns in a stored conversation', () => {
       prompt: 'Hello',
       providerId: 'p',
       modelId: 'm',
+      tools: 'auto',
     });
     answer({ user: uuid(2), assistant: uuid(3) });
     expect(stored).toEqual([CONVERSATION]);
@@ -151,6 +152,7 @@ describe('ChatTurns in a stored conversation', () => {
       after: uuid(3),
       providerId: 'p',
       modelId: 'm',
+      tools: 'auto',
     });
   });
 
@@ -294,6 +296,7 @@ describe('ChatTurns in a stored conversation', () => {
       messages: [{ role: 'user', content: 'Hello' }],
       providerId: 'p',
       modelId: 'm',
+      tools: 'auto',
     });
     expect(turns.busy).toBe(true);
     expect(store.get().byId[store.get().order[1]!]).toMatchObject({ status: 'waiting', error: null });

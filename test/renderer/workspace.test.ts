@@ -110,6 +110,7 @@ describe('the conversation workspace', () => {
       modelId: 'gpt-4o-mini',
       systemPrompt: 'Talk like a pirate.',
       think: null,
+      tools: true,
     });
     state.dispose();
   });

@@ -24,7 +24,7 @@ import { searchHistory } from './search.js';
 import { type SqliteDatabase, transaction } from './sqlite.js';
 
 const CONVERSATION_COLUMNS =
-  'id, title, created_at, updated_at, pinned, provider_id, model_id, system_prompt, num_ctx, think, current_leaf_id, message_count';
+  'id, title, created_at, updated_at, pinned, provider_id, model_id, system_prompt, num_ctx, think, tools, current_leaf_id, message_count';
 const MESSAGE_COLUMNS =
   'id, seq, conversation_id, parent_id, role, content, thinking, status, error_code, provider_id, model_id, usage, stats, attachments, tool_calls, created_at, updated_at';
 const UPDATABLE: Record<string, string> = {
@@ -34,6 +34,7 @@ const UPDATABLE: Record<string, string> = {
   modelId: 'model_id',
   systemPrompt: 'system_prompt',
   numCtx: 'num_ctx',
+  tools: 'tools',
   currentLeafId: 'current_leaf_id',
   content: 'content',
   thinking: 'thinking',
@@ -105,7 +106,7 @@ export class HistoryDatabase {
   create(conversation: Conversation): void {
     this.db
       .prepare(
-        `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+        `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
       )
       .run(
         conversation.id,
@@ -118,6 +119,7 @@ export class HistoryDatabase {
         conversation.systemPrompt,
         conversation.numCtx,
         thinkToColumn(conversation.think),
+        conversation.tools ?? null,
         conversation.currentLeafId,
       );
   }

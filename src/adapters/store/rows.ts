@@ -16,6 +16,8 @@ export interface ConversationRow {
   system_prompt: string | null;
   num_ctx: number | null;
   think: string | null;
+  /** The conversation's Tools switch, `auto` or `none`; null until the user sets it. */
+  tools: string | null;
   current_leaf_id: string | null;
   message_count: number;
 }
@@ -55,6 +57,7 @@ export const toConversation = (row: ConversationRow): Conversation => ({
   systemPrompt: row.system_prompt,
   numCtx: row.num_ctx,
   think: thinkFromColumn(row.think),
+  ...(row.tools === 'auto' || row.tools === 'none' ? { tools: row.tools } : {}),
   currentLeafId: row.current_leaf_id,
   messageCount: row.message_count,
 });

@@ -88,6 +88,11 @@ CREATE TRIGGER IF NOT EXISTS titles_index_delete AFTER DELETE ON conversations
     version: 2,
     sql: `ALTER TABLE conversations ADD COLUMN think TEXT;`,
   },
+  {
+    // The per-conversation Tools switch (CONTRACT section 11); null: never set, the switch is on.
+    version: 3,
+    sql: 'ALTER TABLE conversations ADD COLUMN tools TEXT;',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -39,7 +39,15 @@ export interface MessageNode {
 export type ConversationUpdate = Partial<
   Pick<
     Conversation,
-    'title' | 'pinned' | 'providerId' | 'modelId' | 'systemPrompt' | 'numCtx' | 'think' | 'currentLeafId'
+    | 'title'
+    | 'pinned'
+    | 'providerId'
+    | 'modelId'
+    | 'systemPrompt'
+    | 'numCtx'
+    | 'think'
+    | 'tools'
+    | 'currentLeafId'
   >
 > & { updatedAt: string };
 

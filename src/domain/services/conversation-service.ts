@@ -126,6 +126,7 @@ export class ConversationService {
         systemPrompt: patch.systemPrompt,
         numCtx: patch.numCtx,
         think: patch.think,
+        tools: patch.tools,
         currentLeafId,
       }),
       updatedAt: this.stamp(),

@@ -5,6 +5,7 @@ import type { ToolCallOutcome, ToolHost } from '../ports/tool-host.port.js';
 import type { ProviderMessage, ProviderTool, ProviderToolCall } from '../provider.js';
 import type { ToolApprovals } from '../tools/tool-approvals.js';
 import { modelToolNames, type ToolRef } from '../tools/tool-names.js';
+import { DENIED_TEXT, NEVER_ALLOWED_TEXT, STOPPED_TEXT } from '../tools/tool-refusals.js';
 
 /** What the chat engine needs for tools: the servers, the approvals, `tools` from settings. */
 export interface ChatToolsDeps {
@@ -19,7 +20,7 @@ export interface OfferedTools {
   refs: Map<string, ToolRef>;
 }
 
-export const DENIED_TEXT = 'The user denied this tool call.';
+export { DENIED_TEXT };
 
 /**
  * The tools of the ready servers, without those `never_allow` keeps from the model; undefined when
@@ -116,13 +117,13 @@ async function decideAndRun(
       'invalid',
     );
   }
-  if (approval === 'never') return refusal('This tool may not be used (never_allow in settings).', 'never');
+  if (approval === 'never') return refusal(NEVER_ALLOWED_TEXT, 'never');
   if (approval === 'ask') {
     const answer = await options.deps.approvals.wait(
       { chatId: options.chatId, id: call.id, server: ref.server, name: ref.name, arguments: event.arguments },
       options.signal,
     );
-    if (answer === 'stopped') return refusal('The chat was stopped before the tool ran.', 'stopped');
+    if (answer === 'stopped') return refusal(STOPPED_TEXT, 'stopped');
     if (answer === 'deny') return refusal(DENIED_TEXT, 'denied');
     if (answer === 'timeout') {
       return refusal(`${DENIED_TEXT} (Nobody answered within 10 minutes.)`, 'timeout');

@@ -8,6 +8,7 @@ import { finishNote, formatStats } from './answer-stats';
 import { DeleteMessage } from './DeleteMessage';
 import { ErrorNotice } from './ErrorNotice';
 import { ThinkingSection } from './ThinkingSection';
+import { ToolCallCard } from './ToolCallCard';
 import { VersionSwitch } from './VersionSwitch';
 
 /** The answer's text, read from the store here: the only part of a row that streaming updates. */
@@ -18,7 +19,8 @@ function AnswerMarkdown({ id, streaming }: { id: string; streaming: boolean }) {
 }
 
 /**
- * One answer: model, thinking, the Markdown as it streams, then stats, Copy and Regenerate.
+ * One answer: model, thinking, its tool calls, the Markdown as it streams, then stats, Copy and
+ * Regenerate.
  * While it streams `message.content` may lag behind (see `sameApartFromText`); once the answer has
  * ended it is the whole text (the status change that ends it brings the last text with it).
  */
@@ -27,6 +29,8 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
   const busy = useStore(conversation, isStreaming);
   const inFlight = isInFlight(message);
   const note = finishNote(message.finishReason);
+  // After its calls' results the model is asked again: it is waited for as at the start.
+  const callsAnswered = (message.toolCalls ?? []).every((call) => call.result !== undefined);
   return (
     <Paper
       component="article"
@@ -57,7 +61,10 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
       {message.thinking !== '' && (
         <ThinkingSection text={message.thinking} active={inFlight && message.content === ''} />
       )}
-      {inFlight && message.content === '' && message.thinking === '' && (
+      {message.toolCalls?.map((call) => (
+        <ToolCallCard key={call.id} call={call} answerRunning={inFlight} />
+      ))}
+      {inFlight && message.content === '' && message.thinking === '' && callsAnswered && (
         <Group gap="xs" c="dimmed">
           <Loader size="xs" type="dots" />
           <Text size="sm">Waiting for the model…</Text>

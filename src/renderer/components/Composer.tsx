@@ -1,4 +1,4 @@
-import { Box, Button, FileButton, Group, Text, Textarea } from '@mantine/core';
+import { Box, Button, FileButton, Group, Switch, Text, Textarea } from '@mantine/core';
 import { useWindowEvent } from '@mantine/hooks';
 import { type ClipboardEvent, type KeyboardEvent, useState } from 'react';
 import { useAppState } from '../state/app-state';
@@ -30,11 +30,27 @@ const messageBoxStyles = {
   },
 } as const;
 
+/** The conversation's `Tools` switch: on, the model is offered the tools of the enabled MCP servers. */
+function ToolsSwitch() {
+  const { choice } = useAppState();
+  const on = useStore(choice, (value) => value.tools !== false);
+  return (
+    <Switch
+      size="xs"
+      label="Tools"
+      checked={on}
+      onChange={(event) => choice.set({ ...choice.get(), tools: event.currentTarget.checked })}
+      style={{ flexShrink: 0 }}
+    />
+  );
+}
+
 /**
  * The message box. It reads only whether an answer is streaming, never the transcript, so typing
- * stays instant in a long chat and during a stream.
+ * stays instant in a long chat and during a stream. `toolsOffered`: the model can use tools and an
+ * MCP server is enabled, so the `Tools` switch is shown.
  */
-export function Composer() {
+export function Composer({ toolsOffered = false }: { toolsOffered?: boolean }) {
   const { turns, conversation } = useAppState();
   const streaming = useStore(conversation, isStreaming);
   const [text, setText] = useState('');
@@ -133,6 +149,7 @@ export function Composer() {
             {hint}
           </Text>
           <Group gap="md" wrap="nowrap">
+            {toolsOffered && <ToolsSwitch />}
             <ThinkControl />
             <ContextMeter draft={text} files={pending.attached} />
           </Group>

@@ -57,3 +57,20 @@ export function noModelsHint(provider: ProviderInfo | undefined): string {
   }
   return 'This provider lists no chat models. Check its host and API key in Settings.';
 }
+
+/**
+ * Whether the `Tools` switch is shown: an MCP server is enabled, and the model can use tools — its
+ * capabilities say so, or it has none listed (`null`, unknown) on a provider other than Ollama, which
+ * always says what a model can do (OpenAI-compatible servers, Anthropic and Gemini mostly don't).
+ */
+export function toolsOffered(options: {
+  model: ModelInfo | undefined;
+  provider: ProviderInfo | undefined;
+  mcpServers: Record<string, { enabled?: boolean }> | undefined;
+}): boolean {
+  const { model, provider, mcpServers } = options;
+  if (!model || !provider) return false;
+  if (!Object.values(mcpServers ?? {}).some((server) => server.enabled !== false)) return false;
+  if (model.capabilities) return model.capabilities.includes('tools');
+  return provider.type !== 'ollama';
+}

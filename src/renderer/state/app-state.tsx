@@ -13,6 +13,7 @@ import {
 } from './open-conversation';
 import { persist, restore } from './session-storage';
 import { createStore, type Store } from './store';
+import { ToolApprovals, type ToolApprovalsApi } from './tool-approvals';
 import { ConversationWorkspace } from './workspace';
 
 export interface AppState {
@@ -26,6 +27,8 @@ export interface AppState {
   modelInUse: Store<ModelInUse | null>;
   /** Stored conversations; absent without a history API (chats then store nothing). */
   workspace: ConversationWorkspace | null;
+  /** Tool calls waiting for the user, in any window (none are known without an approvals API). */
+  approvals: ToolApprovals;
   /** Stops saving (tests). */
   dispose(): void;
 }
@@ -46,7 +49,12 @@ const isRunningChat = (value: unknown): value is RunningChat =>
  * The window's state: the conversation shown, which one it is and the choice, all kept in session
  * storage across reloads (the stored conversation is then read again from the server).
  */
-export function createAppState(options: { api: ChatApi; history?: HistoryApi; storage?: Storage }): AppState {
+export function createAppState(options: {
+  api: ChatApi;
+  history?: HistoryApi;
+  approvals?: ToolApprovalsApi;
+  storage?: Storage;
+}): AppState {
   const storage = options.storage ?? window.sessionStorage;
   const saved = restore(storage, CONVERSATION_KEY, isConversation);
   const conversation = createStore(saved ? restoredConversation(saved) : emptyConversation);
@@ -98,6 +106,8 @@ export function createAppState(options: { api: ChatApi; history?: HistoryApi; st
     persist({ store: running, storage, key: RUNNING_KEY, delayMs: 0 }),
   ];
   workspace?.start();
+  const approvals = new ToolApprovals(options.approvals);
+  approvals.start();
   return {
     conversation,
     choice,
@@ -106,9 +116,11 @@ export function createAppState(options: { api: ChatApi; history?: HistoryApi; st
     history,
     modelInUse,
     workspace,
+    approvals,
     dispose: () => {
       turns.stop();
       workspace?.dispose();
+      approvals.dispose();
       for (const stop of stops) stop();
     },
   };

@@ -33,6 +33,8 @@ export interface ChatStartInput {
   modelId?: string;
   systemPrompt?: string | null;
   options?: { think?: Think };
+  /** The conversation's Tools switch (CONTRACT section 11): `auto` offers the MCP servers' tools. */
+  tools?: 'auto' | 'none';
 }
 
 /** The two API calls a chat needs (CONTRACT section 5): `chat.start`, then `chat.events`. */
@@ -78,6 +80,8 @@ export interface ChatChoice {
   systemPrompt: string;
   /** `options.think`, when the model thinks (off is `false`, never left out). */
   think?: Think | undefined;
+  /** The Tools switch; absent: on. */
+  tools?: boolean;
 }
 
 interface ActiveChat {
@@ -264,12 +268,13 @@ export class ChatTurns {
   /** What `chat.start` is sent: the history before the answer, or where the turn goes. */
   private request(answerId: string, target: TurnTarget): ChatStartInput {
     const { store, choice, place } = this.options;
-    const { providerId, modelId, systemPrompt, think } = choice();
+    const { providerId, modelId, systemPrompt, think, tools } = choice();
     const chosen = {
       ...(providerId ? { providerId } : {}),
       ...(modelId ? { modelId } : {}),
       ...(systemPrompt.trim() ? { systemPrompt } : {}),
       ...(think === undefined ? {} : { options: { think } }),
+      tools: tools === false ? ('none' as const) : ('auto' as const),
     };
     const where = place?.() ?? null;
     if (where === null) return { messages: historyBefore(store.get(), answerId), ...chosen };
@@ -374,6 +379,10 @@ export class ChatTurns {
               answerId: active.answerId,
               droppedMessages: event.droppedMessages,
             });
+          } else if (event.type === 'toolCall' || event.type === 'toolResult') {
+            // The text before the call lands first, so the card follows what the model said.
+            buffer.flushNow();
+            this.dispatch({ type: 'tool', answerId: active.answerId, event });
           } else if (
             event.type === 'token' ||
             event.type === 'thinking' ||
@@ -382,7 +391,7 @@ export class ChatTurns {
           ) {
             buffer.push(event);
           }
-          // Other event types (tool calls…) are not shown yet: ignored, as clients must.
+          // Other event types are not shown: ignored, as clients must.
         },
         onError: (error) => {
           // A chat that ended before the window came back: the stored answer is what there is.

@@ -8,6 +8,11 @@ export interface Choice {
   systemPrompt: string;
   /** The conversation's `Think` switch (CONTRACT section 12); null: never set, the model's default (on). */
   think: Think | null;
+  /**
+   * The conversation's Tools switch (CONTRACT section 11): on sends `tools: "auto"`, off `"none"`.
+   * Absent (a choice saved before the switch existed): on.
+   */
+  tools?: boolean;
 }
 
 export const emptyChoice: Choice = { providerId: null, modelId: null, systemPrompt: '', think: null };
@@ -21,6 +26,7 @@ export function isChoice(value: unknown): value is Choice {
     idOrNull(record.providerId) &&
     idOrNull(record.modelId) &&
     typeof record.systemPrompt === 'string' &&
-    (record.think === undefined || record.think === null || isThink(record.think))
+    (record.think === undefined || record.think === null || isThink(record.think)) &&
+    (record.tools === undefined || typeof record.tools === 'boolean')
   );
 }

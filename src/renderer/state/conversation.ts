@@ -1,5 +1,6 @@
-import type { ChatMessage, ChatStats, Usage } from '../../domain/chat';
+import type { ChatMessage, ChatStats, ToolCallEvent, ToolResultEvent, Usage } from '../../domain/chat';
 import type { UiError } from '../errors/error-message';
+import { type ToolCall, withToolEvent } from './tool-calls';
 
 /** A file a user message carries (CONTRACT section 12), as the server answered its upload. */
 export interface AttachedFile {
@@ -41,6 +42,8 @@ export interface AssistantMessage {
   error: UiError | null;
   /** Older messages the server left out to fit the model's context window (`event: truncated`). */
   droppedMessages?: number;
+  /** The tools it called, in order, each with its result once it came (absent: none). */
+  toolCalls?: ToolCall[];
   siblingIds?: string[];
 }
 
@@ -87,6 +90,8 @@ export type ConversationAction =
   | { type: 'stream'; answerId: string; batch: StreamBatch }
   /** The server left out older messages to fit the context window (before any text). */
   | { type: 'truncated'; answerId: string; droppedMessages: number }
+  /** The model called a tool, or a call's result came back. */
+  | { type: 'tool'; answerId: string; event: ToolCallEvent | ToolResultEvent }
   | { type: 'stop'; answerId: string }
   | { type: 'fail'; answerId: string; error: UiError }
   /** The server stored the turn: its messages take the ids the server gave them. */
@@ -178,6 +183,11 @@ export function conversationReducer(state: Conversation, action: ConversationAct
         ...answer,
         droppedMessages: action.droppedMessages,
       }));
+    case 'tool':
+      return updateAnswer(state, action.answerId, (answer) => ({
+        ...answer,
+        toolCalls: withToolEvent(answer.toolCalls, action.event),
+      }));
     case 'stop':
       return updateAnswer(state, action.answerId, (answer) =>
         isInFlight(answer) ? { ...answer, status: 'stopped', finishReason: 'stopped' } : answer,
@@ -191,7 +201,7 @@ export function conversationReducer(state: Conversation, action: ConversationAct
     case 'stored':
       return renamed(state, action.ids);
     case 'replay':
-      return updateAnswer(state, action.answerId, (answer) => ({
+      return updateAnswer(state, action.answerId, ({ toolCalls: _, ...answer }) => ({
         ...answer,
         content: '',
         thinking: '',

@@ -1,6 +1,7 @@
 import type { Message as StoredMessage } from '../../domain/conversation';
 import { toUiError } from '../errors/error-message';
 import type { AssistantMessage, AttachedFile, Conversation, Message } from '../state/conversation';
+import { toolCallsFromStored } from './tool-calls';
 
 const KINDS = new Set(['image', 'text', 'pdf']);
 
@@ -55,6 +56,8 @@ function toMessage(stored: StoredMessage): Message {
     // Only the code is stored: the view words it (title and what to do) from the code.
     error: stored.status === 'error' ? toUiError({ errorCode: stored.errorCode ?? 'INTERNAL' }) : null,
   };
+  const toolCalls = toolCallsFromStored(stored.toolCalls);
+  if (toolCalls.length > 0) answer.toolCalls = toolCalls;
   return siblingIds ? { ...answer, siblingIds } : answer;
 }
 

@@ -8,7 +8,9 @@ import { createStore, type Store } from './store';
 import { fromStored, mergeStored } from './stored-conversation';
 
 /** The conversation fields a window's choice is saved to. */
-type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPrompt' | 'think'>;
+type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPrompt' | 'think'> & {
+  tools: 'auto' | 'none';
+};
 
 const SAVE_CHOICE_DELAY_MS = 300;
 
@@ -17,12 +19,14 @@ const asSaved = (choice: Choice): SavedChoice => ({
   modelId: choice.modelId,
   systemPrompt: choice.systemPrompt.trim() === '' ? null : choice.systemPrompt,
   think: choice.think,
+  tools: choice.tools === false ? 'none' : 'auto',
 });
 
 /**
  * The window's stored conversations: opening one (its current branch, or the branch through a
  * message), a new chat, versions, deleting messages, and keeping the shown one current when it
- * changes elsewhere. A changed provider, model or system prompt is saved to the open conversation.
+ * changes elsewhere. A changed provider, model, system prompt or Tools switch is saved to the open
+ * conversation.
  */
 export class ConversationWorkspace {
   /** A message to show highlighted (a search result just opened). */
@@ -102,8 +106,9 @@ export class ConversationWorkspace {
     const { open, choice } = this.deps;
     if (open.get().id !== null) return;
     open.set({ ...open.get(), id: conversationId });
-    // The server kept the chat's provider, model and Think switch; the system prompt is saved from here.
-    this.saved = { ...asSaved(choice.get()), systemPrompt: null };
+    // The server kept the chat's provider, model and Think switch; the system prompt and the Tools
+    // switch (when off: on is what a conversation starts with) are saved from here.
+    this.saved = { ...asSaved(choice.get()), systemPrompt: null, tools: 'auto' };
     this.scheduleSave();
   }
 
@@ -188,6 +193,7 @@ export class ConversationWorkspace {
       modelId: stored.modelId,
       systemPrompt: stored.systemPrompt,
       think: stored.think,
+      tools: stored.tools ?? 'auto',
     };
     clearTimeout(this.saveTimer);
     this.reattach(id, loaded.messages);
@@ -197,6 +203,7 @@ export class ConversationWorkspace {
       modelId: stored.providerId === null ? current.modelId : stored.modelId,
       systemPrompt: stored.systemPrompt ?? '',
       think: stored.think,
+      tools: stored.tools !== 'none',
     });
   }
 
@@ -228,6 +235,7 @@ export class ConversationWorkspace {
     }
     if (next.systemPrompt !== saved.systemPrompt) patch.systemPrompt = next.systemPrompt;
     if (next.think !== saved.think) patch.think = next.think;
+    if (next.tools !== saved.tools) patch.tools = next.tools;
     if (Object.keys(patch).length === 0) return;
     this.saved = { ...saved, ...patch };
     this.deps.api.update(id, patch).catch(() => {

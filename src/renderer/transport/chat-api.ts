@@ -1,4 +1,5 @@
 import type { ChatApi } from '../state/chat-turns';
+import type { ToolApprovalsApi } from '../state/tool-approvals';
 import { trpcClient } from './client';
 
 type StartInput = Parameters<typeof trpcClient.chat.start.mutate>[0];
@@ -16,4 +17,14 @@ export const chatApi: ChatApi = {
       { onData: handlers.onData, onError: handlers.onError, onComplete: handlers.onComplete },
     ),
   stop: (chatId) => trpcClient.chat.stop.mutate({ chatId }),
+};
+
+/** Tool calls waiting for approval, and the user's answers (CONTRACT section 11). */
+export const toolApprovalsApi: ToolApprovalsApi = {
+  pendingApprovals: (handlers) =>
+    trpcClient.chat.pendingApprovals.subscribe(undefined, {
+      onData: handlers.onData,
+      onError: handlers.onError,
+    }),
+  decideTool: (input) => trpcClient.chat.decideTool.mutate(input),
 };

@@ -13,6 +13,8 @@ export interface ConversationPatch {
   modelId?: string | null;
   systemPrompt?: string | null;
   think?: Think | null;
+  /** The conversation's Tools switch (CONTRACT section 11). */
+  tools?: 'auto' | 'none';
   currentLeafId?: string;
 }
 

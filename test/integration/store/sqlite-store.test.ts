@@ -63,6 +63,36 @@ describe('SQLite history store', () => {
     reader.close();
   });
 
+  it('keeps the Tools switch of a conversation (null until set), and takes only "auto" or "none"', async () => {
+    const dataDir = tempDataDir();
+    const first = await historyWorld(dataDir);
+    const { conversationId } = await first.send({ conversationId: 'new', prompt: 'Files?' });
+    expect((await first.service.get(conversationId)).conversation.tools).toBeUndefined();
+    await first.service.update(conversationId, { tools: 'none' });
+    await expect(first.service.update(conversationId, { tools: 'sometimes' })).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    await first.store.close();
+    const second = await historyWorld(dataDir);
+    expect((await second.service.get(conversationId)).conversation.tools).toBe('none');
+  });
+
+  it('a database of version 1 gains the Tools column, its conversations kept', async () => {
+    const dataDir = tempDataDir();
+    const old = openHistory(dataDir, MIGRATIONS.slice(0, 1));
+    if (!old.ok) throw new Error(old.status.message);
+    old.db
+      .prepare('INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, 1, 1)')
+      .run('0197a000-0000-7000-8000-000000000001', 'from v1');
+    old.db.close();
+    const world = await historyWorld(dataDir);
+    const [conversation] = (await world.service.list()).items;
+    expect(conversation).toMatchObject({ title: 'from v1' });
+    expect(conversation?.tools).toBeUndefined();
+    await world.service.update(conversation!.id, { tools: 'auto' });
+    expect((await world.service.get(conversation!.id)).conversation.tools).toBe('auto');
+  });
+
   it('lists pinned conversations first, then the newest, a page at a time', async () => {
     const { service, send } = await historyWorld();
     const ids: string[] = [];
