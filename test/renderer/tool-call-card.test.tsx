@@ -1,7 +1,7 @@
 import { MantineProvider } from '@mantine/core';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../src/domain/chat';
+import type { ChatEvent, ToolCallEvent } from '../../src/domain/chat';
 import type { Message as StoredMessage } from '../../src/domain/conversation';
 import { DENIED_TEXT } from '../../src/domain/tools/tool-refusals';
 import { ConversationView } from '../../src/renderer/components/ConversationView';
@@ -24,7 +24,7 @@ const CALL = {
   needsApproval: true,
 } as const satisfies ChatEvent;
 
-const waiting = (call = CALL, chatId = 'c1'): PendingApproval => ({
+const waiting = (call: Omit<ToolCallEvent, 'type'> = CALL, chatId = 'c1'): PendingApproval => ({
   chatId,
   id: call.id,
   server: call.server,
@@ -40,7 +40,7 @@ function renderWorld() {
   let emit: (event: ChatEvent) => void = () => {};
   let setPending: (pending: PendingApproval[]) => void = () => {};
   const decisions: { chatId: string; id: string; decision: ToolDecision }[] = [];
-  let refuse: Error | null = null;
+  let refuse: unknown = null;
   const api: ChatApi = {
     start: async () => ({ chatId: 'c1', providerId: 'p', modelId: 'm' }),
     events(_chatId, handlers) {
@@ -73,7 +73,7 @@ function renderWorld() {
     decisions,
     emit: (event: ChatEvent) => act(() => emit(event)),
     pending: (list: PendingApproval[]) => act(() => setPending(list)),
-    refuseWith(error: Error) {
+    refuseWith(error: unknown) {
       refuse = error;
     },
   };
@@ -94,7 +94,7 @@ describe('Tool-call card', () => {
     const card = await askAndCall(world);
     world.pending([waiting()]);
     expect(within(card).getByText('Waiting for approval')).toBeTruthy();
-    expect(within(card).getByText(JSON.stringify(CALL.arguments, null, 2))).toBeTruthy();
+    expect(card.querySelector('pre')?.textContent).toBe(JSON.stringify(CALL.arguments, null, 2));
     for (const name of ['Approve', 'Deny', 'Always allow']) expect(button(card, name)).not.toBeNull();
 
     await act(async () => fireEvent.click(button(card, 'Approve')!));
@@ -116,9 +116,14 @@ describe('Tool-call card', () => {
     const world = renderWorld();
     const card = await askAndCall(world);
     world.pending([waiting()]);
-    world.refuseWith(new Error('No tool call "call-1" of chat "c1" waits for approval'));
+    // What the tRPC client throws for the server's TOOL_CALL_NOT_FOUND.
+    world.refuseWith({
+      message:
+        'No tool call "call-1" of chat "c1" waits for approval: it was answered, timed out, or its chat ended.',
+      data: { errorCode: 'TOOL_CALL_NOT_FOUND', details: {} },
+    });
     await act(async () => fireEvent.click(button(card, 'Always allow')!));
-    expect(within(card).getByRole('alert').textContent).toMatch(/waits for approval/);
+    expect((await within(card).findByRole('alert')).textContent).toMatch(/waits for approval/);
   });
 
   it('after the result: "Approved", and the result collapsed behind a button with its duration', async () => {
@@ -136,7 +141,7 @@ describe('Tool-call card', () => {
     expect(within(card).getByText('Approved')).toBeTruthy();
     const toggle = within(card).getByRole('button', { name: 'Result (12 ms)' });
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    expect(within(card).queryByText(/notes/)).toBeNull();
+    expect(within(card).queryByText(/FILE/)).toBeNull();
     fireEvent.click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     // Plain text, never Markdown: the asterisks stay.

@@ -298,7 +298,8 @@ export function sameApartFromText(a: Message | undefined, b: Message | undefined
   if (a === b) return true;
   if (a?.role !== 'assistant' || b?.role !== 'assistant' || (a.content === '') !== (b.content === ''))
     return false;
-  for (const field in a) {
+  // Both sides' fields: an optional one (tool calls) may be on one of them only.
+  for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const key = field as keyof AssistantMessage;
     if (key !== 'content' && a[key] !== b[key]) return false;
   }

@@ -1,5 +1,5 @@
 import type { PendingApproval, ToolDecision } from '../../domain/tools/tool-approvals';
-import { toUiError } from '../errors/error-message';
+import { errorLine, toUiError } from '../errors/error-message';
 import { createStore, type Store } from './store';
 
 export type { PendingApproval, ToolDecision };
@@ -65,7 +65,8 @@ export class ToolApprovals {
       await this.api.decideTool({ chatId: call.chatId, id: call.id, decision });
       this.update(call.id, { answering: false, error: null });
     } catch (error) {
-      this.update(call.id, { answering: false, error: toUiError(error).message });
+      const refused = toUiError(error);
+      this.update(call.id, { answering: false, error: refused.message || errorLine(refused) });
     }
   }
 
