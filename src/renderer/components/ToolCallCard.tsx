@@ -107,7 +107,13 @@ function ApprovalButtons({ call }: { call: PendingApproval }) {
   return (
     <Box mt="xs">
       <Group gap="xs">
-        <Button size="xs" loading={answering} onClick={() => void approvals.decide(call, 'approve')}>
+        {/* Shade 8: white on the theme's shade 6 is below 4.5:1 for this small label. */}
+        <Button
+          size="xs"
+          color="indigo.8"
+          loading={answering}
+          onClick={() => void approvals.decide(call, 'approve')}
+        >
           Approve
         </Button>
         <Button
