@@ -1,18 +1,22 @@
 import type { ProviderImage, ProviderMessage } from '../../domain/provider.js';
 
 /**
- * Attached images in each API's words (CONTRACT section 12), one place for the four adapters.
- * Ollama takes the bytes (its SDK encodes them); the others take base64.
+ * Attached images in each API's words (CONTRACT section 12), one place for the four adapters, all
+ * as base64. Ollama's is streamed into its request body (`streamed-json.ts`): `encode` gives the
+ * stand-in for each image there.
  */
 
 export const base64Of = (image: ProviderImage): string =>
   Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64');
 
-/** Ollama: `images` beside `content`. */
-export const ollamaMessage = ({ role, content, images }: ProviderMessage) => ({
+/** Ollama: `images` (base64) beside `content`. */
+export const ollamaMessage = (
+  { role, content, images }: ProviderMessage,
+  encode: (image: ProviderImage) => string = base64Of,
+) => ({
   role,
   content,
-  ...(images?.length ? { images: images.map((image) => image.data) } : {}),
+  ...(images?.length ? { images: images.map(encode) } : {}),
 });
 
 /** OpenAI Chat Completions: a user message with images becomes text and `image_url` parts (data URLs). */

@@ -2,11 +2,12 @@ import type { AppError } from '../../domain/errors.js';
 import { parseRetryAfter } from './provider-errors.js';
 
 /**
- * The `fetch` ollama-js is given, one per request. It adds what the SDK lacks: the chat's abort
- * signal on every request (its `list`/`show` take none), the status and `Retry-After` of a failed
- * answer (its errors keep neither), and the body of a streamed answer to the adapter, which reads
- * and checks its NDJSON itself (the SDK parses line by line, one await per line, and skips bad lines
- * with a `console.warn`; on non-JSON error bodies it `console.log`s).
+ * The `fetch` of every Ollama request, one per request (ollama-js is given it; the adapter sends
+ * `/api/chat` with it itself). It adds what the SDK lacks: the chat's abort signal on every request
+ * (its `list`/`show` take none) and the status and `Retry-After` of a failed answer (its errors keep
+ * neither; on non-JSON error bodies it `console.log`s). The adapter reads and checks a streamed
+ * answer's NDJSON itself (the SDK parses line by line, one await per line, and skips bad lines with
+ * a `console.warn`).
  */
 export class OllamaHttpFailure extends Error {
   constructor(
@@ -22,11 +23,6 @@ export class OllamaHttpFailure extends Error {
 export interface OllamaFetchOptions {
   base: typeof fetch;
   signal?: AbortSignal | undefined;
-  /**
-   * Takes the body of the streamed `/api/chat` answer (NDJSON): the adapter reads it with `readOllamaLines`, one
-   * batch of lines per network read, and the SDK gets an empty body it never needs to read.
-   */
-  onStream?: (body: ReadableStream<Uint8Array>) => void;
 }
 
 export function ollamaFetch(options: OllamaFetchOptions): typeof fetch {
@@ -40,20 +36,8 @@ export function ollamaFetch(options: OllamaFetchOptions): typeof fetch {
         parseRetryAfter(response.headers),
       );
     }
-    if (!response.body || !options.onStream || !isChat(input)) return response;
-    options.onStream(response.body);
-    return new Response('', {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    return response;
   };
-}
-
-/** The streamed chat request (`/api/show` goes through the same fetch). By path: proxies may relabel NDJSON. */
-function isChat(input: Parameters<typeof fetch>[0]): boolean {
-  const url = input instanceof Request ? input.url : String(input);
-  return new URL(url).pathname.endsWith('/api/chat');
 }
 
 /** One line of Ollama's streamed `/api/chat` answer, as far as LightChat reads it. */

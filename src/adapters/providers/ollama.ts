@@ -1,4 +1,4 @@
-import type { AbortableAsyncIterator, ChatResponse, Message, Ollama, Tool } from 'ollama';
+import type { Message, Ollama, Tool } from 'ollama';
 import { z } from 'zod';
 import type { ChatOptions } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
@@ -34,6 +34,7 @@ import {
 } from './provider-errors.js';
 import { ReadJoiner } from './read-joiner.js';
 import { maskUrl, redactSecrets } from './secrets.js';
+import { streamedJson } from './streamed-json.js';
 
 /** The SDK is loaded on first use: start-up time is benchmarked. */
 let sdk: Promise<typeof import('ollama')> | undefined;
@@ -72,16 +73,10 @@ export function createOllamaProvider(
   const { fetch: baseFetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
   const proxy = route.via === 'proxy' ? route.url : undefined;
 
-  /**
-   * One client per request: `client.abort()` would stop every stream of a shared one. `onStream`
-   * takes the body of a streamed answer (the adapter reads it, not the SDK).
-   */
-  async function client(
-    signal?: AbortSignal,
-    onStream?: (body: ReadableStream<Uint8Array>) => void,
-  ): Promise<Ollama> {
+  /** One client per request: `client.abort()` would stop every request of a shared one. */
+  async function client(signal?: AbortSignal): Promise<Ollama> {
     const { Ollama } = await loadSdk();
-    return new Ollama({ host, fetch: ollamaFetch({ base: baseFetch, signal, onStream }) });
+    return new Ollama({ host, fetch: ollamaFetch({ base: baseFetch, signal }) });
   }
 
   const streamError =
@@ -167,13 +162,10 @@ export function createOllamaProvider(
 
     async *streamChat(request: ProviderChatRequest, signal: AbortSignal): AsyncGenerator<ProviderChunk> {
       const context: FailureContext = { config, model: request.model, proxy };
-      let iterator: AbortableAsyncIterator<ChatResponse> | undefined;
-      let body: ReadableStream<Uint8Array> | undefined;
+      // Aborted when the chat stops and when the consumer leaves the loop early.
+      const local = new AbortController();
       let streaming = false;
       try {
-        const api = await client(signal, (streamed) => {
-          body = streamed;
-        });
         const capable = await capabilities(request.model, signal);
         const think = capable?.includes('thinking')
           ? ollamaThink(request.model, request.options.think)
@@ -187,17 +179,28 @@ export function createOllamaProvider(
             ? request.tools
             : [];
         if (signal.aborted) return;
-        // The SDK sends the request (and aborts it); the adapter reads the answer's lines.
-        iterator = await api.chat({
-          model: request.model,
-          messages: request.messages.map(ollamaChatMessage),
-          stream: true,
-          ...(tools.length > 0 ? { tools: tools.map(ollamaTool) } : {}),
-          ...(think === undefined ? {} : { think }),
-          ...(request.options.jsonMode ? { format: 'json' } : {}),
-          options: chatOptions(request),
-        });
+        // Sent by the adapter, not the SDK: images go into the body a slice at a time (a 20 MB image
+        // was held four times over as bytes, base64 and JSON), and the answer's lines are read here.
+        const json = streamedJson();
+        const response = await ollamaFetch({
+          base: baseFetch,
+          signal: AbortSignal.any([signal, local.signal]),
+        })(`${host}/api/chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+          body: json.body({
+            model: request.model,
+            messages: request.messages.map((message) => ollamaChatMessage(message, json.base64)),
+            stream: true,
+            ...(tools.length > 0 ? { tools: tools.map(ollamaTool) } : {}),
+            ...(think === undefined ? {} : { think }),
+            ...(request.options.jsonMode ? { format: 'json' } : {}),
+            options: chatOptions(request),
+          }),
+          duplex: 'half',
+        } as RequestInit);
         streaming = true;
+        const body = response.body;
         if (!body) throw new Error('Ollama did not stream its answer (no NDJSON body).');
         const splitter = new ThinkTagSplitter();
         // What one network read held goes on as one chunk per kind: nothing waits for more.
@@ -231,8 +234,7 @@ export function createOllamaProvider(
         if (signal.aborted) return;
         throw toError(error, context, streaming);
       } finally {
-        // Leaving a `for await` does not abort ollama-js's request; its iterator's abort() does.
-        iterator?.abort();
+        local.abort();
       }
     },
 
@@ -277,7 +279,7 @@ export function ollamaThink(model: string, think: ChatOptions['think']): boolean
 }
 
 /** A message in Ollama's format: calls on the assistant's turn, results as `tool` with `tool_name`. */
-function ollamaChatMessage(message: ProviderMessage): Message {
+function ollamaChatMessage(message: ProviderMessage, base64: (data: Uint8Array) => string): Message {
   const { role, content } = message;
   if (role === 'tool') return { role, content, tool_name: message.toolName ?? '' };
   if (role === 'assistant' && message.toolCalls?.length) {
@@ -289,7 +291,7 @@ function ollamaChatMessage(message: ProviderMessage): Message {
       })),
     };
   }
-  return ollamaMessage(message);
+  return ollamaMessage(message, (image) => base64(image.data));
 }
 
 function ollamaTool(tool: ProviderTool): Tool {
