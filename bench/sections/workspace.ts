@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../lib/browser.js';
 import { tokenOf } from '../lib/clients.js';
 import type { BenchContext, BenchSection } from '../lib/context.js';
+import { type CpuProfile, formatProfile, summarizeProfile } from '../lib/cpuprofile.js';
 import { generateHistory } from '../lib/history-data.js';
 import { LightChatServer } from '../lib/lightchat.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
@@ -46,7 +47,10 @@ async function rest<T>(url: string, method: string, path: string, body?: unknown
 }
 
 /** A fresh tab (its own session storage: it opens on a new chat) with the probe, loaded. */
-async function load(browser: Browser, url: string): Promise<{ page: Page; close: () => Promise<void> }> {
+async function load(
+  browser: Browser,
+  url: string,
+): Promise<{ page: Page; context: BrowserContext; close: () => Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript({ content: WORKSPACE_PROBE });
   const page = await context.newPage();
@@ -59,7 +63,7 @@ async function load(browser: Browser, url: string): Promise<{ page: Page; close:
     undefined,
     { timeout: 60_000 },
   );
-  return { page, close: () => context.close() };
+  return { page, context, close: () => context.close() };
 }
 
 /**
@@ -210,10 +214,25 @@ async function openRow(
   let articles = 0;
   let chars = 0;
   for (let run = 0; run <= runs; run++) {
-    const { page, close } = await load(browser, server.url);
+    const { page, context: tab, close } = await load(browser, server.url);
+    // With --profile, the last open is profiled (where the page's share of the time goes).
+    const cdp = context.profile && run === runs ? await tab.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const result = (await page.evaluate(
       `window.__workspace.open(${JSON.stringify(title)}, ${JSON.stringify(lastMessageId)})`,
     )) as OpenResult;
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      const path = join(context.resultsDir, 'workspace-open.cpuprofile');
+      await writeFile(path, JSON.stringify(profile));
+      context.log(
+        `workspace: CPU profile of opening the long conversation in ${path}\n${formatProfile(summarizeProfile(profile, 25), 'LightChat page, open')}`,
+      );
+    }
     await close();
     if ('error' in result) throw new Error(result.error);
     if (run === 0) continue;

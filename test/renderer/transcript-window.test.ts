@@ -56,6 +56,18 @@ describe('the part of a long conversation the transcript renders', () => {
     expect(rendered(sent, windowFor(around, sent, null)).at(-1)).toBe('sent');
   });
 
+  it('shows earlier messages loaded above it at once when at the top, and keeps its rows otherwise', () => {
+    const order = ids(SHOWN_AT_FIRST, 'late');
+    const atTop = { ...windowFor(EMPTY_WINDOW, order, null) };
+    expect(atTop.start).toBe(0);
+    const loaded = [...ids(40, 'early'), ...order];
+    expect(rendered(loaded, windowFor(atTop, loaded, null))).toEqual(loaded);
+    const long = ids(100, 'late');
+    const scrolled = windowFor(EMPTY_WINDOW, long, null);
+    const more = [...ids(40, 'early'), ...long];
+    expect(rendered(more, windowFor(scrolled, more, null))).toEqual(rendered(long, scrolled));
+  });
+
   it('starts afresh on another conversation', () => {
     const first = ids(2000, 'a');
     const range = showEarlier(windowFor(EMPTY_WINDOW, first, null));

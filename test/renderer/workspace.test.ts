@@ -71,7 +71,7 @@ function fakeHistory(conversation = storedConversation()) {
     status: async () => ({ available: true, path: '/data/lightchat.db' }),
     get: vi.fn(async (id: string) => {
       if (id !== ID) throw { message: 'gone', data: { errorCode: 'CONVERSATION_NOT_FOUND', details: {} } };
-      return { conversation, messages: branch };
+      return { conversation, messages: branch, earlier: 0 };
     }),
     update: async (id, patch) => {
       patches.push({ id, patch });
@@ -184,6 +184,43 @@ describe('the conversation workspace', () => {
     await flushPromises();
     expect(state.open.get().id).toBeNull();
     expect(state.conversation.get().order).toEqual([]);
+    state.dispose();
+  });
+
+  it('opens a long conversation on its latest messages, loads earlier ones on demand, and refreshes only the latest', async () => {
+    const long = Array.from({ length: 100 }, (_, index) =>
+      message(100 + index, { content: `message ${index}`, role: index % 2 === 0 ? 'user' : 'assistant' }),
+    );
+    const history = fakeHistory();
+    vi.mocked(history.api.get).mockImplementation(async (_id, window = {}) => {
+      const end = window.before === undefined ? long.length : long.findIndex((m) => m.id === window.before);
+      const start = window.last === undefined ? 0 : Math.max(0, end - window.last);
+      return { conversation: storedConversation(), messages: long.slice(start, end), earlier: start };
+    });
+    const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    const workspace = state.workspace!;
+    await workspace.open(ID);
+    expect(vi.mocked(history.api.get)).toHaveBeenLastCalledWith(ID, { last: 40 });
+    expect(state.conversation.get().order).toEqual(long.slice(60).map((m) => m.id));
+    expect(workspace.earlier.get()).toBe(60);
+    await workspace.loadEarlier();
+    expect(state.conversation.get().order).toEqual(long.slice(20).map((m) => m.id));
+    expect(workspace.earlier.get()).toBe(20);
+    // Another window added a turn: the refresh asks for the latest part and keeps what was loaded above it.
+    long.push(message(300, { content: 'new question' }), message(301, { content: 'new answer' }));
+    history.change(ID);
+    await flushPromises();
+    expect(vi.mocked(history.api.get)).toHaveBeenLastCalledWith(ID, { last: 40 });
+    expect(state.conversation.get().order).toEqual(long.slice(20).map((m) => m.id));
+    expect(workspace.earlier.get()).toBe(20);
+    await workspace.loadEarlier();
+    expect(state.conversation.get().order).toEqual(long.map((m) => m.id));
+    expect(workspace.earlier.get()).toBe(0);
+    const calls = vi.mocked(history.api.get).mock.calls.length;
+    await workspace.loadEarlier();
+    expect(vi.mocked(history.api.get).mock.calls.length).toBe(calls);
+    workspace.newChat();
+    expect(workspace.earlier.get()).toBe(0);
     state.dispose();
   });
 

@@ -96,6 +96,40 @@ describe('ConversationService', () => {
     expect(messages[1]?.siblingIds).toEqual([first.turn.assistantMessageId, again.turn.assistantMessageId]);
   });
 
+  it('gives a window of the branch: its last N messages, or the N before a message, and how many come earlier', async () => {
+    const { service, send } = world();
+    const first = await send({ conversationId: 'new', prompt: 'q1' }, 'a1');
+    const id = first.turn.conversationId;
+    await send({ conversationId: id, prompt: 'q2' }, 'a2');
+    const third = await send({ conversationId: id, prompt: 'q3' }, 'a3');
+    const whole = await service.get(id);
+    expect(texts(whole.messages)).toEqual(['q1', 'a1', 'q2', 'a2', 'q3', 'a3']);
+    expect(whole.earlier).toBe(0);
+    const latest = await service.get(id, { last: 2 });
+    expect(texts(latest.messages)).toEqual(['q3', 'a3']);
+    expect(latest.earlier).toBe(4);
+    const before = await service.get(id, { last: 3, before: third.turn.userMessageId as string });
+    expect(texts(before.messages)).toEqual(['a1', 'q2', 'a2']);
+    expect(before.earlier).toBe(1);
+    expect((await service.get(id, { last: 50 })).messages).toHaveLength(6);
+    // The versions of a message in a window are still all of them.
+    await send({ conversationId: id, regenerateOf: third.turn.assistantMessageId }, 'b3');
+    const versions = await service.get(id, { last: 1 });
+    expect(versions.messages[0]?.siblingIds).toHaveLength(2);
+  });
+
+  it('refuses a window that makes no sense with a clear error', async () => {
+    const { service, send } = world();
+    const first = await send({ conversationId: 'new', prompt: 'q1' }, 'a1');
+    const id = first.turn.conversationId;
+    const other = await send({ conversationId: 'new', prompt: 'elsewhere' });
+    await expect(service.get(id, { last: 0 })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(service.get(id, { last: 1.5 })).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+    await expect(
+      service.get(id, { last: 2, before: other.turn.userMessageId as string }),
+    ).rejects.toMatchObject({ code: 'MESSAGE_NOT_FOUND', details: { field: 'before' } });
+  });
+
   it('refuses regenerate_of a user message, edit_of an answer, and ids of another conversation', async () => {
     const { service, send } = world();
     const a = await send({ conversationId: 'new', prompt: 'a' });

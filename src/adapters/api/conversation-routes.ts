@@ -40,9 +40,18 @@ export function registerConversationRoutes(app: App, core: ApiServices): void {
     return noContent(c);
   });
 
+  // `last` and `before`: a window of the branch (a long conversation opens with its latest messages).
   app.get('/conversations/:id', async (c) => {
-    const through = c.req.query('through');
-    return json(c, await conversations.get(c.req.param('id'), through === undefined ? {} : { through }));
+    const { through, before } = c.req.query();
+    const last = c.req.query('last');
+    return json(
+      c,
+      await conversations.get(c.req.param('id'), {
+        ...(through === undefined ? {} : { through }),
+        ...(before === undefined ? {} : { before }),
+        ...(last === undefined ? {} : { last: wholeNumber('last', last) }),
+      }),
+    );
   });
 
   app.patch('/conversations/:id', async (c) =>
@@ -68,11 +77,16 @@ export function registerConversationRoutes(app: App, core: ApiServices): void {
 
 const noContent = (c: Context): Response => c.body(null, 204);
 
+/** A query parameter that must be a whole number (its range is checked where it is used). */
+function wholeNumber(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw))
+    throw new MalformedRequest(`${name} must be a whole number, got "${raw.slice(0, 50)}".`);
+  return Number(raw);
+}
+
 function limitOf(raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw))
-    throw new MalformedRequest(`limit must be a whole number, got "${raw.slice(0, 50)}".`);
-  const limit = Number(raw);
+  const limit = wholeNumber('limit', raw);
   if (limit < 1 || limit > max) {
     throw new AppError('VALIDATION_ERROR', `limit must be between 1 and ${max}, got ${limit}.`, {
       details: { issues: [{ path: ['limit'], message: `must be between 1 and ${max}` }] },

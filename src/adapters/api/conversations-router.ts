@@ -33,11 +33,17 @@ export function conversationsRouter(
     create: publicProcedure
       .input(z.looseObject({}).default({}))
       .mutation(({ input }) => conversations.create(input)),
+    /** `last` and `before`: a window of the branch (the service checks them, as for REST). */
     get: publicProcedure
-      .input(z.strictObject({ id: z.string(), through: z.string().optional() }))
-      .query(({ input }) =>
-        conversations.get(input.id, input.through === undefined ? {} : { through: input.through }),
-      ),
+      .input(
+        z.strictObject({
+          id: z.string(),
+          through: z.string().optional(),
+          last: z.number().optional(),
+          before: z.string().optional(),
+        }),
+      )
+      .query(({ input: { id, ...window } }) => conversations.get(id, window)),
     update: publicProcedure.input(byId).mutation(({ input }) => {
       const { id, ...patch } = input;
       return conversations.update(id, patch);

@@ -18,6 +18,7 @@ import { uuidV7 } from '../ids.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { ConversationPage, ConversationStore, HistoryStatus } from '../ports/conversation-store.port.js';
 import type { Think } from '../think.js';
+import { type BranchWindow, windowOf } from './branch-window.js';
 import { firstLineTitle } from './conversation-title.js';
 import { ConversationTree } from './conversation-tree.js';
 import {
@@ -47,6 +48,13 @@ export interface ConversationServiceDeps {
 export interface ExportedConversation {
   conversation: Conversation;
   messages: StoredMessage[];
+}
+
+/** A conversation with (part of) one branch, root first; `earlier`: messages of the branch before it. */
+export interface ConversationBranch {
+  conversation: Conversation;
+  messages: Message[];
+  earlier: number;
 }
 
 /** Something changed in a conversation (null: another process changed history). */
@@ -86,11 +94,11 @@ export class ConversationService {
     return conversation;
   }
 
-  /** The conversation and one branch of it, root first: through `through`, else the current one. */
-  async get(
-    id: string,
-    options: { through?: string } = {},
-  ): Promise<{ conversation: Conversation; messages: Message[] }> {
+  /**
+   * The conversation and one branch of it, root first: through `through`, else the current one. A
+   * window (`last`, `before`) gives only part of it; `earlier` counts the branch's messages before it.
+   */
+  async get(id: string, options: BranchWindow & { through?: string } = {}): Promise<ConversationBranch> {
     const { conversation, store } = await this.find(id);
     const tree = new ConversationTree(await store.tree(id));
     let ids = tree.pathTo(conversation.currentLeafId);
@@ -98,10 +106,12 @@ export class ConversationService {
       if (!tree.get(options.through)) throw messageNotFound(id, options.through, 'through');
       ids = tree.branchThrough(options.through);
     }
-    const messages = await store.messages(id, ids);
+    const window = windowOf(id, ids, options);
+    const messages = await store.messages(id, window.ids);
     return {
       conversation,
       messages: messages.map((message) => ({ ...message, siblingIds: tree.siblingIds(message.id) })),
+      earlier: window.earlier,
     };
   }
 

@@ -1,11 +1,14 @@
 import { Box, Button, Center, Stack, Text } from '@mantine/core';
 import { useRef } from 'react';
 import { useAppState } from '../state/app-state';
-import { useStore } from '../state/store';
+import { createStore, useStore } from '../state/store';
 import { MessageRow } from './MessageRow';
 import { useFollowScroll } from './use-follow-scroll';
 import { noHighlight, useHighlight } from './use-highlight';
 import { useTranscriptWindow } from './use-transcript-window';
+
+/** Without history, every message of the conversation is in the page. */
+const noneUnloaded = createStore(0);
 
 /**
  * The transcript: a scrolling region of message rows that follows the stream unless scrolled up. A
@@ -16,10 +19,18 @@ export function ConversationView() {
   const { conversation, workspace } = useAppState();
   const order = useStore(conversation, (state) => state.order);
   const target = useStore(workspace?.highlight ?? noHighlight, (id) => id);
+  const unloaded = useStore(workspace?.earlier ?? noneUnloaded, (count) => count);
   const scroller = useRef<HTMLElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const { following, jumpToLatest } = useFollowScroll(scroller, content);
-  const rows = useTranscriptWindow({ order, target, scroller, content });
+  const rows = useTranscriptWindow({
+    order,
+    target,
+    scroller,
+    content,
+    unloaded,
+    ...(workspace ? { loadEarlier: () => workspace.loadEarlier() } : {}),
+  });
   useHighlight(content);
 
   return (

@@ -1,11 +1,14 @@
 /**
  * Which part of a long conversation the transcript renders: the latest messages when it opens, more
  * as the user scrolls up (or down again), and the part around a search result when one is opened. A
- * 2,000-message conversation then costs its first paint what a 40-message one does.
+ * 2,000-message conversation then costs its first paint what a 20-message one does.
  */
 
-/** Messages rendered when a conversation opens (and around a search result). */
-export const SHOWN_AT_FIRST = 40;
+/**
+ * Messages rendered when a conversation opens (and around a search result): a tall window shows
+ * fewer, and rendering Markdown (code highlighted) is what opening a long conversation costs most.
+ */
+export const SHOWN_AT_FIRST = 20;
 /** Messages added at a time while scrolling. */
 export const SHOWN_MORE = 40;
 /** Messages rendered before a search result, so it is not the first row. */
@@ -40,7 +43,14 @@ export function windowFor(
   const rootId = order[0] ?? null;
   const lastId = order.at(-1) ?? null;
   let { start, end } = last;
-  if (rootId !== last.rootId) {
+  // Messages read from above the first one (scrolling up): at the top they are shown at once,
+  // elsewhere the same rows stay rendered.
+  const added = rootId === last.rootId || last.rootId === null ? -1 : order.indexOf(last.rootId);
+  if (added > 0) {
+    if (start > 0) start += added;
+    if (end !== null) end += added;
+  }
+  if (rootId !== last.rootId && added <= 0) {
     start = latestStart;
     end = null;
   } else {

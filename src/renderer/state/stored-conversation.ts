@@ -94,3 +94,31 @@ export function mergeStored(local: Conversation, messages: StoredMessage[]): Con
   }
   return next;
 }
+
+/** Messages read from before the first one shown (scrolling up a long conversation) go above it. */
+export function prependStored(local: Conversation, messages: StoredMessage[]): Conversation {
+  const earlier = fromStored(messages.filter((message) => local.byId[message.id] === undefined));
+  return { order: [...earlier.order, ...local.order], byId: { ...earlier.byId, ...local.byId } };
+}
+
+/**
+ * The latest window of the branch, read again (a change elsewhere), merged into what is shown: the
+ * messages loaded above it stay when the window starts among them; otherwise (another branch, many
+ * new messages) the window replaces them. `earlier`: how many of the branch's messages are not loaded.
+ */
+export function mergeLatest(
+  local: Conversation,
+  loaded: { messages: StoredMessage[]; earlier: number },
+): { conversation: Conversation; earlier: number } {
+  const merged = mergeStored(local, loaded.messages);
+  const first = merged.order[0];
+  const kept = first === undefined ? -1 : local.order.indexOf(first);
+  if (kept <= 0) return { conversation: merged, earlier: loaded.earlier };
+  const above = local.order.slice(0, kept);
+  const byId = { ...merged.byId };
+  for (const id of above) byId[id] = local.byId[id]!;
+  return {
+    conversation: { order: [...above, ...merged.order], byId },
+    earlier: Math.max(0, loaded.earlier - kept),
+  };
+}

@@ -5,7 +5,7 @@ import { type Choice, emptyChoice } from './choice';
 import type { Conversation } from './conversation';
 import { type HistoryState, newConversation, type OpenConversation } from './open-conversation';
 import { createStore, type Store } from './store';
-import { fromStored, mergeStored } from './stored-conversation';
+import { fromStored, mergeLatest, prependStored } from './stored-conversation';
 
 /** The conversation fields a window's choice is saved to. */
 type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPrompt' | 'think'> & {
@@ -13,6 +13,11 @@ type SavedChoice = Pick<StoredConversation, 'providerId' | 'modelId' | 'systemPr
 };
 
 const SAVE_CHOICE_DELAY_MS = 300;
+/**
+ * Messages read when a conversation opens, and each time the user scrolls above them: a
+ * 2,000-message conversation opens as fast as a 40-message one (the transcript renders as many).
+ */
+export const MESSAGES_PER_READ = 40;
 
 const asSaved = (choice: Choice): SavedChoice => ({
   providerId: choice.providerId,
@@ -31,6 +36,9 @@ const asSaved = (choice: Choice): SavedChoice => ({
 export class ConversationWorkspace {
   /** A message to show highlighted (a search result just opened). */
   readonly highlight: Store<string | null> = createStore<string | null>(null);
+  /** Messages of the shown branch before the first one loaded (read as the user scrolls up). */
+  readonly earlier: Store<number> = createStore(0);
+  private readingEarlier: Promise<void> | null = null;
   private loads = 0;
   private refreshes = 0;
   /** The last copy of the server's this workspace showed: not a change made in the window. */
@@ -96,6 +104,7 @@ export class ConversationWorkspace {
     this.saved = null;
     clearTimeout(this.saveTimer);
     conversation.set({ order: [], byId: {} });
+    this.earlier.set(0);
     open.set({ ...newConversation, temporary: options.temporary === true });
     choice.set(emptyChoice);
     this.highlight.set(null);
@@ -117,7 +126,7 @@ export class ConversationWorkspace {
     const id = this.deps.open.get().id;
     if (id === null || this.deps.turns().busy) return;
     await this.deps.api.update(id, { currentLeafId: messageId });
-    await this.load(id);
+    await this.load(id, { keepLoaded: true });
   }
 
   /** Deletes a message and everything after it on its branch. */
@@ -125,7 +134,7 @@ export class ConversationWorkspace {
     const id = this.deps.open.get().id;
     if (id === null) return;
     await this.deps.api.deleteMessage(id, messageId);
-    await this.load(id);
+    await this.load(id, { keepLoaded: true });
   }
 
   /**
@@ -145,14 +154,41 @@ export class ConversationWorkspace {
       return now === before || now === this.applied;
     };
     try {
-      const loaded = await this.deps.api.get(id);
+      const loaded = await this.deps.api.get(id, { last: MESSAGES_PER_READ });
       if (this.loads !== loads || this.refreshes !== refresh || open.get().id !== id) return;
       if (!unchanged() || this.deps.turns().busy) return;
-      this.applied = mergeStored(conversation.get(), loaded.messages);
+      const merged = mergeLatest(conversation.get(), loaded);
+      this.applied = merged.conversation;
       conversation.set(this.applied);
+      this.earlier.set(merged.earlier);
     } catch (error) {
       if (this.loads === loads && open.get().id === id && isGone(error)) this.newChat();
     }
+  }
+
+  /** Reads the messages before the first one loaded (the user scrolled to the top of what is shown). */
+  loadEarlier(): Promise<void> {
+    this.readingEarlier ??= this.readEarlier().finally(() => {
+      this.readingEarlier = null;
+    });
+    return this.readingEarlier;
+  }
+
+  private async readEarlier(): Promise<void> {
+    const { api, open, conversation } = this.deps;
+    const id = open.get().id;
+    const first = conversation.get().order[0];
+    if (id === null || first === undefined || this.earlier.get() === 0) return;
+    const loads = this.loads;
+    const loaded = await api.get(id, { before: first, last: MESSAGES_PER_READ });
+    const now = conversation.get();
+    // Another conversation (or branch) opened meanwhile, or the first message went: this is stale.
+    if (this.loads !== loads || open.get().id !== id || now.order[0] !== first) return;
+    const wasApplied = now === this.applied;
+    const next = prependStored(now, loaded.messages);
+    if (wasApplied) this.applied = next;
+    conversation.set(next);
+    this.earlier.set(loaded.earlier);
   }
 
   dispose(): void {
@@ -162,14 +198,24 @@ export class ConversationWorkspace {
 
   private async load(
     id: string,
-    options: { through?: string; keepShownUntilLoaded?: boolean } = {},
+    options: {
+      through?: string;
+      keepShownUntilLoaded?: boolean;
+      /** The same conversation again (another version, a deletion): as many messages as are loaded. */
+      keepLoaded?: boolean;
+    } = {},
   ): Promise<void> {
     const { api, conversation, choice, open } = this.deps;
     this.loads += 1;
     const loads = this.loads;
     let loaded: Awaited<ReturnType<HistoryApi['get']>>;
     try {
-      loaded = await api.get(id, options.through);
+      // A search result's branch is read whole (the transcript renders the part around it); any
+      // other opens on its latest messages.
+      const last = options.keepLoaded
+        ? Math.max(MESSAGES_PER_READ, conversation.get().order.length)
+        : MESSAGES_PER_READ;
+      loaded = await api.get(id, options.through === undefined ? { last } : { through: options.through });
     } catch (error) {
       // A conversation deleted meanwhile (or a temporary one the server forgot): start afresh.
       if (this.loads === loads && isGone(error)) this.newChat();
@@ -186,8 +232,12 @@ export class ConversationWorkspace {
       temporary: stored.temporary,
       ...(stored.numCtx === null ? {} : { numCtx: stored.numCtx }),
     });
-    this.applied = fromStored(loaded.messages);
+    const shown = options.keepLoaded
+      ? mergeLatest(conversation.get(), loaded)
+      : { conversation: fromStored(loaded.messages), earlier: loaded.earlier };
+    this.applied = shown.conversation;
     conversation.set(this.applied);
+    this.earlier.set(shown.earlier);
     this.saved = {
       providerId: stored.providerId,
       modelId: stored.modelId,

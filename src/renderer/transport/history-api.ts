@@ -18,11 +18,24 @@ export interface ConversationPatch {
   currentLeafId?: string;
 }
 
+/** Which part of a conversation to read (CONTRACT section 10, `GET /conversations/{id}`). */
+export interface BranchQuery {
+  through?: string;
+  last?: number;
+  before?: string;
+}
+
 /** The conversation calls the window's workspace needs, over whichever transport it uses. */
 export interface HistoryApi {
   status(): Promise<HistoryStatus>;
-  /** The conversation and one branch: through `through`, else its current one. */
-  get(id: string, through?: string): Promise<{ conversation: Conversation; messages: Message[] }>;
+  /**
+   * The conversation and one branch: through `through`, else its current one; with `last` (and
+   * `before`) only a window of it, `earlier` counting the branch's messages before the window.
+   */
+  get(
+    id: string,
+    window?: BranchQuery,
+  ): Promise<{ conversation: Conversation; messages: Message[]; earlier: number }>;
   update(id: string, patch: ConversationPatch): Promise<Conversation>;
   deleteMessage(id: string, messageId: string): Promise<unknown>;
   /** Every change to history, of this process and (within 2 s) of others; null: anything may have changed. */
@@ -31,7 +44,7 @@ export interface HistoryApi {
 
 export const historyApi: HistoryApi = {
   status: () => trpcClient.conversations.status.query(),
-  get: (id, through) => trpcClient.conversations.get.query(through === undefined ? { id } : { id, through }),
+  get: (id, window = {}) => trpcClient.conversations.get.query({ id, ...window }),
   update: (id, patch) => trpcClient.conversations.update.mutate({ id, ...patch }),
   deleteMessage: (id, messageId) => trpcClient.conversations.deleteMessage.mutate({ id, messageId }),
   onChange(listener) {

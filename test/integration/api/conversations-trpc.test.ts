@@ -29,6 +29,10 @@ describe('tRPC conversations.* and search', () => {
       expect(renamed).toMatchObject({ title: 'Walrus tusks', pinned: true });
       expect((await client.conversations.list.query()).items.map((c) => c.id)).toContain(created.id);
       expect(await client.conversations.get.query({ id: created.id })).toMatchObject({ messages: [] });
+      expect(await client.conversations.get.query({ id: created.id, last: 40 })).toMatchObject({
+        messages: [],
+        earlier: 0,
+      });
       const found = await client.search.query({ query: 'tusks' });
       expect(found[0]).toMatchObject({ conversationId: created.id, snippet: 'Walrus <mark>tusks</mark>' });
       await client.conversations.delete.mutate({ id: created.id });

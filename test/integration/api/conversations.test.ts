@@ -84,6 +84,31 @@ describe('conversation routes (CONTRACT section 10)', () => {
     expect((await call('GET', `/conversations/${turn.conversationId}`)).body.messages).toHaveLength(1);
   });
 
+  it('GET /conversations/{id}?last=N&before=<message id> gives a window of the branch and how many come earlier', async () => {
+    const turn = await storedExchange('Window question', 'Window answer.');
+    const id = turn.conversationId;
+    const latest = await call('GET', `/conversations/${id}?last=1`);
+    expect(latest.status).toBe(200);
+    expect(latest.body.messages.map((m: { content: string }) => m.content)).toEqual(['Window answer.']);
+    expect(latest.body.earlier).toBe(1);
+    const before = await call('GET', `/conversations/${id}?last=5&before=${turn.assistantMessageId}`);
+    expect(before.body.messages.map((m: { content: string }) => m.content)).toEqual(['Window question']);
+    expect(before.body.earlier).toBe(0);
+    // Without a window, the whole branch (as before), and nothing earlier.
+    expect((await call('GET', `/conversations/${id}`)).body).toMatchObject({ earlier: 0 });
+    expect(await call('GET', `/conversations/${id}?last=abc`)).toMatchObject({
+      status: 400,
+      body: { error_code: 'VALIDATION_ERROR' },
+    });
+    expect(await call('GET', `/conversations/${id}?last=0`)).toMatchObject({
+      status: 422,
+      body: { error_code: 'VALIDATION_ERROR' },
+    });
+    expect(
+      await call('GET', `/conversations/${id}?last=2&before=0190a0a0-0000-7000-8000-000000000000`),
+    ).toMatchObject({ status: 404, body: { error_code: 'MESSAGE_NOT_FOUND', details: { field: 'before' } } });
+  });
+
   it('GET /search finds final messages, marked and escaped', async () => {
     await storedExchange('Tell me about <b>hippopotamus</b>', 'A hippopotamus is large.');
     const found = await call('GET', '/search?q=hippopotamus&limit=5');
