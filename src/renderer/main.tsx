@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { ApiTokenGate } from './auth/TokenNeeded';
+import { prefetchConversationPages } from './history/conversation-pages';
 import { AppStateProvider, createAppState } from './state/app-state';
 import { cssVariablesResolver, theme } from './theme';
 import { chatApi, toolApprovalsApi } from './transport/chat-api';
@@ -17,6 +18,8 @@ const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } },
 });
 const appState = createAppState({ api: chatApi, history: historyApi, approvals: toolApprovalsApi });
+// The sidebar's list is asked for now, not once its lazily loaded code has arrived and rendered.
+prefetchConversationPages(queryClient, trpcClient);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

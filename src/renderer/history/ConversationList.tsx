@@ -7,8 +7,8 @@ import { useStore } from '../state/store';
 import { useTRPC, useTRPCClient } from '../transport/trpc';
 import { ConversationItem } from './ConversationItem';
 import { listRows } from './conversation-groups';
+import { conversationPages } from './conversation-pages';
 
-const PAGE_SIZE = 50;
 const HEADING_HEIGHT = 30;
 const ITEM_HEIGHT = 36;
 /** A page is fetched once the rows shown come this close to the end of what is loaded. */
@@ -24,13 +24,8 @@ export function ConversationList() {
   const { open, workspace } = useAppState();
   const openId = useStore(open, (value) => value.id);
   const client = useTRPCClient();
-  // Pages by cursor. (tRPC's own infinite options add a `direction` the strict input refuses.)
-  const list = useInfiniteQuery({
-    queryKey: [...trpc.conversations.list.pathKey(), { pages: PAGE_SIZE }],
-    queryFn: ({ pageParam }) => client.conversations.list.query({ limit: PAGE_SIZE, cursor: pageParam }),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
+  // Pages by cursor; the first one was asked for when the app started.
+  const list = useInfiniteQuery(conversationPages(client));
 
   // Which answers stream, in this tab, another one or another process: their items show a spinner.
   const streaming = useQuery({

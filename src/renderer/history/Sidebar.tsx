@@ -1,8 +1,11 @@
 import { Box, Button, Stack, TextInput } from '@mantine/core';
 import { lazy, type RefObject, Suspense, useState } from 'react';
 
-// The list (virtualised), search results, menus and dialogs: none of it is needed for the first paint.
-const SidebarBody = lazy(() => import('./SidebarBody'));
+// The list (virtualised), search results, menus and dialogs: none of it is needed for the app's first
+// paint. Its code is fetched as soon as this module runs, beside the list's first page (main.tsx).
+const loadSidebarBody = () => import('./SidebarBody');
+const SidebarBody = lazy(loadSidebarBody);
+void loadSidebarBody();
 
 export const SIDEBAR_WIDTH = 280;
 
