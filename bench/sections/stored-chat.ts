@@ -1,6 +1,9 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { answerText, promptFor } from '../lib/answers.js';
 import { restChat } from '../lib/clients.js';
 import type { BenchContext, BenchSection } from '../lib/context.js';
+import { formatProfile, readProfile, summarizeProfile } from '../lib/cpuprofile.js';
 import { LightChatServer, OLLAMA_PROVIDER } from '../lib/lightchat.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median, percentile } from '../lib/stats.js';
@@ -21,11 +24,17 @@ export const storedChatSection: BenchSection = {
     { id: '12b', name: 'Added time to first token, stored chat' },
   ],
   async run(context) {
-    const server = await LightChatServer.start(context.fakes, { logging: true, history: true });
+    const profileDir = join(context.resultsDir, 'profiles', 'stored-server');
+    const server = await LightChatServer.start(context.fakes, {
+      logging: true,
+      history: true,
+      nodeFlags: context.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    });
     try {
       return [await relayRow(context, server), await ttftRow(context, server)];
     } finally {
       await server.stop();
+      if (context.profile) await logProfiles(context, profileDir);
     }
   },
 };
@@ -99,4 +108,14 @@ async function ttftRow(context: BenchContext, server: LightChatServer): Promise<
     note: `${chats} chats of 12 tokens each way, alternating; the stored turn is written before the provider is asked`,
     data: { chats, added50, ttft },
   };
+}
+
+/** The server's main thread and the store's worker thread each write a profile: both are summarised. */
+async function logProfiles(context: BenchContext, dir: string): Promise<void> {
+  for (const name of (await readdir(dir)).filter((file) => file.endsWith('.cpuprofile'))) {
+    const path = join(dir, name);
+    context.log(
+      `${path}\n${formatProfile(summarizeProfile(await readProfile(path), 20), 'stored-chat server')}`,
+    );
+  }
 }

@@ -2,7 +2,7 @@ import type { ChatEvent } from '../../domain/chat.js';
 import { AppError } from '../../domain/errors.js';
 import type { ChatService, PreparedChat } from '../../domain/services/chat-service.js';
 import type { ConversationService } from '../../domain/services/conversation-service.js';
-import { type OpenedChat, openChat, recordTurn, startEvent } from '../../domain/services/stored-chat.js';
+import { type OpenedChat, openChat, startEvent, turnRecorder } from '../../domain/services/stored-chat.js';
 import type { StoredTurn } from '../../domain/services/stored-turn.js';
 import { AsyncQueue } from '../../shared/async-queue.js';
 import { isTerminal, relayChat, shuttingDownError, shuttingDownEvent } from './chat-relay.js';
@@ -260,9 +260,14 @@ export class ChatRegistry {
       else this.end(entry);
       return;
     }
-    const streamed = this.options.chat.stream(prepared, entry.stop.signal);
-    const events = turn ? recordTurn(streamed, turn) : streamed;
-    entry.run = relayChat({ events, stop: entry.stop, closing: entry.closing, to });
+    const events = this.options.chat.stream(prepared, entry.stop.signal);
+    entry.run = relayChat({
+      events,
+      stop: entry.stop,
+      closing: entry.closing,
+      to,
+      ...(turn ? { recorder: turnRecorder(turn) } : {}),
+    });
   }
 
   private append(entry: Entry, event: ChatEvent): void {

@@ -1,5 +1,6 @@
 import type { ChatErrorEvent, ChatEvent } from '../../domain/chat.js';
 import { AppError, toAppError } from '../../domain/errors.js';
+import type { ChatRecorder } from '../../domain/services/stored-chat.js';
 
 export interface ChatRelayOptions {
   /** The chat's events (`ChatService.stream(prepared, stop.signal)`). */
@@ -10,6 +11,8 @@ export interface ChatRelayOptions {
   closing?: AbortSignal;
   /** The transport's TokenJoiner, or the registry's log of the chat. */
   to: { push(event: ChatEvent): void };
+  /** A stored chat: its turn records every event, and the end is sent once the answer is written. */
+  recorder?: ChatRecorder;
 }
 
 /**
@@ -17,21 +20,26 @@ export interface ChatRelayOptions {
  * its provider sends, its events go through the joining rule, and it ends with exactly one terminal
  * event (`done` or `error`), after which nothing is pushed. Never rejects.
  */
-export async function relayChat({ events, stop, closing, to }: ChatRelayOptions): Promise<void> {
+export async function relayChat({ events, stop, closing, to, recorder }: ChatRelayOptions): Promise<void> {
   const onClosing = () => stop.abort();
   if (closing?.aborted) onClosing();
   closing?.addEventListener('abort', onClosing, { once: true });
+  const end = async (event: ChatEvent) => {
+    const ended = recorder ? await recorder.end(event) : event;
+    to.push(ended.type === 'done' && closing?.aborted ? shuttingDownEvent() : ended);
+  };
   try {
     for await (const event of events) {
       if (event.type === 'done' || event.type === 'error') {
-        to.push(event.type === 'done' && closing?.aborted ? shuttingDownEvent() : event);
+        await end(event);
         return;
       }
+      recorder?.record(event);
       to.push(event);
     }
-    to.push(errorEvent(new AppError('INTERNAL', 'The chat ended without an answer or an error.')));
+    await end(errorEvent(new AppError('INTERNAL', 'The chat ended without an answer or an error.')));
   } catch (error) {
-    to.push(errorEvent(toAppError(error)));
+    await end(errorEvent(toAppError(error)));
   } finally {
     closing?.removeEventListener('abort', onClosing);
   }

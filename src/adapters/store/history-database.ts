@@ -42,6 +42,9 @@ const UPDATABLE: Record<string, string> = {
   errorCode: 'error_code',
 };
 
+/** Rows indexed per transaction when answers wait for the search index (CONTRACT: batches ≤ 500). */
+const INDEX_BATCH = 500;
+
 /**
  * The store's operations on an open `lightchat.db`, synchronous: they run in the store's worker
  * thread. SQL lives here (and in search.ts and schema.ts), nowhere else.
@@ -246,8 +249,37 @@ export class HistoryDatabase {
     });
   }
 
+  /** Answers that ended since the last search are indexed first: a search never misses one. */
   search(query: string, limit: number): SearchResult[] {
+    while (this.indexPending() > 0);
     return searchHistory(this.db, query, limit);
+  }
+
+  /**
+   * Puts finished answers waiting in messages_unindexed into the search index: at most `batch` of
+   * them, in one transaction (its own, after the one that stored the answer). Returns how many.
+   */
+  indexPending(batch = INDEX_BATCH): number {
+    // Looked at outside a transaction: nothing waiting (the usual case) takes no write lock.
+    const waiting = this.db
+      .prepare('SELECT rowid FROM messages_unindexed ORDER BY rowid LIMIT ?')
+      .all(batch) as { rowid: number }[];
+    if (waiting.length === 0) return 0;
+    const rowids = JSON.stringify(waiting.map((row) => row.rowid));
+    transaction(this.db, () => {
+      // Only rows still waiting: another process may have indexed them meanwhile.
+      this.db
+        .prepare(
+          `INSERT INTO messages_fts (rowid, content) SELECT messages.rowid, messages.content
+           FROM messages_unindexed JOIN messages ON messages.rowid = messages_unindexed.rowid
+           WHERE messages_unindexed.rowid IN (SELECT value FROM json_each(?))`,
+        )
+        .run(rowids);
+      this.db
+        .prepare('DELETE FROM messages_unindexed WHERE rowid IN (SELECT value FROM json_each(?))')
+        .run(rowids);
+    });
+    return waiting.length;
   }
 
   /** Conversations with an answer streaming in a live process (one that is gone left only a stale row). */

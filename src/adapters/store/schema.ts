@@ -1,8 +1,8 @@
 /**
  * The numbered migrations of `lightchat.db`; `PRAGMA user_version` is the number of the last one
  * applied. Each runs once, in the migration transaction, and is written to be idempotent. Only final
- * messages reach the search index (the triggers), and both indexes drop deleted text for real
- * (FTS5 `secure-delete`).
+ * messages reach the search index (the triggers; a streamed answer right after its final write), and
+ * both indexes drop deleted text for real (FTS5 `secure-delete`).
  */
 export interface Migration {
   version: number;
@@ -92,6 +92,22 @@ CREATE TRIGGER IF NOT EXISTS titles_index_delete AFTER DELETE ON conversations
     // The per-conversation Tools switch (CONTRACT section 11); null: never set, the switch is on.
     version: 3,
     sql: 'ALTER TABLE conversations ADD COLUMN tools TEXT;',
+  },
+  {
+    // A finished answer is indexed in a transaction of its own, right after the one that stores it
+    // (so the final write, and the chat's `done`, do not wait for the trigram index of the whole
+    // answer). Until then its row waits in messages_unindexed, which survives a crash: the store
+    // indexes what waits there when it opens, and before every search.
+    version: 4,
+    sql: `
+DROP TRIGGER IF EXISTS messages_index_final;
+CREATE TABLE IF NOT EXISTS messages_unindexed (rowid INTEGER PRIMARY KEY);
+CREATE TRIGGER IF NOT EXISTS messages_index_later AFTER UPDATE OF status ON messages
+  WHEN old.status = 'streaming' AND new.status != 'streaming'
+  BEGIN INSERT OR IGNORE INTO messages_unindexed (rowid) VALUES (new.rowid); END;
+CREATE TRIGGER IF NOT EXISTS messages_unindexed_delete AFTER DELETE ON messages
+  BEGIN DELETE FROM messages_unindexed WHERE rowid = old.rowid; END;
+`,
   },
 ];
 

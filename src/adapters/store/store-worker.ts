@@ -42,6 +42,28 @@ function open(): void {
   history.recoverInterrupted();
   dataVersion = readDataVersion(db);
   setStatus({ available: true, path });
+  // Answers that ended just before a crash (or were interrupted by it) reach the search index now.
+  indexSoon();
+}
+
+let indexing = false;
+
+/**
+ * Indexes finished answers for search after their final write was answered, a batch at a time
+ * between requests (see schema.ts, version 2).
+ */
+function indexSoon(): void {
+  if (indexing) return;
+  indexing = true;
+  setImmediate(() => {
+    indexing = false;
+    try {
+      if (history && history.indexPending() > 0) indexSoon();
+    } catch (error) {
+      // Left waiting (disk full…): the next search or start-up indexes it.
+      failure(error);
+    }
+  });
 }
 
 function setStatus(next: HistoryStatus): void {
@@ -146,6 +168,7 @@ function handle(request: Exclude<StoreRequest, { op: 'importFile' }>): unknown {
     }
     locks.release();
     db = null;
+    history = null;
     return null;
   }
   if (request.op === 'startNewHistory') {
@@ -162,6 +185,7 @@ function handle(request: Exclude<StoreRequest, { op: 'importFile' }>): unknown {
   const method = history[request.op] as (...args: unknown[]) => unknown;
   const value = method.apply(history, request.args);
   if (PURGING.has(request.op)) purge(20);
+  if (request.op === 'updateMessage') indexSoon();
   if (request.op === 'deleteAll') removeHistoryCopies(path);
   return value;
 }

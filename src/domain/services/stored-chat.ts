@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ChatErrorEvent, ChatEvent, ChatStartEvent } from '../chat.js';
+import type { ChatEvent, ChatStartEvent } from '../chat.js';
 import type { Conversation } from '../conversation.js';
-import { AppError, toAppError } from '../errors.js';
+import { AppError } from '../errors.js';
 import { isThink } from '../think.js';
 import type { ChatService, PreparedChat } from './chat-service.js';
 import type { ConversationService } from './conversation-service.js';
@@ -154,48 +154,38 @@ export const startEvent = (chatId: string, turn?: StoredTurn): ChatStartEvent =>
       }
     : { type: 'start', chatId };
 
+/** What a relay does with a stored chat's events on their way (see `turnRecorder`). */
+export interface ChatRecorder {
+  /** A token, thinking or tool event: recorded at once (no await per event). */
+  record(event: ChatEvent): void;
+  /** The terminal event: resolves, once the answer's final write has landed, with the event to send. */
+  end(event: ChatEvent): Promise<ChatEvent>;
+}
+
 /**
- * The chat's events, each recorded in its turn on the way: text as it streams, the end with its
- * status. `done` and `error` leave with the conversation's and the answer's ids.
+ * Records a stored chat's events in its turn as they pass: text as it streams, the end with its
+ * status. `done` and `error` leave with the conversation's and the answer's ids, after the final
+ * write (CONTRACT section 10: a finished answer is durable when `done` arrives). Recording is
+ * synchronous, so a stored chat relays tokens at the speed of a stateless one.
  */
-export async function* recordTurn(
-  events: AsyncIterable<ChatEvent>,
-  turn: StoredTurn,
-): AsyncGenerator<ChatEvent> {
+export function turnRecorder(turn: StoredTurn): ChatRecorder {
   const ids = { conversationId: turn.conversationId, messageId: turn.assistantMessageId };
-  // A write that failed while it streamed (disk full…) is shown with the end of the answer.
-  const withHistoryError = <E extends ChatEvent>(event: E): E => {
-    const failed = turn.writeError;
-    return failed ? { ...event, historyError: { errorCode: failed.code, message: failed.message } } : event;
-  };
-  let ended = false;
-  try {
-    for await (const event of events) {
+  return {
+    record(event) {
       if (event.type === 'token' || event.type === 'thinking') turn.append(event);
       else if (event.type === 'toolCall' || event.type === 'toolResult') turn.recordTool(event);
-      else if (event.type === 'done' || event.type === 'error') {
-        ended = true;
-        await turn.finish(event);
-        yield withHistoryError({ ...event, ...ids });
-        return;
-      }
-      yield event;
-    }
-  } catch (error) {
-    ended = true;
-    const appError = toAppError(error);
-    const failed: ChatErrorEvent = {
-      type: 'error',
-      errorCode: appError.code,
-      message: appError.message,
-      details: appError.details,
-    };
-    await turn.finish(failed);
-    yield withHistoryError({ ...failed, ...ids });
-  } finally {
-    // The consumer left without an end (a closed socket): keep the answer so far, as stopped.
-    if (!ended) void turn.stop();
-  }
+    },
+    async end(event) {
+      if (event.type !== 'done' && event.type !== 'error') return event;
+      await turn.finish(event);
+      // A write that failed while it streamed (disk full…) is shown with the end of the answer.
+      const failed = turn.writeError;
+      const historyError = failed
+        ? { historyError: { errorCode: failed.code, message: failed.message } }
+        : {};
+      return { ...event, ...ids, ...historyError };
+    },
+  };
 }
 
 /**

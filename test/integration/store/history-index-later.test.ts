@@ -1,0 +1,149 @@
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { HistoryDatabase } from '../../../src/adapters/store/history-database.js';
+import { databasePath, openHistory } from '../../../src/adapters/store/open-history.js';
+import { OwnerLocks } from '../../../src/adapters/store/owner-locks.js';
+import { MIGRATIONS } from '../../../src/adapters/store/schema.js';
+import type { Conversation, NewMessage } from '../../../src/domain/conversation.js';
+import { uuidV7 } from '../../../src/domain/ids.js';
+import { waitFor } from '../../fixtures/wait-for.js';
+import { historyWorld, tempDataDir } from './support.js';
+
+const NOW = '2026-12-01T10:00:00.000Z';
+
+/** The history database of `dataDir` as the store's worker uses it, on this thread. */
+function openDirect(dataDir: string, migrations = MIGRATIONS) {
+  const opened = openHistory(dataDir, migrations);
+  if (!opened.ok) throw new Error(opened.status.message);
+  return { db: opened.db, history: new HistoryDatabase(opened.db, new OwnerLocks(dataDir, uuidV7())) };
+}
+
+/** A conversation with a question and an answer that streamed and ended with `answer`. */
+function storeAnsweredTurn(history: HistoryDatabase, answer: string) {
+  const conversation: Conversation = {
+    id: uuidV7(),
+    title: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    pinned: false,
+    temporary: false,
+    providerId: 'p',
+    modelId: 'm',
+    systemPrompt: null,
+    numCtx: null,
+    think: null,
+    currentLeafId: null,
+    messageCount: 0,
+  };
+  const message = (
+    fields: Pick<NewMessage, 'id' | 'role' | 'parentId' | 'content' | 'status'>,
+  ): NewMessage => ({
+    conversationId: conversation.id,
+    thinking: '',
+    errorCode: null,
+    providerId: null,
+    modelId: null,
+    usage: null,
+    stats: null,
+    attachments: [],
+    toolCalls: [],
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...fields,
+  });
+  const userId = uuidV7();
+  const answerId = uuidV7();
+  history.addTurn({
+    conversationId: conversation.id,
+    create: conversation,
+    messages: [
+      message({ id: userId, role: 'user', parentId: null, content: 'a question', status: 'done' }),
+      message({ id: answerId, role: 'assistant', parentId: userId, content: '', status: 'streaming' }),
+    ],
+    currentLeafId: answerId,
+    providerId: 'p',
+    modelId: 'm',
+    updatedAt: NOW,
+  });
+  history.updateMessage(answerId, { content: answer, status: 'done', updatedAt: NOW });
+  return { conversationId: conversation.id, answerId };
+}
+
+const indexed = (db: DatabaseSync, word: string): number =>
+  Number(
+    (
+      db.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(`"${word}"`) as {
+        n: number;
+      }
+    ).n,
+  );
+
+describe('a finished answer reaches the search index in a transaction of its own', () => {
+  it('the final write stores the text and status; the index takes it right after', () => {
+    const { db, history } = openDirect(tempDataDir());
+    try {
+      const { answerId } = storeAnsweredTurn(history, 'the wombat digs');
+      // Durable at `done`: text and status are stored, the index has not got it yet.
+      expect(db.prepare('SELECT content, status FROM messages WHERE id = ?').get(answerId)).toEqual({
+        content: 'the wombat digs',
+        status: 'done',
+      });
+      expect(indexed(db, 'wombat')).toBe(0);
+      expect(history.indexPending()).toBe(1);
+      expect(indexed(db, 'wombat')).toBe(1);
+      expect(history.indexPending()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a search never misses an answer that ended before it', () => {
+    const { db, history } = openDirect(tempDataDir());
+    try {
+      const { answerId } = storeAnsweredTurn(history, 'a numbat naps');
+      expect(history.search('numbat', 10).map((result) => result.messageId)).toEqual([answerId]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('an answer stored just before a crash (not indexed yet) is indexed when history opens again', async () => {
+    const dataDir = tempDataDir();
+    const { db, history } = openDirect(dataDir);
+    const { answerId } = storeAnsweredTurn(history, 'the quokka smiles');
+    // The process dies here, between the answer's final write and its indexing: what is on disk is
+    // exactly what a kill leaves (each transaction was committed).
+    db.close();
+    const reader = new DatabaseSync(databasePath(dataDir), { readOnly: true });
+    try {
+      expect(indexed(reader, 'quokka')).toBe(0);
+      const { service } = await historyWorld(dataDir);
+      // Indexed at open, before anyone searches.
+      await waitFor(() => indexed(reader, 'quokka') === 1, 10_000, 'the answer is indexed at start-up');
+      expect((await service.search('quokka')).map((result) => result.messageId)).toEqual([answerId]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('a history from before (answers indexed by a trigger) is upgraded and its answers stay found', () => {
+    const dataDir = tempDataDir();
+    // Version 4 moved the indexing out of the final write.
+    const old = openDirect(
+      dataDir,
+      MIGRATIONS.filter((migration) => migration.version < 4),
+    );
+    storeAnsweredTurn(old.history, 'an echidna sleeps');
+    expect(indexed(old.db, 'echidna')).toBe(1);
+    old.db.close();
+    const { db, history } = openDirect(dataDir);
+    try {
+      expect(indexed(db, 'echidna')).toBe(1);
+      storeAnsweredTurn(history, 'an echidna wakes');
+      expect(indexed(db, 'echidna')).toBe(1);
+      expect(history.search('echidna', 10)).toHaveLength(2);
+    } finally {
+      db.close();
+    }
+  });
+});
