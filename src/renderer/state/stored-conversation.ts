@@ -108,17 +108,18 @@ export function prependStored(local: Conversation, messages: StoredMessage[]): C
  */
 export function mergeLatest(
   local: Conversation,
-  loaded: { messages: StoredMessage[]; earlier: number },
+  loaded: { messages: StoredMessage[]; earlier?: number },
 ): { conversation: Conversation; earlier: number } {
   const merged = mergeStored(local, loaded.messages);
   const first = merged.order[0];
   const kept = first === undefined ? -1 : local.order.indexOf(first);
-  if (kept <= 0) return { conversation: merged, earlier: loaded.earlier };
+  const earlier = loaded.earlier ?? 0;
+  if (kept <= 0) return { conversation: merged, earlier };
   const above = local.order.slice(0, kept);
   const byId = { ...merged.byId };
   for (const id of above) byId[id] = local.byId[id]!;
   return {
     conversation: { order: [...above, ...merged.order], byId },
-    earlier: Math.max(0, loaded.earlier - kept),
+    earlier: Math.max(0, earlier - kept),
   };
 }

@@ -188,7 +188,7 @@ export class ConversationWorkspace {
     const next = prependStored(now, loaded.messages);
     if (wasApplied) this.applied = next;
     conversation.set(next);
-    this.earlier.set(loaded.earlier);
+    this.earlier.set(loaded.earlier ?? 0);
   }
 
   dispose(): void {
@@ -234,7 +234,7 @@ export class ConversationWorkspace {
     });
     const shown = options.keepLoaded
       ? mergeLatest(conversation.get(), loaded)
-      : { conversation: fromStored(loaded.messages), earlier: loaded.earlier };
+      : { conversation: fromStored(loaded.messages), earlier: loaded.earlier ?? 0 };
     this.applied = shown.conversation;
     conversation.set(this.applied);
     this.earlier.set(shown.earlier);

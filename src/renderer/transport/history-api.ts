@@ -30,12 +30,12 @@ export interface HistoryApi {
   status(): Promise<HistoryStatus>;
   /**
    * The conversation and one branch: through `through`, else its current one; with `last` (and
-   * `before`) only a window of it, `earlier` counting the branch's messages before the window.
+   * `before`) only a window of it, `earlier` counting the branch's messages before the window (absent: 0).
    */
   get(
     id: string,
     window?: BranchQuery,
-  ): Promise<{ conversation: Conversation; messages: Message[]; earlier: number }>;
+  ): Promise<{ conversation: Conversation; messages: Message[]; earlier?: number }>;
   update(id: string, patch: ConversationPatch): Promise<Conversation>;
   deleteMessage(id: string, messageId: string): Promise<unknown>;
   /** Every change to history, of this process and (within 2 s) of others; null: anything may have changed. */
