@@ -1,29 +1,14 @@
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../fixtures/index.js';
-import { openPage } from './support/browser.js';
+import { finished, lastAnswer, openApp, send, sidebar } from './support/app-page.js';
 import { startWorld, type World } from './support/world.js';
 
 let world: World;
-let context: BrowserContext | undefined;
 beforeAll(async () => {
   world = await startWorld();
 });
-afterAll(async () => {
-  await context?.close();
-  await world?.close();
-});
-
-async function open(): Promise<Page> {
-  await context?.close();
-  const opened = await openPage(world.browser, world.app.link);
-  context = opened.context;
-  await opened.page
-    .getByRole('combobox', { name: 'Model' })
-    .and(opened.page.locator('input:not([disabled])'))
-    .waitFor();
-  return opened.page;
-}
+afterAll(() => world?.close());
 
 async function chooseModel(page: Page, model: string) {
   await page.getByRole('combobox', { name: 'Model' }).click();
@@ -36,9 +21,6 @@ async function chooseModel(page: Page, model: string) {
 
 const thinkSwitch = (page: Page) => page.getByRole('switch', { name: 'Think' });
 const meter = (page: Page) => page.getByRole('meter', { name: 'Context' });
-const lastAnswer = (page: Page) => page.getByRole('article', { name: 'Assistant message' }).last();
-const finished = (answer: Locator) =>
-  answer.getByRole('button', { name: /^(Regenerate|Retry)$/ }).waitFor({ timeout: 45_000 });
 /** The chat requests that carried this question (a title request is asked apart, thinking off). */
 const chatsAsking = (question: string) =>
   world.ollama.requests
@@ -48,14 +30,13 @@ const chatsAsking = (question: string) =>
 
 describe('the Think switch and the context meter', () => {
   it('turned off, sends think: false to Ollama, and the conversation keeps it off when reopened', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await chooseModel(page, 'thinker');
     expect(await thinkSwitch(page).isChecked()).toBe(true);
     await thinkSwitch(page).uncheck();
     expect(await thinkSwitch(page).isChecked()).toBe(false);
     const question = 'Quick sum, no thinking';
-    await page.getByRole('textbox', { name: 'Message' }).fill(question);
-    await page.getByRole('button', { name: 'Send' }).click();
+    await send(page, question);
     await finished(lastAnswer(page));
     await waitFor(() => chatsAsking(question).length > 0, 'the chat reached the fake Ollama');
     expect(chatsAsking(question)).toMatchObject([{ model: 'thinker', think: false }]);
@@ -63,12 +44,7 @@ describe('the Think switch and the context meter', () => {
     // Away to a new chat (the default model, thinking on), then back from the sidebar.
     await page.getByRole('button', { name: 'New chat' }).first().click();
     // The only conversation of this file (its title may have become the model's by now).
-    await page
-      .getByRole('navigation', { name: 'Conversations' })
-      .getByRole('listitem')
-      .getByRole('button')
-      .first()
-      .click();
+    await sidebar(page).getByRole('listitem').getByRole('button').first().click();
     await page.getByRole('combobox', { name: 'Model' }).and(page.locator('[value="thinker"]')).waitFor();
     await thinkSwitch(page).waitFor();
     expect(await thinkSwitch(page).isChecked()).toBe(false);
@@ -81,7 +57,7 @@ describe('the Think switch and the context meter', () => {
   });
 
   it('is not offered for a model that does not think; the meter follows the draft', async () => {
-    const page = await open();
+    const page = await openApp(world);
     await chooseModel(page, 'llama3.2');
     await meter(page).waitFor();
     expect(await thinkSwitch(page).count()).toBe(0);
