@@ -64,6 +64,7 @@ describe('Add provider presets', () => {
         apiPort: 8000,
         apiAuth: true,
         providers: [providerFromPreset(entry, [])],
+        mcpServers: [],
         rest: {},
       };
       const { revision: _revision, ...input } = toUpdateInput(form, 'rev');

@@ -36,6 +36,7 @@ import {
   toFormValues,
   toUpdateInput,
 } from './settings-form';
+import { ToolsSection } from './ToolsSection';
 
 type UpdateInput = Parameters<typeof trpcClient.config.update.mutate>[0];
 
@@ -296,6 +297,10 @@ export default function SettingsDialog({
                 {presetNote}
               </Text>
             )}
+            <ToolsSection
+              servers={values.mcpServers}
+              onChange={(mcpServers) => edit({ ...values, mcpServers })}
+            />
             <GatewaySection
               baseUrl={
                 transport === 'http'

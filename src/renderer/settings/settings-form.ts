@@ -1,6 +1,7 @@
 import type { ConfigIssue } from '../../domain/config-error';
 import type { ConfigView, RedactedProvider } from '../../domain/services/settings-service';
 import type { ProviderType } from '../../domain/settings';
+import { type McpServerFormValues, serversToInput, serverToForm } from './mcp-server-form';
 
 /** One provider as the form edits it: text fields as strings, secrets write-only. */
 export interface ProviderFormValues {
@@ -32,6 +33,8 @@ export interface SettingsFormValues {
   /** Not edited in the dialog (turning the token off is a deliberate file edit), but sent back as it is. */
   apiAuth: boolean;
   providers: ProviderFormValues[];
+  /** `mcp_servers`, in the file's order (Settings → Tools). */
+  mcpServers: McpServerFormValues[];
   /** Settings the dialog does not show (the gateway's…), sent back unchanged so a save never resets them. */
   rest: Record<string, unknown>;
 }
@@ -46,6 +49,7 @@ export function toFormValues(view: ConfigView): SettingsFormValues {
     logMaxFileSizeMb: _logMaxFileSizeMb,
     api: _api,
     providers: _providers,
+    mcpServers: _mcpServers,
     ...rest
   } = view;
   return {
@@ -58,6 +62,7 @@ export function toFormValues(view: ConfigView): SettingsFormValues {
     apiPort: view.api.port,
     apiAuth: view.api.auth,
     providers: view.providers.map(providerToForm),
+    mcpServers: Object.entries(view.mcpServers).map(([name, server]) => serverToForm(name, server)),
     rest,
   };
 }
@@ -113,6 +118,7 @@ export function toUpdateInput(values: SettingsFormValues, revision: string): Rec
     logMaxFiles: numberOrText(values.logMaxFiles),
     logMaxFileSizeMb: numberOrText(values.logMaxFileSizeMb),
     api: { enabled: values.apiEnabled, port: numberOrText(values.apiPort), auth: values.apiAuth },
+    mcpServers: serversToInput(values.mcpServers),
     providers: values.providers.map((provider) => {
       const entry: Record<string, unknown> = {
         ...provider.rest,
