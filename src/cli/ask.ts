@@ -3,7 +3,7 @@ import type { ToolCallEvent, ToolResultEvent } from '../domain/chat.js';
 import { uploadFiles } from './attach.js';
 import type { AskFlags } from './main.js';
 import { connect, reportFailure } from './remote.js';
-import { type AskEvent, storedChatEvents } from './stored-ask.js';
+import { type AskEvent, storedChatEvents, thinkOption } from './stored-ask.js';
 import { type OutputStream, stripTerminalControls, terminalWriter } from './terminal-text.js';
 import { type ApprovalPrompt, terminalPrompt } from './tool-prompt.js';
 
@@ -79,6 +79,7 @@ export async function ask(
           modelId: flags.model,
           systemPrompt: flags.system,
           ...(attachmentIds ? { attachmentIds } : {}),
+          ...(flags.think ? { options: { think: thinkOption(flags.think) } } : {}),
           // The CLI asks on the terminal (or is told --approve-all): it can be offered tools.
           tools: 'auto',
         });

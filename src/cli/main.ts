@@ -57,6 +57,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--model <id>', "model id (default: the provider's default model)")
     .option('--system <text>', 'system prompt for this question')
     .option('--show-thinking', "print a reasoning model's thinking to stderr, dimmed")
+    .addOption(
+      new Option('--think <level>', "a reasoning model's thinking: on, off, or a level").choices([
+        'on',
+        'off',
+        'low',
+        'medium',
+        'high',
+      ]),
+    )
     .option(
       '--attach <file>',
       'attach an image, text file or PDF (repeat for more)',
@@ -246,6 +255,8 @@ export interface AskFlags {
   model?: string;
   system?: string;
   showThinking?: boolean;
+  /** `options.think` (CONTRACT section 12): `on`, `off`, `low`, `medium` or `high`. */
+  think?: 'on' | 'off' | 'low' | 'medium' | 'high';
   /** Files to attach (`--attach`, repeatable). */
   attach?: string[];
   /** A stored conversation to continue. */

@@ -36,6 +36,7 @@ export async function* storedChatEvents(
       ...(flags.provider ? { provider_id: flags.provider } : {}),
       ...(flags.model ? { model_id: flags.model } : {}),
       ...(flags.system ? { system_prompt: flags.system } : {}),
+      ...(flags.think ? { options: { think: thinkOption(flags.think) } } : {}),
     }),
     signal: stop.signal,
   });
@@ -69,4 +70,11 @@ export async function* storedChatEvents(
     // Leaving early (Ctrl-C, a closed pipe) ends the request, and the server stops the chat.
     stop.abort();
   }
+}
+
+/** `--think on|off|low|medium|high` as `options.think`: on/off are booleans, so off stops a model that thinks by default. */
+export function thinkOption(level: NonNullable<AskFlags['think']>): boolean | 'low' | 'medium' | 'high' {
+  if (level === 'on') return true;
+  if (level === 'off') return false;
+  return level;
 }

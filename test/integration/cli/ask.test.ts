@@ -49,6 +49,31 @@ describe('lightchat ask', () => {
     expect(shown.stderr).toContain('Pondering.');
   });
 
+  it('--think off sends think: false and on sends true, in stored chats too; a wrong level is refused', async () => {
+    const thinkSent = () => (world.ollama.requests.at(-1)?.body as { think?: unknown } | undefined)?.think;
+    const off = await cliOutput(['ask', 'why', '--url', world.url, '--model', 'qwen3', '--think', 'off']);
+    expect(off.code).toBe(0);
+    expect(thinkSent()).toBe(false);
+    await cliOutput(['ask', 'why', '--url', world.url, '--model', 'qwen3', '--think', 'on']);
+    expect(thinkSent()).toBe(true);
+    const saved = await cliOutput([
+      'ask',
+      'why',
+      '--url',
+      world.url,
+      '--model',
+      'qwen3',
+      '--think',
+      'off',
+      '--save',
+    ]);
+    expect(saved.code).toBe(0);
+    expect(thinkSent()).toBe(false);
+    const wrong = await cliOutput(['ask', 'why', '--url', world.url, '--think', 'max']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('--think');
+  });
+
   it('exits non-zero with the message when the provider fails', async () => {
     const { code, stderr } = await cliOutput(['ask', 'hi', '--url', world.url]);
     expect(code).not.toBe(0);
