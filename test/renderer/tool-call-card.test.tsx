@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent, ToolCallEvent } from '../../src/domain/chat';
-import type { Message as StoredMessage } from '../../src/domain/conversation';
+import { newMessage, type Message as StoredMessage } from '../../src/domain/conversation';
 import { DENIED_TEXT } from '../../src/domain/tools/tool-refusals';
 import { ConversationView } from '../../src/renderer/components/ConversationView';
 import { PendingToolCalls } from '../../src/renderer/components/PendingToolCalls';
@@ -174,23 +174,15 @@ describe('Tool-call card', () => {
   it('shows the calls of a stored answer when a conversation is reopened', async () => {
     const world = renderWorld();
     const stored = (fields: Partial<StoredMessage>): StoredMessage => ({
-      id: 'm',
+      ...newMessage({
+        id: 'm',
+        conversationId: 'conv',
+        parentId: null,
+        role: 'user',
+        createdAt: '2026-12-01T00:00:00.000Z',
+        updatedAt: '2026-12-01T00:00:00.000Z',
+      }),
       seq: 1,
-      conversationId: 'conv',
-      parentId: null,
-      role: 'user',
-      content: '',
-      thinking: '',
-      status: 'done',
-      errorCode: null,
-      providerId: null,
-      modelId: null,
-      usage: null,
-      stats: null,
-      attachments: [],
-      toolCalls: [],
-      createdAt: '2026-12-01T00:00:00.000Z',
-      updatedAt: '2026-12-01T00:00:00.000Z',
       siblingIds: [],
       ...fields,
     });

@@ -4,7 +4,7 @@ import { HistoryDatabase } from '../../../src/adapters/store/history-database.js
 import { databasePath, openHistory } from '../../../src/adapters/store/open-history.js';
 import { OwnerLocks } from '../../../src/adapters/store/owner-locks.js';
 import { MIGRATIONS } from '../../../src/adapters/store/schema.js';
-import type { Conversation, NewMessage } from '../../../src/domain/conversation.js';
+import { type Conversation, type NewMessage, newMessage } from '../../../src/domain/conversation.js';
 import { uuidV7 } from '../../../src/domain/ids.js';
 import { waitFor } from '../../fixtures/wait-for.js';
 import { historyWorld, tempDataDir } from './support.js';
@@ -35,22 +35,8 @@ function storeAnsweredTurn(history: HistoryDatabase, answer: string) {
     currentLeafId: null,
     messageCount: 0,
   };
-  const message = (
-    fields: Pick<NewMessage, 'id' | 'role' | 'parentId' | 'content' | 'status'>,
-  ): NewMessage => ({
-    conversationId: conversation.id,
-    thinking: '',
-    errorCode: null,
-    providerId: null,
-    modelId: null,
-    usage: null,
-    stats: null,
-    attachments: [],
-    toolCalls: [],
-    createdAt: NOW,
-    updatedAt: NOW,
-    ...fields,
-  });
+  const message = (fields: Pick<NewMessage, 'id' | 'role' | 'parentId' | 'content' | 'status'>): NewMessage =>
+    newMessage({ conversationId: conversation.id, createdAt: NOW, updatedAt: NOW, ...fields });
   const userId = uuidV7();
   const answerId = uuidV7();
   history.addTurn({
