@@ -93,6 +93,8 @@ describe('several processes on one data directory', { timeout: 60_000 }, () => {
     const here = await historyWorld(dataDir);
     await here.send({ conversationId: 'new', prompt: 'before' });
     const newer = new DatabaseSync(join(dataDir, 'lightchat.db'));
+    // The store may still be indexing the turn just written: wait for its write lock, as LightChat does.
+    newer.exec('PRAGMA busy_timeout = 20000');
     newer.exec('PRAGMA user_version = 99');
     newer.close();
     await waitFor(() => !here.store.status().available, 20_000, 'the store notices the newer schema');
