@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HANG_MS, refusedUrl } from '../fixtures/index.js';
 import { expected, IMPORTS_DIR } from '../unit/import/import-data.js';
-import { answers, openApp, problemsSeen, sidebar } from './support/app-page.js';
+import { answers, conversation, openApp, problemsSeen, questions, sidebar } from './support/app-page.js';
 import { type AppServer, startApp } from './support/app-server.js';
 import { rest } from './support/rest.js';
 import { settingsYaml, startWorld, type World } from './support/world.js';
@@ -88,9 +88,25 @@ describe('Settings → History', () => {
     // Opening one shows its messages.
     const first = importable.find((conversation) => conversation.title === 'Sauvegarde dans xigmaNAS')!;
     await item(page, first.title).click();
-    // It opens on its latest messages (24 here; the page renders the last 20): its latest answer is
-    // there. Reading earlier messages by scrolling is long-conversation.test.ts's part.
+    // It opens on its latest messages (24 here; the page renders the last 20), and its first question
+    // is above them.
     await answers(page).last().getByText(first.last_assistant_text!.slice(0, 12), { exact: false }).waitFor();
+    // Scrolling up renders them (the button at the top does too: long-conversation.test.ts).
+    await expect
+      .poll(
+        async () => {
+          await conversation(page).evaluate((box) => {
+            box.scrollTop = 0;
+          });
+          return questions(page).count();
+        },
+        { timeout: HANG_MS },
+      )
+      .toBe(first.current_branch_roles!.split('').filter((role) => role === 'u').length);
+    await questions(page)
+      .first()
+      .getByText(first.first_user_text!.trim().slice(0, 30), { exact: false })
+      .waitFor();
 
     // The same file again adds nothing.
     const again = await openSettings(page);

@@ -15,12 +15,12 @@ let world: World;
 const uuid = (kind: number, n: number) =>
   `0192${kind.toString(16).padStart(4, '0')}-0000-7000-8000-${n.toString(16).padStart(12, '0')}`;
 
-/** A LightChat export holding one conversation of `MESSAGES` messages, imported through `POST /import`. */
-async function importLongConversation(): Promise<void> {
+/** A LightChat export holding one conversation of `count` messages, imported through `POST /import`. */
+async function importConversation(title: string, count: number, kind: number): Promise<void> {
   const start = Date.UTC(2026, 0, 1);
-  const messages = Array.from({ length: MESSAGES }, (_, index) => ({
-    id: uuid(1, index),
-    parent_id: index === 0 ? null : uuid(1, index - 1),
+  const messages = Array.from({ length: count }, (_, index) => ({
+    id: uuid(kind + 1, index),
+    parent_id: index === 0 ? null : uuid(kind + 1, index - 1),
     role: index % 2 === 0 ? 'user' : 'assistant',
     content: `Message number ${index}. ${index === RARE_AT ? `The ${RARE_WORD} is here. ` : ''}${'Some words to give it a height. '.repeat(4)}`,
     status: 'done',
@@ -31,11 +31,11 @@ async function importLongConversation(): Promise<void> {
     version: 1,
     conversations: [
       {
-        id: uuid(0, 1),
-        title: 'A very long conversation',
+        id: uuid(0, kind + 1),
+        title,
         created_at: new Date(start).toISOString(),
-        updated_at: new Date(start + MESSAGES * 1000).toISOString(),
-        current_leaf_id: uuid(1, MESSAGES - 1),
+        updated_at: new Date(start + count * 1000).toISOString(),
+        current_leaf_id: uuid(kind + 1, count - 1),
         messages,
       },
     ],
@@ -46,12 +46,54 @@ async function importLongConversation(): Promise<void> {
 
 beforeAll(async () => {
   world = await startWorld();
-  await importLongConversation();
+  await importConversation('A very long conversation', MESSAGES, 0);
+  // Fewer than one read (40) but more than the page renders at first (20): all of it is loaded.
+  await importConversation('A conversation of 24 messages', 24, 10);
 });
 afterAll(() => world?.close());
 
 const articles = (page: Page) => conversation(page).getByRole('article');
 const message = (page: Page, index: number) => articles(page).filter({ hasText: `Message number ${index}.` });
+
+describe('a 24-message conversation, loaded whole', () => {
+  const open = async () => {
+    const page = await openApp(world);
+    await sidebar(page).getByRole('button', { name: 'A conversation of 24 messages', exact: true }).click();
+    await message(page, 23).waitFor();
+    return page;
+  };
+
+  it('shows its first messages with `Show earlier messages`, and they stay', async () => {
+    const page = await open();
+    // Dispatched, not clicked: scrolling the button into view would render them before the click.
+    await conversation(page)
+      .getByRole('button', { name: /Show earlier messages/ })
+      .dispatchEvent('click');
+    await message(page, 0).waitFor();
+    expect(await articles(page).count()).toBe(24);
+    await expect(
+      conversation(page)
+        .getByRole('button', { name: /Show earlier messages/ })
+        .count(),
+    ).resolves.toBe(0);
+  });
+
+  it('shows its first messages when scrolled to the top', async () => {
+    const page = await open();
+    await expect
+      .poll(
+        async () => {
+          await conversation(page).evaluate((box) => {
+            box.scrollTop = 0;
+          });
+          return message(page, 0).count();
+        },
+        { timeout: HANG_MS },
+      )
+      .toBe(1);
+    expect(await articles(page).count()).toBe(24);
+  });
+});
 
 describe(`a ${MESSAGES}-message conversation`, () => {
   it('opens on its latest messages with only a bounded part rendered, and renders earlier ones as it scrolls up', async () => {
