@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
@@ -20,6 +21,61 @@ function contentSecurityPolicyMeta(): Plugin {
         injectTo: 'head-prepend',
       },
     ],
+  };
+}
+
+/**
+ * With `LIGHTCHAT_BUNDLE_REPORT=1`, prints what the page's initial JS holds (the entry chunk and what
+ * it imports statically, as index.html preloads it) by package, Mantine component or source file
+ * (`=modules`: by module), largest first: a change to the first screen's imports can be checked
+ * before the bench's initial-JS row (10m) fails.
+ */
+function initialBundleReport(): Plugin {
+  return {
+    name: 'lightchat-initial-bundle-report',
+    apply: () => Boolean(process.env.LIGHTCHAT_BUNDLE_REPORT),
+    generateBundle(_options, bundle) {
+      const chunks = Object.values(bundle).filter((output) => output.type === 'chunk');
+      const byName = new Map(chunks.map((chunk) => [chunk.fileName, chunk]));
+      const initial = new Set<string>();
+      const visit = (fileName: string) => {
+        if (initial.has(fileName)) return;
+        initial.add(fileName);
+        for (const imported of byName.get(fileName)?.imports ?? []) visit(imported);
+      };
+      for (const chunk of chunks) if (chunk.isEntry) visit(chunk.fileName);
+      const modules: { id: string; gzip: number }[] = [];
+      let total = 0;
+      for (const fileName of initial) {
+        const chunk = byName.get(fileName);
+        if (!chunk) continue;
+        total += gzipSync(chunk.code, { level: 9 }).length;
+        for (const [id, module] of Object.entries(chunk.modules)) {
+          if (!module.code) continue;
+          // Each module alone compresses worse than inside its chunk: good for ranking, not for sums.
+          modules.push({ id: relative(process.cwd(), id), gzip: gzipSync(module.code, { level: 9 }).length });
+        }
+      }
+      // By package (node_modules) or source file, largest first.
+      const groups = new Map<string, number>();
+      for (const module of modules) {
+        // Mantine by component, the rest by package.
+        const inPackage = /node_modules\/(@mantine\/core\/esm\/components\/[^/]+|(@[^/]+\/)?[^/]+)/.exec(
+          module.id,
+        )?.[1];
+        const group =
+          process.env.LIGHTCHAT_BUNDLE_REPORT === 'modules' ? module.id : (inPackage ?? module.id);
+        groups.set(group, (groups.get(group) ?? 0) + module.gzip);
+      }
+      const kb = (bytes: number) => (bytes / 1024).toFixed(1).padStart(6);
+      const lines = [...groups]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 60)
+        .map(([group, gzip]) => `${kb(gzip)} KB  ${group}`);
+      console.log(
+        `\nInitial JS: ${kb(total)} KB gzip in ${initial.size} chunk(s); by package or file (unminified, each module gzipped alone):\n${lines.join('\n')}\n`,
+      );
+    },
   };
 }
 
@@ -58,7 +114,7 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     base: './',
-    plugins: [react(), contentSecurityPolicyMeta()],
+    plugins: [react(), contentSecurityPolicyMeta(), initialBundleReport()],
     build: {
       outDir: 'out/renderer',
       emptyOutDir: true,
