@@ -46,14 +46,24 @@ async function rest<T>(url: string, method: string, path: string, body?: unknown
   return (await response.json()) as T;
 }
 
-/** A fresh tab (its own session storage: it opens on a new chat) with the probe, loaded. */
+/**
+ * A fresh tab (its own session storage: it opens on a new chat) with the probe, loaded. With
+ * `profile`, the page's CPU profile from navigation to the sidebar's first paint is summarised there.
+ */
 async function load(
   browser: Browser,
   url: string,
+  profile?: { bench: BenchContext; name: string },
 ): Promise<{ page: Page; context: BrowserContext; close: () => Promise<void> }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript({ content: WORKSPACE_PROBE });
   const page = await context.newPage();
+  const cdp = profile ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await page.goto(`${url}/#token=${tokenOf(url) ?? ''}`);
   // A function, not a string: the page's CSP refuses eval.
   await page.waitForFunction(
@@ -63,6 +73,14 @@ async function load(
     undefined,
     { timeout: 60_000 },
   );
+  if (cdp && profile) {
+    const { profile: recorded } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    const path = join(profile.bench.resultsDir, `${profile.name}.cpuprofile`);
+    await writeFile(path, JSON.stringify(recorded));
+    profile.bench.log(
+      `workspace: CPU profile of the page until the sidebar painted in ${path}\n${formatProfile(summarizeProfile(recorded, 25), 'LightChat page, load')}`,
+    );
+  }
   return { page, context, close: () => context.close() };
 }
 
@@ -138,17 +156,39 @@ async function sidebarPaintRow(
 ): Promise<BenchRow> {
   const paints: number[] = [];
   const contentful: number[] = [];
+  const listAnswered: number[] = [];
   // The first load warms the browser's cache and the server's; it is not counted.
   for (let run = 0; run <= loads; run++) {
-    const { page, close } = await load(browser, url);
+    // With --profile, the last load is profiled (where the time before the first paint goes).
+    const profile = context.profile && run === loads ? { bench: context, name: 'workspace-load' } : undefined;
+    const { page, close } = await load(browser, url, profile);
+    // What the page fetched before the sidebar painted (ms from navigation): its scripts and the API
+    // requests, by the procedures each one carried; it tells a waterfall from a slow answer.
     const times = (await page.evaluate(`({
       paint: window.__workspace.sidebarPaint,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
-    })`)) as { paint: number; fcp: number | null };
+      fetched: performance.getEntriesByType('resource')
+        .filter((entry) => entry.startTime < window.__workspace.sidebarPaint)
+        .map((entry) => ({
+          what: new URL(entry.name).pathname.replace(/^\\/(trpc|assets)\\//, ''),
+          start: entry.startTime,
+          end: entry.responseEnd,
+        })),
+    })`)) as { paint: number; fcp: number | null; fetched: { what: string; start: number; end: number }[] };
     await close();
     if (run === 0) continue;
     paints.push(times.paint);
     if (times.fcp !== null) contentful.push(times.fcp);
+    const list = times.fetched.find((entry) => entry.what.includes('conversations.list'));
+    if (list) listAnswered.push(list.end);
+    if (run === loads) {
+      const lines = times.fetched.map(
+        (entry) => `  ${fmt(entry.start).padStart(7)} → ${fmt(entry.end).padStart(7)} ms  ${entry.what}`,
+      );
+      context.log(
+        `workspace: the last load, until the sidebar painted at ${fmt(times.paint)} ms:\n${lines.join('\n')}`,
+      );
+    }
   }
   context.log(`workspace: sidebar first paint ${paints.map((p) => fmt(p)).join(', ')} ms`);
   const figure = median(paints);
@@ -156,13 +196,13 @@ async function sidebarPaintRow(
     id: '10j',
     name: IDS[0]!.name,
     figure: `median ${fmt(figure)} ms from navigation (max ${fmt(Math.max(...paints))})`,
-    reference: `page's first contentful paint median ${fmt(median(contentful))} ms`,
+    reference: `page's first contentful paint median ${fmt(median(contentful))} ms; first page of the list answered at median ${listAnswered.length > 0 ? fmt(median(listAnswered)) : '—'} ms`,
     ratio: '—',
     goal: describeGoal(SIDEBAR_PAINT_GOAL),
     status: statusOf([meets(figure, SIDEBAR_PAINT_GOAL)]),
     reduced,
     note: `${loads} loads (after one warm-up) with ${conversations.toLocaleString('en-US')} conversations stored; ${SHARED}`,
-    data: { paints, contentful },
+    data: { paints, contentful, listAnswered },
   };
 }
 
@@ -173,11 +213,26 @@ async function scrollRow(
   items: number,
   reduced: string | undefined,
 ): Promise<BenchRow> {
-  const { page, close } = await load(browser, url);
+  const { page, context: tab, close } = await load(browser, url);
   try {
+    // With --profile, the scroll is profiled (what each frame costs).
+    const cdp = context.profile ? await tab.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    }
     const result = (await page.evaluate(
       `window.__workspace.scroll(${SCROLL_PX_PER_S}, ${items}, ${SCROLL_LIMIT_MS})`,
     )) as ScrollResult;
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+      const path = join(context.resultsDir, 'workspace-scroll.cpuprofile');
+      await writeFile(path, JSON.stringify(profile));
+      context.log(
+        `workspace: CPU profile of the sidebar scroll in ${path}\n${formatProfile(summarizeProfile(profile, 25), 'LightChat page, scroll')}`,
+      );
+    }
     const p95 = percentile(result.frames, 95);
     context.log(
       `workspace: scrolled to row ${result.reached} in ${fmt(result.ms)} ms, frame p95 ${fmt(p95)} ms`,
