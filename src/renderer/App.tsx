@@ -25,7 +25,9 @@ import { transport } from './transport/client';
 import { useTRPC } from './transport/trpc';
 
 // Neither is needed for the first paint: loaded when first opened.
-const SettingsDialog = lazy(() => import('./settings/SettingsDialog'));
+// Settings builds zod schemas: zod is told first not to try eval (zod-setup), which a chained import
+// guarantees whatever order its modules come in.
+const SettingsDialog = lazy(() => import('./zod-setup').then(() => import('./settings/SettingsDialog')));
 const LogDrawer = lazy(() => import('./logs/LogDrawer'));
 const SidebarDrawer = lazy(() => import('./history/SidebarDrawer'));
 const ModelsDialog = lazy(() => import('./models/ModelsDialog'));

@@ -4,9 +4,8 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { z } from 'zod';
 import { App } from './App';
-import { ApiTokenGate } from './auth/TokenNeeded';
+import { ApiTokenGate } from './auth/ApiTokenGate';
 import { prefetchConversationPages } from './history/conversation-pages';
 import { AppStateProvider, createAppState } from './state/app-state';
 import { cssVariablesResolver, theme } from './theme';
@@ -14,10 +13,6 @@ import { chatApi, toolApprovalsApi } from './transport/chat-api';
 import { trpcClient } from './transport/client';
 import { historyApi } from './transport/history-api';
 import { TRPCProvider } from './transport/trpc';
-
-// The page's CSP refuses eval: zod's JIT would try `new Function` on the first parse (Settings → Tools
-// checks servers with the settings schema), and the CSP would report each refusal.
-z.config({ jitless: true });
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: true } },

@@ -1,8 +1,8 @@
 import { MantineProvider } from '@mantine/core';
 import { act, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiTokenGate } from '../../src/renderer/auth/ApiTokenGate';
 import { adoptTokenFromLink, TOKEN_STORAGE_KEY, tokenProblem } from '../../src/renderer/auth/api-token';
-import { ApiTokenGate } from '../../src/renderer/auth/TokenNeeded';
 
 afterEach(() => {
   window.localStorage.clear();
@@ -37,20 +37,21 @@ describe('a page the server refuses', () => {
       </MantineProvider>,
     );
 
-  it('shows the app until a 401, then only how to get the link', () => {
+  it('shows the app until a 401, then only how to get the link', async () => {
     renderGate();
     expect(screen.getByText('the app')).toBeTruthy();
     act(() => tokenProblem.set('missing'));
     expect(screen.queryByText('the app')).toBeNull();
-    expect(screen.getByRole('heading', { name: 'Open LightChat with its link' })).toBeTruthy();
+    // The explanation's code loads when it is needed.
+    expect(await screen.findByRole('heading', { name: 'Open LightChat with its link' })).toBeTruthy();
     expect(screen.getByText('npm exec lightchat token')).toBeTruthy();
     expect(screen.getByText('Open in Browser')).toBeTruthy();
     expect(screen.getByText('Copy link')).toBeTruthy();
   });
 
-  it('says when the token it holds was replaced', () => {
+  it('says when the token it holds was replaced', async () => {
     renderGate();
     act(() => tokenProblem.set('wrong'));
-    expect(screen.getByText(/no longer valid/)).toBeTruthy();
+    expect(await screen.findByText(/no longer valid/)).toBeTruthy();
   });
 });

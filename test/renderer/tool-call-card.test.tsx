@@ -211,7 +211,8 @@ describe('Calls waiting elsewhere', () => {
     const world = renderWorld();
     world.pending([waiting({ ...CALL, id: 'cli-call' }, 'cli-chat')]);
     const panel = screen.getByRole('region', { name: 'Tool calls waiting for approval' });
-    const card = within(panel).getByRole('region', { name: /Tool call: files · list_directory/ });
+    // The cards' code loads when a call first waits.
+    const card = await within(panel).findByRole('region', { name: /Tool call: files · list_directory/ });
     await act(async () => fireEvent.click(button(card, 'Deny')!));
     expect(world.decisions).toEqual([{ chatId: 'cli-chat', id: 'cli-call', decision: 'deny' }]);
     world.pending([]);

@@ -1,13 +1,17 @@
 import { Code, Container, List, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
-import { useStore } from '../state/store';
-import { type TokenProblem, tokenProblem } from './api-token';
+import type { TokenProblem } from './api-token';
 
 /**
  * The whole page when the server refuses it for want of the API token (CONTRACT section 4): how to
  * get the link that carries it. Everything else stays hidden, since nothing else would work.
  */
-export function TokenNeeded({ problem, origin }: { problem: Exclude<TokenProblem, null>; origin: string }) {
+export default function TokenNeeded({
+  problem,
+  origin,
+}: {
+  problem: Exclude<TokenProblem, null>;
+  origin: string;
+}) {
   return (
     <Container size="sm" py="xl" component="main">
       <Stack gap="md">
@@ -45,11 +49,4 @@ export function TokenNeeded({ problem, origin }: { problem: Exclude<TokenProblem
       </Stack>
     </Container>
   );
-}
-
-/** Shows `children` until the server refuses the page's token, then only the explanation. */
-export function ApiTokenGate({ children }: { children: ReactNode }) {
-  const problem = useStore(tokenProblem, (value) => value);
-  if (problem === null) return children;
-  return <TokenNeeded problem={problem} origin={window.location.origin} />;
 }

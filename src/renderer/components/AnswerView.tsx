@@ -1,4 +1,5 @@
 import { Badge, Button, CopyButton, Group, Loader, Paper, Text } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Markdown } from '../markdown/Markdown';
 import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
@@ -8,8 +9,12 @@ import { finishNote, formatStats } from './answer-stats';
 import { DeleteMessage } from './DeleteMessage';
 import { ErrorNotice } from './ErrorNotice';
 import { ThinkingSection } from './ThinkingSection';
-import { ToolCallCard } from './ToolCallCard';
 import { VersionSwitch } from './VersionSwitch';
+
+// Tool-call cards (arguments, approvals, results) load with the first answer that calls a tool.
+const ToolCallCard = lazy(() =>
+  import('./ToolCallCard').then((module) => ({ default: module.ToolCallCard })),
+);
 
 /** The answer's text, read from the store here: the only part of a row that streaming updates. */
 function AnswerMarkdown({ id, streaming }: { id: string; streaming: boolean }) {
@@ -61,9 +66,13 @@ export function AnswerView({ message }: { message: AssistantMessage }) {
       {message.thinking !== '' && (
         <ThinkingSection text={message.thinking} active={inFlight && message.content === ''} />
       )}
-      {message.toolCalls?.map((call) => (
-        <ToolCallCard key={call.id} call={call} answerRunning={inFlight} />
-      ))}
+      {message.toolCalls && message.toolCalls.length > 0 && (
+        <Suspense fallback={<Loader size="xs" aria-label="Loading tool calls" />}>
+          {message.toolCalls.map((call) => (
+            <ToolCallCard key={call.id} call={call} answerRunning={inFlight} />
+          ))}
+        </Suspense>
+      )}
       {inFlight && message.content === '' && message.thinking === '' && callsAnswered && (
         <Group gap="xs" c="dimmed">
           <Loader size="xs" type="dots" />

@@ -1,7 +1,10 @@
-import { Badge, CloseButton, Group, Image, Loader, Modal, Text, UnstyledButton } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { Badge, CloseButton, Group, Image, Loader, Text, UnstyledButton } from '@mantine/core';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { AttachedFile } from '../state/conversation';
 import { attachmentUrl } from '../transport/attachments';
+
+// The full-size dialog (Mantine's Modal: a focus trap, a portal, scroll locking) loads when first opened.
+const ImagePreview = lazy(() => import('./ImagePreview'));
 
 /** A file shown in the composer (before it is sent) or in a sent message. */
 export interface ShownFile {
@@ -61,9 +64,11 @@ function ImageThumb({ file, onRemove }: { file: ShownFile; onRemove?: (() => voi
         />
       )}
       {file.uploading && <Loader size="xs" style={{ position: 'absolute', bottom: 2, left: 2 }} />}
-      <Modal opened={open} onClose={() => setOpen(false)} title={file.name} size="auto" centered>
-        {url && <Image src={url} alt={file.name} mah="80vh" maw="90vw" fit="contain" />}
-      </Modal>
+      {open && url && (
+        <Suspense fallback={null}>
+          <ImagePreview name={file.name} url={url} onClose={() => setOpen(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }

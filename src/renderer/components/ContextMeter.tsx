@@ -1,10 +1,11 @@
-import { Group, Progress, Text, Tooltip } from '@mantine/core';
+import { Group, Text } from '@mantine/core';
 import { useRef } from 'react';
 import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
 import { branchTokens, contextUse } from '../state/context-use';
 import type { AttachedFile } from '../state/conversation';
 import { useStore } from '../state/store';
+import { LazyTooltip } from './LazyTooltip';
 
 const number = (value: number) => value.toLocaleString('en-US');
 
@@ -33,7 +34,7 @@ export function ContextMeter({ draft, files }: { draft: string; files: readonly 
       : null;
   const color = use.tooLong ? 'red' : use.dropping ? 'yellow' : 'blue';
   return (
-    <Tooltip label={warning ?? `Context: ${text}`} withArrow>
+    <LazyTooltip label={warning ?? `Context: ${text}`} withArrow>
       <Group gap={6} wrap="nowrap">
         {/* biome-ignore lint/a11y/useSemanticElements: Mantine draws the bar; a native <meter> looks different in every browser */}
         <div
@@ -46,12 +47,29 @@ export function ContextMeter({ draft, files }: { draft: string; files: readonly 
           data-state={use.tooLong ? 'too-long' : use.dropping ? 'dropping' : 'fits'}
           style={{ width: 64 }}
         >
-          <Progress value={percent} color={color} size="sm" aria-hidden />
+          {/* The bar itself, drawn like Mantine's Progress (which would add its code to the first screen's). */}
+          <div
+            aria-hidden
+            style={{
+              height: 5,
+              borderRadius: 'var(--mantine-radius-xl)',
+              background: 'var(--mantine-color-default-border)',
+              overflow: 'hidden',
+            }}
+          >
+            <div
+              style={{
+                width: `${percent}%`,
+                height: '100%',
+                background: `var(--mantine-color-${color}-filled)`,
+              }}
+            />
+          </div>
         </div>
         <Text size="xs" c={use.dropping ? undefined : 'dimmed'} fw={use.dropping ? 600 : undefined}>
           {use.dropping ? (use.tooLong ? 'Too long' : 'Older messages dropped') : `${Math.round(percent)}%`}
         </Text>
       </Group>
-    </Tooltip>
+    </LazyTooltip>
   );
 }

@@ -1,8 +1,13 @@
-import { Box, ScrollArea, Text } from '@mantine/core';
+import { Box, Loader, Text } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { useAppState } from '../state/app-state';
 import type { Conversation } from '../state/conversation';
 import { useStore } from '../state/store';
-import { PendingToolCallCard } from './ToolCallCard';
+
+// Loaded when a call waits here, like the cards in answers.
+const PendingToolCallCard = lazy(() =>
+  import('./ToolCallCard').then((module) => ({ default: module.PendingToolCallCard })),
+);
 
 /** The ids of the tool calls the transcript shows (their cards carry their own buttons). */
 function shownCallIds(conversation: Conversation): Set<string> {
@@ -33,11 +38,14 @@ export function PendingToolCalls() {
         <Text size="sm" fw={600} mb={4}>
           Waiting for your approval (from another window or chat)
         </Text>
-        <ScrollArea.Autosize mah="40dvh">
-          {elsewhere.map((call) => (
-            <PendingToolCallCard key={`${call.chatId}/${call.id}`} call={call} />
-          ))}
-        </ScrollArea.Autosize>
+        {/* The browser's own scrollbar: Mantine's ScrollArea would add its code to the first screen's. */}
+        <Box mah="40dvh" style={{ overflowY: 'auto' }}>
+          <Suspense fallback={<Loader size="xs" aria-label="Loading tool calls" />}>
+            {elsewhere.map((call) => (
+              <PendingToolCallCard key={`${call.chatId}/${call.id}`} call={call} />
+            ))}
+          </Suspense>
+        </Box>
       </Box>
     </Box>
   );
