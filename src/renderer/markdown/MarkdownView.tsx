@@ -1,5 +1,4 @@
 import { Typography } from '@mantine/core';
-import { createCodePlugin } from '@streamdown/code';
 import { memo, useCallback, useMemo, useRef } from 'react';
 import {
   Block,
@@ -10,11 +9,12 @@ import {
 } from 'streamdown';
 import { CODE_THEMES } from '../theme';
 import { type BlockSplit, splitIntoBlocks } from './block-split';
+import { CodeInView } from './CodeInView';
+import { codeHighlighter } from './code-highlighter';
 import { ExternalLink } from './ExternalLink';
 import './markdown.css';
 
-const codeHighlighter = createCodePlugin({ themes: [...CODE_THEMES] });
-const plugins = { code: codeHighlighter };
+const plugins = { code: codeHighlighter.plugin };
 const shikiTheme: [(typeof CODE_THEMES)[0], (typeof CODE_THEMES)[1]] = [...CODE_THEMES];
 const linkSafety = { enabled: false };
 const controls = {
@@ -24,7 +24,7 @@ const controls = {
   image: false,
 } as const;
 
-const components = { a: ExternalLink };
+const components = { a: ExternalLink, code: CodeInView };
 // Without rehype-raw, streamdown turns raw HTML in an answer into text: a model's `<img onerror=…>` is shown, not run.
 const rehypePlugins = [defaultRehypePlugins.sanitize, defaultRehypePlugins.harden].filter(
   (plugin) => plugin !== undefined,
@@ -104,7 +104,8 @@ export default function MarkdownView({ text, streaming }: { text: string; stream
 
 /**
  * Loads the highlighter and the common grammars before the first code block needs them, so that its
- * one long start-up task happens while the user is idle rather than in the middle of a stream.
+ * one long start-up task happens while the user is idle rather than in the middle of a stream. Queued
+ * behind the blocks on the page: it never delays a conversation being opened.
  */
 export function warmUpHighlighter(
   languages: readonly string[] = ['typescript', 'python', 'bash', 'json'],
