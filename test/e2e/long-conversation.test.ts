@@ -78,6 +78,24 @@ describe('a 24-message conversation, loaded whole', () => {
     ).resolves.toBe(0);
   });
 
+  it('keeps the focus on `Show earlier messages` reached by keyboard, and moves it to the message above once pressed', async () => {
+    const page = await open();
+    // Focusing it scrolls it into view, which used to render the rows above by itself: the button
+    // went and the focus fell to the page's body.
+    await conversation(page)
+      .getByRole('button', { name: /Show earlier messages/ })
+      .focus();
+    await page.keyboard.press('Enter');
+    await message(page, 0).waitFor();
+    expect(await articles(page).count()).toBe(24);
+    // The message just above the first one shown before (message 4).
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-message-id') ?? 'none'), {
+        timeout: HANG_MS,
+      })
+      .toBe(uuid(11, 3));
+  });
+
   it('shows its first messages when scrolled to the top', async () => {
     const page = await open();
     await expect

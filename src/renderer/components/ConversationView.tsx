@@ -56,7 +56,7 @@ export function ConversationView() {
           </Center>
         )}
         {rows.hiddenBefore > 0 && (
-          <Button variant="subtle" size="xs" mx="auto" onClick={rows.earlier}>
+          <Button variant="subtle" size="xs" mx="auto" onClick={rows.earlier} data-transcript-edge>
             Show earlier messages ({rows.hiddenBefore})
           </Button>
         )}
@@ -64,7 +64,7 @@ export function ConversationView() {
           <MessageRow key={id} id={id} />
         ))}
         {rows.hiddenAfter > 0 && (
-          <Button variant="subtle" size="xs" mx="auto" onClick={rows.later}>
+          <Button variant="subtle" size="xs" mx="auto" onClick={rows.later} data-transcript-edge>
             Show later messages ({rows.hiddenAfter})
           </Button>
         )}

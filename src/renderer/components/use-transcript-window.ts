@@ -14,6 +14,22 @@ const EDGE_PX = 800;
 const rowOf = (content: HTMLElement | null, id: string) =>
   content?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`) ?? null;
 
+/** ConversationView marks `Show earlier messages` and `Show later messages` with it. */
+const EDGE_BUTTON = 'data-transcript-edge';
+const edgeFocused = (content: HTMLElement | null) => {
+  const focused = document.activeElement;
+  return (
+    focused instanceof HTMLElement && focused.hasAttribute(EDGE_BUTTON) && content?.contains(focused) === true
+  );
+};
+/** Focuses the message `step` rows from `id` (-1: the one before), scrolling no more than needed. */
+const focusBeside = (content: HTMLElement | null, order: readonly string[], id: string, step: number) => {
+  const beside = order[order.indexOf(id) + step];
+  const row = beside === undefined ? null : rowOf(content, beside);
+  row?.focus({ preventScroll: true });
+  row?.scrollIntoView({ block: 'nearest' });
+};
+
 export interface ShownMessages {
   /** The ids rendered, in order. */
   shown: readonly string[];
@@ -47,8 +63,13 @@ export function useTranscriptWindow(options: {
   if (range !== kept) setKept(range);
   const current = useRef({ range, order, unloaded, loadEarlier });
   current.current = { range, order, unloaded, loadEarlier };
-  /** The first row before rows are added above it, and where it was on screen. */
-  const anchor = useRef<{ id: string; top: number } | null>(null);
+  /**
+   * The first row before rows are added above it, and where it was on screen; `focus`: the button
+   * that asked had the focus, which moves to the message just above that row (the button may go).
+   */
+  const anchor = useRef<{ id: string; top: number; focus: boolean } | null>(null);
+  /** The last row before rows are added below it, when the button that asked had the focus. */
+  const focusAfter = useRef<string | null>(null);
 
   const earlier = useCallback(() => {
     const { range, order, unloaded, loadEarlier } = current.current;
@@ -56,7 +77,8 @@ export function useTranscriptWindow(options: {
     if ((range.start === 0 && !reads) || anchor.current !== null) return;
     const id = order[range.start];
     const row = id === undefined ? null : rowOf(content.current, id);
-    if (id !== undefined && row) anchor.current = { id, top: row.getBoundingClientRect().top };
+    const focus = edgeFocused(content.current);
+    if (id !== undefined && row) anchor.current = { id, top: row.getBoundingClientRect().top, focus };
     if (!reads) {
       setKept((last) => showEarlier(last));
       return;
@@ -71,7 +93,11 @@ export function useTranscriptWindow(options: {
       () => requestAnimationFrame(release),
     );
   }, [content]);
-  const later = useCallback(() => setKept((last) => showLater(last, current.current.order.length)), []);
+  const later = useCallback(() => {
+    const { range, order } = current.current;
+    if (range.end !== null && edgeFocused(content.current)) focusAfter.current = order[range.end - 1] ?? null;
+    setKept((last) => showLater(last, current.current.order.length));
+  }, [content]);
   const latest = useCallback(() => setKept((last) => showLatest(last, current.current.order.length)), []);
 
   const firstShown = order[range.start];
@@ -82,19 +108,31 @@ export function useTranscriptWindow(options: {
     const box = scroller.current;
     const row = last === null ? null : rowOf(content.current, last.id);
     if (last && box && row) box.scrollTop += row.getBoundingClientRect().top - last.top;
+    if (last?.focus) focusBeside(content.current, current.current.order, last.id, -1);
   }, [firstShown, scroller, content]);
+
+  const lastShown = range.end === null ? order.at(-1) : order[range.end - 1];
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when rows were added below
+  useLayoutEffect(() => {
+    const last = focusAfter.current;
+    focusAfter.current = null;
+    if (last !== null) focusBeside(content.current, current.current.order, last, 1);
+  }, [lastShown, content]);
 
   useEffect(() => {
     const box = scroller.current;
     if (!box) return;
     const onScroll = () => {
+      // Focusing a `Show … messages` button scrolls it into view: it stays until it is pressed,
+      // rather than rendering the rows by itself and taking the focus away with it.
+      if (edgeFocused(content.current)) return;
       const { range, unloaded } = current.current;
       if ((range.start > 0 || unloaded > 0) && box.scrollTop < EDGE_PX) earlier();
       else if (range.end !== null && box.scrollHeight - box.scrollTop - box.clientHeight < EDGE_PX) later();
     };
     box.addEventListener('scroll', onScroll, { passive: true });
     return () => box.removeEventListener('scroll', onScroll);
-  }, [scroller, earlier, later]);
+  }, [scroller, content, earlier, later]);
 
   const whole = range.start === 0 && range.end === null;
   return {
