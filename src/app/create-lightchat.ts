@@ -9,7 +9,7 @@ import { GatewayKeys } from '../adapters/gateway/gateway-keys.js';
 import { JsonlChatLog } from '../adapters/logs/jsonl-chat-log.js';
 import { McpToolHost } from '../adapters/mcp/mcp-tool-host.js';
 import { createProviderFactories, type SystemProxy } from '../adapters/providers/index.js';
-import { AttachmentFiles } from '../adapters/store/attachment-files.js';
+import { AttachmentFiles, attachmentsDir } from '../adapters/store/attachment-files.js';
 import { AutoTitles } from '../domain/services/auto-title.js';
 import { ChatService } from '../domain/services/chat-service.js';
 import { ConversationService } from '../domain/services/conversation-service.js';
@@ -147,7 +147,7 @@ async function wireLightChat(
   // Private mode (`--no-history`) keeps attached files in a temp folder that goes with the run.
   const privateDir =
     options.history === false ? await mkdtemp(join(tmpdir(), 'lightchat-attachments-')) : null;
-  const attachments = new AttachmentFiles({ dir: privateDir ?? join(dataDir, 'attachments') });
+  const attachments = new AttachmentFiles({ dir: privateDir ?? attachmentsDir(dataDir) });
   void attachments.sweep();
   const conversations = new ConversationService({
     store: history.store,

@@ -81,11 +81,49 @@ export interface ProviderMessage extends Omit<ChatMessage, 'role'> {
   toolName?: string;
 }
 
-/** An attached image as the adapters send it. */
+/**
+ * An attached image as the adapters send it. Its bytes are read a chunk at a time as the request
+ * body goes out (a 20 MB stored file is never whole in memory on its way to the provider), anew on
+ * every call of `chunks`: a retried request reads them again. A chunk is good until the next one is
+ * asked for.
+ */
 export interface ProviderImage {
   name: string;
   mimeType: string;
-  data: Uint8Array;
+  /** In bytes. */
+  size: number;
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+/** An image whose bytes are in memory already (a gateway call's data URL). */
+export function imageFromBytes(name: string, mimeType: string, data: Uint8Array): ProviderImage {
+  return {
+    name,
+    mimeType,
+    size: data.byteLength,
+    async *chunks() {
+      yield data;
+    },
+  };
+}
+
+/** The bytes whole, for APIs whose SDK takes one string per image (Anthropic, Gemini). */
+export async function imageBytes(image: ProviderImage): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of image.chunks()) {
+    // A copy: a source may read its next chunk into the same buffer.
+    parts.push(chunk.slice());
+    size += chunk.byteLength;
+  }
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const whole = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.byteLength;
+  }
+  return whole;
 }
 
 /** A tool call as the model made it; `name` is the name the model saw (CONTRACT section 11). */

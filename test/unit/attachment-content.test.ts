@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attachment } from '../../src/domain/attachment.js';
 import type { AppError } from '../../src/domain/errors.js';
 import type { AttachmentStore } from '../../src/domain/ports/attachment-store.port.js';
-import type { ModelInfo } from '../../src/domain/provider.js';
+import { imageBytes, type ModelInfo } from '../../src/domain/provider.js';
 import { ChatService } from '../../src/domain/services/chat-service.js';
 import { ProviderRegistry } from '../../src/domain/services/provider-registry.js';
 import { type ProviderType, settingsSchema } from '../../src/domain/settings.js';
@@ -24,6 +24,9 @@ function memoryAttachments(files: (Attachment & { text?: string; bytes?: Uint8Ar
       return attachment;
     },
     bytes: async (attachment) => byId.get(attachment.id)?.bytes ?? new Uint8Array(),
+    async *chunks(attachment) {
+      yield byId.get(attachment.id)?.bytes ?? new Uint8Array();
+    },
     text: async (attachment) => byId.get(attachment.id)?.text ?? '',
     remove: async () => {},
   };
@@ -119,9 +122,9 @@ describe('attachments in a chat', () => {
         messages: [{ role: 'user', content: 'What is this?', attachmentIds: [id('a')] }],
       });
       expect(prepared.messages[0]?.content).toBe('What is this?');
-      expect(prepared.messages[0]?.images).toEqual([
-        { name: 'a.png', mimeType: 'image/png', data: new Uint8Array([1, 2, 3]) },
-      ]);
+      const images = prepared.messages[0]?.images ?? [];
+      expect(images).toEqual([expect.objectContaining({ name: 'a.png', mimeType: 'image/png', size: 3 })]);
+      expect(await imageBytes(images[0]!)).toEqual(new Uint8Array([1, 2, 3]));
     }
   });
 

@@ -3,6 +3,7 @@ import { ATTACHMENT_LIMIT_BYTES } from '../../domain/attachment.js';
 import { classifyFile, SNIFF_BYTES, tooLarge } from '../../domain/attachment-type.js';
 import { AppError } from '../../domain/errors.js';
 import {
+  imageFromBytes,
   type ProviderImage,
   type ProviderMessage,
   type ProviderToolCall,
@@ -188,5 +189,5 @@ function readImage(imageUrl: unknown, param: string): ProviderImage {
       { details: { name: param, reason: 'not_an_image' } },
     );
   }
-  return { name: param, mimeType: type.mimeType, data };
+  return imageFromBytes(param, type.mimeType, data);
 }

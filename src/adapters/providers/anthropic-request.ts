@@ -7,7 +7,7 @@ import type {
   ProviderMessage,
   ToolChoice,
 } from '../../domain/provider.js';
-import { anthropicImageBlocks } from './image-parts.js';
+import { anthropicImageBlocks, type ImageEncoder } from './image-parts.js';
 
 /**
  * What the Anthropic adapter sends and what it knows of models: the Messages API body, and each
@@ -90,7 +90,11 @@ export function readAnthropicModel(model: AnthropicModel): { info: ModelInfo; fa
  * The Messages API body: system prompt in `system`, `max_tokens` always, thinking on request —
  * and only for a model that takes it (CONTRACT section 14: asked of another, it is left out).
  */
-export function messagesBody(request: ProviderChatRequest, facts = factsFromName(request.model)) {
+export function messagesBody(
+  request: ProviderChatRequest,
+  encode: ImageEncoder,
+  facts = factsFromName(request.model),
+) {
   const { temperature, maxTokens, think, topP, stop } = request.options;
   const system = request.messages
     .filter((message) => message.role === 'system')
@@ -119,7 +123,7 @@ export function messagesBody(request: ProviderChatRequest, facts = factsFromName
     messages: joinToolResults(
       request.messages
         .filter((message) => message.role !== 'system')
-        .map((message) => toMessage(message, thinking !== undefined)),
+        .map((message) => toMessage(message, thinking !== undefined, encode)),
     ),
     ...(request.tools?.length
       ? {
@@ -146,7 +150,7 @@ export function messagesBody(request: ProviderChatRequest, facts = factsFromName
  * block before its text, as the API asks (it checks the signature) — when this request thinks
  * too: without thinking the API has no use for it.
  */
-function toMessage(message: ProviderMessage, thinks: boolean): AnthropicMessage {
+function toMessage(message: ProviderMessage, thinks: boolean, encode: ImageEncoder): AnthropicMessage {
   if (message.role === 'tool') {
     // A tool's result goes back in a user turn, as a `tool_result` block of the call it answers.
     return {
@@ -158,7 +162,7 @@ function toMessage(message: ProviderMessage, thinks: boolean): AnthropicMessage 
     return {
       role: 'user',
       content: [
-        ...anthropicImageBlocks(message.images),
+        ...anthropicImageBlocks(message.images, encode),
         ...(message.content === '' ? [] : [{ type: 'text' as const, text: message.content }]),
       ],
     };

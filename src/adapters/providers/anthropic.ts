@@ -13,6 +13,7 @@ import {
 } from './anthropic-request.js';
 import { type AnthropicStreamProblem, readMessageStream } from './anthropic-stream.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
+import { imagesAsBase64 } from './image-parts.js';
 import {
   abortedError,
   type FailureContext,
@@ -144,7 +145,11 @@ export function createAnthropicProvider(
         // `post`, not `messages.create`: the latter prints deprecation notices to the console.
         const response = await api
           .post('/v1/messages', {
-            body: messagesBody(request, listed.get(request.model) ?? factsFromName(request.model)),
+            body: messagesBody(
+              request,
+              await imagesAsBase64(request.messages),
+              listed.get(request.model) ?? factsFromName(request.model),
+            ),
             stream: true,
             signal: AbortSignal.any([signal, local.signal]),
           })

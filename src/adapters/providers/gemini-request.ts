@@ -8,7 +8,7 @@ import type {
   ToolChoice,
 } from '../../domain/provider.js';
 import { MADE_CALL_ID_PREFIX } from './gemini-stream.js';
-import { geminiImageParts } from './image-parts.js';
+import { geminiImageParts, type ImageEncoder } from './image-parts.js';
 
 /**
  * What the Gemini adapter sends and what it knows of models: the generateContent request, and
@@ -66,9 +66,10 @@ export function thinkingConfig(
 /** The request: system prompt in `systemInstruction`, assistant turns as `model`, thinking on request. */
 export function generateBody(
   request: ProviderChatRequest,
-  abortSignal: AbortSignal,
+  options: { abortSignal: AbortSignal; encode: ImageEncoder },
   thinks = thinksByName(request.model),
 ) {
+  const { abortSignal, encode } = options;
   const { temperature, maxTokens, think, topP, stop, seed, jsonMode } = request.options;
   const system = request.messages
     .filter((message) => message.role === 'system')
@@ -78,7 +79,9 @@ export function generateBody(
   return {
     model: request.model,
     contents: joinFunctionResponses(
-      request.messages.filter((message) => message.role !== 'system').map(toContent),
+      request.messages
+        .filter((message) => message.role !== 'system')
+        .map((message) => toContent(message, encode)),
     ),
     config: {
       abortSignal,
@@ -134,7 +137,7 @@ interface GeminiContent {
  * with the thought signature it came with: the API checks it); a tool's result is a `user` turn's
  * `functionResponse`. An earlier answer's signature goes back on its text part, as the API sent it.
  */
-function toContent(message: ProviderMessage): GeminiContent {
+function toContent(message: ProviderMessage, encode: ImageEncoder): GeminiContent {
   const { role, content, thinkingSignature, images, toolCalls } = message;
   if (role === 'tool') {
     return {
@@ -157,7 +160,7 @@ function toContent(message: ProviderMessage): GeminiContent {
   return {
     role: role === 'assistant' ? 'model' : 'user',
     parts: [
-      ...geminiImageParts(images),
+      ...geminiImageParts(images, encode),
       ...text,
       ...calls.map((call) => ({
         functionCall: {

@@ -6,6 +6,7 @@ import { providerHost, resolveApiKey } from '../../domain/settings.js';
 import { generateBody, readGeminiModel, thinksByName } from './gemini-request.js';
 import { type GeminiStreamProblem, readGenerateStream } from './gemini-stream.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
+import { imagesAsBase64 } from './image-parts.js';
 import {
   abortedError,
   type FailureContext,
@@ -161,7 +162,10 @@ export function createGeminiProvider(
         await api.models.generateContentStream(
           generateBody(
             request,
-            AbortSignal.any([signal, local.signal]),
+            {
+              abortSignal: AbortSignal.any([signal, local.signal]),
+              encode: await imagesAsBase64(request.messages),
+            },
             thinking.get(request.model) ?? thinksByName(request.model),
           ),
         );

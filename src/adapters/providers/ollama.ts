@@ -20,7 +20,7 @@ import { providerHost } from '../../domain/settings.js';
 import { takesOnlyLevels } from '../../domain/think.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
-import { ollamaMessage } from './image-parts.js';
+import { type ImageEncoder, ollamaMessage } from './image-parts.js';
 import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
 import { OllamaModels, withTag } from './ollama-models.js';
 import {
@@ -165,6 +165,9 @@ export function createOllamaProvider(
       // Aborted when the chat stops and when the consumer leaves the loop early.
       const local = new AbortController();
       let streaming = false;
+      // Sent by the adapter, not the SDK: images go into the body a chunk at a time, read from their
+      // files as the socket takes them, and the answer's lines are read here.
+      const json = streamedJson();
       try {
         const capable = await capabilities(request.model, signal);
         const think = capable?.includes('thinking')
@@ -179,9 +182,6 @@ export function createOllamaProvider(
             ? request.tools
             : [];
         if (signal.aborted) return;
-        // Sent by the adapter, not the SDK: images go into the body a slice at a time (a 20 MB image
-        // was held four times over as bytes, base64 and JSON), and the answer's lines are read here.
-        const json = streamedJson();
         const response = await ollamaFetch({
           base: baseFetch,
           signal: AbortSignal.any([signal, local.signal]),
@@ -232,7 +232,8 @@ export function createOllamaProvider(
       } catch (error) {
         // Stopped by the chat: the ChatService ends it as "stopped".
         if (signal.aborted) return;
-        throw toError(error, context, streaming);
+        // An image's file that could not be read: that, not the network error fetch makes of it.
+        throw toError(json.failure ?? error, context, streaming);
       } finally {
         local.abort();
       }
@@ -279,7 +280,7 @@ export function ollamaThink(model: string, think: ChatOptions['think']): boolean
 }
 
 /** A message in Ollama's format: calls on the assistant's turn, results as `tool` with `tool_name`. */
-function ollamaChatMessage(message: ProviderMessage, base64: (data: Uint8Array) => string): Message {
+function ollamaChatMessage(message: ProviderMessage, base64: ImageEncoder): Message {
   const { role, content } = message;
   if (role === 'tool') return { role, content, tool_name: message.toolName ?? '' };
   if (role === 'assistant' && message.toolCalls?.length) {
@@ -291,7 +292,7 @@ function ollamaChatMessage(message: ProviderMessage, base64: (data: Uint8Array) 
       })),
     };
   }
-  return ollamaMessage(message, (image) => base64(image.data));
+  return ollamaMessage(message, base64);
 }
 
 function ollamaTool(tool: ProviderTool): Tool {

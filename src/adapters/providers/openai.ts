@@ -21,7 +21,7 @@ import type {
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
-import { openAIMessage } from './image-parts.js';
+import { type ImageEncoder, openAIMessage } from './image-parts.js';
 import { type OpenAIStreamProblem, readCompletionStream } from './openai-stream.js';
 import {
   abortedError,
@@ -35,6 +35,7 @@ import {
   providerLabel,
 } from './provider-errors.js';
 import { maskUrl, redactSecrets } from './secrets.js';
+import { type StreamedJson, streamedJson } from './streamed-json.js';
 
 /** The SDK is loaded on first use: start-up time is benchmarked. */
 let sdk: Promise<typeof import('openai')> | undefined;
@@ -115,15 +116,32 @@ export function createOpenAIProvider(
     return networkError(error, { ...context, streaming });
   }
 
-  /** The SDK sends the request and maps a failed answer to its APIError; the adapter reads the body. */
-  async function open(api: OpenAI, request: ProviderChatRequest, signal: AbortSignal): Promise<Response> {
+  /**
+   * The SDK sends the request and maps a failed answer to its APIError; the adapter reads the body.
+   * With images, the body is streamed (`streamed-json.ts`) in place of the one the SDK would make;
+   * without images the SDK's own body goes, as it always did.
+   */
+  async function open(
+    api: OpenAI,
+    request: ProviderChatRequest,
+    signal: AbortSignal,
+    json: StreamedJson,
+  ): Promise<Response> {
+    const send = (withUsage: boolean) => {
+      const body = chatBody(request, withUsage, json.base64);
+      // A request option's `body` wins over the params' (the SDK sends a stream as it is, chunked).
+      const streamed = request.messages.some((message) => message.images?.length)
+        ? { body: json.body(body), headers: { 'content-type': 'application/json' } }
+        : {};
+      return api.chat.completions.create(body, { signal, ...streamed }).asResponse();
+    };
     const withUsage = !deps.memory.hostsWithoutStreamOptions.has(host);
     try {
-      return await api.chat.completions.create(chatBody(request, withUsage), { signal }).asResponse();
+      return await send(withUsage);
     } catch (error) {
       if (!withUsage || !rejectsStreamOptions(error)) throw error;
       deps.memory.hostsWithoutStreamOptions.add(host);
-      return await api.chat.completions.create(chatBody(request, false), { signal }).asResponse();
+      return await send(false);
     }
   }
 
@@ -162,15 +180,22 @@ export function createOpenAIProvider(
       // Aborted when the chat stops and when the consumer leaves the loop early.
       const local = new AbortController();
       let streaming = false;
+      const json = streamedJson();
       try {
-        const response = await open(await sdkClient(), request, AbortSignal.any([signal, local.signal]));
+        const response = await open(
+          await sdkClient(),
+          request,
+          AbortSignal.any([signal, local.signal]),
+          json,
+        );
         streaming = true;
         if (!response.body) throw new Error(`${label} did not stream its answer (no body).`);
         yield* readCompletionStream(response.body, streamError(context));
       } catch (error) {
         // Stopped by the chat: the ChatService ends it as "stopped".
         if (signal.aborted) return;
-        throw toError(error, context, streaming);
+        // An image's file that could not be read: that, not the network error fetch makes of it.
+        throw toError(json.failure ?? error, context, streaming);
       } finally {
         local.abort();
       }
@@ -218,13 +243,13 @@ export function reasoningEffort(model: string, think: ChatOptions['think']): Rea
   return 'low';
 }
 
-function chatBody(request: ProviderChatRequest, withUsage: boolean) {
+function chatBody(request: ProviderChatRequest, withUsage: boolean, encode: ImageEncoder) {
   const reasoning = isReasoningModel(request.model);
   const { temperature, maxTokens, topP, stop, seed, jsonMode, think } = request.options;
   const effort = reasoningEffort(request.model, think);
   return {
     model: request.model,
-    messages: request.messages.map(openAIChatMessage),
+    messages: request.messages.map((message) => openAIChatMessage(message, encode)),
     stream: true as const,
     ...(request.tools?.length ? { tools: request.tools.map(openAITool) } : {}),
     ...(request.tools?.length && request.toolChoice !== undefined
@@ -246,7 +271,7 @@ function chatBody(request: ProviderChatRequest, withUsage: boolean) {
 }
 
 /** A message in OpenAI's format: calls on the assistant's turn, results as `tool` with `tool_call_id`. */
-function openAIChatMessage(message: ProviderMessage): ChatCompletionMessageParam {
+function openAIChatMessage(message: ProviderMessage, encode: ImageEncoder): ChatCompletionMessageParam {
   const { role, content } = message;
   if (role === 'tool') return { role, content, tool_call_id: message.toolCallId ?? '' };
   if (role === 'assistant' && message.toolCalls?.length) {
@@ -261,7 +286,7 @@ function openAIChatMessage(message: ProviderMessage): ChatCompletionMessageParam
       })),
     };
   }
-  return openAIMessage(message) as ChatCompletionMessageParam;
+  return openAIMessage(message, encode) as ChatCompletionMessageParam;
 }
 
 function openAITool(tool: ProviderTool): ChatCompletionTool {

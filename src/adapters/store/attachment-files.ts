@@ -33,6 +33,9 @@ import { AppError } from '../../domain/errors.js';
 import type { AttachmentStore, AttachmentUpload } from '../../domain/ports/attachment-store.port.js';
 import { extractPdfText, type PdfTextOptions } from './pdf-text.js';
 
+/** Reads of a stored file for a provider request: 192 KiB, a multiple of 3 (base64 joins whole). */
+const READ_CHUNK_BYTES = 3 * 64 * 1024;
+
 /** A temp file older than this is left over from a process that died mid-upload. */
 const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
@@ -42,6 +45,9 @@ export interface AttachmentFilesOptions {
   /** Limits of the PDF text worker (tests make them small). */
   pdf?: PdfTextOptions;
 }
+
+/** The folder of attached files in a data directory (CONTRACT section 12). */
+export const attachmentsDir = (dataDir: string): string => join(dataDir, 'attachments');
 
 /** What `<sha256>.json` beside each file holds: the name and type of its latest upload. */
 const metaSchema = attachmentSchema.pick({
@@ -191,6 +197,31 @@ export class AttachmentFiles implements AttachmentStore {
     return readFile(this.path(attachment.id, attachment.kind === 'pdf' ? '.txt' : ''), 'utf8');
   }
 
+  /**
+   * The file a chunk at a time (an image on its way to a provider), in chunks of a multiple of 3
+   * bytes so that their base64 joins without carrying bytes over. Every chunk is read into the same
+   * buffer: a 20 MB file leaves no 20 MB of spent buffers waiting for a GC.
+   */
+  async *chunks(attachment: Attachment): AsyncGenerator<Uint8Array> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.path(attachment.id), 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fileGone(attachment);
+      throw error;
+    }
+    try {
+      const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** The file's bytes as a web stream (`GET /attachments/{id}`). */
   stream(attachment: Attachment): ReadableStream<Uint8Array> {
     return Readable.toWeb(createReadStream(this.path(attachment.id))) as ReadableStream<Uint8Array>;
@@ -223,6 +254,15 @@ export class AttachmentFiles implements AttachmentStore {
   private path(sha256: string, suffix = ''): string {
     return join(this.dir, `${sha256}${suffix}`);
   }
+}
+
+/** The file was listed when the chat was prepared, and was gone when its bytes were to be sent. */
+function fileGone(attachment: Attachment): AppError {
+  return new AppError(
+    'NOT_FOUND',
+    `The attached file "${attachment.name}" is no longer in LightChat's data folder (it was deleted while the message was being sent), so nothing was sent. Attach the file again and resend.`,
+    { details: { attachment_id: attachment.id, name: attachment.name, reason: 'file_gone' } },
+  );
 }
 
 function uploadTooLarge(): AppError {

@@ -21,8 +21,14 @@ export interface AttachmentStore {
   save(upload: AttachmentUpload): Promise<Attachment>;
   /** Null when no such file is stored. */
   get(id: string): Promise<Attachment | null>;
-  /** The file's bytes (images). */
+  /** The file's bytes, whole (exports, the desktop window's preview). */
   bytes(attachment: Attachment): Promise<Uint8Array>;
+  /**
+   * The file's bytes a chunk at a time, read as they are taken (an image on its way to a provider).
+   * A chunk is good until the next one is asked for (its buffer is reused): keep a copy, not it.
+   * A file gone from the disk fails the iteration with `NOT_FOUND`, naming the file.
+   */
+  chunks(attachment: Attachment): AsyncIterable<Uint8Array>;
   /** The text a model reads: the file itself, or the text extracted from a PDF. */
   text(attachment: Attachment): Promise<string>;
   /** Deletes these files (no message uses them any more). */

@@ -80,10 +80,12 @@ export async function withAttachments(
         blocks.push(`[Image: ${attachment.name} — left out: ${deps.modelId} cannot see images]`);
       } else {
         if (attachment.size > limit) throw imageTooLarge(deps, attachment, limit);
+        // Read as the request goes out, not here: the first byte reaches the provider before the file is read.
         images.push({
           name: attachment.name,
           mimeType: attachment.mimeType,
-          data: await store.bytes(attachment),
+          size: attachment.size,
+          chunks: () => store.chunks(attachment),
         });
       }
     }
@@ -112,8 +114,8 @@ export async function checkImages(
   if (!first) return;
   if ((await seesImages(deps)) === 'no') throw noVision(deps, first.name);
   const limit = IMAGE_LIMIT_BYTES[deps.provider.config.type];
-  const large = images.find((image) => image.data.byteLength > limit);
-  if (large) throw imageTooLarge(deps, { name: large.name, size: large.data.byteLength }, limit);
+  const large = images.find((image) => image.size > limit);
+  if (large) throw imageTooLarge(deps, large, limit);
 }
 
 function noVision(deps: Omit<AttachmentContentDeps, 'store'>, name: string): AppError {

@@ -1,7 +1,7 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pdfBytes, pngBytes } from '../../fixtures/files.js';
 import { postChat, readSse, startWorld, summarise, type World } from './support.js';
 
@@ -152,6 +152,38 @@ describe('attachments in a stored conversation', () => {
     const messages = lastBody(world.ollama, '/api/chat').messages;
     expect(messages[0]?.images).toEqual([Buffer.from(png).toString('base64')]);
     expect(messages.at(-1)?.images).toBeUndefined();
+  });
+
+  it('keeps the message, and says which file is gone, when an attached file vanished before it was sent', async () => {
+    // Bytes no other test uploads: the file is content-addressed.
+    const imageId = await upload('gone.png', pngBytes(21));
+    const files = world.core.attachments;
+    const read = files.chunks.bind(files);
+    // Gone after the chat was checked (the file was listed) and before its bytes went out.
+    const spy = vi.spyOn(files, 'chunks').mockImplementationOnce(async function* (attachment) {
+      await rm(join(world.dir, 'data', 'attachments', attachment.id));
+      yield* read(attachment);
+    });
+    try {
+      const { status, events } = await chat({
+        conversation_id: 'new',
+        prompt: 'Look',
+        attachment_ids: [imageId],
+      });
+      expect(status).toBe(200);
+      const [end] = summarise(events).terminal;
+      expect(end?.event).toBe('error');
+      expect(end?.data).toMatchObject({ error_code: 'NOT_FOUND' });
+      expect((end?.data as { message?: string } | undefined)?.message).toContain('"gone.png" is no longer');
+      const start = events.find((event) => event.event === 'start')?.data as { conversation_id: string };
+      const stored = await call('GET', `/conversations/${start.conversation_id}`);
+      const [user, answer] = stored.body.messages;
+      expect(user).toMatchObject({ role: 'user', content: 'Look' });
+      expect(user.attachments).toEqual([expect.objectContaining({ id: imageId, name: 'gone.png' })]);
+      expect(answer).toMatchObject({ role: 'assistant', status: 'error', error_code: 'NOT_FOUND' });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('takes an image alone, with no text', async () => {

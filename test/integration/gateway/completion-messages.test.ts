@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCompletionRequest } from '../../../src/adapters/gateway/completion-request.js';
 import { AppError } from '../../../src/domain/errors.js';
+import { imageBytes } from '../../../src/domain/provider.js';
 
 /** The gateway's reading of messages, without a server: what a big body would make slow over HTTP. */
 
@@ -30,10 +31,12 @@ describe('image parts as the gateway reads them', () => {
     expect(error.message).toContain('may be at most 20 MB');
   });
 
-  it('keeps the bytes and the type the content says, named by where the part was', () => {
+  it('keeps the bytes and the type the content says, named by where the part was', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2]);
     const [message] = readCompletionRequest(withImage(png.toString('base64'))).messages;
-    expect(message?.images?.[0]).toMatchObject({ name: 'messages[0].content[0]', mimeType: 'image/png' });
-    expect(Buffer.from(message?.images?.[0]?.data ?? []).equals(png)).toBe(true);
+    const image = message?.images?.[0];
+    if (!image) throw new Error('no image read');
+    expect(image).toMatchObject({ name: 'messages[0].content[0]', mimeType: 'image/png', size: png.length });
+    expect(Buffer.from(await imageBytes(image)).equals(png)).toBe(true);
   });
 });
