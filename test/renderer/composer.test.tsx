@@ -109,6 +109,22 @@ describe('Composer', () => {
     expect(answer()).toMatchObject({ status: 'streaming' });
   });
 
+  it('re-renders nothing on a key that changes neither Send nor the context estimate', () => {
+    const app = renderComposer();
+    fireEvent.change(box(), { target: { value: 'a' } });
+    // The first character enables Send: that is a render.
+    expect(screen.getByRole('button', { name: 'Send' })).toHaveProperty('disabled', false);
+    const before = app.composerRenders;
+    // 'a' to 'abcd' is one token by the estimate (four characters a token), and Send stays enabled.
+    for (const value of ['ab', 'abc', 'abcd']) fireEvent.change(box(), { target: { value } });
+    expect(app.composerRenders).toBe(before);
+    expect(box()).toHaveProperty('value', 'abcd');
+    // What is sent is what the box holds.
+    fireEvent.keyDown(box(), { key: 'Enter' });
+    expect(app.sent).toEqual(['abcd']);
+    expect(box()).toHaveProperty('value', '');
+  });
+
   it('grows with its text without measuring the page on each key (no forced layout while typing)', () => {
     renderComposer();
     // A script that sizes the box reads its computed style after every change: during a stream that

@@ -1,9 +1,9 @@
 import { Box, Button, FileButton, Group, Switch, Text, Textarea } from '@mantine/core';
 import { useWindowEvent } from '@mantine/hooks';
-import { type ClipboardEvent, type KeyboardEvent, useState } from 'react';
+import { type ClipboardEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
-import { useStore } from '../state/store';
+import { createStore, useStore } from '../state/store';
 import { AttachmentList } from './AttachmentList';
 import { ContextMeter } from './ContextMeter';
 import { MESSAGE_BOX_ID } from './message-box';
@@ -53,16 +53,21 @@ function ToolsSwitch() {
 export function Composer({ toolsOffered = false }: { toolsOffered?: boolean }) {
   const { turns, conversation } = useAppState();
   const streaming = useStore(conversation, isStreaming);
-  const [text, setText] = useState('');
+  // The box's text lives outside React state: a key re-renders only what it changes (Send's state,
+  // the context estimate), not the whole composer, so typing stays instant while a stream renders.
+  const [draft] = useState(() => createStore(''));
+  const typed = useStore(draft, (text) => text.trim() !== '');
+  const input = useRef<HTMLTextAreaElement>(null);
   const pending = usePendingFiles();
-  const empty = text.trim() === '' && !pending.ready;
+  const empty = !typed && !pending.ready;
   // A file still on its way (or refused and not yet removed) holds the message back.
   const held = pending.uploading || pending.failed;
 
   const send = () => {
     if (empty || held || streaming) return;
-    turns.send(text, pending.take());
-    setText('');
+    turns.send(draft.get(), pending.take());
+    if (input.current) input.current.value = '';
+    draft.set('');
   };
 
   // Files dropped anywhere on the window join the message.
@@ -127,8 +132,9 @@ export function Composer({ toolsOffered = false }: { toolsOffered?: boolean }) {
             placeholder="Message LightChat"
             rows={1}
             styles={messageBoxStyles}
-            value={text}
-            onChange={(event) => setText(event.currentTarget.value)}
+            ref={input}
+            defaultValue=""
+            onChange={(event) => draft.set(event.currentTarget.value)}
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             style={{ flex: 1 }}
@@ -151,7 +157,7 @@ export function Composer({ toolsOffered = false }: { toolsOffered?: boolean }) {
           <Group gap="md" wrap="nowrap">
             {toolsOffered && <ToolsSwitch />}
             <ThinkControl />
-            <ContextMeter draft={text} files={pending.attached} />
+            <ContextMeter draft={draft} files={pending.attached} />
           </Group>
         </Group>
       </Box>

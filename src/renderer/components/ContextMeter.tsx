@@ -1,10 +1,11 @@
 import { Group, Text } from '@mantine/core';
 import { useRef } from 'react';
+import { messageTokens } from '../../domain/services/context-window';
 import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
 import { branchTokens, contextUse } from '../state/context-use';
 import type { AttachedFile } from '../state/conversation';
-import { useStore } from '../state/store';
+import { type Store, useStore } from '../state/store';
 import { LazyTooltip } from './LazyTooltip';
 
 const number = (value: number) => value.toLocaleString('en-US');
@@ -15,15 +16,17 @@ const number = (value: number) => value.toLocaleString('en-US');
  * left out. While an answer streams it keeps the count from before (the composer stays out of the
  * transcript's updates), and counts the answer once it ends.
  */
-export function ContextMeter({ draft, files }: { draft: string; files: readonly AttachedFile[] }) {
+export function ContextMeter({ draft, files }: { draft: Store<string>; files: readonly AttachedFile[] }) {
   const { conversation, choice, modelInUse, open } = useAppState();
   const model = useStore(modelInUse, (value) => value);
   const numCtx = useStore(open, (value) => value.numCtx ?? null);
   const systemPrompt = useStore(choice, (value) => value.systemPrompt);
+  // The draft's estimate, not its text: most keys leave it as it was and re-render nothing here.
+  const draftTokens = useStore(draft, (text) => messageTokens({ content: text }));
   const counted = useStore(conversation, (state) => (isStreaming(state) ? -1 : branchTokens(state)));
   const lastBranch = useRef(0);
   if (counted >= 0) lastBranch.current = counted;
-  const use = contextUse({ model, numCtx, systemPrompt, branch: lastBranch.current, draft, files });
+  const use = contextUse({ model, numCtx, systemPrompt, branch: lastBranch.current, draftTokens, files });
   if (!use) return null;
   const percent = Math.min(100, (use.used / use.window) * 100);
   const text = `${number(use.used)} of ${number(use.window)} tokens`;

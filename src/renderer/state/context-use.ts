@@ -51,7 +51,8 @@ export function contextUse(options: {
   numCtx: number | null;
   systemPrompt: string;
   branch: number;
-  draft: string;
+  /** The draft's own estimate (`messageTokens`), without its files. */
+  draftTokens: number;
   files: readonly AttachedFile[];
 }): ContextUse | null {
   const { model } = options;
@@ -64,7 +65,7 @@ export function contextUse(options: {
   if (window === undefined) return null;
   const prompt = options.systemPrompt.trim() ? options.systemPrompt : (model.providerPrompt ?? '');
   const system = prompt.trim() ? messageTokens({ content: prompt }) : 0;
-  const draft = messageTokens({ content: options.draft }) + filesTokens(options.files);
+  const draft = options.draftTokens + filesTokens(options.files);
   const used = system + options.branch + draft;
   const budget = window - answerReserve(window, undefined);
   return { used, window, dropping: used > budget, tooLong: system + draft > budget };
