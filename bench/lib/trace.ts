@@ -74,6 +74,8 @@ export function mainThreadTasks(
 export interface TraceBreakdown {
   /** Self time (ms) by trace event name on the page's main thread inside the window, largest first. */
   byName: [name: string, selfMs: number][];
+  /** How many events of each name (style recalcs, layouts, paints…): counts, unlike ms, hold on a loaded machine. */
+  counts: Map<string, number>;
   /** Busy ms per tenth of the window: whether the cost per frame grows as the answer grows. */
   byTenth: number[];
 }
@@ -101,6 +103,7 @@ export function traceBreakdown(
     )
     .sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
   const self = new Map<string, number>();
+  const counts = new Map<string, number>();
   const stack: { end: number; name: string; children: number; dur: number }[] = [];
   const close = (until: number) => {
     while (stack.length > 0 && stack.at(-1)!.end <= until) {
@@ -120,7 +123,8 @@ export function traceBreakdown(
       byTenth[bucket]! += dur / 1000;
     }
     stack.push({ end: event.ts + dur, name: event.name, children: 0, dur });
+    counts.set(event.name, (counts.get(event.name) ?? 0) + 1);
   }
   close(Number.POSITIVE_INFINITY);
-  return { byName: [...self].sort((a, b) => b[1] - a[1]), byTenth };
+  return { byName: [...self].sort((a, b) => b[1] - a[1]), counts, byTenth };
 }

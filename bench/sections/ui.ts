@@ -206,12 +206,15 @@ async function measureRun(
       'bench-first-token',
       'bench-final-paint',
     );
-    if (profiling)
+    if (profiling) {
+      // The whole trace, for DevTools' Performance panel or a script (per-frame counts).
+      await writeFile(join(context.resultsDir, `ui-lightchat-${options.throttle}x.trace.json`), trace);
       logBreakdown(
         context,
         `LightChat page, ${options.throttle}× CPU`,
         traceBreakdown(events, 'bench-first-token', 'bench-final-paint'),
       );
+    }
     return {
       kind: options.kind,
       throttle: options.throttle,
@@ -233,7 +236,10 @@ async function measureRun(
 function logBreakdown(context: BenchContext, title: string, breakdown: TraceBreakdown): void {
   const lines = breakdown.byName
     .slice(0, 15)
-    .map(([name, ms]) => `    ${ms.toFixed(0).padStart(7)} ms  ${name}`);
+    .map(
+      ([name, ms]) =>
+        `    ${ms.toFixed(0).padStart(7)} ms  ${String(breakdown.counts.get(name) ?? 0).padStart(6)}×  ${name}`,
+    );
   const tenths = breakdown.byTenth.map((ms) => ms.toFixed(0)).join(', ');
   context.log(
     `${title}: main-thread self time by trace event\n${lines.join('\n')}\n  busy ms per tenth of the stream: ${tenths}`,
