@@ -7,10 +7,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 const finishedRenders = vi.hoisted(() => new Map<string, number>());
 /** Every split of a text into blocks (a lexer pass), with the length of the text split. */
 const splits = vi.hoisted(() => [] as number[]);
+/** Every text a `Streamdown` was rendered with (its whole pipeline runs on what is not memoised). */
+const streamdownTexts = vi.hoisted(() => [] as string[]);
 
 vi.mock('streamdown', async (importOriginal) => {
   const actual = await importOriginal<typeof import('streamdown')>();
-  const { createElement } = await import('react');
+  const { createElement, memo } = await import('react');
   function CountedBlock(props: ComponentProps<typeof actual.Block>) {
     // By position and text: the same list may come back in several places of an answer.
     const key = `${props.index}: ${props.content}`;
@@ -21,7 +23,17 @@ vi.mock('streamdown', async (importOriginal) => {
     splits.push(markdown.length);
     return actual.parseMarkdownIntoBlocks(markdown);
   };
-  return { ...actual, Block: CountedBlock, parseMarkdownIntoBlocks: countedSplit };
+  // Memoised like streamdown itself: counts the renders that run its pipeline.
+  const CountedStreamdown = memo((props: ComponentProps<typeof actual.Streamdown>) => {
+    streamdownTexts.push(String(props.children));
+    return createElement(actual.Streamdown, props);
+  });
+  return {
+    ...actual,
+    Block: CountedBlock,
+    Streamdown: CountedStreamdown,
+    parseMarkdownIntoBlocks: countedSplit,
+  };
 });
 
 const { default: MarkdownView } = await import('../../src/renderer/markdown/MarkdownView');
@@ -48,6 +60,7 @@ function stream(text: string, step: number): HTMLElement {
 afterEach(() => {
   finishedRenders.clear();
   splits.length = 0;
+  streamdownTexts.length = 0;
 });
 
 describe('MarkdownView while an answer streams', () => {
@@ -57,6 +70,17 @@ describe('MarkdownView while an answer streams', () => {
     expect(finishedRenders.size).toBeGreaterThan(40);
     const again = [...finishedRenders].filter(([, count]) => count > 1);
     expect(again).toEqual([]);
+  });
+
+  it('gives streamdown only finished text while streaming: the open block is drawn from a cheaper lexer', () => {
+    const container = stream(answer, 5);
+    // Finished parts are prefixes of the answer; the open tail (a suffix) never goes through streamdown.
+    expect(streamdownTexts.length).toBeGreaterThan(0);
+    const notPrefixes = streamdownTexts.filter((text) => !answer.startsWith(text));
+    expect(notPrefixes).toEqual([]);
+    // One streamdown render per change of the finished part (plus the end), not one per update.
+    expect(new Set(streamdownTexts).size).toBeGreaterThanOrEqual(streamdownTexts.length - 2);
+    expect(container.querySelectorAll('h2')).toHaveLength(12);
   });
 
   it('splits only the open tail on an update, never the whole answer again until it ends', () => {

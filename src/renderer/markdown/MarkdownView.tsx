@@ -12,6 +12,7 @@ import { type BlockSplit, splitIntoBlocks } from './block-split';
 import { CodeInView } from './CodeInView';
 import { codeHighlighter } from './code-highlighter';
 import { ExternalLink } from './ExternalLink';
+import { OpenMarkdown } from './OpenMarkdown';
 import './markdown.css';
 
 const plugins = { code: codeHighlighter.plugin };
@@ -63,9 +64,10 @@ function useBlockSplit(text: string, streaming: boolean): BlockSplit {
 }
 
 /**
- * An answer as Markdown, in two parts: the finished blocks, rendered once each and never again, and
- * the open blocks at the end, the only part a streaming update re-renders (streamdown closes their
- * unterminated syntax, `**bo…`). The cost of an update depends on the open tail, not on the answer.
+ * An answer as Markdown, in two parts: the finished blocks, rendered by streamdown once each and
+ * never again, and the open block at the end, the only part a streaming update re-renders, drawn
+ * by the cheaper `OpenMarkdown` (its unterminated syntax, `**bo…`, closed). The cost of an update
+ * depends on the open tail, not on the answer.
  */
 export default function MarkdownView({ text, streaming }: { text: string; streaming: boolean }) {
   const split = useBlockSplit(text, streaming);
@@ -93,11 +95,15 @@ export default function MarkdownView({ text, streaming }: { text: string; stream
           {split.finishedText}
         </Streamdown>
       )}
-      {split.open !== '' && (
-        <Streamdown {...shared} mode="streaming" isAnimating={streaming}>
-          {split.open}
-        </Streamdown>
-      )}
+      {split.open !== '' &&
+        (streaming ? (
+          <OpenMarkdown text={split.open} />
+        ) : (
+          // A finished answer whose blocks could not be cut off (see `splitIntoBlocks`): all of it.
+          <Streamdown {...shared} mode="streaming" isAnimating={false}>
+            {split.open}
+          </Streamdown>
+        ))}
     </Typography>
   );
 }
