@@ -37,7 +37,7 @@ function block(token: Token, key: number): ReactNode {
       return <blockquote key={key}>{blocks((token as Tokens.Blockquote).tokens)}</blockquote>;
     case 'list': {
       const list = token as Tokens.List;
-      const items = list.items.map((item, index) => <li key={index}>{listItem(item)}</li>);
+      const items = list.items.map((item, index) => listItem(item, index));
       return list.ordered ? (
         <ol key={key} start={list.start === '' || list.start === 1 ? undefined : Number(list.start)}>
           {items}
@@ -64,52 +64,54 @@ function block(token: Token, key: number): ReactNode {
 }
 
 /** A tight list item's text sits in the item; a loose one's paragraphs are paragraphs. */
-function listItem(item: Tokens.ListItem): ReactNode {
-  if (item.loose) return blocks(item.tokens);
-  return item.tokens.map((token, index) =>
-    token.type === 'text' ? (
-      <Fragment key={index}>{inline((token as Tokens.Text).tokens ?? [])}</Fragment>
-    ) : (
-      block(token, index)
-    ),
-  );
+function listItem(item: Tokens.ListItem, key: number): ReactNode {
+  if (item.loose) return <li key={key}>{blocks(item.tokens)}</li>;
+  return <li key={key}>{item.tokens.map((token, index) => tightItemPart(token, index))}</li>;
 }
 
+function tightItemPart(token: Token, key: number): ReactNode {
+  if (token.type !== 'text') return block(token, key);
+  return <Fragment key={key}>{inline((token as Tokens.Text).tokens)}</Fragment>;
+}
+
+// Keys are positions: the stream only appends, so an update keeps every element before the end.
 function inline(tokens: readonly Token[] | undefined): ReactNode[] {
-  return (tokens ?? []).map((token, key) => {
-    switch (token.type) {
-      case 'strong':
-        return <strong key={key}>{inline((token as Tokens.Strong).tokens)}</strong>;
-      case 'em':
-        return <em key={key}>{inline((token as Tokens.Em).tokens)}</em>;
-      case 'del':
-        return <del key={key}>{inline((token as Tokens.Del).tokens)}</del>;
-      case 'codespan':
-        return <code key={key}>{(token as Tokens.Codespan).text}</code>;
-      case 'br':
-        return <br key={key} />;
-      case 'link': {
-        const link = token as Tokens.Link;
-        const content = inline(link.tokens);
-        return SAFE_LINK.test(link.href) ? (
-          <ExternalLink key={key} href={link.href}>
-            {content}
-          </ExternalLink>
-        ) : (
-          <Fragment key={key}>{content}</Fragment>
-        );
-      }
-      case 'image':
-        return <Fragment key={key}>{(token as Tokens.Image).text}</Fragment>;
-      case 'text': {
-        const text = token as Tokens.Text;
-        return <Fragment key={key}>{text.tokens ? inline(text.tokens) : text.text}</Fragment>;
-      }
-      default:
-        // `escape` has the character as its text; raw HTML is shown as written.
-        return <Fragment key={key}>{'text' in token ? String(token.text) : token.raw}</Fragment>;
+  return (tokens ?? []).map((token, index) => inlineToken(token, index));
+}
+
+function inlineToken(token: Token, key: number): ReactNode {
+  switch (token.type) {
+    case 'strong':
+      return <strong key={key}>{inline((token as Tokens.Strong).tokens)}</strong>;
+    case 'em':
+      return <em key={key}>{inline((token as Tokens.Em).tokens)}</em>;
+    case 'del':
+      return <del key={key}>{inline((token as Tokens.Del).tokens)}</del>;
+    case 'codespan':
+      return <code key={key}>{(token as Tokens.Codespan).text}</code>;
+    case 'br':
+      return <br key={key} />;
+    case 'link': {
+      const link = token as Tokens.Link;
+      const content = inline(link.tokens);
+      return SAFE_LINK.test(link.href) ? (
+        <ExternalLink key={key} href={link.href}>
+          {content}
+        </ExternalLink>
+      ) : (
+        <Fragment key={key}>{content}</Fragment>
+      );
     }
-  });
+    case 'image':
+      return <Fragment key={key}>{(token as Tokens.Image).text}</Fragment>;
+    case 'text': {
+      const text = token as Tokens.Text;
+      return <Fragment key={key}>{text.tokens ? inline(text.tokens) : text.text}</Fragment>;
+    }
+    default:
+      // `escape` has the character as its text; raw HTML is shown as written.
+      return <Fragment key={key}>{'text' in token ? String(token.text) : token.raw}</Fragment>;
+  }
 }
 
 /** A code block as it streams: streamdown's frame (markdown.css styles it), highlighted once finished. */
@@ -130,31 +132,23 @@ function CodeBlock({ code }: { code: Tokens.Code }) {
 }
 
 function Table({ table }: { table: Tokens.Table }) {
-  const align = (index: number) => table.align[index] ?? undefined;
+  const row = (cells: Tokens.TableCell[], key: number) => (
+    <tr key={key}>{cells.map((cell, index) => tableCell(cell, index))}</tr>
+  );
   return (
     <div data-streamdown="table-wrapper">
       <table>
-        <thead>
-          <tr>
-            {table.header.map((cell, index) => (
-              <th key={index} style={{ textAlign: align(index) }}>
-                {inline(cell.tokens)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row, rowIndex) => (
-            <tr key={rowIndex}>
-              {row.map((cell, index) => (
-                <td key={index} style={{ textAlign: align(index) }}>
-                  {inline(cell.tokens)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
+        <thead>{row(table.header, 0)}</thead>
+        <tbody>{table.rows.map((cells, index) => row(cells, index))}</tbody>
       </table>
     </div>
+  );
+}
+
+function tableCell(cell: Tokens.TableCell, key: number): ReactNode {
+  return createElement(
+    cell.header ? 'th' : 'td',
+    { key, style: { textAlign: cell.align ?? undefined } },
+    inline(cell.tokens),
   );
 }
