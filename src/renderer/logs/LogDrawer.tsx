@@ -12,9 +12,10 @@ import {
 } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { LogEntry, LogRole } from '../../domain/log-entry';
 import { errorText, toUiError } from '../errors/error-message';
+import { frameBatch } from '../state/frame-batch';
 import { useTRPC } from '../transport/trpc';
 import { LogEntryRow } from './LogEntryRow';
 import { eventTypes, type LogFilter, matchesFilter, mergeEntries, noFilter } from './log-filter';
@@ -39,10 +40,14 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
   const [switchError, setSwitchError] = useState<string | null>(null);
   const list = useRef<HTMLDivElement>(null);
 
+  // Lines that come together (every tab's chats end at once) render once per frame, not once each.
+  const [tail] = useState(() =>
+    frameBatch<LogEntry>((added) => setLive((entries) => [...entries, ...added].slice(-1000))),
+  );
   useSubscription(
     trpc.logs.tail.subscriptionOptions(undefined, {
       enabled: opened,
-      onData: (entry) => setLive((entries) => [...entries, entry].slice(-1000)),
+      onData: (entry) => tail.push(entry),
     }),
   );
 
@@ -51,7 +56,12 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
   }, [opened]);
 
   const entries = useMemo(() => mergeEntries(recent.data ?? [], live), [recent.data, live]);
-  const shown = useMemo(() => entries.filter((entry) => matchesFilter(entry, filter)), [entries, filter]);
+  // The search box answers each key at once; the list (long answers among its entries) follows when it can.
+  const shownFilter = useDeferredValue(filter);
+  const shown = useMemo(
+    () => entries.filter((entry) => matchesFilter(entry, shownFilter)),
+    [entries, shownFilter],
+  );
   const types = useMemo(() => eventTypes(entries), [entries]);
 
   // Follow new entries to the bottom, like `tail -f`.
