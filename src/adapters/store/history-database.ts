@@ -249,14 +249,18 @@ export class HistoryDatabase {
     });
   }
 
-  /** Answers that ended since the last search are indexed first: a search never misses one. */
+  /**
+   * Messages that became final since the last search are indexed first (a batch: the usual few);
+   * a larger backlog (an import) is left to the background, and the search finds those by their
+   * text meanwhile. A search never misses a message, and never waits for a whole import's index.
+   */
   search(query: string, limit: number): SearchResult[] {
-    while (this.indexPending() > 0);
+    this.indexPending();
     return searchHistory(this.db, query, limit);
   }
 
   /**
-   * Puts finished answers waiting in messages_unindexed into the search index: at most `batch` of
+   * Puts final messages waiting in messages_unindexed into the search index: at most `batch` of
    * them, in one transaction (its own, after the one that stored the answer). Returns how many.
    */
   indexPending(batch = INDEX_BATCH): number {

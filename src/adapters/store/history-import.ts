@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ImportResult } from '../../domain/conversation.js';
 import { uuidV7 } from '../../domain/ids.js';
-import { readImportStream } from './formats/import-stream.js';
+import { readImportStream, type StreamedReading } from './formats/import-stream.js';
 import type { ImportedConversation } from './formats/imported-conversation.js';
 import { zipConversationsStream } from './formats/zip-stream.js';
 import { type ImportPlan, ImportWriter } from './import-writer.js';
@@ -10,11 +10,11 @@ import { type SqliteDatabase, transaction } from './sqlite.js';
 
 /**
  * The import's write path (CONTRACT section 10), in the store's worker: the file is read as it
- * streams and written one conversation per transaction (a conversation of more than 500 new
- * messages in slices of 500, parents first); one that fails is left out and reported, the others
- * stay.
- * Nothing waits with a transaction open, so the worker's other requests (a chat being written) run
- * between two batches.
+ * streams and written in batches of whole conversations, at most 500 messages a transaction (a
+ * conversation of more than 500 new messages alone, in slices of 500, parents first). Each
+ * conversation is stored whole or not at all: one that fails is left out and reported, the others
+ * stay. Nothing waits with a transaction open, so the worker's other requests (a chat being
+ * written) run between two batches.
  */
 
 export const IMPORT_BATCH_ROWS = 500;
@@ -51,32 +51,77 @@ export async function importHistoryFile(options: ImportOptions): Promise<ImportR
     ? zipConversationsStream(path)
     : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const result: ImportResult = { imported: 0, skipped: 0, failed: [], messages: 0 };
+  // What was read and not yet written, in file order; `rows` counts its messages.
+  let pending: StreamedReading[] = [];
+  let rows = 0;
+  const flush = () => {
+    writeBatch(db, writer, pending, result);
+    pending = [];
+    rows = 0;
+  };
   let paused = performance.now();
   for await (const reading of readImportStream(chunks)) {
-    if (reading.kind === 'empty') result.skipped += 1;
-    else if (reading.kind === 'failed') {
-      result.failed.push({ sourceId: reading.failure.source_id, reason: reading.failure.reason });
-    } else {
-      const { conversation } = reading;
-      try {
-        const added = writeConversation(db, writer, conversation, reading.format === 'lightchat');
-        if (added === null) result.skipped += 1;
-        else {
-          result.imported += 1;
-          result.messages += added;
-        }
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        result.failed.push({ sourceId: conversation.sourceId, reason: `It could not be stored: ${reason}` });
-      }
-    }
+    const size = reading.kind === 'conversation' ? reading.conversation.messages.length : 0;
+    if (rows > 0 && rows + size > IMPORT_BATCH_ROWS) flush();
+    pending.push(reading);
+    rows += size;
+    if (rows >= IMPORT_BATCH_ROWS) flush();
     // No transaction is open here: the worker may answer other requests before the next one.
     if (performance.now() - paused > PAUSE_EVERY_MS) {
       await pause();
       paused = performance.now();
     }
   }
+  flush();
   return result;
+}
+
+/**
+ * Readings of the file, in its order, into the result. Their conversations go in one transaction
+ * (at most IMPORT_BATCH_ROWS messages); when that fails (a conversation that can't be stored, a full
+ * disk), nothing of it stays and each conversation is written again in its own transaction, so that
+ * every conversation is stored whole or reported, and earlier batches stay.
+ */
+function writeBatch(
+  db: SqliteDatabase,
+  writer: ImportWriter,
+  readings: StreamedReading[],
+  result: ImportResult,
+): void {
+  const conversations = readings.flatMap((reading) =>
+    reading.kind === 'conversation'
+      ? [{ conversation: reading.conversation, keepIds: reading.format === 'lightchat' }]
+      : [],
+  );
+  let added: (number | null)[] | null = null;
+  if (conversations.length > 1) {
+    try {
+      added = transaction(db, () => writer.writeAll(conversations));
+    } catch {
+      added = null;
+    }
+  }
+  let at = 0;
+  for (const reading of readings) {
+    if (reading.kind === 'empty') result.skipped += 1;
+    else if (reading.kind === 'failed') {
+      result.failed.push({ sourceId: reading.failure.source_id, reason: reading.failure.reason });
+    } else {
+      const { conversation, keepIds } = conversations[at] as (typeof conversations)[number];
+      try {
+        const count = added ? (added[at] ?? null) : writeConversation(db, writer, conversation, keepIds);
+        if (count === null) result.skipped += 1;
+        else {
+          result.imported += 1;
+          result.messages += count;
+        }
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        result.failed.push({ sourceId: conversation.sourceId, reason: `It could not be stored: ${reason}` });
+      }
+      at += 1;
+    }
+  }
 }
 
 /**

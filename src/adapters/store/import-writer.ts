@@ -58,7 +58,7 @@ export class ImportWriter {
   private readonly findConversation: Statement;
   private readonly knownMessages: Statement;
   private readonly insertConversation: Statement;
-  private readonly insertMessages: Statement;
+  private readonly insertMessage: Statement;
   private readonly updateCounts: Statement;
   private readonly lastSeq: Statement;
   private readonly conversationIdTaken: Statement;
@@ -77,14 +77,10 @@ export class ImportWriter {
       `INSERT INTO conversations (id, title, created_at, updated_at, pinned, current_leaf_id, message_count, source_id)
        VALUES (?, ?, ?, ?, 0, NULL, 0, ?)`,
     );
-    // One statement for many rows: FTS5 writes its index out once per statement that changes it
-    // (the search trigger runs inside it), so a row at a time made the import about twice as slow.
-    this.insertMessages = db.prepare(
+    this.insertMessage = db.prepare(
       `INSERT INTO messages (id, seq, conversation_id, parent_id, role, content, thinking, status, attachments,
          tool_calls, source_id, created_at, updated_at)
-       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, 'done',
-         '[]', '[]', value ->> 7, value ->> 8, value ->> 8
-       FROM json_each(?)`,
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'done', '[]', '[]', ?8, ?9, ?9)`,
     );
     this.updateCounts = db.prepare(
       `UPDATE conversations SET
@@ -142,9 +138,25 @@ export class ImportWriter {
     });
   }
 
-  /** Inserts message rows, of one conversation or several, in one statement. */
+  /**
+   * Several whole conversations, one after the other, in the caller's transaction (each sees what
+   * the ones before it wrote). The number of messages each adds, or null for one with nothing new.
+   */
+  writeAll(
+    conversations: readonly { conversation: ImportedConversation; keepIds: boolean }[],
+  ): (number | null)[] {
+    return conversations.map(({ conversation, keepIds }) => {
+      const plan = this.plan(conversation, keepIds);
+      if (plan.known && plan.fresh.length === 0) return null;
+      this.insert(this.rows(plan, 0, plan.fresh.length));
+      this.finish(plan, plan.fresh.length);
+      return plan.fresh.length;
+    });
+  }
+
+  /** Inserts message rows (a prepared statement a row: cheaper than one statement of JSON rows). */
   insert(rows: MessageRow[]): void {
-    if (rows.length > 0) this.insertMessages.run(JSON.stringify(rows));
+    for (const row of rows) this.insertMessage.run(...row);
   }
 
   /** The conversation's count and time; its current leaf once its last slice is in (`to`). */

@@ -30,7 +30,8 @@ export function searchHistory(db: SqliteDatabase, query: string, limit: number):
   if (long.length === 0) return likeSearch(db, words, limit);
   const match = long.map((word) => `"${word.replaceAll('"', '""')}"`).join(' ');
   const titles = titleMatches(db, match, short, limit);
-  return [...titles, ...messageMatches(db, match, short, limit - titles.length)];
+  const waiting = waitingMatches(db, words, limit - titles.length);
+  return [...titles, ...waiting, ...messageMatches(db, match, short, limit - titles.length - waiting.length)];
 }
 
 const likePattern = (word: string): string => `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -110,6 +111,34 @@ function messageMatches(
   }));
 }
 
+/**
+ * Messages still waiting for the index (a large import is indexed in the background after it
+ * answers): found by their text meanwhile, newest first, before the ranked matches.
+ */
+function waitingMatches(db: SqliteDatabase, words: readonly string[], limit: number): SearchResult[] {
+  if (limit <= 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, c.title
+       FROM messages_unindexed u JOIN messages m ON m.rowid = u.rowid JOIN conversations c ON c.id = m.conversation_id
+       WHERE 1${likeAll('m.content', words)}
+       ORDER BY m.rowid DESC LIMIT ?`,
+    )
+    .all(...words.map(likePattern), limit) as unknown as (Hit & { content: string })[];
+  return rows.map(messageResult(words));
+}
+
+const messageResult =
+  (words: readonly string[]) =>
+  (row: Hit & { content: string }): SearchResult => ({
+    conversationId: row.conversation_id,
+    conversationTitle: row.title,
+    messageId: row.id,
+    role: row.role,
+    snippet: snippetAround(row.content, words),
+    createdAt: iso(row.created_at),
+  });
+
 /** Queries of one or two characters (most Chinese words): titles, then the newest messages, by LIKE. */
 function likeSearch(db: SqliteDatabase, words: readonly string[], limit: number): SearchResult[] {
   const patterns = words.map(likePattern);
@@ -138,13 +167,6 @@ function likeSearch(db: SqliteDatabase, words: readonly string[], limit: number)
       snippet: snippetAround(row.title, words),
       createdAt: iso(row.created_at),
     })),
-    ...messages.map((row) => ({
-      conversationId: row.conversation_id,
-      conversationTitle: row.title,
-      messageId: row.id,
-      role: row.role,
-      snippet: snippetAround(row.content, words),
-      createdAt: iso(row.created_at),
-    })),
+    ...messages.map(messageResult(words)),
   ];
 }

@@ -49,8 +49,8 @@ function open(): void {
 let indexing = false;
 
 /**
- * Indexes finished answers for search after their final write was answered, a batch at a time
- * between requests (see schema.ts, version 2).
+ * Indexes final messages for search after the write that stored them was answered, a batch at a
+ * time between requests (see schema.ts, versions 4 and 5).
  */
 function indexSoon(): void {
   if (indexing) return;
@@ -185,7 +185,7 @@ function handle(request: Exclude<StoreRequest, { op: 'importFile' }>): unknown {
   const method = history[request.op] as (...args: unknown[]) => unknown;
   const value = method.apply(history, request.args);
   if (PURGING.has(request.op)) purge(20);
-  if (request.op === 'updateMessage') indexSoon();
+  if (request.op === 'updateMessage' || request.op === 'addTurn') indexSoon();
   if (request.op === 'deleteAll') removeHistoryCopies(path);
   return value;
 }
@@ -208,7 +208,9 @@ function importFile(request: Extract<StoreRequest, { op: 'importFile' }>): void 
   // The import formats (and their parsers) load on the first import, not at every start-up.
   import('./history-import.js')
     .then(({ importHistoryFile }) => importHistoryFile({ db: connection, path: request.args[0] }))
-    .then((value) => post({ type: 'result', id: request.id, value }), answer);
+    .then((value) => post({ type: 'result', id: request.id, value }), answer)
+    // What it stored reaches the search index now, a batch at a time between requests.
+    .finally(indexSoon);
 }
 
 port.on('message', (request: StoreRequest) => {
