@@ -116,11 +116,13 @@ function messageMatches(
  * answers): found by their text meanwhile, newest first, before the ranked matches.
  */
 function waitingMatches(db: SqliteDatabase, words: readonly string[], limit: number): SearchResult[] {
-  if (limit <= 0) return [];
+  // CROSS JOIN keeps the waiting rows outermost: the planner would otherwise scan every message.
+  if (limit <= 0 || db.prepare('SELECT 1 FROM messages_unindexed LIMIT 1').get() === undefined) return [];
   const rows = db
     .prepare(
       `SELECT m.id, m.conversation_id, m.role, m.content, m.created_at, c.title
-       FROM messages_unindexed u JOIN messages m ON m.rowid = u.rowid JOIN conversations c ON c.id = m.conversation_id
+       FROM messages_unindexed u CROSS JOIN messages m ON m.rowid = u.rowid
+       JOIN conversations c ON c.id = m.conversation_id
        WHERE 1${likeAll('m.content', words)}
        ORDER BY m.rowid DESC LIMIT ?`,
     )
