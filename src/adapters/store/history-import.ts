@@ -1,10 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import type { Attachment } from '../../domain/attachment.js';
 import type { ImportResult } from '../../domain/conversation.js';
 import { uuidV7 } from '../../domain/ids.js';
+import type { AttachmentStore } from '../../domain/ports/attachment-store.port.js';
 import { readImportStream, type StreamedReading } from './formats/import-stream.js';
 import type { ImportedConversation } from './formats/imported-conversation.js';
-import { zipConversationsStream } from './formats/zip-stream.js';
+import { ATTACHMENTS_FOLDER } from './formats/zip-export.js';
+import { zipConversationsStream, zipEntries, zipEntryStream } from './formats/zip-stream.js';
 import { type ImportPlan, ImportWriter } from './import-writer.js';
 import { type SqliteDatabase, transaction } from './sqlite.js';
 
@@ -25,6 +28,11 @@ const PAUSE_EVERY_MS = 10;
 export interface ImportOptions {
   db: SqliteDatabase;
   path: string;
+  /**
+   * Where the attached files a LightChat export carries go (its JSON's base64 `data`, its ZIP's
+   * `attachments/<sha256>` entries): saved as uploads are, checked and content-addressed.
+   */
+  attachments?: Pick<AttachmentStore, 'save'>;
   newId?: () => string;
   /** Between batches: lets the worker answer other requests while a long import runs. */
   pause?: () => Promise<void>;
@@ -47,7 +55,8 @@ export async function importHistoryFile(options: ImportOptions): Promise<ImportR
   const { db, path } = options;
   const writer = new ImportWriter(db, options.newId ?? (() => uuidV7()));
   const pause = options.pause ?? nextTurn;
-  const chunks = (await startsWithZip(path))
+  const zip = await startsWithZip(path);
+  const chunks = zip
     ? zipConversationsStream(path)
     : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   const result: ImportResult = { imported: 0, skipped: 0, failed: [], messages: 0 };
@@ -59,8 +68,14 @@ export async function importHistoryFile(options: ImportOptions): Promise<ImportR
     pending = [];
     rows = 0;
   };
+  /** The files the messages name, by id: a ZIP's entries are saved under these names once its conversations are in. */
+  const named = new Map<string, Attachment>();
   let paused = performance.now();
   for await (const reading of readImportStream(chunks)) {
+    // Files first: a conversation's rows name its files as they were stored.
+    if (reading.kind === 'conversation' && options.attachments) {
+      await saveCarriedFiles(reading.conversation, options.attachments, named);
+    }
     const size = reading.kind === 'conversation' ? reading.conversation.messages.length : 0;
     if (rows > 0 && rows + size > IMPORT_BATCH_ROWS) flush();
     pending.push(reading);
@@ -73,7 +88,60 @@ export async function importHistoryFile(options: ImportOptions): Promise<ImportR
     }
   }
   flush();
+  if (zip && options.attachments && named.size > 0) await saveZipFiles(path, options.attachments, named);
   return result;
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
+
+/**
+ * The files a JSON export carries as base64, saved before the conversation's rows are written. A
+ * file is stored under the hash of its bytes: when that is not the id the record gives (an edited
+ * file), the message names the file as stored. A file that is refused (not what its type says, too
+ * large) leaves its record, like a file deleted since.
+ */
+async function saveCarriedFiles(
+  conversation: ImportedConversation,
+  attachments: Pick<AttachmentStore, 'save'>,
+  named: Map<string, Attachment>,
+): Promise<void> {
+  for (const message of conversation.messages) {
+    const kept = message.kept;
+    if (!kept) continue;
+    for (const file of kept.attachments) named.set(file.id, file);
+    for (const { attachment, base64 } of kept.files) {
+      const saved = await attachments
+        .save({
+          name: attachment.name,
+          declaredType: attachment.mimeType,
+          body: once(Buffer.from(base64, 'base64')),
+        })
+        .catch(() => null);
+      if (saved && saved.id !== attachment.id) {
+        kept.attachments = kept.attachments.map((file) => (file.id === attachment.id ? saved : file));
+      }
+    }
+    kept.files = [];
+  }
+}
+
+/** A ZIP export's `attachments/<sha256>` entries that messages name, streamed into the attachment folder. */
+async function saveZipFiles(
+  path: string,
+  attachments: Pick<AttachmentStore, 'save'>,
+  named: Map<string, Attachment>,
+): Promise<void> {
+  for (const entry of await zipEntries(path)) {
+    const id = entry.name.startsWith(ATTACHMENTS_FOLDER) ? entry.name.slice(ATTACHMENTS_FOLDER.length) : '';
+    const file = named.get(id);
+    if (!file) continue;
+    // One file that can't be read or is refused leaves its record; the others are saved.
+    await attachments
+      .save({ name: file.name, declaredType: file.mimeType, body: zipEntryStream(path, entry) })
+      .catch(() => null);
+  }
 }
 
 /**

@@ -2,7 +2,7 @@ import { TITLE_MAX_CHARS } from '../../domain/conversation.js';
 import { UUID_PATTERN } from '../../domain/ids.js';
 import { firstLineTitle } from '../../domain/services/conversation-title.js';
 import type { ImportedConversation, ImportedMessage } from './formats/imported-conversation.js';
-import { ms } from './rows.js';
+import { ms, thinkToColumn } from './rows.js';
 import type { SqliteDatabase } from './sqlite.js';
 
 /**
@@ -19,8 +19,30 @@ interface Known {
   currentLeafId: string | null;
 }
 
-/** A message as `insert` takes it: id, seq, conversation, parent, role, content, thinking, source id, time. */
-export type MessageRow = [string, number, string, string | null, string, string, string, string, number];
+/**
+ * A message as `insert` takes it: id, seq, conversation, parent, role, content, thinking, status,
+ * error code, provider, model, usage, stats, attachments, tool calls (the last four as JSON text),
+ * source id, time.
+ */
+export type MessageRow = [
+  string,
+  number,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string,
+  number,
+];
 
 /** What one conversation of the file adds, worked out before anything is written. */
 export interface ImportPlan {
@@ -45,6 +67,9 @@ export function withNote(message: ImportedMessage): string {
     .join('\n');
   return `${quoted}\n\n${message.content}`;
 }
+
+const jsonOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : JSON.stringify(value);
 
 function cutTitle(title: string): string {
   const chars = Array.from(title.trim());
@@ -74,13 +99,14 @@ export class ImportWriter {
     );
     this.knownMessages = db.prepare('SELECT id, source_id FROM messages WHERE conversation_id = ?');
     this.insertConversation = db.prepare(
-      `INSERT INTO conversations (id, title, created_at, updated_at, pinned, current_leaf_id, message_count, source_id)
-       VALUES (?, ?, ?, ?, 0, NULL, 0, ?)`,
+      `INSERT INTO conversations (id, title, created_at, updated_at, pinned, provider_id, model_id, system_prompt,
+         num_ctx, think, tools, current_leaf_id, message_count, source_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?)`,
     );
     this.insertMessage = db.prepare(
-      `INSERT INTO messages (id, seq, conversation_id, parent_id, role, content, thinking, status, attachments,
-         tool_calls, source_id, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'done', '[]', '[]', ?8, ?9, ?9)`,
+      `INSERT INTO messages (id, seq, conversation_id, parent_id, role, content, thinking, status, error_code,
+         provider_id, model_id, usage, stats, attachments, tool_calls, source_id, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)`,
     );
     this.updateCounts = db.prepare(
       `UPDATE conversations SET
@@ -124,6 +150,7 @@ export class ImportWriter {
       const parentId = message.parentSourceId === null ? null : (ids.get(message.parentSourceId) ?? null);
       ids.set(message.sourceId, id);
       plan.seq += 1;
+      const kept = message.kept;
       return [
         id,
         plan.seq,
@@ -132,6 +159,14 @@ export class ImportWriter {
         message.role,
         withNote(message),
         message.thinking,
+        kept?.status ?? 'done',
+        kept?.errorCode ?? null,
+        kept?.providerId ?? null,
+        kept?.modelId ?? null,
+        jsonOrNull(kept?.usage),
+        jsonOrNull(kept?.stats),
+        JSON.stringify(kept?.attachments ?? []),
+        JSON.stringify(kept?.toolCalls ?? []),
         message.sourceId,
         ms(message.createdAt),
       ];
@@ -168,11 +203,19 @@ export class ImportWriter {
   private create(id: string, conversation: ImportedConversation): void {
     const firstUser = conversation.messages.find((message) => message.role === 'user');
     const title = conversation.title?.trim() ? conversation.title : firstLineTitle(firstUser?.content ?? '');
+    const kept = conversation.kept;
     this.insertConversation.run(
       id,
       title ? cutTitle(title) : null,
       ms(conversation.createdAt),
       ms(conversation.updatedAt),
+      kept?.pinned ? 1 : 0,
+      kept?.providerId ?? null,
+      kept?.modelId ?? null,
+      kept?.systemPrompt ?? null,
+      kept?.numCtx ?? null,
+      thinkToColumn(kept?.think ?? null),
+      kept?.tools ?? null,
       conversation.sourceId,
     );
   }

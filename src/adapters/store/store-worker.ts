@@ -206,8 +206,14 @@ function importFile(request: Extract<StoreRequest, { op: 'importFile' }>): void 
   }
   const connection = db;
   // The import formats (and their parsers) load on the first import, not at every start-up.
-  import('./history-import.js')
-    .then(({ importHistoryFile }) => importHistoryFile({ db: connection, path: request.args[0] }))
+  Promise.all([import('./history-import.js'), import('./attachment-files.js')])
+    .then(([{ importHistoryFile }, { AttachmentFiles, attachmentsDir }]) =>
+      importHistoryFile({
+        db: connection,
+        path: request.args[0],
+        attachments: new AttachmentFiles({ dir: attachmentsDir(options.dataDir) }),
+      }),
+    )
     .then((value) => post({ type: 'result', id: request.id, value }), answer)
     // What it stored reaches the search index now, a batch at a time between requests.
     .finally(indexSoon);

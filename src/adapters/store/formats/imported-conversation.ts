@@ -1,3 +1,7 @@
+import type { Attachment } from '../../../domain/attachment.js';
+import type { ChatTools } from '../../../domain/chat.js';
+import type { Think } from '../../../domain/think.js';
+
 /**
  * What every import format is read into before it reaches the store (CONTRACT section 10): a
  * conversation tree keyed by the source's own ids, so a re-import can tell new messages from
@@ -15,6 +19,34 @@ export interface ImportedMessage {
   createdAt: string;
   /** System and tool messages before this one, and its non-text parts, as readable text. */
   note?: string;
+  /** What a LightChat file keeps of the message beyond its text (other formats carry none of it). */
+  kept?: KeptMessage;
+}
+
+/** A LightChat message's own fields, as the file gives them (a `streaming` answer comes in `interrupted`). */
+export interface KeptMessage {
+  status: 'done' | 'error' | 'stopped' | 'interrupted';
+  errorCode: string | null;
+  providerId: string | null;
+  modelId: string | null;
+  usage: Record<string, unknown> | null;
+  stats: Record<string, unknown> | null;
+  /** The attached files' records (CONTRACT section 12), without their bytes. */
+  attachments: Attachment[];
+  toolCalls: Record<string, unknown>[];
+  /** Bytes the file carries (a JSON export's base64 `data`), for `attachments` of the same index. */
+  files: { attachment: Attachment; base64: string }[];
+}
+
+/** A LightChat conversation's own settings, as the file gives them. */
+export interface KeptConversation {
+  pinned: boolean;
+  providerId: string | null;
+  modelId: string | null;
+  systemPrompt: string | null;
+  numCtx: number | null;
+  think: Think | null;
+  tools: ChatTools | null;
 }
 
 export interface ImportedConversation {
@@ -26,6 +58,8 @@ export interface ImportedConversation {
   currentLeafSourceId: string | null;
   /** Every kept message of the tree, each after its parent. */
   messages: ImportedMessage[];
+  /** A LightChat file's settings of the conversation (provider, model, Think and Tools switches…). */
+  kept?: KeptConversation;
 }
 
 /** A conversation that could not be read; the rest of the file still imports. */

@@ -1,4 +1,6 @@
+import { type Attachment, attachmentSchema } from '../../../domain/attachment.js';
 import { toCamelKeys, toSnakeKeys } from '../../../domain/casing.js';
+import { chatToolsSchema, thinkSchema } from '../../../domain/chat.js';
 import type { ExportedConversation } from '../../../domain/services/conversation-service.js';
 import {
   ConversationUnreadable,
@@ -6,6 +8,8 @@ import {
   type ImportedMessage,
   isoTime,
   isRecord,
+  type KeptConversation,
+  type KeptMessage,
   treeOrder,
 } from './imported-conversation.js';
 
@@ -76,6 +80,56 @@ function readMessage(raw: unknown, index: number, fallbackTime: string): Importe
     content: message.content,
     thinking: typeof message.thinking === 'string' ? message.thinking : '',
     createdAt: isoTime(message.createdAt, fallbackTime),
+    kept: keptMessage(message),
+  };
+}
+
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const recordOrNull = (value: unknown): Record<string, unknown> | null => (isRecord(value) ? value : null);
+const FINAL_STATUSES = new Set(['done', 'error', 'stopped', 'interrupted']);
+
+/**
+ * The message's own fields (what an export wrote): unreadable ones fall back to a plain finished
+ * message; an answer exported while it streamed is `interrupted`; each attached file's record is
+ * kept when it reads, with its bytes apart when the file carries them.
+ */
+function keptMessage(message: Record<string, unknown>): KeptMessage {
+  const status = typeof message.status === 'string' ? message.status : 'done';
+  const files: KeptMessage['files'] = [];
+  const attachments: Attachment[] = [];
+  for (const raw of Array.isArray(message.attachments) ? message.attachments : []) {
+    const parsed = attachmentSchema.safeParse(raw);
+    if (!parsed.success) continue;
+    attachments.push(parsed.data);
+    const data = (raw as Record<string, unknown>).data;
+    if (typeof data === 'string' && data !== '') files.push({ attachment: parsed.data, base64: data });
+  }
+  return {
+    status: (FINAL_STATUSES.has(status) ? status : 'interrupted') as KeptMessage['status'],
+    errorCode: textOrNull(message.errorCode),
+    providerId: textOrNull(message.providerId),
+    modelId: textOrNull(message.modelId),
+    usage: recordOrNull(message.usage),
+    stats: recordOrNull(message.stats),
+    attachments,
+    toolCalls: (Array.isArray(message.toolCalls) ? message.toolCalls : []).filter(isRecord),
+    files,
+  };
+}
+
+/** The conversation's own settings; a value that does not read is left unset. */
+function keptConversation(record: Record<string, unknown>): KeptConversation {
+  const think = thinkSchema.safeParse(record.think);
+  const tools = chatToolsSchema.safeParse(record.tools);
+  return {
+    pinned: record.pinned === true,
+    providerId: textOrNull(record.providerId),
+    modelId: textOrNull(record.modelId),
+    systemPrompt: textOrNull(record.systemPrompt),
+    numCtx:
+      Number.isInteger(record.numCtx) && (record.numCtx as number) > 0 ? (record.numCtx as number) : null,
+    think: think.success ? think.data : null,
+    tools: tools.success ? tools.data : null,
   };
 }
 
@@ -106,5 +160,6 @@ export function readLightChatConversation(raw: unknown, sourceId: string): Impor
     updatedAt: isoTime(record.updatedAt, createdAt),
     currentLeafSourceId: leaf ?? messages[messages.length - 1]?.sourceId ?? null,
     messages,
+    kept: keptConversation(record),
   };
 }

@@ -4,8 +4,10 @@ import type { ExportedConversation } from '../../../domain/services/conversation
 import { lightChatJsonChunks } from './lightchat-json.js';
 import { CONVERSATIONS_ENTRY } from './zip-import.js';
 
+/** The ZIP's folder of attached files. */
+export const ATTACHMENTS_FOLDER = 'attachments/';
 /** Where an attached file goes in the ZIP: `attachments/<sha256>`, as messages name it. */
-export const attachmentEntry = (id: string): string => `attachments/${id}`;
+export const attachmentEntry = (id: string): string => `${ATTACHMENTS_FOLDER}${id}`;
 
 /**
  * All history as a ZIP (CONTRACT section 10), made as it is read: `conversations.json` (LightChat

@@ -15,8 +15,8 @@ import {
 /**
  * The conversations file of an export ZIP on disk, inflated as it streams (CONTRACT section 10):
  * the central directory at the end is read first and every entry checked against the limits before
- * a byte is inflated; then only `conversations.json` is read, and inflating stops if it grows past
- * the size the directory gave (a directory that lies).
+ * a byte is inflated; then `conversations.json` is read, and the attached files each on its own
+ * (`attachments/<sha256>`, as LightChat's export writes them).
  */
 
 const END_OF_DIRECTORY = 0x06054b50;
@@ -27,7 +27,7 @@ const TAIL_BYTES = 22 + 0xffff;
 const STORED = 0;
 const DEFLATED = 8;
 
-interface DirectoryEntry {
+export interface ZipEntry {
   name: string;
   method: number;
   flags: number;
@@ -46,10 +46,11 @@ async function readAt(
   return buffer.subarray(0, bytesRead);
 }
 
-async function readDirectory(
-  path: string,
-  limits: ZipLimits,
-): Promise<{ entry: DirectoryEntry; dataStart: number }> {
+/**
+ * Every entry of the ZIP's central directory, each checked against the limits before anything is
+ * inflated.
+ */
+export async function zipEntries(path: string, limits: ZipLimits = ZIP_LIMITS): Promise<ZipEntry[]> {
   const file = await open(path, 'r');
   try {
     const { size } = await file.stat();
@@ -74,14 +75,14 @@ async function readDirectory(
     if (directoryOffset + directorySize > size) throw unreadableZip('its directory points past its end');
     const directory = await readAt(file, directoryOffset, directorySize);
     const check = zipLimitCheck(limits);
-    let found: DirectoryEntry | null = null;
+    const entries: ZipEntry[] = [];
     let at = 0;
     for (let index = 0; index < count; index++) {
       if (at + 46 > directory.length || directory.readUInt32LE(at) !== DIRECTORY_ENTRY) {
         throw unreadableZip(`its directory breaks at entry ${index + 1}`);
       }
       const nameLength = directory.readUInt16LE(at + 28);
-      const entry: DirectoryEntry = {
+      const entry: ZipEntry = {
         flags: directory.readUInt16LE(at + 8),
         method: directory.readUInt16LE(at + 10),
         size: directory.readUInt32LE(at + 20),
@@ -90,17 +91,27 @@ async function readDirectory(
         name: directory.toString('utf8', at + 46, at + 46 + nameLength),
       };
       check(entry);
-      if (entry.name === CONVERSATIONS_ENTRY) found = entry;
+      entries.push(entry);
       at += 46 + nameLength + directory.readUInt16LE(at + 30) + directory.readUInt16LE(at + 32);
     }
-    if (found === null) throw noConversationsEntry();
-    const local = await readAt(file, found.localOffset, 30);
+    return entries;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Where an entry's data starts: after its local header, which must be where the directory says. */
+async function dataStartOf(path: string, entry: ZipEntry): Promise<number> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const local = await readAt(file, entry.localOffset, 30);
     if (local.length < 30 || local.readUInt32LE(0) !== LOCAL_HEADER) {
-      throw unreadableZip(`${CONVERSATIONS_ENTRY} is not where its directory says`);
+      throw unreadableZip(`${entry.name} is not where its directory says`);
     }
-    const dataStart = found.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-    if (dataStart + found.size > size) throw unreadableZip(`${CONVERSATIONS_ENTRY} is cut short`);
-    return { entry: found, dataStart };
+    const dataStart = entry.localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+    if (dataStart + entry.size > size) throw unreadableZip(`${entry.name} is cut short`);
+    return dataStart;
   } finally {
     await file.close();
   }
@@ -110,12 +121,25 @@ export async function* zipConversationsStream(
   path: string,
   limits: ZipLimits = ZIP_LIMITS,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const { entry, dataStart } = await readDirectory(path, limits);
+  const entry = (await zipEntries(path, limits)).find((found) => found.name === CONVERSATIONS_ENTRY);
+  if (entry === undefined) throw noConversationsEntry();
+  yield* zipEntryStream(path, entry);
+}
+
+/**
+ * One entry's bytes as they inflate; inflating stops if the entry grows past the size the directory
+ * gave (a directory that lies).
+ */
+export async function* zipEntryStream(
+  path: string,
+  entry: ZipEntry,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const dataStart = await dataStartOf(path, entry);
   if ((entry.flags & 1) === 1)
-    throw refuseZip(`${CONVERSATIONS_ENTRY} in the ZIP is encrypted; export it again without a password.`);
+    throw refuseZip(`${entry.name} in the ZIP is encrypted; export it again without a password.`);
   if (entry.method !== STORED && entry.method !== DEFLATED) {
     throw refuseZip(
-      `${CONVERSATIONS_ENTRY} in the ZIP is compressed with method ${entry.method}, which LightChat can't read.`,
+      `${entry.name} in the ZIP is compressed with method ${entry.method}, which LightChat can't read.`,
     );
   }
   if (entry.size === 0) return;
@@ -136,7 +160,7 @@ export async function* zipConversationsStream(
       inflated += chunk.length;
       if (inflated > entry.originalSize) {
         throw refuseZip(
-          `${CONVERSATIONS_ENTRY} in the ZIP inflates past the ${entry.originalSize} bytes its directory gives (a ZIP bomb?); it was not imported.`,
+          `${entry.name} in the ZIP inflates past the ${entry.originalSize} bytes its directory gives (a ZIP bomb?); it was not imported.`,
           { entry: entry.name },
         );
       }
