@@ -1,18 +1,24 @@
-import { ActionIcon, Group, Loader, Menu, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Group, Loader, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { lazy, memo, Suspense, useState } from 'react';
 import { useAppState } from '../state/app-state';
-import { downloadFile, filesAvailable } from '../transport/files';
 import type { StoredConversation } from '../transport/history-api';
-import { useTRPC } from '../transport/trpc';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ActionsButton } from './ActionsButton';
+import { useConversationActions } from './conversation-actions';
 import { titleOf } from './conversation-groups';
+
+// Built when asked for (see below), and their code (Mantine's Menu and Modal) loads then.
+const ConversationMenu = lazy(() => import('./ConversationMenu'));
+const ConfirmDialog = lazy(() =>
+  import('./ConfirmDialog').then((module) => ({ default: module.ConfirmDialog })),
+);
 
 /**
  * One conversation: its title opens it (a small spinner beside it while its answer streams); its menu
- * has Rename (inline), Pin, Export and Delete.
+ * has Rename (inline), Pin, Export and Delete. The menu and the Delete question are built only once
+ * asked for: the list renders an item for every row it scrolls past. Memoised: the list renders again
+ * on every scroll event, and an item whose conversation did not change has nothing to redo.
  */
-export function ConversationItem({
+export const ConversationItem = memo(function ConversationItem({
   conversation,
   active,
   streaming = false,
@@ -21,35 +27,19 @@ export function ConversationItem({
   active: boolean;
   streaming?: boolean;
 }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const { workspace, open } = useAppState();
+  const { workspace } = useAppState();
   const [renaming, setRenaming] = useState(false);
+  const [menuBuilt, setMenuBuilt] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const actions = useConversationActions(conversation, setProblem);
   const title = titleOf(conversation);
-  const refreshList = () => queryClient.invalidateQueries(trpc.conversations.list.pathFilter());
-  const update = useMutation(trpc.conversations.update.mutationOptions({ onSettled: refreshList }));
-  const remove = useMutation(
-    trpc.conversations.delete.mutationOptions({
-      onSuccess: () => {
-        if (open.get().id === conversation.id) workspace?.newChat();
-      },
-      onSettled: refreshList,
-    }),
-  );
   const report = (error: unknown) => setProblem(error instanceof Error ? error.message : String(error));
 
   const rename = (value: string) => {
     setRenaming(false);
-    const next = value.trim();
-    if (next !== '' && next !== conversation.title) update.mutate({ id: conversation.id, title: next });
+    actions.rename(value);
   };
-  const exportAs = (format: 'md' | 'json') =>
-    downloadFile(
-      `/conversations/${encodeURIComponent(conversation.id)}/export?format=${format}`,
-      `${title}.${format}`,
-    ).catch(report);
 
   return (
     <Group
@@ -95,47 +85,46 @@ export function ConversationItem({
       {streaming && !renaming && (
         <Loader size={12} color="gray" role="progressbar" aria-label={`Answer streaming in ${title}`} />
       )}
-      {/* Focus stays where an action puts it (the Title box of Rename), not back on the ⋯ button. */}
-      <Menu position="bottom-end" withinPortal returnFocus={false}>
-        <Menu.Target>
-          <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Actions for ${title}`}>
-            ⋯
-          </ActionIcon>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Item onClick={() => setRenaming(true)}>Rename</Menu.Item>
-          <Menu.Item onClick={() => update.mutate({ id: conversation.id, pinned: !conversation.pinned })}>
-            {conversation.pinned ? 'Unpin' : 'Pin'}
-          </Menu.Item>
-          {filesAvailable && (
-            <>
-              <Menu.Item onClick={() => exportAs('md')}>Export as Markdown</Menu.Item>
-              <Menu.Item onClick={() => exportAs('json')}>Export as JSON</Menu.Item>
-            </>
-          )}
-          <Menu.Divider />
-          <Menu.Item color="red" onClick={() => setDeleting(true)}>
-            Delete
-          </Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
+      {menuBuilt ? (
+        <Suspense fallback={<ActionsButton title={title} aria-haspopup="menu" aria-expanded />}>
+          <ConversationMenu
+            title={title}
+            pinned={conversation.pinned}
+            actions={actions}
+            onRename={() => setRenaming(true)}
+            onDelete={() => setDeleting(true)}
+          />
+        </Suspense>
+      ) : (
+        // What the menu's target says of itself, so the button reads the same before and after.
+        <ActionsButton
+          title={title}
+          aria-haspopup="menu"
+          aria-expanded={false}
+          onClick={() => setMenuBuilt(true)}
+        />
+      )}
       {problem && (
         <Text size="xs" c="red" role="alert" w="100%">
           {problem}
         </Text>
       )}
-      <ConfirmDialog
-        opened={deleting}
-        title="Delete this conversation?"
-        action="Delete"
-        onCancel={() => setDeleting(false)}
-        onConfirm={() => {
-          setDeleting(false);
-          remove.mutate({ id: conversation.id });
-        }}
-      >
-        “{title}” and all its messages will be deleted. This cannot be undone.
-      </ConfirmDialog>
+      {deleting && (
+        <Suspense fallback={null}>
+          <ConfirmDialog
+            opened
+            title="Delete this conversation?"
+            action="Delete"
+            onCancel={() => setDeleting(false)}
+            onConfirm={() => {
+              setDeleting(false);
+              actions.remove();
+            }}
+          >
+            “{title}” and all its messages will be deleted. This cannot be undone.
+          </ConfirmDialog>
+        </Suspense>
+      )}
     </Group>
   );
-}
+});

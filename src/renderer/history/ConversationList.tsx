@@ -7,12 +7,15 @@ import { useStore } from '../state/store';
 import { useTRPC, useTRPCClient } from '../transport/trpc';
 import { ConversationItem } from './ConversationItem';
 import { listRows } from './conversation-groups';
-import { conversationPages } from './conversation-pages';
+import { conversationPages, PAGE_SIZE } from './conversation-pages';
 
 const HEADING_HEIGHT = 30;
 const ITEM_HEIGHT = 36;
-/** A page is fetched once the rows shown come this close to the end of what is loaded. */
-const FETCH_AHEAD_ROWS = 20;
+/**
+ * A page is fetched once the rows shown come this close to the end of what is loaded: a page ahead,
+ * so that a fast scroll (3,000 px/s is 80 rows a second) finds the next rows already there.
+ */
+const FETCH_AHEAD_ROWS = PAGE_SIZE;
 
 /**
  * The stored conversations, grouped by day, pinned first; only the rows in view are rendered, and
