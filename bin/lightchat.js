@@ -15,11 +15,12 @@ if (major < 22 || (major === 22 && minor < 12)) {
 // Start-up is benchmarked: reuse V8's compiled code across runs (Node >= 22.1; a no-op when absent).
 module.enableCompileCache?.();
 
-const cli = new URL('../out/node/cli/index.js', import.meta.url);
+// The bundle of the built CLI (scripts/bundle-cli.js): one file loads faster than hundreds.
+const cli = new URL('../out/node/bundle/index.js', import.meta.url);
 try {
   await import(cli.href);
 } catch (error) {
-  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('out/node/cli/index.js')) {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('out/node/bundle/index.js')) {
     console.error(
       'LightChat is not built yet: run `npm run build` first (`npm run serve` builds when needed).',
     );

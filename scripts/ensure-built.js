@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outputs = ['out/node/cli/index.js', 'out/renderer/index.html'];
+const outputs = ['out/node/bundle/index.js', 'out/renderer/index.html'];
 
 function mtime(path) {
   try {

@@ -18,6 +18,8 @@ export default function setup(): void {
   if (!existsSync(`${root}/out/node/cli/index.js`)) {
     run('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.build.json']);
   }
+  // `bin/lightchat.js` runs the bundle of that build (scripts/bundle-cli.js).
+  if (!existsSync(`${root}/out/node/bundle/index.js`)) run('scripts/bundle-cli.js', []);
   if (!existsSync(`${root}/out/renderer/index.html`)) {
     run('node_modules/electron-vite/bin/electron-vite.js', ['build']);
   }

@@ -13,9 +13,16 @@ export interface CliRun {
   line(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-/** `lightchat …` from the sources, as a child process: `node --import tsx src/cli/index.ts …`. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+/**
+ * `lightchat …` from the sources, as a child process: `node --import tsx src/cli/index.ts …` (or the
+ * built command: `entry` `['bin/lightchat.js']`).
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  entry: readonly string[] = ['--import', 'tsx', 'src/cli/index.ts'],
+): CliRun {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     // No test writes history into the machine's own data directory: off unless a test turns it on.
     env: {

@@ -262,6 +262,48 @@ describe('the API token', () => {
 });
 
 describe('bin/lightchat.js', () => {
+  // The built command runs the bundle of scripts/bundle-cli.js (`npm run build` makes it; CI builds
+  // before it tests): its store worker, its lazily loaded provider code and its history all work.
+  it('serves from the bundle: history in its worker, a chat through the provider code it loads later', async () => {
+    const port = await freePort();
+    const serve = runCli(
+      [
+        'serve',
+        '--port',
+        String(port),
+        '--config',
+        world.settingsPath,
+        '--no-log',
+        '--data-dir',
+        join(world.dir, 'bundle-data'),
+      ],
+      { LIGHTCHAT_NO_HISTORY: undefined },
+      ['bin/lightchat.js'],
+    );
+    try {
+      await serve.line(/LightChat listening/);
+      const server = { url: `http://127.0.0.1:${port}`, token: world.token };
+      const stored = await postChat(server, { conversation_id: 'new', prompt: 'Hi' });
+      expect(stored.status).toBe(200);
+      const { text, terminal } = summarise((await readSse(stored)).events);
+      expect(text).toBe(FAKE_OLLAMA_ANSWER);
+      expect(terminal.map((event) => event.event)).toEqual(['done']);
+      const list = (await (
+        await fetch(`${server.url}/conversations`, { headers: authHeader(world.token) })
+      ).json()) as {
+        items: { message_count: number }[];
+      };
+      expect(list.items.map((item) => item.message_count)).toEqual([2]);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+    // What serve loads later stays out of the start-up file.
+    const entry = await readFile(join(ROOT, 'out/node/bundle/index.js'), 'utf8');
+    expect(entry).not.toContain('@modelcontextprotocol');
+    expect(existsSync(join(ROOT, 'out/node/bundle/store-worker.js'))).toBe(true);
+  });
+
   it('tells an old Node what it needs, in one clear line, and exits 1', async () => {
     const oldNode = 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"20.11.1"})';
     const result = await promisify(execFile)(
