@@ -1,5 +1,6 @@
 import type { Conversation, SearchResult, StoredMessage } from '../../domain/conversation.js';
 import type {
+  BranchEnd,
   ConversationPage,
   ConversationUpdate,
   MessageNode,
@@ -9,6 +10,7 @@ import type {
 } from '../../domain/ports/conversation-store.port.js';
 import { conversationBusy, conversationNotFound } from '../../domain/services/history-errors.js';
 import type { Think } from '../../domain/think.js';
+import { readBranchEnd } from './branch-end.js';
 import type { OwnerLocks } from './owner-locks.js';
 import {
   type ConversationRow,
@@ -41,6 +43,9 @@ const UPDATABLE: Record<string, string> = {
   status: 'status',
   errorCode: 'error_code',
 };
+
+/** A new message's depth from its parent's (two parameters: the parent id twice). */
+const DEPTH_OF_CHILD = 'iif(? IS NULL, 0, (SELECT depth + 1 FROM messages WHERE id = ?))';
 
 /** Rows indexed per transaction when answers wait for the search index (CONTRACT: batches ≤ 500). */
 const INDEX_BATCH = 500;
@@ -168,6 +173,13 @@ export class HistoryDatabase {
     return rows.map(toMessage);
   }
 
+  branchEnd(
+    conversationId: string,
+    window: { leafId: string | null; last: number; before?: string },
+  ): BranchEnd | null {
+    return readBranchEnd(this.db, MESSAGE_COLUMNS, conversationId, window);
+  }
+
   /** One transaction: the busy check, the conversation (when new) and the turn's messages. */
   addTurn(turn: NewTurn): StoredMessage[] {
     return transaction(this.db, () => {
@@ -182,7 +194,8 @@ export class HistoryDatabase {
         ).seq,
       );
       const insert = this.db.prepare(
-        `INSERT INTO messages (${MESSAGE_COLUMNS}, owner_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (${MESSAGE_COLUMNS}, owner_id, depth)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${DEPTH_OF_CHILD})`,
       );
       const stored = turn.messages.map((message) => ({ ...message, seq: ++seq }));
       for (const message of stored) {
@@ -205,6 +218,8 @@ export class HistoryDatabase {
           ms(message.createdAt),
           ms(message.updatedAt),
           message.status === 'streaming' ? this.locks.ownerId : null,
+          message.parentId,
+          message.parentId,
         );
       }
       this.db

@@ -22,7 +22,7 @@ interface Known {
 /**
  * A message as `insert` takes it: id, seq, conversation, parent, role, content, thinking, status,
  * error code, provider, model, usage, stats, attachments, tool calls (the last four as JSON text),
- * source id, time.
+ * source id, time, depth on its branch.
  */
 export type MessageRow = [
   string,
@@ -42,6 +42,7 @@ export type MessageRow = [
   string,
   string,
   number,
+  number | null,
 ];
 
 /** What one conversation of the file adds, worked out before anything is written. */
@@ -52,6 +53,8 @@ export interface ImportPlan {
   conversationId: string;
   /** Source id → stored id, of the messages already stored and of those written so far. */
   ids: Map<string, string>;
+  /** Stored id → depth on its branch, of the same messages (null: not known). */
+  depths: Map<string, number | null>;
   /** The messages to add, parents first. */
   fresh: ImportedMessage[];
   seq: number;
@@ -97,7 +100,7 @@ export class ImportWriter {
       `SELECT id, current_leaf_id FROM conversations WHERE source_id = ?
        UNION ALL SELECT id, current_leaf_id FROM conversations WHERE ? AND id = ? LIMIT 1`,
     );
-    this.knownMessages = db.prepare('SELECT id, source_id FROM messages WHERE conversation_id = ?');
+    this.knownMessages = db.prepare('SELECT id, source_id, depth FROM messages WHERE conversation_id = ?');
     this.insertConversation = db.prepare(
       `INSERT INTO conversations (id, title, created_at, updated_at, pinned, provider_id, model_id, system_prompt,
          num_ctx, think, tools, current_leaf_id, message_count, source_id)
@@ -105,8 +108,8 @@ export class ImportWriter {
     );
     this.insertMessage = db.prepare(
       `INSERT INTO messages (id, seq, conversation_id, parent_id, role, content, thinking, status, error_code,
-         provider_id, model_id, usage, stats, attachments, tool_calls, source_id, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)`,
+         provider_id, model_id, usage, stats, attachments, tool_calls, source_id, created_at, updated_at, depth)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17, ?18)`,
     );
     this.updateCounts = db.prepare(
       `UPDATE conversations SET
@@ -126,16 +129,22 @@ export class ImportWriter {
       | undefined;
     const known = row && { id: row.id, currentLeafId: row.current_leaf_id };
     const ids = new Map<string, string>();
+    const depths = new Map<string, number | null>();
     if (known) {
-      for (const stored of this.knownMessages.all(known.id) as { id: string; source_id: string | null }[]) {
+      for (const stored of this.knownMessages.all(known.id) as {
+        id: string;
+        source_id: string | null;
+        depth: number | null;
+      }[]) {
         if (stored.source_id !== null) ids.set(stored.source_id, stored.id);
         if (keepIds) ids.set(stored.id, stored.id);
+        depths.set(stored.id, stored.depth);
       }
     }
     const fresh = conversation.messages.filter((message) => !ids.has(message.sourceId));
     const conversationId = known?.id ?? this.idFor(conversation.sourceId, keepIds, this.conversationIdTaken);
     const seq = known ? Number((this.lastSeq.get(known.id) as { seq: number }).seq) : 0;
-    return { conversation, keepIds, known, conversationId, ids, fresh, seq };
+    return { conversation, keepIds, known, conversationId, ids, depths, fresh, seq };
   }
 
   /**
@@ -143,12 +152,16 @@ export class ImportWriter {
    * written with its first slice). Pass them to `insert`, then `finish` the plan's slice.
    */
   rows(plan: ImportPlan, from: number, to: number): MessageRow[] {
-    const { conversationId, ids } = plan;
+    const { conversationId, ids, depths } = plan;
     if (from === 0 && !plan.known) this.create(conversationId, plan.conversation);
     return plan.fresh.slice(from, to).map((message) => {
       const id = this.idFor(message.sourceId, plan.keepIds, this.messageIdTaken);
       const parentId = message.parentSourceId === null ? null : (ids.get(message.parentSourceId) ?? null);
       ids.set(message.sourceId, id);
+      // Parents come first (`fresh` is in tree order), so a parent's depth is known by now.
+      const parentDepth = parentId === null ? -1 : (depths.get(parentId) ?? null);
+      const depth = parentDepth === null ? null : parentDepth + 1;
+      depths.set(id, depth);
       plan.seq += 1;
       const kept = message.kept;
       return [
@@ -169,6 +182,7 @@ export class ImportWriter {
         JSON.stringify(kept?.toolCalls ?? []),
         message.sourceId,
         ms(message.createdAt),
+        depth,
       ];
     });
   }

@@ -1,6 +1,7 @@
 import type { Conversation, ImportResult, StoredMessage } from '../../domain/conversation.js';
 import { AppError } from '../../domain/errors.js';
 import type {
+  BranchEnd,
   ConversationPage,
   ConversationStore,
   ConversationUpdate,
@@ -10,6 +11,7 @@ import type {
   MessageUpdate,
   NewTurn,
 } from '../../domain/ports/conversation-store.port.js';
+import { ConversationTree } from '../../domain/services/conversation-tree.js';
 import { conversationBusy, conversationNotFound } from '../../domain/services/history-errors.js';
 
 /** Temporary conversations kept at most: the oldest goes first (they live only in memory). */
@@ -85,6 +87,29 @@ export class MemoryConversationStore implements ConversationStore {
       .map((id) => entry?.messages.get(id))
       .filter((message): message is StoredMessage => message !== undefined)
       .sort((a, b) => a.seq - b.seq);
+  }
+
+  async branchEnd(
+    conversationId: string,
+    window: { leafId: string | null; last: number; before?: string },
+  ): Promise<BranchEnd | null> {
+    const messages = this.entries.get(conversationId)?.messages ?? new Map<string, StoredMessage>();
+    const tree = new ConversationTree([...messages.values()]);
+    let end = window.leafId;
+    if (window.before !== undefined) {
+      const before = tree.get(window.before);
+      if (!before) return null;
+      end = before.parentId;
+    }
+    const path = tree.pathTo(end);
+    const earlier = Math.max(0, path.length - window.last);
+    return {
+      messages: path.slice(earlier).flatMap((id) => {
+        const message = messages.get(id);
+        return message ? [{ ...message, siblingIds: tree.siblingIds(id) }] : [];
+      }),
+      earlier,
+    };
   }
 
   async addTurn(turn: NewTurn): Promise<StoredMessage[]> {

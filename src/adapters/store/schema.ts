@@ -122,6 +122,24 @@ CREATE TRIGGER IF NOT EXISTS messages_index_later_insert AFTER INSERT ON message
   BEGIN INSERT OR IGNORE INTO messages_unindexed (rowid) VALUES (new.rowid); END;
 `,
   },
+  {
+    // A message's depth on its branch (the root's is 0) and an index of each message's versions: a
+    // long conversation opens by reading its latest messages from the leaf up, and how many come
+    // before them is the first one's depth, not a walk of the whole branch. Existing messages get
+    // theirs from the tree (an orphan, if any, keeps NULL: it is read the long way).
+    version: 6,
+    sql: `
+ALTER TABLE messages ADD COLUMN depth INTEGER;
+CREATE INDEX IF NOT EXISTS messages_children ON messages (conversation_id, parent_id, seq);
+WITH RECURSIVE walk(id, conversation_id, depth) AS (
+  SELECT id, conversation_id, 0 FROM messages WHERE parent_id IS NULL
+  UNION ALL
+  SELECT messages.id, messages.conversation_id, walk.depth + 1
+  FROM walk JOIN messages ON messages.conversation_id = walk.conversation_id AND messages.parent_id = walk.id
+)
+UPDATE messages SET depth = walk.depth FROM walk WHERE walk.id = messages.id;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

@@ -8,6 +8,7 @@ import type { Conversation, ImportResult, SearchResult, StoredMessage } from '..
 import { AppError } from '../../domain/errors.js';
 import { uuidV7 } from '../../domain/ids.js';
 import type {
+  BranchEnd,
   ConversationPage,
   ConversationStore,
   ConversationUpdate,
@@ -127,6 +128,12 @@ export class SqliteConversationStore implements ConversationStore {
   }
   messages(conversationId: string, ids: readonly string[]): Promise<StoredMessage[]> {
     return this.call('messages', conversationId, ids) as Promise<StoredMessage[]>;
+  }
+  branchEnd(
+    conversationId: string,
+    window: { leafId: string | null; last: number; before?: string },
+  ): Promise<BranchEnd | null> {
+    return this.call('branchEnd', conversationId, window) as Promise<BranchEnd | null>;
   }
   addTurn(turn: NewTurn): Promise<StoredMessage[]> {
     return this.call('addTurn', turn) as Promise<StoredMessage[]>;

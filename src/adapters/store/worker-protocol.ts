@@ -24,6 +24,7 @@ export type StoreOp = keyof Pick<
   | 'deleteAll'
   | 'tree'
   | 'messages'
+  | 'branchEnd'
   | 'addTurn'
   | 'updateMessage'
   | 'deleteMessages'

@@ -1,6 +1,7 @@
 import type {
   Conversation,
   ImportResult,
+  Message,
   MessageRole,
   MessageStatus,
   NewMessage,
@@ -33,6 +34,14 @@ export interface MessageNode {
   seq: number;
   role: MessageRole;
   status: MessageStatus;
+}
+
+/** The end of a branch, read from its leaf up: what opening a long conversation reads. */
+export interface BranchEnd {
+  /** Root first, each with every version at its place (`siblingIds`). */
+  messages: Message[];
+  /** Messages of the branch before the first one. */
+  earlier: number;
 }
 
 /** The stored fields a PATCH may change (current_leaf_id already resolved to a leaf). */
@@ -92,6 +101,15 @@ export interface ConversationStore {
   tree(conversationId: string): Promise<MessageNode[]>;
   /** The messages with these ids, in `seq` order. */
   messages(conversationId: string, ids: readonly string[]): Promise<StoredMessage[]>;
+  /**
+   * The `last` messages of the branch ending at `leafId`, or, with `before`, the `last` messages
+   * before that one on its branch; it costs what it returns, not the branch (a 2,000-message
+   * conversation opens as fast as a short one). Null when `before` is not a message of the conversation.
+   */
+  branchEnd(
+    conversationId: string,
+    window: { leafId: string | null; last: number; before?: string },
+  ): Promise<BranchEnd | null>;
   /** Throws `CONVERSATION_BUSY` when the conversation has an answer streaming. */
   addTurn(turn: NewTurn): Promise<StoredMessage[]>;
   updateMessage(id: string, update: MessageUpdate): Promise<void>;

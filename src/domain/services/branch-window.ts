@@ -13,19 +13,25 @@ export interface BranchWindow {
 
 const lastSchema = z.number().int().min(1, 'last must be at least 1').optional();
 
+/** The window's `last`, checked (a clear error for 0, 1.5…). */
+export function windowSize(window: BranchWindow): number | undefined {
+  const last = lastSchema.safeParse(window.last);
+  if (!last.success) throw invalidInput('window (last)', last.error);
+  return last.data;
+}
+
 /** The ids of the window of `branch` (root first), and how many messages of the branch come before it. */
 export function windowOf(
   conversationId: string,
   branch: readonly string[],
   window: BranchWindow,
 ): { ids: readonly string[]; earlier: number } {
-  const last = lastSchema.safeParse(window.last);
-  if (!last.success) throw invalidInput('window (last)', last.error);
+  const last = windowSize(window);
   let end = branch.length;
   if (window.before !== undefined) {
     end = branch.indexOf(window.before);
     if (end < 0) throw messageNotFound(conversationId, window.before, 'before');
   }
-  const start = last.data === undefined ? 0 : Math.max(0, end - last.data);
+  const start = last === undefined ? 0 : Math.max(0, end - last);
   return { ids: start === 0 && end === branch.length ? branch : branch.slice(start, end), earlier: start };
 }

@@ -18,7 +18,7 @@ import { uuidV7 } from '../ids.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
 import type { ConversationPage, ConversationStore, HistoryStatus } from '../ports/conversation-store.port.js';
 import type { Think } from '../think.js';
-import { type BranchWindow, windowOf } from './branch-window.js';
+import { type BranchWindow, windowOf, windowSize } from './branch-window.js';
 import { firstLineTitle } from './conversation-title.js';
 import { ConversationTree } from './conversation-tree.js';
 import {
@@ -100,6 +100,17 @@ export class ConversationService {
    */
   async get(id: string, options: BranchWindow & { through?: string } = {}): Promise<ConversationBranch> {
     const { conversation, store } = await this.find(id);
+    const last = windowSize(options);
+    if (last !== undefined && options.through === undefined) {
+      // The current branch's end, read from its leaf up: it costs the window, not the branch.
+      const end = await store.branchEnd(id, {
+        leafId: conversation.currentLeafId,
+        last,
+        ...(options.before === undefined ? {} : { before: options.before }),
+      });
+      if (!end) throw messageNotFound(id, options.before ?? '', 'before');
+      return { conversation, messages: end.messages, earlier: end.earlier };
+    }
     const tree = new ConversationTree(await store.tree(id));
     let ids = tree.pathTo(conversation.currentLeafId);
     if (options.through !== undefined) {
