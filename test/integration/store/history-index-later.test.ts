@@ -55,6 +55,25 @@ function storeAnsweredTurn(history: HistoryDatabase, answer: string) {
   return { conversationId: conversation.id, answerId };
 }
 
+/**
+ * The same turn written as LightChat wrote it before version 4 (today's writer stores columns that
+ * schema does not have yet): the answer streams, then its final write indexes it (the trigger).
+ */
+function storeAnsweredTurnAsBefore(db: DatabaseSync, answer: string): void {
+  const [conversationId, userId, answerId] = [uuidV7(), uuidV7(), uuidV7()];
+  const at = Date.parse(NOW);
+  db.prepare(
+    'INSERT INTO conversations (id, created_at, updated_at, current_leaf_id) VALUES (?, ?, ?, ?)',
+  ).run(conversationId, at, at, answerId);
+  const insert = db.prepare(
+    `INSERT INTO messages (id, seq, conversation_id, parent_id, role, content, status, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  insert.run(userId, 1, conversationId, null, 'user', 'a question', 'done', at, at);
+  insert.run(answerId, 2, conversationId, userId, 'assistant', '', 'streaming', at, at);
+  db.prepare("UPDATE messages SET content = ?, status = 'done' WHERE id = ?").run(answer, answerId);
+}
+
 const indexed = (db: DatabaseSync, word: string): number =>
   Number(
     (
@@ -120,7 +139,7 @@ describe('a finished answer reaches the search index in a transaction of its own
       dataDir,
       MIGRATIONS.filter((migration) => migration.version < 4),
     );
-    storeAnsweredTurn(old.history, 'an echidna sleeps');
+    storeAnsweredTurnAsBefore(old.db, 'an echidna sleeps');
     expect(indexed(old.db, 'echidna')).toBe(1);
     old.db.close();
     const { db, history } = openDirect(dataDir);
