@@ -105,9 +105,10 @@ describe('history faults', () => {
       if (opened.ok) opened.db.close();
     }
     expect(tables(dbPath(dataDir))).toMatchObject({ version: last, conversations: 1 });
+    // By version, not by name: `pre-v10` sorts before `pre-v8`.
     const snapshots = readdirSync(dataDir)
       .filter((name) => name.includes('.pre-v'))
-      .sort();
+      .sort((a, b) => Number(a.split('.pre-v')[1]) - Number(b.split('.pre-v')[1]));
     expect(snapshots).toEqual([last - 2, last - 1, last].map((version) => `lightchat.db.pre-v${version}`));
     expect(tables(`${dbPath(dataDir)}.pre-v${last}`).version).toBe(last - 1);
   });
