@@ -186,13 +186,26 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('tools')
-    .description('List the MCP servers, their status and their tools.')
+    .description(
+      'List the MCP servers, their status and their tools; `restart [SERVER]` restarts one server (or all) and prints the new status.',
+    )
+    .argument('[action]', 'restart')
+    .argument('[server]', 'restart: the server name (default: every server)')
     .option('--json', 'print JSON')
     .option('--url <url>', 'the LightChat server', defaultUrl())
     .addOption(configOption())
-    .action(async (flags: ListFlags) => {
-      const { listTools } = await import('./tools.js');
-      exitCode = await listTools(flags);
+    .action(async (action: string | undefined, server: string | undefined, flags: ListFlags) => {
+      const { listTools, restartTools } = await import('./tools.js');
+      if (action === undefined) {
+        exitCode = await listTools(flags);
+      } else if (action === 'restart') {
+        exitCode = await restartTools(server, flags);
+      } else {
+        console.error(
+          `lightchat: unknown tools action "${action}"; use \`lightchat tools\` or \`lightchat tools restart [SERVER]\`.`,
+        );
+        exitCode = 2;
+      }
     });
 
   program
