@@ -1,5 +1,5 @@
-import { Badge, Box, Button, Code, Collapse, Group, Paper, Text, UnstyledButton } from '@mantine/core';
-import { type ReactNode, useId, useState } from 'react';
+import { Badge, Box, Button, Code, Group, Paper, Text } from '@mantine/core';
+import { type ReactNode, useId } from 'react';
 import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
 import type { PendingApproval } from '../state/tool-approvals';
@@ -10,6 +10,7 @@ import {
   type ToolCallOutcome,
   toolCallOutcome,
 } from '../state/tool-calls';
+import { Collapsible } from './Collapsible';
 
 const OUTCOME_WORDS: Record<ToolCallOutcome, { label: string; color: string }> = {
   waiting: { label: 'Waiting for approval', color: 'yellow' },
@@ -143,27 +144,15 @@ function ApprovalButtons({ call }: { call: PendingApproval }) {
 }
 
 function ToolResult({ result }: { result: NonNullable<ToolCall['result']> }) {
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
   return (
-    <Box mt="xs">
-      <UnstyledButton
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen((value) => !value)}
-        fz="sm"
-        c="dimmed"
-      >
-        <span aria-hidden>{open ? '▾ ' : '▸ '}</span>
-        {result.ok ? 'Result' : 'Error'} ({formatDuration(result.durationMs)})
-      </UnstyledButton>
-      <Collapse expanded={open} id={panelId}>
-        {open && (
-          <Code block mt={4} style={codeStyle}>
-            {result.content}
-          </Code>
-        )}
-      </Collapse>
-    </Box>
+    <Collapsible
+      mt="xs"
+      lazy
+      label={`${result.ok ? 'Result' : 'Error'} (${formatDuration(result.durationMs)})`}
+    >
+      <Code block mt={4} style={codeStyle}>
+        {result.content}
+      </Code>
+    </Collapsible>
   );
 }
