@@ -22,6 +22,8 @@ const CACHE_ENTRIES = 500;
 const STREAMED_REMEMBERED = 4;
 
 export const browserIdle: RequestIdle = (slice) => {
+  // A slice that ends after the page is gone (a test's window torn down) schedules nothing.
+  if (typeof window === 'undefined') return;
   if (typeof window.requestIdleCallback === 'function') {
     window.requestIdleCallback((deadline) => void slice(deadline), { timeout: IDLE_TIMEOUT_MS });
   } else {
