@@ -47,6 +47,11 @@ const UPDATABLE: Record<string, string> = {
 /** A new message's depth from its parent's (two parameters: the parent id twice). */
 const DEPTH_OF_CHILD = 'iif(? IS NULL, 0, (SELECT depth + 1 FROM messages WHERE id = ?))';
 
+type Statement = ReturnType<SqliteDatabase['prepare']>;
+
+/** More distinct statements than the store has (some embed a list's length) start the cache again. */
+const STATEMENT_CACHE = 200;
+
 /** Rows indexed per transaction when answers wait for the search index (CONTRACT: batches ≤ 500). */
 const INDEX_BATCH = 500;
 
@@ -55,25 +60,37 @@ const INDEX_BATCH = 500;
  * thread. SQL lives here (and in search.ts and schema.ts), nowhere else.
  */
 export class HistoryDatabase {
+  /** Prepared once and kept: preparing one of these costs more than running it (bench 12b). */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly locks: OwnerLocks,
   ) {}
 
+  /** The statement of `sql`, prepared on its first use (statements with lists vary: the cache is bounded). */
+  private statement(sql: string): Statement {
+    let found = this.statements.get(sql);
+    if (found === undefined) {
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.clear();
+      found = this.db.prepare(sql);
+      this.statements.set(sql, found);
+    }
+    return found;
+  }
+
   /** At start-up: answers left `streaming` by processes that are gone become `interrupted`. */
   recoverInterrupted(): number {
-    const owners = this.db
-      .prepare("SELECT DISTINCT owner_id FROM messages WHERE status = 'streaming'")
-      .all() as { owner_id: string | null }[];
+    const owners = this.statement(
+      "SELECT DISTINCT owner_id FROM messages WHERE status = 'streaming'",
+    ).all() as { owner_id: string | null }[];
     let recovered = 0;
     for (const { owner_id } of owners) {
       if (owner_id !== null && this.locks.isAlive(owner_id)) continue;
       recovered += Number(
-        this.db
-          .prepare(
-            "UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE status = 'streaming' AND owner_id IS ?",
-          )
-          .run(owner_id).changes,
+        this.statement(
+          "UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE status = 'streaming' AND owner_id IS ?",
+        ).run(owner_id).changes,
       );
     }
     this.locks.removeStale();
@@ -82,22 +99,18 @@ export class HistoryDatabase {
 
   /** At close: this process's answers still streaming. */
   interruptOwn(): void {
-    this.db
-      .prepare(
-        "UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE status = 'streaming' AND owner_id = ?",
-      )
-      .run(this.locks.ownerId);
+    this.statement(
+      "UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE status = 'streaming' AND owner_id = ?",
+    ).run(this.locks.ownerId);
   }
 
   list({ limit, cursor }: { limit: number; cursor: string | null }): ConversationPage {
     const after = cursor === null ? null : decodeCursor(cursor);
-    const rows = this.db
-      .prepare(
-        `SELECT ${CONVERSATION_COLUMNS} FROM conversations
+    const rows = this.statement(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations
          ${after ? 'WHERE (pinned, updated_at, id) < (?, ?, ?)' : ''}
          ORDER BY pinned DESC, updated_at DESC, id DESC LIMIT ?`,
-      )
-      .all(...(after ?? []), limit + 1) as unknown as ConversationRow[];
+    ).all(...(after ?? []), limit + 1) as unknown as ConversationRow[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -107,29 +120,27 @@ export class HistoryDatabase {
   }
 
   get(id: string): Conversation | null {
-    const row = this.db.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`).get(id);
+    const row = this.statement(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`).get(id);
     return row ? toConversation(row as unknown as ConversationRow) : null;
   }
 
   create(conversation: Conversation): void {
-    this.db
-      .prepare(
-        `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-      )
-      .run(
-        conversation.id,
-        conversation.title,
-        ms(conversation.createdAt),
-        ms(conversation.updatedAt),
-        conversation.pinned ? 1 : 0,
-        conversation.providerId,
-        conversation.modelId,
-        conversation.systemPrompt,
-        conversation.numCtx,
-        thinkToColumn(conversation.think),
-        conversation.tools ?? null,
-        conversation.currentLeafId,
-      );
+    this.statement(
+      `INSERT INTO conversations (${CONVERSATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+    ).run(
+      conversation.id,
+      conversation.title,
+      ms(conversation.createdAt),
+      ms(conversation.updatedAt),
+      conversation.pinned ? 1 : 0,
+      conversation.providerId,
+      conversation.modelId,
+      conversation.systemPrompt,
+      conversation.numCtx,
+      thinkToColumn(conversation.think),
+      conversation.tools ?? null,
+      conversation.currentLeafId,
+    );
   }
 
   update(id: string, update: ConversationUpdate): Conversation | null {
@@ -138,7 +149,7 @@ export class HistoryDatabase {
   }
 
   delete(id: string): boolean {
-    return Number(this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id).changes) > 0;
+    return Number(this.statement('DELETE FROM conversations WHERE id = ?').run(id).changes) > 0;
   }
 
   deleteAll(): void {
@@ -146,30 +157,26 @@ export class HistoryDatabase {
   }
 
   attachmentsInUse(among: readonly string[] | null): string[] {
-    const rows = this.db
-      .prepare(
-        `SELECT DISTINCT json_extract(item.value, '$.id') AS id
+    const rows = this.statement(
+      `SELECT DISTINCT json_extract(item.value, '$.id') AS id
          FROM messages, json_each(messages.attachments) AS item WHERE messages.attachments != '[]'`,
-      )
-      .all() as { id: unknown }[];
+    ).all() as { id: unknown }[];
     const used = rows.map((row) => row.id).filter((id): id is string => typeof id === 'string');
     return among === null ? used : used.filter((id) => among.includes(id));
   }
 
   tree(conversationId: string): MessageNode[] {
-    return this.db
-      .prepare('SELECT id, parent_id AS parentId, seq, role, status FROM messages WHERE conversation_id = ?')
-      .all(conversationId) as unknown as MessageNode[];
+    return this.statement(
+      'SELECT id, parent_id AS parentId, seq, role, status FROM messages WHERE conversation_id = ?',
+    ).all(conversationId) as unknown as MessageNode[];
   }
 
   messages(conversationId: string, ids: readonly string[]): StoredMessage[] {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?))
+    const rows = this.statement(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?))
          ORDER BY seq`,
-      )
-      .all(conversationId, JSON.stringify(ids)) as unknown as MessageRow[];
+    ).all(conversationId, JSON.stringify(ids)) as unknown as MessageRow[];
     return rows.map(toMessage);
   }
 
@@ -188,12 +195,12 @@ export class HistoryDatabase {
       this.refuseWhenBusy(turn.conversationId);
       let seq = Number(
         (
-          this.db
-            .prepare('SELECT coalesce(max(seq), 0) AS seq FROM messages WHERE conversation_id = ?')
-            .get(turn.conversationId) as { seq: number }
+          this.statement('SELECT coalesce(max(seq), 0) AS seq FROM messages WHERE conversation_id = ?').get(
+            turn.conversationId,
+          ) as { seq: number }
         ).seq,
       );
-      const insert = this.db.prepare(
+      const insert = this.statement(
         `INSERT INTO messages (${MESSAGE_COLUMNS}, owner_id, depth)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${DEPTH_OF_CHILD})`,
       );
@@ -222,20 +229,18 @@ export class HistoryDatabase {
           message.parentId,
         );
       }
-      this.db
-        .prepare(
-          `UPDATE conversations SET title = coalesce(title, ?), provider_id = ?, model_id = ?, current_leaf_id = ?,
+      this.statement(
+        `UPDATE conversations SET title = coalesce(title, ?), provider_id = ?, model_id = ?, current_leaf_id = ?,
              updated_at = ?, message_count = (SELECT count(*) FROM messages WHERE conversation_id = conversations.id)
            WHERE id = ?`,
-        )
-        .run(
-          turn.title ?? null,
-          turn.providerId,
-          turn.modelId,
-          turn.currentLeafId,
-          ms(turn.updatedAt),
-          turn.conversationId,
-        );
+      ).run(
+        turn.title ?? null,
+        turn.providerId,
+        turn.modelId,
+        turn.currentLeafId,
+        ms(turn.updatedAt),
+        turn.conversationId,
+      );
       return stored;
     });
   }
@@ -252,15 +257,13 @@ export class HistoryDatabase {
 
   deleteMessages(removal: MessagesRemoval): void {
     transaction(this.db, () => {
-      this.db
-        .prepare('DELETE FROM messages WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?))')
-        .run(removal.conversationId, JSON.stringify(removal.ids));
-      this.db
-        .prepare(
-          `UPDATE conversations SET current_leaf_id = ?, updated_at = ?,
+      this.statement(
+        'DELETE FROM messages WHERE conversation_id = ? AND id IN (SELECT value FROM json_each(?))',
+      ).run(removal.conversationId, JSON.stringify(removal.ids));
+      this.statement(
+        `UPDATE conversations SET current_leaf_id = ?, updated_at = ?,
              message_count = (SELECT count(*) FROM messages WHERE conversation_id = conversations.id) WHERE id = ?`,
-        )
-        .run(removal.currentLeafId, ms(removal.updatedAt), removal.conversationId);
+      ).run(removal.currentLeafId, ms(removal.updatedAt), removal.conversationId);
     });
   }
 
@@ -280,44 +283,42 @@ export class HistoryDatabase {
    */
   indexPending(batch = INDEX_BATCH): number {
     // Looked at outside a transaction: nothing waiting (the usual case) takes no write lock.
-    const waiting = this.db
-      .prepare('SELECT rowid FROM messages_unindexed ORDER BY rowid LIMIT ?')
-      .all(batch) as { rowid: number }[];
+    const waiting = this.statement('SELECT rowid FROM messages_unindexed ORDER BY rowid LIMIT ?').all(
+      batch,
+    ) as { rowid: number }[];
     if (waiting.length === 0) return 0;
     const rowids = JSON.stringify(waiting.map((row) => row.rowid));
     transaction(this.db, () => {
       // Only rows still waiting: another process may have indexed them meanwhile.
-      this.db
-        .prepare(
-          `INSERT INTO messages_fts (rowid, content) SELECT messages.rowid, messages.content
+      this.statement(
+        `INSERT INTO messages_fts (rowid, content) SELECT messages.rowid, messages.content
            FROM messages_unindexed JOIN messages ON messages.rowid = messages_unindexed.rowid
            WHERE messages_unindexed.rowid IN (SELECT value FROM json_each(?))`,
-        )
-        .run(rowids);
-      this.db
-        .prepare('DELETE FROM messages_unindexed WHERE rowid IN (SELECT value FROM json_each(?))')
-        .run(rowids);
+      ).run(rowids);
+      this.statement('DELETE FROM messages_unindexed WHERE rowid IN (SELECT value FROM json_each(?))').run(
+        rowids,
+      );
     });
     return waiting.length;
   }
 
   /** Conversations with an answer streaming in a live process (one that is gone left only a stale row). */
   streamingConversations(): string[] {
-    const rows = this.db
-      .prepare("SELECT DISTINCT conversation_id, owner_id FROM messages WHERE status = 'streaming'")
-      .all() as { conversation_id: string; owner_id: string | null }[];
+    const rows = this.statement(
+      "SELECT DISTINCT conversation_id, owner_id FROM messages WHERE status = 'streaming'",
+    ).all() as { conversation_id: string; owner_id: string | null }[];
     const live = rows.filter((row) => row.owner_id !== null && this.locks.isAlive(row.owner_id));
     return [...new Set(live.map((row) => row.conversation_id))];
   }
 
   /** A live answer streaming here makes a send wait; one left by a process that is gone does not. */
   private refuseWhenBusy(conversationId: string): void {
-    const streaming = this.db
-      .prepare("SELECT id, owner_id FROM messages WHERE conversation_id = ? AND status = 'streaming'")
-      .all(conversationId) as { id: string; owner_id: string | null }[];
+    const streaming = this.statement(
+      "SELECT id, owner_id FROM messages WHERE conversation_id = ? AND status = 'streaming'",
+    ).all(conversationId) as { id: string; owner_id: string | null }[];
     for (const row of streaming) {
       if (row.owner_id !== null && this.locks.isAlive(row.owner_id)) throw conversationBusy(conversationId);
-      this.db.prepare("UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE id = ?").run(row.id);
+      this.statement("UPDATE messages SET status = 'interrupted', owner_id = NULL WHERE id = ?").run(row.id);
     }
   }
 
@@ -347,8 +348,8 @@ export class HistoryDatabase {
       values.push(value);
     }
     if (columns.length === 0) return;
-    this.db
-      .prepare(`UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`)
-      .run(...values, id);
+    this.statement(
+      `UPDATE ${table} SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
+    ).run(...values, id);
   }
 }
