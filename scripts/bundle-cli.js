@@ -55,9 +55,17 @@ await build({
   platform: 'node',
   target: 'node22',
   plugins: [keepOtherPackages],
-  // The CommonJS packages bundled here (pino, chokidar…) call `require` for Node's own modules.
+  // The CommonJS packages bundled here (pino, chokidar…) call `require` for Node's own modules, and
+  // some read `__filename` / `__dirname` (write-file-atomic salts its temporary names with it), which
+  // an ES module lacks: each output file gets its own.
   banner: {
-    js: "import { createRequire as __lightchatRequire } from 'node:module'; const require = __lightchatRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __lightchatRequire } from 'node:module';",
+      "import { fileURLToPath as __lightchatPath } from 'node:url';",
+      'const require = __lightchatRequire(import.meta.url);',
+      'const __filename = __lightchatPath(import.meta.url);',
+      "const __dirname = __lightchatPath(new URL('.', import.meta.url));",
+    ].join(' '),
   },
   logLevel: 'warning',
 });
