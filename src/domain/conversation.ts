@@ -95,6 +95,28 @@ export function newMessage(
   };
 }
 
+/**
+ * A new conversation with nothing in it yet (no title, no settings, not pinned, no messages): the
+ * one default every conversation starts from, as `newMessage` is for messages.
+ */
+export function newConversation(
+  fields: Pick<Conversation, 'id' | 'createdAt' | 'updatedAt'> & Partial<Conversation>,
+): Conversation {
+  return {
+    title: null,
+    pinned: false,
+    temporary: false,
+    providerId: null,
+    modelId: null,
+    systemPrompt: null,
+    numCtx: null,
+    think: null,
+    currentLeafId: null,
+    messageCount: 0,
+    ...fields,
+  };
+}
+
 const titleSchema = z.string().trim().min(1, 'title must not be empty').max(TITLE_MAX_CHARS);
 const optionalText = z.string().nullish();
 

@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Conversation } from '../../src/domain/conversation';
+import { type Conversation, newConversation } from '../../src/domain/conversation';
 import { groupOf, listRows, titleOf } from '../../src/renderer/history/conversation-groups';
 
 const NOW = new Date(2026, 11, 1, 15, 0, 0);
 
 function conversation(id: string, updatedAt: Date, pinned = false): Conversation {
-  return {
+  return newConversation({
     id,
     title: id,
     createdAt: updatedAt.toISOString(),
     updatedAt: updatedAt.toISOString(),
     pinned,
-    temporary: false,
-    providerId: null,
-    modelId: null,
-    systemPrompt: null,
-    numCtx: null,
-    think: null,
-    currentLeafId: null,
     messageCount: 2,
-  };
+  });
 }
 
 const daysAgo = (days: number, hour = 12) => new Date(2026, 11, 1 - days, hour, 0, 0);

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import type { TRPCClient } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
-import type { Conversation as StoredConversation } from '../../src/domain/conversation';
+import { newConversation, type Conversation as StoredConversation } from '../../src/domain/conversation';
 import { ConversationItem } from '../../src/renderer/history/ConversationItem';
 import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
@@ -13,22 +13,14 @@ import { TRPCProvider } from '../../src/renderer/transport/trpc';
 const uuid = (n: number) => `0197a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
 function stored(n: number, fields: Partial<StoredConversation> = {}): StoredConversation {
-  return {
+  return newConversation({
     id: uuid(n),
     title: `Trip ${n}`,
     createdAt: '2026-12-01T10:00:00.000Z',
     updatedAt: '2026-12-01T10:00:00.000Z',
-    pinned: false,
-    temporary: false,
-    providerId: null,
-    modelId: null,
-    systemPrompt: null,
-    numCtx: null,
-    think: null,
-    currentLeafId: null,
     messageCount: 2,
     ...fields,
-  };
+  });
 }
 
 /** Items as the sidebar's list renders them, over a fake API that records changes. */

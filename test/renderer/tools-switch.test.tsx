@@ -1,7 +1,7 @@
 import { MantineProvider } from '@mantine/core';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Conversation as StoredConversation } from '../../src/domain/conversation';
+import { newConversation, type Conversation as StoredConversation } from '../../src/domain/conversation';
 import type { ModelInfo, ProviderInfo } from '../../src/domain/provider';
 import { Composer } from '../../src/renderer/components/Composer';
 import { toolsOffered } from '../../src/renderer/components/selection';
@@ -63,22 +63,15 @@ describe('the Tools switch', () => {
   });
 
   it('is remembered per conversation: saved to the open one, restored when it is opened again', async () => {
-    const conversation: StoredConversation = {
+    const conversation: StoredConversation = newConversation({
       id: ID,
       title: 'Notes',
       createdAt: '2026-12-01T10:00:00.000Z',
       updatedAt: '2026-12-01T10:00:00.000Z',
-      pinned: false,
-      temporary: false,
       providerId: 'p',
       modelId: 'm',
-      systemPrompt: null,
-      numCtx: null,
-      think: null,
       tools: 'none',
-      currentLeafId: null,
-      messageCount: 0,
-    };
+    });
     const patches: ConversationPatch[] = [];
     const history: HistoryApi = {
       status: async () => ({ available: true, path: '/data/lightchat.db' }),

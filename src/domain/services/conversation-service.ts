@@ -8,6 +8,7 @@ import {
   idSchema,
   type Message,
   type NewMessage,
+  newConversation,
   newMessage,
   type SearchResult,
   type StoredMessage,
@@ -414,22 +415,18 @@ export class ConversationService {
     temporary: boolean;
   }): Conversation {
     const now = this.stamp();
-    return {
+    return newConversation({
       id: this.newId(),
       title: fields.title ?? null,
       createdAt: now,
       updatedAt: now,
-      pinned: false,
       // With history off, every conversation is temporary (CONTRACT section 10).
       temporary: fields.temporary || !this.historyEnabled(),
       providerId: fields.providerId ?? null,
       modelId: fields.modelId ?? null,
       systemPrompt: fields.systemPrompt ?? null,
-      numCtx: null,
       think: fields.think ?? null,
-      currentLeafId: null,
-      messageCount: 0,
-    };
+    });
   }
 
   private stamp(): string {

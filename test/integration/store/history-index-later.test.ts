@@ -4,7 +4,7 @@ import { HistoryDatabase } from '../../../src/adapters/store/history-database.js
 import { databasePath, openHistory } from '../../../src/adapters/store/open-history.js';
 import { OwnerLocks } from '../../../src/adapters/store/owner-locks.js';
 import { MIGRATIONS } from '../../../src/adapters/store/schema.js';
-import { type Conversation, type NewMessage, newMessage } from '../../../src/domain/conversation.js';
+import { type NewMessage, newConversation, newMessage } from '../../../src/domain/conversation.js';
 import { uuidV7 } from '../../../src/domain/ids.js';
 import { waitFor } from '../../fixtures/wait-for.js';
 import { historyWorld, tempDataDir } from './support.js';
@@ -20,21 +20,13 @@ function openDirect(dataDir: string, migrations = MIGRATIONS) {
 
 /** A conversation with a question and an answer that streamed and ended with `answer`. */
 function storeAnsweredTurn(history: HistoryDatabase, answer: string) {
-  const conversation: Conversation = {
+  const conversation = newConversation({
     id: uuidV7(),
-    title: null,
     createdAt: NOW,
     updatedAt: NOW,
-    pinned: false,
-    temporary: false,
     providerId: 'p',
     modelId: 'm',
-    systemPrompt: null,
-    numCtx: null,
-    think: null,
-    currentLeafId: null,
-    messageCount: 0,
-  };
+  });
   const message = (fields: Pick<NewMessage, 'id' | 'role' | 'parentId' | 'content' | 'status'>): NewMessage =>
     newMessage({ conversationId: conversation.id, createdAt: NOW, updatedAt: NOW, ...fields });
   const userId = uuidV7();

@@ -3,7 +3,7 @@ import { HistoryDatabase } from '../../../src/adapters/store/history-database.js
 import { openHistory } from '../../../src/adapters/store/open-history.js';
 import { OwnerLocks } from '../../../src/adapters/store/owner-locks.js';
 import type { SqliteDatabase } from '../../../src/adapters/store/sqlite.js';
-import { type Conversation, newMessage } from '../../../src/domain/conversation.js';
+import { newConversation, newMessage } from '../../../src/domain/conversation.js';
 import { uuidV7 } from '../../../src/domain/ids.js';
 import { tempDataDir } from './support.js';
 
@@ -29,21 +29,13 @@ function counted(db: SqliteDatabase): { db: SqliteDatabase; prepared: () => numb
 
 /** A new conversation's first turn: the question and a streaming answer, then the answer's end. */
 function sendTurn(history: HistoryDatabase, prompt: string): void {
-  const conversation: Conversation = {
+  const conversation = newConversation({
     id: uuidV7(),
-    title: null,
     createdAt: NOW,
     updatedAt: NOW,
-    pinned: false,
-    temporary: false,
     providerId: 'p',
     modelId: 'm',
-    systemPrompt: null,
-    numCtx: null,
-    think: null,
-    currentLeafId: null,
-    messageCount: 0,
-  };
+  });
   const userId = uuidV7();
   const answerId = uuidV7();
   const message = { conversationId: conversation.id, createdAt: NOW, updatedAt: NOW };
