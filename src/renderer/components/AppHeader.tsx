@@ -1,9 +1,10 @@
 import { ActionIcon, Badge, Button, Group, Text } from '@mantine/core';
-import { useElementSize } from '@mantine/hooks';
-import { lazy, Suspense } from 'react';
+import { useElementSize, useMergedRef } from '@mantine/hooks';
+import { lazy, Suspense, useLayoutEffect, useRef, useState } from 'react';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import type { HeaderAction } from './HeaderMenu';
 import { ModelSelect } from './ModelSelect';
+import { MoreActionsIcon } from './MoreActionsIcon';
 import { ProviderSelect } from './ProviderSelect';
 import type { useSelection } from './use-selection';
 
@@ -47,7 +48,16 @@ export function AppHeader({
   onToggleSidebar: () => void;
 }) {
   const { providers, provider, models, modelId } = selection;
-  const { ref, width } = useElementSize<HTMLElement>();
+  const { ref: observe, width: observed } = useElementSize<HTMLElement>();
+  const header = useRef<HTMLElement>(null);
+  const ref = useMergedRef(observe, header);
+  // The observer reports a frame after the first paint; measured once before it, a narrow window
+  // never shows (and a click never hits) buttons that are about to fold into the menu.
+  const [firstWidth, setFirstWidth] = useState(0);
+  useLayoutEffect(() => setFirstWidth(header.current?.getBoundingClientRect().width ?? 0), []);
+  const width = observed || firstWidth;
+  // A click on the menu's button while its chunk still loads opens the menu once it has.
+  const [menuWanted, setMenuWanted] = useState(false);
   const extra = (sidebarOpen ? 0 : NEW_CHAT_WIDTH) + (demo ? DEMO_WIDTH : 0);
   // Before the first measurement (width 0) everything shows, as on most windows.
   const folded = width > 0 && width < ACTIONS_FIT + extra;
@@ -116,8 +126,8 @@ export function AppHeader({
       </Group>
       <Group gap="xs" wrap="nowrap" ml="auto" mb={2}>
         {folded ? (
-          <Suspense fallback={null}>
-            <HeaderMenu actions={actions} />
+          <Suspense fallback={<MoreActionsIcon onClick={() => setMenuWanted(true)} />}>
+            <HeaderMenu actions={actions} defaultOpened={menuWanted} />
           </Suspense>
         ) : (
           <>

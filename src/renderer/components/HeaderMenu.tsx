@@ -1,4 +1,5 @@
-import { ActionIcon, Menu } from '@mantine/core';
+import { Menu } from '@mantine/core';
+import { MoreActionsIcon } from './MoreActionsIcon';
 
 export interface HeaderAction {
   label: string;
@@ -6,13 +7,18 @@ export interface HeaderAction {
 }
 
 /** The header's actions folded into one menu when the window is too narrow to show them as buttons. */
-export default function HeaderMenu({ actions }: { actions: HeaderAction[] }) {
+export default function HeaderMenu({
+  actions,
+  defaultOpened = false,
+}: {
+  actions: HeaderAction[];
+  /** Open from the start: its button was clicked while this chunk loaded. */
+  defaultOpened?: boolean;
+}) {
   return (
-    <Menu position="bottom-end" withinPortal>
+    <Menu position="bottom-end" withinPortal defaultOpened={defaultOpened}>
       <Menu.Target>
-        <ActionIcon size="lg" variant="default" aria-label="More actions" title="More actions">
-          <span aria-hidden>⋯</span>
-        </ActionIcon>
+        <MoreActionsIcon />
       </Menu.Target>
       <Menu.Dropdown>
         {actions.map((action) => (
