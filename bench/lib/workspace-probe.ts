@@ -5,11 +5,19 @@
  * scrolling the sidebar at a fixed speed, and opening a conversation to the paint of its last message.
  */
 export const WORKSPACE_PROBE = `(() => {
-  const probe = { sidebarPaint: null };
+  const probe = { sidebarPaint: null, shellCommit: null, longTasks: [] };
   window.__workspace = probe;
+  // Where the load's time goes before the sidebar paints: the main thread's long tasks (script
+  // evaluation, React's renders) and the first commit of the app's shell.
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) probe.longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
   const afterPaint = (done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()), 0));
   const ITEM = 'nav[aria-label="Conversations"] ul li button';
   const watcher = new MutationObserver(() => {
+    if (probe.shellCommit === null && document.querySelector('#root > *')) probe.shellCommit = performance.now();
     if (!document.querySelector(ITEM)) return;
     watcher.disconnect();
     afterPaint((at) => { probe.sidebarPaint = at; });

@@ -166,6 +166,12 @@ async function sidebarPaintRow(
     // requests, by the procedures each one carried; it tells a waterfall from a slow answer.
     const times = (await page.evaluate(`({
       paint: window.__workspace.sidebarPaint,
+      shell: window.__workspace.shellCommit,
+      longTasks: window.__workspace.longTasks.filter(([start]) => start < window.__workspace.sidebarPaint),
+      navigation: (() => {
+        const n = performance.getEntriesByType('navigation')[0];
+        return n ? { response: n.responseEnd, interactive: n.domInteractive, loaded: n.domContentLoadedEventEnd } : null;
+      })(),
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
       fetched: performance.getEntriesByType('resource')
         .filter((entry) => entry.startTime < window.__workspace.sidebarPaint)
@@ -174,7 +180,14 @@ async function sidebarPaintRow(
           start: entry.startTime,
           end: entry.responseEnd,
         })),
-    })`)) as { paint: number; fcp: number | null; fetched: { what: string; start: number; end: number }[] };
+    })`)) as {
+      paint: number;
+      shell: number | null;
+      longTasks: [start: number, duration: number][];
+      navigation: { response: number; interactive: number; loaded: number } | null;
+      fcp: number | null;
+      fetched: { what: string; start: number; end: number }[];
+    };
     await close();
     if (run === 0) continue;
     paints.push(times.paint);
@@ -185,8 +198,16 @@ async function sidebarPaintRow(
       const lines = times.fetched.map(
         (entry) => `  ${fmt(entry.start).padStart(7)} → ${fmt(entry.end).padStart(7)} ms  ${entry.what}`,
       );
+      const nav = times.navigation;
+      const milestones = [
+        nav
+          ? `HTML ${fmt(nav.response)}, DOM interactive ${fmt(nav.interactive)}, DOMContentLoaded ${fmt(nav.loaded)}`
+          : 'no navigation entry',
+        `shell committed ${times.shell === null ? '—' : fmt(times.shell)}, first contentful paint ${times.fcp === null ? '—' : fmt(times.fcp)}`,
+        `long tasks ${times.longTasks.map(([start, duration]) => `${fmt(start)}+${fmt(duration)}`).join(', ') || 'none'}`,
+      ];
       context.log(
-        `workspace: the last load, until the sidebar painted at ${fmt(times.paint)} ms:\n${lines.join('\n')}`,
+        `workspace: the last load, until the sidebar painted at ${fmt(times.paint)} ms (ms from navigation):\n  ${milestones.join('\n  ')}\n${lines.join('\n')}`,
       );
     }
   }
