@@ -71,6 +71,18 @@ describe('a conversation in the sidebar', () => {
     expect(actionsOf('Trip 2').getAttribute('aria-expanded')).toBe('false');
   });
 
+  it('is a few plain elements, no Mantine component, until it is acted on', () => {
+    renderItems([stored(1), stored(2, { pinned: true })]);
+    const [plain, pinned] = [...document.querySelectorAll('li')];
+    // The row, the title's button and text, the ⋯ button (and the pin's mark).
+    expect(plain!.querySelectorAll('*')).toHaveLength(4);
+    expect(pinned!.querySelectorAll('*')).toHaveLength(5);
+    // Mantine gives each of its components' root element a `mantine-<Component>-root` class.
+    expect(document.querySelector('li [class*="-root"]')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Trip 1' }).getAttribute('type')).toBe('button');
+    expect(screen.getByRole('button', { name: 'Trip 2' }).textContent).toBe('📌 Trip 2');
+  });
+
   it('opens its menu on the first press, with Rename, Pin, Export and Delete', async () => {
     renderItems([stored(1), stored(2, { pinned: true })]);
     fireEvent.click(actionsOf('Trip 2'));

@@ -1,13 +1,22 @@
-import { ActionIcon, type ActionIconProps } from '@mantine/core';
-import type { ComponentPropsWithoutRef } from 'react';
+import type { ComponentPropsWithRef } from 'react';
+import './conversation-item.css';
 
-type ActionsButtonProps = ActionIconProps & ComponentPropsWithoutRef<'button'> & { title: string };
+type ActionsButtonProps = ComponentPropsWithRef<'button'> & { title: string };
 
-/** A conversation's `⋯` button: the same before its menu is built and as the menu's target. */
-export function ActionsButton({ title, ...props }: ActionsButtonProps) {
+/**
+ * A conversation's `⋯` button: the same before its menu is built and as the menu's target (which
+ * passes it a ref and its aria props). A plain button with the look of a subtle gray ActionIcon: every
+ * row of the list has one.
+ */
+export function ActionsButton({ title, className, ...props }: ActionsButtonProps) {
   return (
-    <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Actions for ${title}`} {...props}>
+    <button
+      type="button"
+      className={`lc-conversation-actions mantine-focus-auto mantine-active${className ? ` ${className}` : ''}`}
+      aria-label={`Actions for ${title}`}
+      {...props}
+    >
       ⋯
-    </ActionIcon>
+    </button>
   );
 }

@@ -1,10 +1,11 @@
-import { Group, Loader, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { Loader, Text, TextInput } from '@mantine/core';
 import { lazy, memo, Suspense, useState } from 'react';
 import { useAppState } from '../state/app-state';
 import type { StoredConversation } from '../transport/history-api';
 import { ActionsButton } from './ActionsButton';
 import { useConversationActions } from './conversation-actions';
 import { titleOf } from './conversation-groups';
+import './conversation-item.css';
 
 // Built when asked for (see below), and their code (Mantine's Menu and Modal) loads then.
 const ConversationMenu = lazy(() => import('./ConversationMenu'));
@@ -15,8 +16,9 @@ const ConfirmDialog = lazy(() =>
 /**
  * One conversation: its title opens it (a small spinner beside it while its answer streams); its menu
  * has Rename (inline), Pin, Export and Delete. The menu and the Delete question are built only once
- * asked for: the list renders an item for every row it scrolls past. Memoised: the list renders again
- * on every scroll event, and an item whose conversation did not change has nothing to redo.
+ * asked for: the list renders an item for every row it scrolls past. Plain elements with Mantine's look
+ * (conversation-item.css), not Mantine components, for the same reason. Memoised: the list renders
+ * again on every scroll event, and an item whose conversation did not change has nothing to redo.
  */
 export const ConversationItem = memo(function ConversationItem({
   conversation,
@@ -42,15 +44,7 @@ export const ConversationItem = memo(function ConversationItem({
   };
 
   return (
-    <Group
-      gap={2}
-      wrap="nowrap"
-      px={4}
-      style={{
-        borderRadius: 'var(--mantine-radius-sm)',
-        background: active ? 'var(--mantine-color-default-hover)' : undefined,
-      }}
-    >
+    <div className="lc-conversation" data-active={active || undefined}>
       {renaming ? (
         <TextInput
           aria-label="Title"
@@ -68,18 +62,17 @@ export const ConversationItem = memo(function ConversationItem({
           }}
         />
       ) : (
-        <UnstyledButton
+        <button
+          type="button"
+          className="lc-conversation-open mantine-focus-auto"
           aria-current={active ? 'page' : undefined}
           onClick={() => workspace?.open(conversation.id).catch(report)}
-          py={6}
-          px={4}
-          style={{ flex: 1, minWidth: 0 }}
         >
-          <Text size="sm" truncate="end" fw={active ? 600 : 400}>
+          <span className="lc-conversation-title">
             {conversation.pinned && <span aria-hidden>📌 </span>}
             {title}
-          </Text>
-        </UnstyledButton>
+          </span>
+        </button>
       )}
       {/* Outside the button: the item's name stays its title. */}
       {streaming && !renaming && (
@@ -125,6 +118,6 @@ export const ConversationItem = memo(function ConversationItem({
           </ConfirmDialog>
         </Suspense>
       )}
-    </Group>
+    </div>
   );
 });

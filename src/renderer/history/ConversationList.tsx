@@ -6,6 +6,7 @@ import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
 import { useTRPC, useTRPCClient } from '../transport/trpc';
 import { ConversationItem } from './ConversationItem';
+import './conversation-item.css';
 import { listRows } from './conversation-groups';
 import { conversationPages, PAGE_SIZE } from './conversation-pages';
 
@@ -110,9 +111,7 @@ export function ConversationList() {
               }}
             >
               {row.type === 'heading' ? (
-                <Text size="xs" c="dimmed" fw={600} px={8} pt={10} pb={4}>
-                  {row.name}
-                </Text>
+                <p className="lc-conversation-heading">{row.name}</p>
               ) : (
                 <ConversationItem
                   conversation={row.conversation}
