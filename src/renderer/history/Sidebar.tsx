@@ -1,11 +1,21 @@
-import { Box, Button, Stack, TextInput } from '@mantine/core';
-import { lazy, type RefObject, Suspense, useState } from 'react';
+import { Box, Button, Stack, Text, TextInput } from '@mantine/core';
+import { type RefObject, useState } from 'react';
+import { createStore, useStore } from '../state/store';
 
-// The list (virtualised), search results, menus and dialogs: none of it is needed for the app's first
-// paint. Its code is fetched as soon as this module runs, beside the list's first page (main.tsx).
-const loadSidebarBody = () => import('./SidebarBody');
-const SidebarBody = lazy(loadSidebarBody);
-void loadSidebarBody();
+type SidebarBodyPart = { body: typeof import('./SidebarBody').default } | { failed: string } | null;
+
+/**
+ * The list (virtualised), search results, menus and dialogs: none of it is needed for the app's first
+ * paint. Its code is fetched as soon as this module runs, beside the list's first page (main.tsx), and
+ * shown the moment it arrives. Not through React.lazy: React holds back what a Suspense boundary
+ * reveals until 300 ms after the last fallback it showed, and the first paint shows several (the
+ * header's lazy selects and menu), so the list would wait for that instead of its code and data.
+ */
+const sidebarBody = createStore<SidebarBodyPart>(null);
+import('./SidebarBody').then(
+  (module) => sidebarBody.set({ body: module.default }),
+  (error: unknown) => sidebarBody.set({ failed: error instanceof Error ? error.message : String(error) }),
+);
 
 export const SIDEBAR_WIDTH = 280;
 
@@ -26,6 +36,7 @@ export function Sidebar({
 }) {
   const [query, setQuery] = useState('');
   const [submitted, setSubmitted] = useState(0);
+  const part = useStore(sidebarBody, (value) => value);
   return (
     <Box
       component="nav"
@@ -57,9 +68,14 @@ export function Sidebar({
             }
           }}
         />
-        <Suspense fallback={null}>
-          <SidebarBody query={query} submitted={submitted} onOpened={() => setQuery('')} />
-        </Suspense>
+        {part !== null &&
+          ('body' in part ? (
+            <part.body query={query} submitted={submitted} onOpened={() => setQuery('')} />
+          ) : (
+            <Text size="sm" c="red" role="alert">
+              The conversations could not be shown ({part.failed}): reload the page.
+            </Text>
+          ))}
       </Stack>
     </Box>
   );
