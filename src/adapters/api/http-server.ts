@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../domain/errors.js';
 import { registerGatewayRoutes } from '../gateway/gateway-routes.js';
 import { openAIError } from '../gateway/openai-errors.js';
 import type { ApiServices } from './api-services.js';
 import { ATTACHMENTS_PATH, registerAttachmentRoutes } from './attachment-routes.js';
+import { limitBody } from './body-limit.js';
 import { registerConversationRoutes } from './conversation-routes.js';
 import { HTTP_STATUS } from './error-status.js';
 import { registerGatewayKeyRoutes } from './gateway-key-routes.js';
@@ -76,7 +76,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }));
 
   const app = new Hono<{ Bindings: HttpBindings }>();
-  const oneMiB = bodyLimit({
+  const oneMiB = limitBody({
     maxSize: BODY_LIMIT_BYTES,
     onError: (c) => {
       // The rest of the body is not read: the connection cannot carry another request.

@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../domain/errors.js';
 import type { ApiServices } from '../api/api-services.js';
+import { limitBody } from '../api/body-limit.js';
 import { answerCompletion } from './chat-completions.js';
 import { answerEmbeddings } from './embeddings.js';
 import { GatewayCall } from './gateway-call.js';
@@ -35,7 +35,7 @@ export function registerGatewayRoutes(app: App, context: GatewayContext): void {
       }),
     );
   };
-  const limit = bodyLimit({ maxSize: GATEWAY_BODY_LIMIT_BYTES, onError: tooLarge });
+  const limit = limitBody({ maxSize: GATEWAY_BODY_LIMIT_BYTES, onError: tooLarge });
 
   const gate: MiddlewareHandler<{ Bindings: HttpBindings }> = async (c, next) => {
     if (!core.settings.effective().gateway.enabled) {
@@ -69,12 +69,6 @@ export function registerGatewayRoutes(app: App, context: GatewayContext): void {
       keyNames.set(c.env.incoming, name),
     );
     if (refused) return errorAnswer(c, refused);
-    // A body with a length is judged by it. Hono's bodyLimit builds the web Request and its body
-    // stream to count, which cost more per call than the rest of the route: only for other bodies.
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      return Number(length) > GATEWAY_BODY_LIMIT_BYTES ? tooLarge(c) : next();
-    }
     return limit(c, next);
   };
   app.use('/v1/*', gate);
