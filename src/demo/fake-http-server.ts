@@ -20,6 +20,8 @@ export interface FakeProviderStats {
   aborted: number;
   /** Chat requests failed on purpose (refused, error status, cut mid-stream). */
   failed: number;
+  /** TCP connections accepted (a client that keeps its connection alive opens one for many requests). */
+  connections: number;
 }
 
 export interface FakeProviderServer {
@@ -55,7 +57,7 @@ export interface FakeHttpServerOptions {
 }
 
 export async function startFakeHttpServer(options: FakeHttpServerOptions): Promise<FakeProviderServer> {
-  const stats: FakeProviderStats = { started: 0, completed: 0, aborted: 0, failed: 0 };
+  const stats: FakeProviderStats = { started: 0, completed: 0, aborted: 0, failed: 0, connections: 0 };
   const requests: RecordedRequest[] = [];
   let closing = false;
 
@@ -78,6 +80,10 @@ export async function startFakeHttpServer(options: FakeHttpServerOptions): Promi
       },
       () => res.destroy(),
     );
+  });
+
+  server.on('connection', () => {
+    stats.connections++;
   });
 
   function createExchange(req: IncomingMessage, res: ServerResponse, body: unknown): Exchange {

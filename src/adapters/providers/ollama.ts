@@ -34,7 +34,7 @@ import {
 } from './provider-errors.js';
 import { ReadJoiner } from './read-joiner.js';
 import { maskUrl, redactSecrets } from './secrets.js';
-import { streamedJson } from './streamed-json.js';
+import { type StreamedJson, streamedJson } from './streamed-json.js';
 
 /** The SDK is loaded on first use: start-up time is benchmarked. */
 let sdk: Promise<typeof import('ollama')> | undefined;
@@ -188,16 +188,19 @@ export function createOllamaProvider(
         })(`${host}/api/chat`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
-          body: json.body({
-            model: request.model,
-            messages: request.messages.map((message) => ollamaChatMessage(message, json.base64)),
-            stream: true,
-            ...(tools.length > 0 ? { tools: tools.map(ollamaTool) } : {}),
-            ...(think === undefined ? {} : { think }),
-            ...(request.options.jsonMode ? { format: 'json' } : {}),
-            options: chatOptions(request),
-          }),
-          duplex: 'half',
+          ...chatBody(
+            {
+              model: request.model,
+              messages: request.messages.map((message) => ollamaChatMessage(message, json.base64)),
+              stream: true,
+              ...(tools.length > 0 ? { tools: tools.map(ollamaTool) } : {}),
+              ...(think === undefined ? {} : { think }),
+              ...(request.options.jsonMode ? { format: 'json' } : {}),
+              options: chatOptions(request),
+            },
+            request.messages,
+            json,
+          ),
         } as RequestInit);
         streaming = true;
         const body = response.body;
@@ -264,6 +267,16 @@ export function createOllamaProvider(
       }
     },
   };
+}
+
+/**
+ * A chat's body: with images, streamed (their files read as the socket takes them); without, its
+ * JSON text, sent with a content-length in one write — a streamed body goes chunked, in several
+ * writes the server must wait for, on every chat's path to its first token.
+ */
+function chatBody(value: unknown, messages: readonly ProviderMessage[], json: StreamedJson): RequestInit {
+  if (!messages.some((message) => message.images?.length)) return { body: JSON.stringify(value) };
+  return { body: json.body(value), duplex: 'half' } as RequestInit;
 }
 
 /**
