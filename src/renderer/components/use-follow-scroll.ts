@@ -13,6 +13,14 @@ export function useFollowScroll(
 ): { following: boolean; jumpToLatest: () => void } {
   const followingRef = useRef(true);
   const [following, setFollowing] = useState(true);
+  // Where our own scroll to the bottom left the box. Its scroll event comes a frame later, when more
+  // of the answer may have been added below (a slow frame on a loaded machine): from there, the box
+  // is still following, however far the bottom has moved.
+  const ownTop = useRef<number | null>(null);
+  const toBottom = useCallback((box: HTMLElement) => {
+    box.scrollTop = box.scrollHeight;
+    ownTop.current = box.scrollTop;
+  }, []);
 
   const setFollow = useCallback((value: boolean) => {
     followingRef.current = value;
@@ -24,13 +32,15 @@ export function useFollowScroll(
     const inner = content.current;
     if (!box || !inner) return;
     const onScroll = () => {
-      const distance = box.scrollHeight - box.scrollTop - box.clientHeight;
-      const atBottom = distance <= SLACK_PX;
-      if (atBottom !== followingRef.current) setFollow(atBottom);
+      const top = box.scrollTop;
+      const atBottom = box.scrollHeight - top - box.clientHeight <= SLACK_PX;
+      if (atBottom) {
+        if (!followingRef.current) setFollow(true);
+      } else if (top !== ownTop.current && followingRef.current) setFollow(false);
     };
     // Layout changes arrive at most once per frame: follow them without measuring on every token.
     const observer = new ResizeObserver(() => {
-      if (followingRef.current) box.scrollTop = box.scrollHeight;
+      if (followingRef.current) toBottom(box);
     });
     observer.observe(inner);
     box.addEventListener('scroll', onScroll, { passive: true });
@@ -38,13 +48,13 @@ export function useFollowScroll(
       observer.disconnect();
       box.removeEventListener('scroll', onScroll);
     };
-  }, [container, content, setFollow]);
+  }, [container, content, setFollow, toBottom]);
 
   const jumpToLatest = useCallback(() => {
     const box = container.current;
-    if (box) box.scrollTop = box.scrollHeight;
+    if (box) toBottom(box);
     setFollow(true);
-  }, [container, setFollow]);
+  }, [container, setFollow, toBottom]);
 
   return { following, jumpToLatest };
 }
