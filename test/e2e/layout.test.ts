@@ -69,8 +69,9 @@ async function howReached(page: Page, name: string | RegExp): Promise<'button' |
   if (!(await more.isVisible())) return 'unreachable';
   await more.click();
   const item = page.getByRole('menu').getByRole('menuitem', { name, exact });
+  // The menu's chunk may still be loading on a loaded machine: this only stops a hung menu.
   const shown = await item
-    .waitFor({ timeout: 5_000 })
+    .waitFor({ timeout: HANG_MS })
     .then(() => true)
     .catch(() => false);
   await page.keyboard.press('Escape');
