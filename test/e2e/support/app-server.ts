@@ -21,6 +21,12 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+/**
+ * `serve` is ready in about a second (more with MCP servers to start); this only stops a hung one. 15 s
+ * was hit by a server with MCP servers on a machine at load 25.
+ */
+const START_HANG_MS = 60_000;
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -72,7 +78,10 @@ export async function startApp(options: {
     output += chunk.toString();
   });
   const [url, token] = await new Promise<[string, string]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(
+      () => reject(new Error(`serve did not start in ${START_HANG_MS / 1000} s:\n${output}`)),
+      START_HANG_MS,
+    );
     const check = () => {
       const match = /LightChat listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(output);
       const link = /^Open http:\/\/127\.0\.0\.1:\d+\/#token=(\S+)\n/m.exec(output);
