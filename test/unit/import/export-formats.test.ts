@@ -78,6 +78,33 @@ describe('export', () => {
     expect(back?.messages[1]?.thinking).toBe('hmm');
   });
 
+  it("keeps a LightChat conversation's Think and Tools switches; absent or unreadable ones stay unset", () => {
+    const file = (settings: Record<string, unknown>) =>
+      strToU8(
+        JSON.stringify({
+          format: 'lightchat.conversations',
+          version: 1,
+          conversations: [
+            {
+              id: 'c1',
+              ...settings,
+              messages: [{ id: 'u1', parent_id: 'gone', role: 'user', content: 'hi' }],
+            },
+          ],
+        }),
+      );
+    const [kept] = parseImportFile(file({ think: 'high', tools: 'none' })).conversations;
+    expect(kept?.kept).toMatchObject({ think: 'high', tools: 'none' });
+    // A parent that is not in the file: the message is a root.
+    expect(kept?.messages[0]?.parentSourceId).toBeNull();
+    for (const settings of [{}, { think: null, tools: null }, { think: 'very', tools: 'sometimes' }]) {
+      expect(parseImportFile(file(settings)).conversations[0]?.kept).toMatchObject({
+        think: null,
+        tools: null,
+      });
+    }
+  });
+
   it('the streamed JSON of all history is the same document, one conversation at a time', async () => {
     const chunks: string[] = [];
     for await (const chunk of lightChatJsonChunks([

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { type Attachment, attachmentSchema } from '../../../domain/attachment.js';
 import { toCamelKeys, toSnakeKeys } from '../../../domain/casing.js';
 import { chatToolsSchema, thinkSchema } from '../../../domain/chat.js';
@@ -117,10 +118,18 @@ function keptMessage(message: Record<string, unknown>): KeptMessage {
   };
 }
 
+/**
+ * A setting the file gives, or null when it gives none or one that does not read. An absent one is
+ * not handed to zod: a failed parse builds its issues, and most files leave these out.
+ */
+function settingOrNull<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  if (value === undefined || value === null) return null;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
 /** The conversation's own settings; a value that does not read is left unset. */
 function keptConversation(record: Record<string, unknown>): KeptConversation {
-  const think = thinkSchema.safeParse(record.think);
-  const tools = chatToolsSchema.safeParse(record.tools);
   return {
     pinned: record.pinned === true,
     providerId: textOrNull(record.providerId),
@@ -128,8 +137,8 @@ function keptConversation(record: Record<string, unknown>): KeptConversation {
     systemPrompt: textOrNull(record.systemPrompt),
     numCtx:
       Number.isInteger(record.numCtx) && (record.numCtx as number) > 0 ? (record.numCtx as number) : null,
-    think: think.success ? think.data : null,
-    tools: tools.success ? tools.data : null,
+    think: settingOrNull(thinkSchema, record.think),
+    tools: settingOrNull(chatToolsSchema, record.tools),
   };
 }
 
@@ -147,9 +156,11 @@ export function readLightChatConversation(raw: unknown, sourceId: string): Impor
     (id) => byId.get(id)?.parentSourceId ?? null,
   );
   const messages = order.map((id) => {
+    // Read just above, so changed in place (a copy of each of 100,000 messages cost its GC).
     const message = byId.get(id) as ImportedMessage;
     const parent = message.parentSourceId;
-    return { ...message, parentSourceId: parent !== null && byId.has(parent) ? parent : null };
+    if (parent !== null && !byId.has(parent)) message.parentSourceId = null;
+    return message;
   });
   const leaf =
     typeof record.currentLeafId === 'string' && byId.has(record.currentLeafId) ? record.currentLeafId : null;
