@@ -36,6 +36,20 @@ vi.mock('streamdown', async (importOriginal) => {
   };
 });
 
+/** Every finished block drawn from marked's tokens (looked at once per content), by block. */
+const plainLooks = vi.hoisted(() => new Map<string, number>());
+
+vi.mock('../../src/renderer/markdown/marked-blocks', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/renderer/markdown/marked-blocks')>();
+  return {
+    ...actual,
+    plainBlockTokens: (markdown: string) => {
+      plainLooks.set(markdown, (plainLooks.get(markdown) ?? 0) + 1);
+      return actual.plainBlockTokens(markdown);
+    },
+  };
+});
+
 const { default: MarkdownView } = await import('../../src/renderer/markdown/MarkdownView');
 
 const answer = Array.from(
@@ -58,18 +72,30 @@ function stream(text: string, step: number): HTMLElement {
 }
 
 afterEach(() => {
+  plainLooks.clear();
   finishedRenders.clear();
   splits.length = 0;
   streamdownTexts.length = 0;
 });
 
 describe('MarkdownView while an answer streams', () => {
-  it('renders (and so parses) each finished block once, however many updates follow it', () => {
+  it('renders (and so parses) each finished block once, however many updates follow it', async () => {
     const container = stream(answer, 5);
     expect(container.querySelectorAll('h2')).toHaveLength(12);
-    expect(finishedRenders.size).toBeGreaterThan(40);
+    // Each block of the answer is looked at once (the same list comes back in every part).
+    const { parseMarkdownIntoBlocks } = await import('streamdown');
+    const looks = [...plainLooks.values()].reduce((sum, count) => sum + count, 0);
+    expect(looks).toBe(parseMarkdownIntoBlocks(answer).length);
+    expect(looks).toBeGreaterThan(40);
     const again = [...finishedRenders].filter(([, count]) => count > 1);
     expect(again).toEqual([]);
+  });
+
+  it("runs streamdown's pipeline only for the blocks that need it (code), not for prose", () => {
+    stream(answer, 5);
+    const throughStreamdown = [...finishedRenders.keys()];
+    expect(throughStreamdown).toHaveLength(12);
+    expect(throughStreamdown.every((block) => block.includes('```ts'))).toBe(true);
   });
 
   it('gives streamdown only finished text while streaming: the open block is drawn from a cheaper lexer', () => {

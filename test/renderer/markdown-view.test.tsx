@@ -1,6 +1,7 @@
 import { MantineProvider } from '@mantine/core';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
+import { Streamdown } from 'streamdown';
 import { describe, expect, it, vi } from 'vitest';
 import MarkdownView from '../../src/renderer/markdown/MarkdownView';
 
@@ -41,6 +42,49 @@ describe('MarkdownView', () => {
     // The first finished block is the same element from the moment it finished to the end.
     expect(firstHeading?.textContent).toBe('Part 0');
     expect(container.querySelector('.lc-block h2')).toBe(firstHeading);
+  });
+});
+
+describe('MarkdownView: finished prose drawn without streamdown', () => {
+  const prose = [
+    '# Title with *em* and `code`',
+    'A paragraph with **bold**, ~~gone~~, a [link](https://example.com/a), www.example.org and a\nhard  \nbreak, \\*escaped\\*.',
+    '- one\n- **two**\n  - nested\n- three',
+    '3. three\n4. four',
+    '> quoted **text**\n>\n> more',
+    '---',
+    '1. loose\n\n2. items',
+    '- a loose item\n\n  with two paragraphs\n\n- and one',
+  ].join('\n\n');
+
+  it('shows the same text and elements as streamdown for prose, headings, lists and quotes', () => {
+    const ours = render(wrap(<MarkdownView text={`${prose}\n`} streaming={false} />)).container;
+    const theirs = render(
+      wrap(
+        <Streamdown mode="static" linkSafety={{ enabled: false }}>
+          {`${prose}\n`}
+        </Streamdown>,
+      ),
+    ).container;
+    expect(ours.querySelector('[data-streamdown="heading-1"], [data-streamdown="paragraph"]')).toBeNull();
+    const squeeze = (node: Element) => (node.textContent ?? '').replace(/\s+/g, '');
+    expect(squeeze(ours)).toBe(squeeze(theirs));
+    const shape = (node: Element) =>
+      ['h1', 'p', 'ul', 'ol', 'li', 'blockquote', 'hr', 'em', 'del', 'code', 'a', 'br'].map(
+        (tag) => `${tag} ${node.querySelectorAll(tag).length}`,
+      );
+    expect(shape(ours)).toEqual(shape(theirs));
+    expect(ours.querySelector('ol')?.getAttribute('start')).toBe('3');
+  });
+
+  it('still sends code, tables, task lists and entities through streamdown', () => {
+    const text =
+      '```ts\nconst a = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\nA &copy; sign\n';
+    const { container } = render(wrap(<MarkdownView text={text} streaming={false} />));
+    expect(container.querySelector('[data-streamdown="code-block"]')).not.toBeNull();
+    expect(container.querySelector('[data-streamdown="table-wrapper"] td')?.textContent).toBe('1');
+    expect(container.querySelector('input[type="checkbox"]')).not.toBeNull();
+    expect(container.textContent).toContain('A © sign');
   });
 });
 

@@ -12,6 +12,7 @@ import { type BlockSplit, splitIntoBlocks } from './block-split';
 import { CodeInView } from './CodeInView';
 import { codeHighlighter } from './code-highlighter';
 import { ExternalLink } from './ExternalLink';
+import { blocks, plainBlockTokens } from './marked-blocks';
 import { OpenMarkdown } from './OpenMarkdown';
 import './markdown.css';
 
@@ -34,13 +35,13 @@ const rehypePlugins = [defaultRehypePlugins.sanitize, defaultRehypePlugins.harde
 /**
  * A finished block, in a box the browser may skip laying out and painting while it is off screen
  * (`content-visibility: auto` in markdown.css): a long answer's earlier blocks cost nothing per frame.
+ * Prose, headings, lists and quotes are drawn from marked's tokens, as the open block was; only a
+ * block that needs more (code to highlight, a table, raw HTML…) goes through streamdown's pipeline,
+ * which costs several times as much per block.
  */
 const FinishedBlock = memo(function FinishedBlock(props: BlockProps) {
-  return (
-    <div className="lc-block">
-      <Block {...props} />
-    </div>
-  );
+  const plain = useMemo(() => plainBlockTokens(props.content), [props.content]);
+  return <div className="lc-block">{plain ? blocks(plain) : <Block {...props} />}</div>;
 });
 
 /** The props both parts share; module constants, so the finished part's memo holds. */
