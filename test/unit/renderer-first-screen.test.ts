@@ -91,6 +91,12 @@ describe("the page's first screen (header, sidebar, transcript, composer)", () =
     expect([...first.packages.keys()].filter(isLater)).toEqual([]);
   });
 
+  it("leaves the WebSocket client to the socket worker: the page's own code never parses the stream", () => {
+    const trpc = [...(first.packages.get('@trpc/client') ?? [])];
+    expect(trpc).toContain('createTRPCClient');
+    expect(trpc.filter((name) => ['wsLink', 'createWSClient'].includes(name))).toEqual([]);
+  });
+
   it("uses none of Mantine's overlays: dialogs, menus, tooltips, selects and scroll areas come lazily", () => {
     // Each brings floating-ui, a focus trap, a portal or scroll locking: tens of KB nobody needs
     // before the page has painted.

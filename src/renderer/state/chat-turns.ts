@@ -11,9 +11,7 @@ import {
 } from './conversation';
 import type { Store } from './store';
 import { type FrameScheduler, pacedFrames, StreamBuffer } from './stream-buffer';
-
-/** The shortest time between two renders of a streaming answer (see `pacedFrames`). */
-export const STREAM_RENDER_INTERVAL_MS = 50;
+import { STREAM_RENDER_INTERVAL_MS } from './stream-pace';
 
 /**
  * What `chat.start` takes: the history (`messages`, a chat that stores nothing), or a place in a

@@ -1,23 +1,14 @@
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  splitLink,
-  type TRPCLink,
-  wsLink,
-} from '@trpc/client';
+import { createTRPCClient, httpBatchLink, splitLink, type TRPCLink } from '@trpc/client';
 import { authorizedFetch, type LightChatHttpError } from '../../client/authorized-fetch';
 import { adoptTokenFromLink, storedToken, tokenProblem } from '../auth/api-token';
 import type { AppRouter } from './app-router';
 import { hasIpcBridge, ipcLink } from './ipc-link';
+import { socketWorkerBridge } from './socket-worker-bridge';
 
 /** How this window talks to the core: chosen once, when the app starts. */
 export type Transport = 'ipc' | 'http';
 
 export const transport: Transport = hasIpcBridge() ? 'ipc' : 'http';
-
-/** How long the tab's WebSocket stays open after its last subscription ended (the next chat reuses it). */
-const LINGER_MS = 30_000;
 
 function httpLinks(): TRPCLink<AppRouter>[] {
   adoptTokenFromLink(window.location, window.history, window.localStorage);
@@ -36,18 +27,13 @@ function httpLinks(): TRPCLink<AppRouter>[] {
   const url = `${window.location.origin}/trpc`;
   // Every subscription of the tab on one WebSocket: browsers allow six HTTP/1.1 connections per host
   // for all tabs together, and an EventSource per subscription stalls the next tab (CONTRACT section 5).
-  // Opened with the first subscription, closed when none is left; it reconnects after a drop. A
-  // browser's WebSocket cannot send headers: the token goes in the first message (connectionParams).
-  const webSocket = createWSClient({
-    url: url.replace(/^http/, 'ws'),
-    connectionParams: () => ({ token: token() ?? '' }),
-    lazy: { enabled: true, closeMs: LINGER_MS },
-    keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 10_000 },
-  });
+  // The socket lives in a worker, which reads and parses the stream off the main thread and hands
+  // the page at most one batch of messages per render interval (socket-relay.ts).
+  const socket = socketWorkerBridge(() => ({ url: url.replace(/^http/, 'ws'), token: token() ?? '' }));
   return [
     splitLink({
       condition: (op) => op.type === 'subscription',
-      true: wsLink({ client: webSocket }),
+      true: ipcLink<AppRouter>({ bridge: socket }),
       false: httpBatchLink({ url, fetch: authorizedFetch({ token, throwRefusals: true, onRefused }) }),
     }),
   ];
