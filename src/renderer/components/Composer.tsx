@@ -1,6 +1,7 @@
 import { Box, Button, FileButton, Group, Switch, Text, Textarea } from '@mantine/core';
 import { useWindowEvent } from '@mantine/hooks';
 import { type ClipboardEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { warmUpHighlighterForAnswers } from '../markdown/Markdown';
 import { useAppState } from '../state/app-state';
 import { isStreaming } from '../state/chat-turns';
 import { createStore, useStore } from '../state/store';
@@ -134,7 +135,10 @@ export function Composer({ toolsOffered = false }: { toolsOffered?: boolean }) {
             styles={messageBoxStyles}
             ref={input}
             defaultValue=""
-            onChange={(event) => draft.set(event.currentTarget.value)}
+            onChange={(event) => {
+              draft.set(event.currentTarget.value);
+              warmUpHighlighterForAnswers();
+            }}
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             style={{ flex: 1 }}
