@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROW_HEIGHTS } from '../../src/renderer/history/row-heights.js';
 import { HANG_MS } from '../fixtures/index.js';
 import { answers, appReady, conversation, openApp, problemsSeen, send, sidebar } from './support/app-page.js';
 import { chatInto, rest, titledConversation } from './support/rest.js';
@@ -131,6 +132,16 @@ describe('the Conversations sidebar', () => {
     const rendered = await sidebar(page).getByRole('listitem').count();
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(60);
+    // Each row is as tall as the list counted it before it appeared: none is measured again.
+    const heights = await sidebar(page)
+      .getByRole('listitem')
+      .evaluateAll((rows) =>
+        rows.map((row) => ({
+          type: row.querySelector('button') ? 'conversation' : 'heading',
+          height: Math.round(row.getBoundingClientRect().height),
+        })),
+      );
+    for (const row of heights) expect(row.height).toBe(ROW_HEIGHTS[row.type as keyof typeof ROW_HEIGHTS]);
     // The oldest is on a later page: scroll until it is there.
     const scroller = sidebar(page).getByRole('list').locator('..');
     await expect

@@ -9,9 +9,8 @@ import { ConversationItem } from './ConversationItem';
 import './conversation-item.css';
 import { listRows } from './conversation-groups';
 import { conversationPages, PAGE_SIZE } from './conversation-pages';
+import { ROW_HEIGHTS } from './row-heights';
 
-const HEADING_HEIGHT = 30;
-const ITEM_HEIGHT = 36;
 /**
  * A page is fetched once the rows shown come this close to the end of what is loaded: a page ahead,
  * so that a fast scroll (3,000 px/s is 80 rows a second) finds the next rows already there.
@@ -52,7 +51,7 @@ export function ConversationList() {
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => (rows[index]?.type === 'heading' ? HEADING_HEIGHT : ITEM_HEIGHT),
+    estimateSize: (index) => ROW_HEIGHTS[rows[index]?.type ?? 'conversation'],
     getItemKey: (index) => {
       const row = rows[index];
       return row?.type === 'conversation' ? row.conversation.id : `heading:${row?.name ?? index}`;
