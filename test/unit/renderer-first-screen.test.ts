@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -82,6 +82,18 @@ describe("the page's first screen (header, sidebar, transcript, composer)", () =
     // Sanity: the walk reaches the first screen's parts.
     expect(first.files).toContain('src/renderer/components/Composer.tsx');
     expect(first.files).toContain('src/renderer/history/Sidebar.tsx');
+  });
+
+  it("gives the sidebar list's chunk no stylesheet of its own: the list would wait for it as well", () => {
+    const history = join(ROOT, 'src/renderer/history');
+    const later = readdirSync(history)
+      .map((name) => `src/renderer/history/${name}`)
+      .filter((file) => /\.tsx?$/.test(file) && !first.files.has(file));
+    expect(later).toContain('src/renderer/history/ConversationList.tsx');
+    const withStyles = later.filter((file) =>
+      /^import '[^']+\.css';/m.test(readFileSync(join(ROOT, file), 'utf8')),
+    );
+    expect(withStyles).toEqual([]);
   });
 
   it('imports no library that only later parts need (zod, Markdown, the virtual list)', () => {

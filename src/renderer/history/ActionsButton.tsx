@@ -1,5 +1,4 @@
 import type { ComponentPropsWithRef } from 'react';
-import './conversation-item.css';
 
 type ActionsButtonProps = ComponentPropsWithRef<'button'> & { title: string };
 

@@ -5,7 +5,6 @@ import type { StoredConversation } from '../transport/history-api';
 import { ActionsButton } from './ActionsButton';
 import { useConversationActions } from './conversation-actions';
 import { titleOf } from './conversation-groups';
-import './conversation-item.css';
 
 // Built when asked for (see below), and their code (Mantine's Menu and Modal) loads then.
 const ConversationMenu = lazy(() => import('./ConversationMenu'));

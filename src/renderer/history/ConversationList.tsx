@@ -6,7 +6,6 @@ import { useAppState } from '../state/app-state';
 import { useStore } from '../state/store';
 import { useTRPC, useTRPCClient } from '../transport/trpc';
 import { ConversationItem } from './ConversationItem';
-import './conversation-item.css';
 import { listRows } from './conversation-groups';
 import { conversationPages, PAGE_SIZE } from './conversation-pages';
 import { ROW_HEIGHTS } from './row-heights';

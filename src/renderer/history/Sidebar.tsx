@@ -1,6 +1,8 @@
 import { Box, Button, Stack, Text, TextInput } from '@mantine/core';
 import { type RefObject, useState } from 'react';
 import { createStore, useStore } from '../state/store';
+// The list's rows: in the first screen's stylesheet, so the list's chunk has none of its own to wait for.
+import './conversation-item.css';
 
 type SidebarBodyPart = { body: typeof import('./SidebarBody').default } | { failed: string } | null;
 
