@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -80,6 +81,35 @@ describe("the provider's side of a chat", () => {
     const sent = world.ollama.requests.filter((request) => request.path === '/api/chat').at(-1);
     expect(sent?.headers['transfer-encoding']).toBeUndefined();
     expect(Number(sent?.headers['content-length'])).toBe(Buffer.byteLength(JSON.stringify(sent?.body)));
+  });
+});
+
+describe("a chat's response", () => {
+  it('leaves in one write with its headers and start event, then one per token', async () => {
+    const writes: string[] = [];
+    const sockets = Socket.prototype as unknown as Record<
+      '_write' | '_writev',
+      (...args: unknown[]) => unknown
+    >;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = sockets[method];
+      vi.spyOn(sockets, method).mockImplementation(function (this: Socket, ...args: unknown[]) {
+        if (this.localPort === world.port) writes.push(method);
+        return original.apply(this, args);
+      });
+    }
+    let before = -1;
+    let chatId = '';
+    const { events } = await readSse(await postChat(world, { prompt: 'hi', model_id: 'stall' }), (event) => {
+      if (event.event === 'start') chatId = (event.data as { chat_id: string }).chat_id;
+      if (before === -1 && event.event === 'message') {
+        before = writes.length;
+        world.core.chats.stop(chatId);
+      }
+    });
+    await fakeSettled(world.ollama);
+    expect(events[0]?.event).toBe('start');
+    expect(before).toBe(2);
   });
 });
 

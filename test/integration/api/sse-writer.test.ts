@@ -20,6 +20,8 @@ class FakeSocketResponse extends EventEmitter {
     return this;
   }
   flushHeaders() {}
+  cork() {}
+  uncork() {}
   write(chunk: string) {
     this.writes.push(chunk);
     return !this.full;
