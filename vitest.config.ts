@@ -1,10 +1,20 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const fakeElectron = fileURLToPath(new URL('./test/electron/fake-electron.ts', import.meta.url));
 
+/**
+ * Vitest's default is one worker fewer than the cores: one on a 2-core CI, where every file then ran
+ * in turn and the browser tests (mostly waiting on streams and frames, about half a core) left the
+ * other core idle. Two at least: the browser files start first (the longest), two at a time against
+ * servers of their own, and the quick files fill in after them.
+ */
+const WORKERS = Math.max(2, availableParallelism() - 1);
+
 export default defineConfig({
   test: {
+    maxWorkers: WORKERS,
     projects: [
       {
         test: {
@@ -42,7 +52,6 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
     ],
