@@ -2,14 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { TestProject } from 'vitest/node';
+import { BROWSER_OPTIONS } from './support/browser.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * The E2E tests run the built app (`node bin/lightchat.js serve`), as users do. Build it once when
- * the output is missing (`.ci/run` builds before testing, so this is for a fresh checkout).
+ * the output is missing (`.ci/run` builds before testing, so this is for a fresh checkout). Then
+ * start the run's browser.
  */
-export default function setup(): void {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const run = (script: string, args: string[]) =>
     execFileSync(process.execPath, [join(root, script), ...args], {
       cwd: root,
@@ -23,4 +27,9 @@ export default function setup(): void {
   if (!existsSync(`${root}/out/renderer/index.html`)) {
     run('node_modules/electron-vite/bin/electron-vite.js', ['build']);
   }
+  // One Chromium for the run: each test file connects to it (`launchBrowser`) and opens contexts of
+  // its own, instead of launching a browser per file.
+  const browser = await chromium.launchServer(BROWSER_OPTIONS);
+  project.provide('browserEndpoint', browser.wsEndpoint());
+  return () => browser.close();
 }

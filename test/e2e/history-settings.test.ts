@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { unzipSync } from 'fflate';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,7 +137,8 @@ describe('Settings → History', () => {
     await dialog.getByRole('button', { name: 'Export all' }).click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/\.zip$/);
-    const zip = unzipSync(new Uint8Array(await readFile((await file.path())!)));
+    // Read through Playwright: the run's browser is shared over a connection, so the file has no local path.
+    const zip = unzipSync(new Uint8Array(await buffer(await file.createReadStream())));
     const json = JSON.parse(Buffer.from(zip['conversations.json']!).toString('utf8')) as {
       format: string;
       conversations: { title: string }[];

@@ -1,22 +1,38 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 
 /** Debian's Chromium (or CHROME_PATH): Playwright cannot download its own browser here. */
+export const BROWSER_OPTIONS: LaunchOptions = {
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** The Chromium that `test/e2e/global-setup.ts` started for the whole run (empty: none). */
+    browserEndpoint: string;
+  }
+}
+
+/**
+ * A connection to the run's one Chromium (started by the e2e global setup: a launch per file cost
+ * more than a file's quick tests); its contexts are the file's own, and `close()` closes them and
+ * leaves the browser to the other files. Without that browser, a Chromium of its own.
+ */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const endpoint = inject('browserEndpoint');
+  return endpoint ? chromium.connect(endpoint) : chromium.launch(BROWSER_OPTIONS);
 }
 
 /** Everything the page reported that a user should never see: CSP violations and page errors. */
