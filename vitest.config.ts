@@ -5,10 +5,11 @@ import { defineConfig } from 'vitest/config';
 const fakeElectron = fileURLToPath(new URL('./test/electron/fake-electron.ts', import.meta.url));
 
 /**
- * Vitest's default is one worker fewer than the cores: one on a 2-core CI, where every file then ran
- * in turn and the browser tests (mostly waiting on streams and frames, about half a core) left the
- * other core idle. Two at least: the browser files start first (the longest), two at a time against
- * servers of their own, and the quick files fill in after them.
+ * Vitest's default is one worker fewer than the cores: one on a 2-core CI, where every file ran in
+ * turn. Two at least for the node, electron and renderer files. The browser files run one at a time
+ * (a group of their own, first): two at once, each with a server, real MCP servers and Chromium
+ * pages, starved each other on a 2-core machine (a settings save waited over 30 s in a fresh-clone
+ * CI run), and they gained little, since each already keeps one core busy.
  */
 const WORKERS = Math.max(2, availableParallelism() - 1);
 
@@ -50,6 +51,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
