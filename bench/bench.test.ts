@@ -4,7 +4,9 @@ import { NdjsonParser } from './lib/ndjson.js';
 import { type BenchRow, describeGoal, errorRow, meets, statusOf } from './lib/rows.js';
 import { SseParser } from './lib/sse.js';
 import { median, percentile, summarize } from './lib/stats.js';
+import { processDelta } from './lib/tab-metrics.js';
 import { formatTable } from './lib/table.js';
+import { type TraceEvent, traceBreakdown } from './lib/trace.js';
 import { initialScripts } from './sections/bundle.js';
 import { matchDelays } from './sections/concurrency.js';
 
@@ -164,5 +166,54 @@ describe('bench answers', () => {
     expect(text).toMatch(/^## /m);
     expect(text).toMatch(/^- /m);
     expect(text).toMatch(/^\|---\|/m);
+  });
+});
+
+describe('row 7d measures', () => {
+  it('sums the CPU of the processes that ran during the streams, by type', () => {
+    const before = new Map([
+      [1, { type: 'renderer', cpuTime: 1 }],
+      [2, { type: 'renderer', cpuTime: 2 }],
+      [3, { type: 'GPU', cpuTime: 5 }],
+    ]);
+    const after = new Map([
+      [1, { type: 'renderer', cpuTime: 1.5 }],
+      [2, { type: 'renderer', cpuTime: 2 }],
+      [3, { type: 'GPU', cpuTime: 5.25 }],
+      [4, { type: 'renderer', cpuTime: 0.1 }],
+    ]);
+    expect(Object.fromEntries(processDelta(before, after))).toEqual({
+      renderer: { count: 2, cpuMs: 600 },
+      GPU: { count: 1, cpuMs: 250 },
+    });
+  });
+
+  it("breaks down the main thread of the tab whose process is given, between that tab's marks", () => {
+    const mark = (name: string, pid: number, ts: number): TraceEvent => ({
+      name,
+      cat: 'blink.user_timing',
+      ph: 'R',
+      ts,
+      pid,
+      tid: 1,
+    });
+    const task = (pid: number, ts: number, dur: number): TraceEvent => ({
+      name: 'RunTask',
+      ph: 'X',
+      ts,
+      dur,
+      pid,
+      tid: 1,
+    });
+    const events = [
+      mark('start', 10, 0),
+      mark('end', 10, 10_000),
+      task(10, 1000, 3000),
+      mark('start', 20, 0),
+      mark('end', 20, 10_000),
+      task(20, 1000, 7000),
+    ];
+    expect(traceBreakdown(events, 'start', 'end', 20).byName).toEqual([['RunTask', 7]]);
+    expect(traceBreakdown(events, 'start', 'end', 10).byName).toEqual([['RunTask', 3]]);
   });
 });

@@ -48,21 +48,33 @@ interface Args {
   only: string[] | undefined;
   profile: boolean;
   skipBuild: boolean;
+  tabs: BenchContext['tabs'];
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, only: undefined, profile: false, skipBuild: false };
+  const args: Args = { quick: false, only: undefined, profile: false, skipBuild: false, tabs: {} };
   for (const arg of argv) {
     if (arg === '--quick') args.quick = true;
+    else if (arg.startsWith('--tabs=')) args.tabs.count = tabCount(arg.slice('--tabs='.length));
+    else if (arg === '--no-drawer') args.tabs.drawer = false;
+    else if (arg === '--tab-contexts') args.tabs.contextPerTab = true;
     else if (arg === '--profile') args.profile = true;
     else if (arg === '--no-build') args.skipBuild = true;
     else if (arg.startsWith('--only=')) args.only = arg.slice('--only='.length).split(',');
     else
       throw new Error(
-        `unknown option ${arg} (use --quick, --profile, --no-build, --only=${SECTIONS.map((s) => s.key).join(',')})`,
+        `unknown option ${arg} (use --quick, --profile, --no-build, --only=${SECTIONS.map((s) => s.key).join(',')}; row 7d: --tabs=N, --no-drawer, --tab-contexts)`,
       );
   }
   return args;
+}
+
+function tabCount(text: string): number {
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 8) {
+    throw new Error(`--tabs=${text}: give a whole number of tabs from 1 to 8 (the goal's scenario is 4)`);
+  }
+  return count;
 }
 
 /** Ctrl-C or a timeout: end the children (servers, fakes) this run started, then exit. */
@@ -98,7 +110,14 @@ async function main(): Promise<number> {
   const resultsDir = join(ROOT, 'bench', 'results');
   await mkdir(resultsDir, { recursive: true });
   const fakes = await Fakes.start();
-  const context: BenchContext = { quick: args.quick, fakes, resultsDir, profile: args.profile, log };
+  const context: BenchContext = {
+    quick: args.quick,
+    fakes,
+    resultsDir,
+    profile: args.profile,
+    tabs: args.tabs,
+    log,
+  };
   const rows: BenchRow[] = [];
   const sections = SECTIONS.filter((section) => !args.only || args.only.includes(section.key));
   try {

@@ -10,6 +10,11 @@ export interface BenchContext {
   resultsDir: string;
   /** `--profile`: rows that can, also record a CPU profile of the server. */
   profile: boolean;
+  /**
+   * Row 7d's scenario, changed to find where a tab's input waits (the row is then marked reduced):
+   * how many tabs, whether the log drawer opens, whether each tab gets a browser context of its own.
+   */
+  tabs: { count?: number; drawer?: boolean; contextPerTab?: boolean };
   log(message: string): void;
 }
 

@@ -88,9 +88,16 @@ export function traceBreakdown(
   events: readonly TraceEvent[],
   startMark: string,
   endMark: string,
+  /** The page's renderer process, when the trace holds several pages that set the marks. */
+  pid?: number,
 ): TraceBreakdown {
-  const start = events.find((event) => event.name === startMark && event.cat?.includes('user_timing'));
-  const end = events.find((event) => event.name === endMark && event.cat?.includes('user_timing'));
+  const mark = (name: string) =>
+    events.find(
+      (event) =>
+        event.name === name && event.cat?.includes('user_timing') && (pid === undefined || event.pid === pid),
+    );
+  const start = mark(startMark);
+  const end = mark(endMark);
   if (!start || !end) throw new Error('the trace has no marks');
   const own = events
     .filter(

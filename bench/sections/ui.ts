@@ -233,7 +233,7 @@ async function measureRun(
   }
 }
 
-function logBreakdown(context: BenchContext, title: string, breakdown: TraceBreakdown): void {
+export function logBreakdown(context: BenchContext, title: string, breakdown: TraceBreakdown): void {
   const lines = breakdown.byName
     .slice(0, 15)
     .map(
