@@ -27,6 +27,11 @@ export interface MainThreadTasks {
 }
 
 const TASK_NAMES = new Set(['ThreadControllerImpl::RunTask', 'RunTask']);
+/**
+ * With them, the microtask checkpoints that run outside any task: a promise's continuation (a fetch
+ * answered, then React's render in a microtask) shows up as one of those, not inside a task.
+ */
+const WITH_MICROTASKS = new Set([...TASK_NAMES, 'BlinkScheduler_PerformMicrotaskCheckpoint']);
 
 export function parseTrace(json: string): TraceEvent[] {
   const parsed = JSON.parse(json) as TraceEvent[] | { traceEvents: TraceEvent[] };
@@ -41,7 +46,9 @@ export function mainThreadTasks(
   events: readonly TraceEvent[],
   startMark: string,
   endMark: string,
+  options: { microtasks?: boolean } = {},
 ): MainThreadTasks {
+  const names = options.microtasks ? WITH_MICROTASKS : TASK_NAMES;
   const start = events.find((event) => event.name === startMark && event.cat?.includes('user_timing'));
   const end = events.find((event) => event.name === endMark && event.cat?.includes('user_timing'));
   if (!start || !end) throw new Error(`the trace has no ${start ? endMark : startMark} mark`);
@@ -50,7 +57,7 @@ export function mainThreadTasks(
   const own = events
     .filter(
       (event) =>
-        event.pid === start.pid && event.tid === start.tid && event.ph === 'X' && TASK_NAMES.has(event.name),
+        event.pid === start.pid && event.tid === start.tid && event.ph === 'X' && names.has(event.name),
     )
     .sort((a, b) => a.ts - b.ts);
   const tasks: number[] = [];

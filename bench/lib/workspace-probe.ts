@@ -51,16 +51,19 @@ export const WORKSPACE_PROBE = `(() => {
   });
 
   // Clicks a conversation's item; resolves when its last message has been painted, with the time the
-  // conversation arrived (queries are HTTP requests: their resource timing's responseEnd).
+  // conversation arrived (queries are HTTP requests: their resource timing's responseEnd). The marks
+  // bench-open-click and bench-open-painted bound the page's work in a trace.
   probe.open = (title, lastMessageId) => new Promise((resolve) => {
     const button = [...document.querySelectorAll(ITEM)].find((b) => b.textContent.trim().endsWith(title));
     if (!button) { resolve({ error: 'no item titled ' + title }); return; }
     const selector = 'section[aria-label="Conversation"] [data-message-id="' + lastMessageId + '"]';
+    performance.mark('bench-open-click');
     const clicked = performance.now();
     const watch = new MutationObserver(() => {
       if (!document.querySelector(selector)) return;
       watch.disconnect();
       afterPaint((painted) => {
+        performance.mark('bench-open-painted');
         const request = performance.getEntriesByType('resource')
           .filter((entry) => entry.startTime >= clicked && entry.name.includes('conversations.get'))
           .at(-1);
