@@ -13,7 +13,6 @@ import {
 } from './anthropic-request.js';
 import { type AnthropicStreamProblem, readMessageStream } from './anthropic-stream.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
-import { imagesAsBase64 } from './image-parts.js';
 import {
   abortedError,
   type FailureContext,
@@ -27,6 +26,7 @@ import {
   providerLabel,
 } from './provider-errors.js';
 import { redactSecrets } from './secrets.js';
+import { streamedJson } from './streamed-json.js';
 
 /** The SDK is loaded on first use: start-up time is benchmarked. */
 let sdk: Promise<typeof import('@anthropic-ai/sdk')> | undefined;
@@ -140,16 +140,23 @@ export function createAnthropicProvider(
       // Aborted when the chat stops and when the consumer leaves the loop early.
       const local = new AbortController();
       let streaming = false;
+      // Images go into the body a chunk at a time, read from their files as the socket takes them.
+      const json = streamedJson();
       try {
         const api = await sdkClient();
-        // `post`, not `messages.create`: the latter prints deprecation notices to the console.
+        const body = messagesBody(
+          request,
+          json.base64,
+          listed.get(request.model) ?? factsFromName(request.model),
+        );
+        const withImages = request.messages.some((message) => message.images?.length);
+        // `post`, not `messages.create`: the latter prints deprecation notices to the console. The SDK
+        // sends a stream as it is (chunked).
         const response = await api
           .post('/v1/messages', {
-            body: messagesBody(
-              request,
-              await imagesAsBase64(request.messages),
-              listed.get(request.model) ?? factsFromName(request.model),
-            ),
+            ...(withImages
+              ? { body: json.body(body), headers: { 'content-type': 'application/json' } }
+              : { body }),
             stream: true,
             signal: AbortSignal.any([signal, local.signal]),
           })
@@ -167,7 +174,8 @@ export function createAnthropicProvider(
       } catch (error) {
         // Stopped by the chat: the ChatService ends it as "stopped".
         if (signal.aborted) return;
-        throw toError(error, context, streaming);
+        // An image's file that could not be read: that, not the network error fetch makes of it.
+        throw toError(json.failure ?? error, context, streaming);
       } finally {
         local.abort();
       }

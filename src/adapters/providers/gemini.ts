@@ -6,7 +6,6 @@ import { providerHost, resolveApiKey } from '../../domain/settings.js';
 import { generateBody, readGeminiModel, thinksByName } from './gemini-request.js';
 import { type GeminiStreamProblem, readGenerateStream } from './gemini-stream.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
-import { imagesAsBase64 } from './image-parts.js';
 import {
   abortedError,
   type FailureContext,
@@ -20,6 +19,7 @@ import {
   providerLabel,
 } from './provider-errors.js';
 import { redactSecrets } from './secrets.js';
+import { type StreamedJson, streamedJson } from './streamed-json.js';
 
 /** The SDK is loaded on first use: start-up time is benchmarked. */
 let sdk: Promise<typeof import('@google/genai')> | undefined;
@@ -28,10 +28,14 @@ const loadSdk = () => {
   return sdk;
 };
 
-/** What a request's `fetch` saw: the answer's headers, and the body of a streamed answer. */
+/**
+ * What a request's `fetch` saw: the answer's headers, and the body of a streamed answer; `json`, the
+ * request's images, which go into the body the SDK serialised a chunk at a time as it is sent.
+ */
 interface Seen {
   headers?: Headers;
   body?: ReadableStream<Uint8Array>;
+  json?: StreamedJson;
 }
 
 /** The streamed chat request (the model list goes through the same fetch). */
@@ -64,7 +68,11 @@ export function createGeminiProvider(
     }
     const { GoogleGenAI: Client } = await loadSdk();
     const watched: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
+      const streamed = typeof init?.body === 'string' ? seen?.json?.serialized(init.body) : null;
+      const response = await fetch(
+        input,
+        streamed ? ({ ...init, body: streamed, duplex: 'half' } as RequestInit) : init,
+      );
       if (!seen) return response;
       seen.headers = response.headers;
       if (!response.ok || !response.body || !isStream(input)) return response;
@@ -155,17 +163,15 @@ export function createGeminiProvider(
       // Aborted when the chat stops and when the consumer leaves the loop early.
       const local = new AbortController();
       let began = false;
-      const seen: Seen = {};
+      const json = streamedJson();
+      const seen: Seen = { json };
       try {
         const api = await sdkClient(seen);
         // The SDK sends the request and turns a failed answer into its ApiError.
         await api.models.generateContentStream(
           generateBody(
             request,
-            {
-              abortSignal: AbortSignal.any([signal, local.signal]),
-              encode: await imagesAsBase64(request.messages),
-            },
+            { abortSignal: AbortSignal.any([signal, local.signal]), encode: json.base64 },
             thinking.get(request.model) ?? thinksByName(request.model),
           ),
         );
@@ -184,7 +190,8 @@ export function createGeminiProvider(
       } catch (error) {
         // Stopped by the chat: the ChatService ends it as "stopped".
         if (signal.aborted) return;
-        throw toError(error, context, began, seen.headers);
+        // An image's file that could not be read: that, not the network error fetch makes of it.
+        throw toError(json.failure ?? error, context, began, seen.headers);
       } finally {
         local.abort();
       }

@@ -1,10 +1,9 @@
-import { imageBytes, type ProviderImage, type ProviderMessage } from '../../domain/provider.js';
+import type { ProviderImage, ProviderMessage } from '../../domain/provider.js';
 
 /**
  * Attached images in each API's words (CONTRACT section 12), one place for the four adapters, all
- * as base64. Ollama's and OpenAI's are streamed into their request bodies (`streamed-json.ts`):
- * `encode` gives the stand-in for each image there. Anthropic's and Gemini's SDKs take one string
- * per image: `imagesAsBase64` reads those whole first.
+ * as base64, streamed into the request bodies (`streamed-json.ts`): `encode` gives the stand-in for
+ * each image there, never its base64 (a 20 MB image is never one string in memory).
  */
 
 export type ImageEncoder = (image: ProviderImage) => string;
@@ -29,16 +28,6 @@ export function openAIMessage({ role, content, images }: ProviderMessage, encode
       })),
     ],
   };
-}
-
-/** Every image of the messages read whole, as base64, for the SDKs that take a string. */
-export async function imagesAsBase64(messages: readonly ProviderMessage[]): Promise<ImageEncoder> {
-  const encoded = new Map<ProviderImage, string>();
-  for (const image of messages.flatMap((message) => message.images ?? [])) {
-    const bytes = await imageBytes(image);
-    encoded.set(image, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'));
-  }
-  return (image) => encoded.get(image) ?? '';
 }
 
 /** Anthropic Messages: image blocks before the text, as its documentation advises. */

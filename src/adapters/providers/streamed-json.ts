@@ -13,6 +13,8 @@ export interface StreamedJson {
   base64(image: ProviderImage): string;
   /** The body, built from `value`, in which each stand-in becomes its image's base64. */
   body(value: unknown): ReadableStream<Uint8Array>;
+  /** The same from JSON an SDK serialised itself (Gemini's), when it carries this body's stand-ins. */
+  serialized(text: string): ReadableStream<Uint8Array> | null;
   /**
    * Why the body could not be sent whole (an image's file gone from the disk), once it failed: the
    * adapter reports this rather than the network error `fetch` makes of it.
@@ -25,17 +27,22 @@ export function streamedJson(): StreamedJson {
   const nonce = crypto.randomUUID();
   const images: ProviderImage[] = [];
   let failure: unknown;
+  const streamed = (text: string) => {
+    const parts = text.split(new RegExp(`lightchat-file-${nonce}-(\\d+)`));
+    return readableFrom(pieces(parts, images), (error) => {
+      failure = error;
+    });
+  };
   return {
     base64(image) {
       images.push(image);
       return `lightchat-file-${nonce}-${images.length - 1}`;
     },
     body(value) {
-      const text = JSON.stringify(value);
-      const parts = text.split(new RegExp(`lightchat-file-${nonce}-(\\d+)`));
-      return readableFrom(pieces(parts, images), (error) => {
-        failure = error;
-      });
+      return streamed(JSON.stringify(value));
+    },
+    serialized(text) {
+      return images.length > 0 && text.includes(`lightchat-file-${nonce}-`) ? streamed(text) : null;
     },
     get failure() {
       return failure;

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { factsFromName, messagesBody } from '../../../src/adapters/providers/anthropic-request.js';
+import { createProviderFactories } from '../../../src/adapters/providers/index.js';
 import { createOllamaProvider } from '../../../src/adapters/providers/ollama.js';
 import { createOpenAIProvider, OpenAICompatMemory } from '../../../src/adapters/providers/openai.js';
 import { AttachmentFiles } from '../../../src/adapters/store/attachment-files.js';
@@ -17,13 +19,18 @@ import {
 } from '../../../src/domain/provider.js';
 import type { ProviderConfig } from '../../../src/domain/settings.js';
 import { pngBytes } from '../../fixtures/files.js';
+import { ANTHROPIC_START, anthropicEvent, geminiEvent } from './worlds.js';
 
 /**
  * The chat request of a provider that sees images (CONTRACT section 12): its body is streamed — the
  * JSON before an image first, then the image's base64 read from its file a chunk at a time — and is
- * byte for byte the JSON the adapters built in memory before (Ollama: what ollama-js sent; OpenAI:
- * what the openai SDK serialised).
+ * byte for byte the JSON the adapters built in memory before (Ollama: what ollama-js sent; OpenAI,
+ * Anthropic: what their SDKs serialised; Gemini: the same images in the same places).
  */
+
+type Kind = 'ollama' | 'openai' | 'anthropic' | 'gemini';
+const ANTHROPIC_KEY = 'sk-ant-test-key';
+const GEMINI_KEY = 'gemini-test-key';
 
 /** A provider that keeps each chat request's raw bytes and headers, notes its first bytes, and answers once. */
 async function recordingProvider() {
@@ -34,7 +41,9 @@ async function recordingProvider() {
   });
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
-    const isChat = req.url === '/api/chat' || req.url === '/v1/chat/completions';
+    const isGemini = req.url?.startsWith('/v1beta/models/llava:streamGenerateContent') === true;
+    const isChat =
+      req.url === '/api/chat' || req.url === '/v1/chat/completions' || req.url === '/v1/messages' || isGemini;
     req.on('data', (chunk: Buffer) => {
       if (isChat) firstBytes();
       parts.push(chunk);
@@ -51,6 +60,33 @@ async function recordingProvider() {
         );
       }
       res.setHeader('content-type', 'text/event-stream');
+      if (req.url === '/v1/messages') {
+        return res.end(
+          ANTHROPIC_START +
+            anthropicEvent({
+              type: 'content_block_delta',
+              index: 0,
+              delta: { type: 'text_delta', text: 'A cat.' },
+            }) +
+            anthropicEvent({ type: 'content_block_stop', index: 0 }) +
+            anthropicEvent({
+              type: 'message_delta',
+              delta: { stop_reason: 'end_turn', stop_sequence: null },
+              usage: { output_tokens: 2 },
+            }) +
+            anthropicEvent({ type: 'message_stop' }),
+        );
+      }
+      if (isGemini) {
+        return res.end(
+          geminiEvent({
+            candidates: [
+              { content: { parts: [{ text: 'A cat.' }], role: 'model' }, finishReason: 'STOP', index: 0 },
+            ],
+            usageMetadata: { promptTokenCount: 12, candidatesTokenCount: 2, totalTokenCount: 14 },
+          }),
+        );
+      }
       const chunk = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o' };
       res.end(
         `data: ${JSON.stringify({ ...chunk, choices: [{ index: 0, delta: { content: 'A cat.' }, finish_reason: null }] })}\n\n` +
@@ -70,7 +106,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-const config = (type: 'ollama' | 'openai', host: string): ProviderConfig => ({
+const config = (type: Kind, host: string): ProviderConfig => ({
   id: type,
   name: null,
   type,
@@ -79,10 +115,15 @@ const config = (type: 'ollama' | 'openai', host: string): ProviderConfig => ({
   systemPrompt: null,
 });
 
-function providerFor(type: 'ollama' | 'openai', url: string): ChatProvider {
-  return type === 'ollama'
-    ? createOllamaProvider(config('ollama', url), { env: {} })
-    : createOpenAIProvider(config('openai', `${url}/v1`), { env: {}, memory: new OpenAICompatMemory() });
+function providerFor(type: Kind, url: string): ChatProvider {
+  if (type === 'ollama') return createOllamaProvider(config('ollama', url), { env: {} });
+  if (type === 'openai') {
+    return createOpenAIProvider(config('openai', `${url}/v1`), { env: {}, memory: new OpenAICompatMemory() });
+  }
+  const factories = createProviderFactories({
+    env: { ANTHROPIC_API_KEY: ANTHROPIC_KEY, GEMINI_API_KEY: GEMINI_KEY },
+  });
+  return factories[type](config(type, url));
 }
 
 /** Bytes that are no multiple of 3 long (base64 pieces must join without padding in between). */
@@ -106,8 +147,32 @@ async function collect(provider: ChatProvider, messages: ProviderMessage[]): Pro
 const SYSTEM = 'Be brief. "Quotes" and ünïcode ✓';
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
-/** The body the adapters built in memory before: JSON.stringify of the request with each image's base64. */
-function oldBody(type: 'ollama' | 'openai', images: { mimeType: string; bytes: Uint8Array }[]): string {
+/**
+ * The body the adapters built in memory before: JSON.stringify of the request with each image's
+ * base64 (Gemini's SDK reshapes its request: null, its images are compared).
+ */
+function oldBody(type: Kind, images: { mimeType: string; bytes: Uint8Array }[]): string | null {
+  if (type === 'gemini') return null;
+  if (type === 'anthropic') {
+    const files = images.map(
+      (one): ProviderImage => ({
+        name: 'x',
+        mimeType: one.mimeType,
+        size: one.bytes.length,
+        chunks: () => once(one.bytes),
+      }),
+    );
+    const encoded = new Map(files.map((file, index) => [file, b64(images[index]!.bytes)]));
+    const request = {
+      model: 'llava',
+      messages: userMessage(files),
+      options: { temperature: 0.5, numCtx: 4096 },
+    };
+    return JSON.stringify({
+      ...messagesBody(request, (file) => encoded.get(file) ?? '', factsFromName('llava')),
+      stream: true,
+    });
+  }
   if (type === 'ollama') {
     return JSON.stringify({
       model: 'llava',
@@ -141,9 +206,22 @@ function oldBody(type: 'ollama' | 'openai', images: { mimeType: string; bytes: U
 }
 
 /** The base64 strings of the images in a body, wherever each API puts them. */
-function sentImages(type: 'ollama' | 'openai', body: Buffer): string[] {
+function sentImages(type: Kind, body: Buffer): string[] {
+  if (type === 'gemini') {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      contents: { parts: { inlineData?: { data: string } }[] }[];
+    };
+    return (parsed.contents.at(-1)?.parts ?? []).flatMap((part) =>
+      part.inlineData ? [part.inlineData.data] : [],
+    );
+  }
   const parsed = JSON.parse(body.toString('utf8')) as { messages: Record<string, unknown>[] };
   const last = parsed.messages.at(-1) ?? {};
+  if (type === 'anthropic') {
+    return (last.content as { type: string; source?: { data: string } }[])
+      .filter((part) => part.type === 'image')
+      .map((part) => part.source?.data ?? '');
+  }
   if (type === 'ollama') return last.images as string[];
   return (last.content as { type: string; image_url?: { url: string } }[])
     .filter((part) => part.type === 'image_url')
@@ -165,7 +243,7 @@ async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-for (const type of ['ollama', 'openai'] as const) {
+for (const type of ['ollama', 'openai', 'anthropic', 'gemini'] as const) {
   describe(`the ${type} chat request with images`, () => {
     it('streams its body, byte for byte the JSON the adapter built in memory before', async () => {
       const provider = await recordingProvider();
@@ -185,9 +263,11 @@ for (const type of ['ollama', 'openai'] as const) {
         { mimeType: 'image/png', bytes: first },
         { mimeType: 'image/jpeg', bytes: second },
       ]);
-      expect(JSON.parse(chat.body.toString('utf8'))).toEqual(JSON.parse(before));
       expect(sentImages(type, chat.body)).toEqual([b64(first), b64(second)]);
-      expect(chat.body.equals(Buffer.from(before, 'utf8'))).toBe(true);
+      if (before !== null) {
+        expect(JSON.parse(chat.body.toString('utf8'))).toEqual(JSON.parse(before));
+        expect(chat.body.equals(Buffer.from(before, 'utf8'))).toBe(true);
+      }
       expect(chat.headers['content-type']).toBe('application/json');
       // Streamed: no length known up front, sent in pieces as it is encoded.
       expect(chat.headers['content-length']).toBeUndefined();
@@ -223,7 +303,7 @@ for (const type of ['ollama', 'openai'] as const) {
       if (!chat) throw new Error('the provider received no chat');
       const before = oldBody(type, [{ mimeType: 'image/png', bytes: png }]);
       expect(sentImages(type, chat.body)).toEqual([b64(png)]);
-      expect(chat.body.equals(Buffer.from(before, 'utf8'))).toBe(true);
+      if (before !== null) expect(chat.body.equals(Buffer.from(before, 'utf8'))).toBe(true);
     });
 
     it('says which file is gone when an attached file vanished before its bytes were sent', async () => {
