@@ -20,6 +20,8 @@ export interface RotatingFileOptions {
   onWriteError(error: unknown): void;
   /** A write succeeded after a failure. */
   onRecovered(): void;
+  /** How long committed lines wait for the disk (default WRITE_DELAY_MS). */
+  writeDelayMs?: number;
 }
 
 interface OpenFile {
@@ -31,18 +33,28 @@ interface OpenFile {
   lock: FileLock;
 }
 
+/** How long committed lines may wait for the disk (a crash loses at most this much of the log). */
+export const WRITE_DELAY_MS = 100;
+
 /** How often one batch is written again after its file was deleted under it, before that counts as a failure. */
 const MAX_REOPENS = 3;
 
 /**
  * Our own rotating destination (pino-roll cannot name files `<stamp>.chatlog.jsonl` and splits lines):
- * `write` only queues; the queue goes to disk once per tick in big writes, cut into files at line ends.
+ * `write` only queues; what a tick queued is committed at its end, and what was committed goes to disk
+ * at most every WRITE_DELAY_MS in big writes, cut into files at line ends: a chat's `user` entry then
+ * reaches the disk with its answer's entry, not in the window where the provider is working on the
+ * first token (each write and its check cost a thread-pool round trip and wake-ups; bench row 2).
  * Disk operations run one at a time on one promise chain, so rotation, flush and close never interleave.
  * The open file is locked (`file-lock.ts`): no other process appends to it or rotates it away meanwhile.
  */
 export class RotatingFile {
+  /** Lines of this tick: turning logging off drops them (see `discardQueued`). */
   private queue: QueuedLine[] = [];
+  /** Lines of past ticks, waiting for the next write. */
+  private committed: QueuedLine[] = [];
   private scheduled = false;
+  private writeTimer: ReturnType<typeof setTimeout> | undefined;
   private chain: Promise<void> = Promise.resolve();
   private file: OpenFile | null = null;
   private failing = false;
@@ -69,8 +81,19 @@ export class RotatingFile {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      void this.run(() => this.writeQueued());
+      this.commit();
+      this.writeTimer ??= setTimeout(() => {
+        this.writeTimer = undefined;
+        void this.run(() => this.writeQueued());
+      }, this.options.writeDelayMs ?? WRITE_DELAY_MS);
     });
+  }
+
+  /** This tick's lines join those waiting for the disk. */
+  private commit(): void {
+    if (this.queue.length === 0) return;
+    this.committed = this.committed.length === 0 ? this.queue : this.committed.concat(this.queue);
+    this.queue = [];
   }
 
   /** New limits; a new dir is taken up at the next line (its newest file, if free), sizes and counts from the next line. */
@@ -100,6 +123,8 @@ export class RotatingFile {
   async close(): Promise<void> {
     await this.release();
     this.closed = true;
+    clearTimeout(this.writeTimer);
+    this.writeTimer = undefined;
   }
 
   private run(task: () => Promise<void>): Promise<void> {
@@ -109,9 +134,10 @@ export class RotatingFile {
   }
 
   private async writeQueued(): Promise<void> {
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
+    this.commit();
+    if (this.committed.length === 0) return;
+    const batch = this.committed;
+    this.committed = [];
     let start = 0;
     let reopens = 0;
     try {

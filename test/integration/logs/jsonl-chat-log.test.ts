@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JsonlChatLog } from '../../../src/adapters/logs/jsonl-chat-log.js';
+import { WRITE_DELAY_MS } from '../../../src/adapters/logs/rotating-file.js';
 import type { LogEntry } from '../../../src/domain/log-entry.js';
 import { waitFor } from '../../fixtures/wait-for.js';
 import { fileLines, logFiles, logSettings, tempDir } from './support.js';
@@ -299,5 +300,52 @@ describe('JSONL log under a burst', () => {
     expect(lines).toHaveLength(20_000);
     const order = lines.map((line) => (JSON.parse(line) as { details: { i: number } }).details.i);
     expect(order.every((i, at) => i === at)).toBe(true);
+  });
+});
+
+// A chat's `user` entry is appended as its provider request leaves; a disk write then (a thread-pool
+// round trip, a file check, wake-ups) competed with the provider for the first token (bench row 2).
+describe('JSONL log on its way to disk', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('writes entries of separate ticks together once the short wait is over, not one write per tick', async () => {
+    const dir = await tempDir();
+    const probe = await open(join(dir, 'probe'), 'w');
+    const handles = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => unknown };
+    await probe.close();
+    const write = vi.spyOn(handles, 'write');
+    // Only the wait is faked: ticks (setImmediate) and the disk are real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const log = new JsonlChatLog(logSettings(dir));
+    const nextTick = () => new Promise((resolve) => setImmediate(resolve));
+    log.append({ role: 'user', content: 'the question' });
+    await nextTick();
+    await nextTick();
+    log.append({ role: 'assistant', content: 'the answer' });
+    await nextTick();
+    expect(write).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(WRITE_DELAY_MS);
+    await log.flush();
+    expect(write).toHaveBeenCalledTimes(1);
+    expect((await allLines(dir)).map((line) => JSON.parse(line).content)).toEqual([
+      'the question',
+      'the answer',
+    ]);
+    await log.close();
+  });
+
+  it('still drops only the entries of the very tick logging is turned off in', async () => {
+    const dir = await tempDir();
+    const log = new JsonlChatLog(logSettings(dir));
+    log.append({ role: 'user', content: 'before' });
+    await new Promise((resolve) => setImmediate(resolve));
+    log.append({ role: 'system', content: 'settings applied' });
+    log.configure(logSettings(dir, { enabled: false }));
+    await log.flush();
+    expect((await allLines(dir)).map((line) => JSON.parse(line).content)).toEqual(['before']);
+    await log.close();
   });
 });
