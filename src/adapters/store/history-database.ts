@@ -7,7 +7,9 @@ import type {
   MessagesRemoval,
   MessageUpdate,
   NewTurn,
+  TurnContext,
 } from '../../domain/ports/conversation-store.port.js';
+import { ConversationTree } from '../../domain/services/conversation-tree.js';
 import { conversationBusy, conversationNotFound } from '../../domain/services/history-errors.js';
 import type { Think } from '../../domain/think.js';
 import { readBranchEnd } from './branch-end.js';
@@ -169,6 +171,15 @@ export class HistoryDatabase {
     return this.statement(
       'SELECT id, parent_id AS parentId, seq, role, status FROM messages WHERE conversation_id = ?',
     ).all(conversationId) as unknown as MessageNode[];
+  }
+
+  /** A send's reads in one request to the worker: each round trip came before the first token. */
+  turnContext(conversationId: string): TurnContext | null {
+    const conversation = this.get(conversationId);
+    if (!conversation) return null;
+    const nodes = this.tree(conversationId);
+    const path = new ConversationTree(nodes).pathTo(conversation.currentLeafId);
+    return { conversation, nodes, currentBranch: this.messages(conversationId, path) };
   }
 
   messages(conversationId: string, ids: readonly string[]): StoredMessage[] {

@@ -10,6 +10,7 @@ import type {
   MessagesRemoval,
   MessageUpdate,
   NewTurn,
+  TurnContext,
 } from '../../domain/ports/conversation-store.port.js';
 import { ConversationTree } from '../../domain/services/conversation-tree.js';
 import { conversationBusy, conversationNotFound } from '../../domain/services/history-errors.js';
@@ -79,6 +80,14 @@ export class MemoryConversationStore implements ConversationStore {
       role,
       status,
     }));
+  }
+
+  async turnContext(conversationId: string): Promise<TurnContext | null> {
+    const conversation = await this.get(conversationId);
+    if (!conversation) return null;
+    const nodes = await this.tree(conversationId);
+    const path = new ConversationTree(nodes).pathTo(conversation.currentLeafId);
+    return { conversation, nodes, currentBranch: await this.messages(conversationId, path) };
   }
 
   async messages(conversationId: string, ids: readonly string[]): Promise<StoredMessage[]> {

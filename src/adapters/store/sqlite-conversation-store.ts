@@ -17,6 +17,7 @@ import type {
   MessagesRemoval,
   MessageUpdate,
   NewTurn,
+  TurnContext,
 } from '../../domain/ports/conversation-store.port.js';
 import type { StoreOp, StoreReply, StoreRequest, WorkerOptions } from './worker-protocol.js';
 
@@ -125,6 +126,9 @@ export class SqliteConversationStore implements ConversationStore {
   }
   tree(conversationId: string): Promise<MessageNode[]> {
     return this.call('tree', conversationId) as Promise<MessageNode[]>;
+  }
+  turnContext(conversationId: string): Promise<TurnContext | null> {
+    return this.call('turnContext', conversationId) as Promise<TurnContext | null>;
   }
   messages(conversationId: string, ids: readonly string[]): Promise<StoredMessage[]> {
     return this.call('messages', conversationId, ids) as Promise<StoredMessage[]>;

@@ -23,6 +23,7 @@ export type StoreOp = keyof Pick<
   | 'delete'
   | 'deleteAll'
   | 'tree'
+  | 'turnContext'
   | 'messages'
   | 'branchEnd'
   | 'addTurn'

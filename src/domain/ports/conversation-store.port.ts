@@ -36,6 +36,15 @@ export interface MessageNode {
   status: MessageStatus;
 }
 
+/** What a send in a stored conversation reads before its turn is written: one read, not three. */
+export interface TurnContext {
+  conversation: Conversation;
+  /** Every message of the conversation, without its text. */
+  nodes: MessageNode[];
+  /** The messages of the branch to `currentLeafId`, root first (where most sends go on). */
+  currentBranch: StoredMessage[];
+}
+
 /** The end of a branch, read from its leaf up: what opening a long conversation reads. */
 export interface BranchEnd {
   /** Root first, each with every version at its place (`siblingIds`). */
@@ -99,6 +108,8 @@ export interface ConversationStore {
   delete(id: string): Promise<boolean>;
   deleteAll(): Promise<void>;
   tree(conversationId: string): Promise<MessageNode[]>;
+  /** The conversation, its tree and its current branch together; null when there is no such conversation. */
+  turnContext(conversationId: string): Promise<TurnContext | null>;
   /** The messages with these ids, in `seq` order. */
   messages(conversationId: string, ids: readonly string[]): Promise<StoredMessage[]>;
   /**

@@ -17,7 +17,12 @@ import {
 import type { AppError } from '../errors.js';
 import { uuidV7 } from '../ids.js';
 import type { AttachmentStore } from '../ports/attachment-store.port.js';
-import type { ConversationPage, ConversationStore, HistoryStatus } from '../ports/conversation-store.port.js';
+import type {
+  ConversationPage,
+  ConversationStore,
+  HistoryStatus,
+  TurnContext,
+} from '../ports/conversation-store.port.js';
 import type { Think } from '../think.js';
 import { type BranchWindow, windowOf, windowSize } from './branch-window.js';
 import { firstLineTitle } from './conversation-title.js';
@@ -285,10 +290,17 @@ export class ConversationService {
         messages: branchAsChat([], prompt, target.attachmentIds),
       };
     }
-    const { conversation, store } = await this.find(target.conversationId);
-    const tree = new ConversationTree(await store.tree(conversation.id));
+    const { store, context } = await this.findForTurn(target.conversationId);
+    const { conversation, currentBranch } = context;
+    const tree = new ConversationTree(context.nodes);
     const { parentId, prompt } = placeTurn(conversation, tree, target);
-    const branch = await store.messages(conversation.id, tree.pathTo(parentId));
+    const path = tree.pathTo(parentId);
+    // Most sends go on from the current branch (or a message on it), which came with the conversation.
+    const onCurrent =
+      path.length <= currentBranch.length && path.every((id, index) => currentBranch[index]?.id === id);
+    const branch = onCurrent
+      ? currentBranch.slice(0, path.length)
+      : await store.messages(conversation.id, path);
     return {
       conversation,
       isNew: false,
@@ -404,6 +416,17 @@ export class ConversationService {
     const conversation = await this.durable().get(id);
     if (!conversation) throw conversationNotFound(id);
     return { conversation, store: this.deps.store };
+  }
+
+  /** `find` for a send: the conversation with its tree and current branch, in one read of its store. */
+  private async findForTurn(id: string): Promise<{ context: TurnContext; store: ConversationStore }> {
+    const parsed = idSchema.safeParse(id);
+    if (!parsed.success) throw invalidInput('conversation id', parsed.error);
+    const temporary = await this.deps.temporary.turnContext(id);
+    if (temporary) return { context: temporary, store: this.deps.temporary };
+    const context = await this.durable().turnContext(id);
+    if (!context) throw conversationNotFound(id);
+    return { context, store: this.deps.store };
   }
 
   private draft(fields: {

@@ -145,6 +145,42 @@ describe("a stored chat's messages to the store's worker", () => {
     expect(ops.at(-1)).toBe('updateMessage');
   });
 
+  it('continues a stored conversation with one read and one write before the first token', async () => {
+    const first = await chat({ conversation_id: 'new', prompt: 'hi' });
+    const conversationId = (first.last?.data as { conversation_id?: string } | undefined)?.conversation_id;
+    expect(conversationId).toBeDefined();
+    const second = await chat({ conversation_id: conversationId, prompt: 'and again' });
+    expect(second.last?.event).toBe('done');
+    const ops = watchStoreOps();
+    const before: string[] = [];
+    const response = await postChat(world, {
+      conversation_id: conversationId,
+      prompt: 'more',
+      model_id: 'stall',
+    });
+    let chatId = '';
+    const { events } = await readSse(response, (event) => {
+      if (event.event === 'start') chatId = (event.data as { chat_id: string }).chat_id;
+      if (before.length === 0 && event.event === 'message') {
+        before.push(...ops);
+        world.core.chats.stop(chatId);
+      }
+    });
+    await fakeSettled(world.ollama);
+    expect(events.at(-1)?.event).toBe('done');
+    expect(before).toEqual(['turnContext', 'addTurn']);
+    // The history sent is the whole branch, as before.
+    const sent = world.ollama.requests.filter((request) => request.path === '/api/chat').at(-1);
+    const messages = (sent?.body as { messages?: { content: string }[] } | undefined)?.messages ?? [];
+    expect(messages.map((message) => message.content)).toEqual([
+      'hi',
+      'Hello there.',
+      'and again',
+      'Hello there.',
+      'more',
+    ]);
+  });
+
   it("writes a fast answer's 2,000 tokens in at most a few messages, not one per token", async () => {
     const ops = watchStoreOps();
     const result = await chat({ conversation_id: 'new', prompt: 'a long one', model_id: 'long' });
