@@ -60,6 +60,8 @@ describe('a 24-message conversation, loaded whole', () => {
     const page = await openApp(world);
     await sidebar(page).getByRole('button', { name: 'A conversation of 24 messages', exact: true }).click();
     await message(page, 23).waitFor();
+    // The latest rows are painted first, the rest of the first 20 right after: from there on.
+    await conversation(page).getByRole('button', { name: 'Show earlier messages (4)' }).waitFor();
     return page;
   };
 

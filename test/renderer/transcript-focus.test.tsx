@@ -1,5 +1,5 @@
 import { MantineProvider } from '@mantine/core';
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ConversationView } from '../../src/renderer/components/ConversationView';
 import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
@@ -11,8 +11,8 @@ const idle: ChatApi = {
   events: () => ({ unsubscribe: () => {} }),
 };
 
-/** A transcript of `count` user messages `m0`… (more than it renders at first). */
-function renderMessages(count: number) {
+/** A transcript of `count` user messages `m0`… (more than it renders at first), painted. */
+async function renderMessages(count: number) {
   const state = createAppState({ api: idle, storage: window.sessionStorage });
   const order = Array.from({ length: count }, (_, index) => `m${index}`);
   const byId: Record<string, Message> = Object.fromEntries(
@@ -27,6 +27,8 @@ function renderMessages(count: number) {
     </MantineProvider>,
   );
   const region = screen.getByRole('region', { name: 'Conversation' });
+  // Its latest rows are painted first, the rest of the first 20 right after.
+  await waitFor(() => expect(shownIds(region)).toHaveLength(Math.min(count, 20)));
   return { ...view, region };
 }
 
@@ -35,8 +37,8 @@ const shownIds = (region: HTMLElement) =>
   [...region.querySelectorAll('[data-message-id]')].map((row) => row.getAttribute('data-message-id'));
 
 describe('Show earlier messages, by keyboard', () => {
-  it('stays, with the focus, when focusing it scrolls it into view', () => {
-    const { region } = renderMessages(24);
+  it('stays, with the focus, when focusing it scrolls it into view', async () => {
+    const { region } = await renderMessages(24);
     const button = earlierButton();
     if (!button) throw new Error('no Show earlier messages button');
     expect(shownIds(region)).toHaveLength(20);
@@ -48,8 +50,8 @@ describe('Show earlier messages, by keyboard', () => {
     expect(shownIds(region)).toHaveLength(20);
   });
 
-  it('moves the focus to the message just above where the reader was once pressed', () => {
-    const { region } = renderMessages(24);
+  it('moves the focus to the message just above where the reader was once pressed', async () => {
+    const { region } = await renderMessages(24);
     const button = earlierButton();
     if (!button) throw new Error('no Show earlier messages button');
     act(() => button.focus());
@@ -60,8 +62,8 @@ describe('Show earlier messages, by keyboard', () => {
     expect(document.activeElement?.getAttribute('data-message-id')).toBe('m3');
   });
 
-  it('still renders earlier rows when the reader scrolls up without the button focused', () => {
-    const { region } = renderMessages(24);
+  it('still renders earlier rows when the reader scrolls up without the button focused', async () => {
+    const { region } = await renderMessages(24);
     fireEvent.scroll(region);
     expect(shownIds(region)).toHaveLength(24);
   });

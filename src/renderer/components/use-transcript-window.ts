@@ -1,6 +1,8 @@
 import { type RefObject, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
   EMPTY_WINDOW,
+  fillScreen,
+  settle,
   showEarlier,
   showLater,
   showLatest,
@@ -99,6 +101,39 @@ export function useTranscriptWindow(options: {
     setKept((last) => showLater(last, current.current.order.length));
   }, [content]);
   const latest = useCallback(() => setKept((last) => showLatest(last, current.current.order.length)), []);
+
+  // An opened conversation paints its latest rows first: more before the paint only when they do not
+  // fill the screen (jsdom has no layout: nothing to fill there).
+  useLayoutEffect(() => {
+    const box = scroller.current;
+    const inner = content.current;
+    if (!range.opening || range.start === 0 || !box || !inner) return;
+    if (inner.offsetHeight < box.clientHeight) setKept((last) => fillScreen(last));
+  }, [range, scroller, content]);
+
+  // The rest once it has been painted: a frame's callbacks run before its paint, a task after it.
+  // Rows added above keep what the user looks at in place, as when scrolling up.
+  const opening = range.opening ? range.rootId : null;
+  useEffect(() => {
+    if (opening === null) return;
+    let task: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      task = setTimeout(() => {
+        const { range, order } = current.current;
+        const next = settle(range, order.length);
+        const id = order[range.start];
+        const row = id === undefined ? null : rowOf(content.current, id);
+        if (id !== undefined && row && next.start !== range.start && anchor.current === null) {
+          anchor.current = { id, top: row.getBoundingClientRect().top, focus: false };
+        }
+        setKept((last) => settle(last, current.current.order.length));
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(task);
+    };
+  }, [opening, content]);
 
   const firstShown = order[range.start];
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when rows were added above
