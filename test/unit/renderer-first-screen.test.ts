@@ -1,70 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = join(ROOT, 'src/renderer/main.tsx');
-
-interface FirstScreen {
-  /** Source files (relative to the repository) the entry loads before anything else. */
-  files: Set<string>;
-  /** Packages imported by those files, each with the names taken from it. */
-  packages: Map<string, Set<string>>;
-}
-
-function resolveLocal(from: string, specifier: string): string {
-  const base = resolve(dirname(from), specifier.replace(/\.js$/, ''));
-  const found = [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')].find((path) =>
-    existsSync(path),
-  );
-  if (!found) throw new Error(`${relative(ROOT, from)} imports ${specifier}, which is not a source file`);
-  return found;
-}
-
-/**
- * What the page's first screen loads: the modules reachable from main.tsx by static `import`s that
- * survive compilation (type-only imports vanish; `import()` is where lazy code starts).
- */
-function firstScreen(): FirstScreen {
-  const files = new Set<string>();
-  const packages = new Map<string, Set<string>>();
-  const visit = (file: string) => {
-    const name = relative(ROOT, file);
-    if (files.has(name)) return;
-    files.add(name);
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-    for (const statement of source.statements) {
-      let specifier: string | undefined;
-      const names: string[] = [];
-      if (ts.isImportDeclaration(statement)) {
-        const clause = statement.importClause;
-        if (clause?.isTypeOnly) continue;
-        const bindings = clause?.namedBindings;
-        if (bindings && ts.isNamedImports(bindings)) {
-          const values = bindings.elements.filter((element) => !element.isTypeOnly);
-          if (!clause?.name && bindings.elements.length > 0 && values.length === 0) continue;
-          names.push(...values.map((element) => (element.propertyName ?? element.name).text));
-        } else if (bindings) names.push('*');
-        if (clause?.name) names.push('default');
-        specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
-      } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
-        specifier = (statement.moduleSpecifier as ts.StringLiteral).text;
-        names.push('*');
-      }
-      if (specifier === undefined || specifier.endsWith('.css')) continue;
-      if (specifier.startsWith('.')) visit(resolveLocal(file, specifier));
-      else {
-        const taken = packages.get(specifier) ?? new Set<string>();
-        for (const taking of names) taken.add(taking);
-        packages.set(specifier, taken);
-      }
-    }
-  };
-  visit(ENTRY);
-  return { files, packages };
-}
+import { firstScreen, moduleGraph, ROOT } from './support/renderer-modules.js';
 
 describe("the page's first screen (header, sidebar, transcript, composer)", () => {
   const first = firstScreen();
@@ -85,12 +22,13 @@ describe("the page's first screen (header, sidebar, transcript, composer)", () =
   });
 
   it("gives the sidebar list's chunk no stylesheet of its own: the list would wait for it as well", () => {
-    const history = join(ROOT, 'src/renderer/history');
-    const later = readdirSync(history)
-      .map((name) => `src/renderer/history/${name}`)
-      .filter((file) => /\.tsx?$/.test(file) && !first.files.has(file));
-    expect(later).toContain('src/renderer/history/ConversationList.tsx');
-    const withStyles = later.filter((file) =>
+    // The list's chunk: what SidebarBody loads statically beyond the first screen (its menus and
+    // dialogs are loaded when opened, with their own styles).
+    const list = [...moduleGraph('src/renderer/history/SidebarBody.tsx').files].filter(
+      (file) => !first.files.has(file),
+    );
+    expect(list).toContain('src/renderer/history/ConversationList.tsx');
+    const withStyles = list.filter((file) =>
       /^import '[^']+\.css';/m.test(readFileSync(join(ROOT, file), 'utf8')),
     );
     expect(withStyles).toEqual([]);

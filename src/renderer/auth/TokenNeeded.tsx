@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { Code, Container, List, Stack, Text, Title } from '@mantine/core';
 import type { TokenProblem } from './api-token';
 

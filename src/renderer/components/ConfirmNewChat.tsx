@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { Button, Group, Modal, Text } from '@mantine/core';
 
 /** "Start a new chat?": loaded when first needed (Modal is not part of the first paint). */

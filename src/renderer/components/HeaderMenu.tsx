@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { Menu } from '@mantine/core';
 import { MoreActionsIcon } from './MoreActionsIcon';
 

@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { Image, Modal } from '@mantine/core';
 
 /** A sent or attached image at full size, in a dialog named after the file. */

@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { Badge, Box, Button, Code, Group, Paper, Text } from '@mantine/core';
 import { type ReactNode, useId } from 'react';
 import { useAppState } from '../state/app-state';

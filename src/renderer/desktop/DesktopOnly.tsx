@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { desktopApi } from '../transport/desktop-api';
 import { DesktopFeatures, type DesktopFeaturesProps } from './DesktopFeatures';
 

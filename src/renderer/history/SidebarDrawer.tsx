@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { Drawer } from '@mantine/core';
 import type { ComponentProps } from 'react';
 import { SIDEBAR_WIDTH, Sidebar } from './Sidebar';

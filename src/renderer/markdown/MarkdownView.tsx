@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import { Typography } from '@mantine/core';
 import { memo, useCallback, useMemo, useRef } from 'react';
 import {

@@ -1,3 +1,4 @@
+import '../mantine-later.css';
 import {
   Alert,
   Button,
