@@ -1,4 +1,3 @@
-import '../mantine-later.css';
 import { Menu } from '@mantine/core';
 import { MoreActionsIcon } from './MoreActionsIcon';
 

@@ -1,4 +1,3 @@
-import '../mantine-later.css';
 import { Select, type SelectProps, Tooltip } from '@mantine/core';
 import { type FocusEvent, type MouseEvent, useState } from 'react';
 

@@ -1,4 +1,3 @@
-import '../mantine-later.css';
 import { desktopApi } from '../transport/desktop-api';
 import { DesktopFeatures, type DesktopFeaturesProps } from './DesktopFeatures';
 
