@@ -31,7 +31,7 @@ describe("the page's Mantine stylesheets", () => {
   const first = firstScreen();
   const firstStyles = mantineStylesIn(first.stylesheets);
 
-  it('holds, on the first screen, every style its components need, and a third of Mantine's 300 KB', () => {
+  it("holds, on the first screen, every style its components need, and a third of Mantine's 300 KB", () => {
     const needed = [...GLOBAL_STYLES, ...stylesNeededBy(componentsOf(first))];
     expect(needed).toContain('Button');
     expect(needed.filter((name) => !firstStyles.includes(name))).toEqual([]);
