@@ -202,6 +202,30 @@ describe('the Conversations sidebar', () => {
       .waitFor({ timeout: HANG_MS });
   });
 
+  it("paints before asking for the header's lazy parts, with about a third of the CSS it had", async () => {
+    const page = await openApp(world);
+    const load = await page.evaluate(() => ({
+      paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+      files: (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((entry) => entry.name.includes('/assets/'))
+        .map((entry) => ({
+          name: new URL(entry.name).pathname.replace('/assets/', ''),
+          start: entry.startTime,
+          bytes: entry.decodedBodySize,
+        })),
+    }));
+    expect(load.paint).not.toBeNull();
+    const beforePaint = load.files.filter((file) => file.start < (load.paint ?? 0));
+    // The selects (and their floating-ui, portal, scroll area) and tooltips come after the paint.
+    const lazy = /^(select-module|Select|tooltip-module|Tooltip|HeaderMenu|mantine-later)-/;
+    expect(load.files.some((file) => file.name.startsWith('select-module-'))).toBe(true);
+    expect(beforePaint.filter((file) => lazy.test(file.name)).map((file) => file.name)).toEqual([]);
+    // All of Mantine's styles were 255 KB minified; the first screen's are under 100 KB.
+    const css = beforePaint.filter((file) => file.name.endsWith('.css'));
+    expect(css.map((file) => file.name)).toEqual([expect.stringMatching(/^index-.+\.css$/)]);
+    expect(css[0]?.bytes).toBeLessThan(100_000);
+  });
+
   it('threw no page errors and CSP blocked nothing', () => {
     expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });
