@@ -15,6 +15,9 @@ import { codeHighlighter } from './code-highlighter';
 import { ExternalLink } from './ExternalLink';
 import { blocks, plainBlockTokens } from './marked-blocks';
 import { OpenMarkdown } from './OpenMarkdown';
+// Mantine's Typography before markdown.css, which overrides some of its margins (equal specificity:
+// the later rule wins), in this chunk's own stylesheet.
+import '@mantine/core/styles/Typography.css';
 import './markdown.css';
 
 const plugins = { code: codeHighlighter.plugin };
