@@ -187,4 +187,33 @@ describe('pacedFrames', () => {
       vi.useRealTimers();
     }
   });
+
+  it('leaves the frame that draws a keystroke to the keystroke: the batch waits one frame, never more', () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
+    });
+    try {
+      const schedule = pacedFrames(50);
+      const runs: number[] = [];
+      const key = () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+      schedule(() => runs.push(performance.now()));
+      vi.advanceTimersByTime(10);
+      key(); // the next frame (16 ms) draws this key
+      vi.advanceTimersByTime(10);
+      expect(runs).toHaveLength(0);
+      vi.advanceTimersByTime(16);
+      expect(runs).toHaveLength(1);
+
+      // A user who types in every frame still sees the answer: one frame later, not never.
+      schedule(() => runs.push(performance.now()));
+      for (let frame = 0; frame < 8 && runs.length < 2; frame++) {
+        key();
+        vi.advanceTimersByTime(16);
+      }
+      expect(runs).toHaveLength(2);
+      expect(runs[1]! - runs[0]!).toBeLessThanOrEqual(50 + 2 * 16 + 1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

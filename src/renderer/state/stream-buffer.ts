@@ -1,6 +1,7 @@
 import type { ChatEvent } from '../../domain/chat';
 import { toUiError, type UiError } from '../errors/error-message';
 import type { StreamBatch } from './conversation';
+import { userInputThisFrame } from './user-input';
 
 /** Runs `flush` once, at the next chance to paint. */
 export type FrameScheduler = (flush: () => void) => void;
@@ -38,13 +39,20 @@ const MAX_INTERVAL_MS = 250;
  * Markdown answer 60 times a second keeps the main thread busy for little visible gain; ~20 updates
  * a second still reads as a smooth stream. So the stream's renders take at most about a ninth of
  * the main thread on any machine (the bench's goal for the whole page is a fifth, typing included):
- * a slow one gets fewer updates, never a backlog. The first flush is never held back.
+ * a slow one gets fewer updates, never a backlog. The first flush is never held back, except that a
+ * frame drawing the user's keystroke or click is left to it: the flush waits one frame (never two).
  */
 export function pacedFrames(minIntervalMs: number, afterWork: AfterWork = nextTask): FrameScheduler {
   let last = Number.NEGATIVE_INFINITY;
   let cost = 0;
   return (flush) => {
+    let yielded = false;
     const paint = () => {
+      if (!yielded && userInputThisFrame()) {
+        yielded = true;
+        nextFrame(paint);
+        return;
+      }
       const started = performance.now();
       last = started;
       flush();
