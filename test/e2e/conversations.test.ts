@@ -217,13 +217,14 @@ describe('the Conversations sidebar', () => {
     expect(load.paint).not.toBeNull();
     const beforePaint = load.files.filter((file) => file.start < (load.paint ?? 0));
     // The selects (and their floating-ui, portal, scroll area) and tooltips come after the paint.
-    const lazy = /^(select-module|Select|tooltip-module|Tooltip|HeaderMenu|mantine-later)-/;
+    const lazy = /^(select-module|Select|tooltip-module|Tooltip|HeaderMenu)-/;
     expect(load.files.some((file) => file.name.startsWith('select-module-'))).toBe(true);
     expect(beforePaint.filter((file) => lazy.test(file.name)).map((file) => file.name)).toEqual([]);
-    // All of Mantine's styles were 255 KB minified; the first screen's are under 100 KB.
-    const css = beforePaint.filter((file) => file.name.endsWith('.css'));
-    expect(css.map((file) => file.name)).toEqual([expect.stringMatching(/^index-.+\.css$/)]);
-    expect(css[0]?.bytes).toBeLessThan(100_000);
+    // All of Mantine's styles were 255 KB minified; the first screen's are under 100 KB. (The Markdown
+    // view's styles may come before the paint on a loaded machine: it is preloaded when idle.)
+    const entryCss = beforePaint.filter((file) => /^index-.+\.css$/.test(file.name));
+    expect(entryCss).toHaveLength(1);
+    expect(entryCss[0]?.bytes).toBeLessThan(100_000);
   });
 
   it('threw no page errors and CSP blocked nothing', () => {
