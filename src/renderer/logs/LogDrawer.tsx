@@ -1,16 +1,5 @@
 import '../mantine-later.css';
-import {
-  Alert,
-  Box,
-  Drawer,
-  Group,
-  MultiSelect,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Drawer, Group, MultiSelect, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
@@ -18,7 +7,7 @@ import type { LogEntry, LogRole } from '../../domain/log-entry';
 import { errorText, toUiError } from '../errors/error-message';
 import { frameBatch } from '../state/frame-batch';
 import { useTRPC } from '../transport/trpc';
-import { LogEntryRow } from './LogEntryRow';
+import { LogList } from './LogList';
 import { eventTypes, type LogFilter, matchesFilter, mergeEntries, noFilter } from './log-filter';
 import { readLoggingState, setLoggingEnabled } from './logging-switch';
 
@@ -143,17 +132,13 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
           />
         </Group>
         {recent.error && <Alert color="red">{errorText(toUiError(recent.error))}</Alert>}
-        <Box ref={list} style={{ flex: 1, overflowY: 'auto' }} aria-label="Log entries" role="log">
-          {shown.map((entry, index) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no id; the list only grows
-            <LogEntryRow key={index} entry={entry} />
-          ))}
+        <LogList ref={list} entries={shown}>
           {recent.isFetched && entries.length === 0 && (
             <Text size="sm" c="dimmed" p="md">
               No log entries yet.
             </Text>
           )}
-        </Box>
+        </LogList>
       </Stack>
     </Drawer>
   );

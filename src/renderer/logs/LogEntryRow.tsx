@@ -10,6 +10,25 @@ const ROLE_COLORS: Record<LogEntry['role'], string> = {
   error: 'red',
 };
 
+/**
+ * A collapsed row shows two lines, but the browser lays out all the text it is given, and an
+ * `assistant` entry holds the whole answer (tens of KB): the row gets its start only, the rest once
+ * opened. Two lines of the drawer hold far fewer characters than this.
+ */
+const PREVIEW_CHARS = 400;
+
+const preview = (content: string): string =>
+  content.length > PREVIEW_CHARS ? `${content.slice(0, PREVIEW_CHARS)}…` : content;
+
+/** The entry's details, pretty-printed only when its row is open (Collapse mounts it then). */
+function LogDetails({ entry }: { entry: LogEntry }) {
+  return (
+    <Code block mt={4} fz="xs">
+      {JSON.stringify({ ts: entry.ts, event_type: entry.eventType, details: entry.details ?? {} }, null, 2)}
+    </Code>
+  );
+}
+
 /** One log line: time, role, provider/model, a preview of the content; click for the details. */
 export const LogEntryRow = memo(function LogEntryRow({ entry }: { entry: LogEntry }) {
   const [open, setOpen] = useState(false);
@@ -39,19 +58,13 @@ export const LogEntryRow = memo(function LogEntryRow({ entry }: { entry: LogEntr
               lineClamp={open ? undefined : 2}
               style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}
             >
-              {entry.content || '(empty)'}
+              {(open ? entry.content : preview(entry.content)) || '(empty)'}
             </Text>
           </Box>
         </Group>
       </UnstyledButton>
       <Collapse expanded={open} keepMounted={false}>
-        <Code block mt={4} fz="xs">
-          {JSON.stringify(
-            { ts: entry.ts, event_type: entry.eventType, details: entry.details ?? {} },
-            null,
-            2,
-          )}
-        </Code>
+        <LogDetails entry={entry} />
       </Collapse>
     </Box>
   );

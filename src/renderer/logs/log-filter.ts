@@ -8,8 +8,8 @@ export interface LogFilter {
 
 export const noFilter: LogFilter = { roles: [], eventType: null, search: '' };
 
-/** An entry's identity across `logs.recent` and `logs.tail` (the two may overlap). */
-const entryKey = (entry: LogEntry): string =>
+/** An entry's identity across `logs.recent` and `logs.tail` (the two may overlap); the list's row key. */
+export const entryKey = (entry: LogEntry): string =>
   `${entry.ts}|${entry.role}|${entry.eventType ?? ''}|${entry.content.length}|${entry.content.slice(0, 40)}`;
 
 /** Recent entries then live ones, without duplicates, oldest first, at most `max` (the newest). */
