@@ -10,18 +10,30 @@ export interface ThreadMetrics {
   script: number;
   layout: number;
   style: number;
+  /** CPU time of the tab's main thread (ms): what it ran, without the waits for a core. */
+  cpu: number;
+  /** CPU time of the tab's renderer process (ms), its other threads (compositor, workers) included. */
+  processCpu: number;
+  /** Layouts and style recalculations: counts, which a loaded machine does not inflate. */
+  layouts: number;
+  styleRecalcs: number;
 }
 
 export async function threadMetrics(cdp: CDPSession): Promise<ThreadMetrics> {
   const { metrics } = (await cdp.send('Performance.getMetrics')) as {
     metrics: { name: string; value: number }[];
   };
-  const ms = (name: string) => (metrics.find((metric) => metric.name === name)?.value ?? 0) * 1000;
+  const value = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? 0;
+  const ms = (name: string) => value(name) * 1000;
   return {
     task: ms('TaskDuration'),
     script: ms('ScriptDuration'),
     layout: ms('LayoutDuration'),
     style: ms('RecalcStyleDuration'),
+    cpu: ms('ThreadTime'),
+    processCpu: ms('ProcessTime'),
+    layouts: value('LayoutCount'),
+    styleRecalcs: value('RecalcStyleCount'),
   };
 }
 
@@ -30,13 +42,21 @@ export const subtract = (after: ThreadMetrics, before: ThreadMetrics): ThreadMet
   script: after.script - before.script,
   layout: after.layout - before.layout,
   style: after.style - before.style,
+  cpu: after.cpu - before.cpu,
+  processCpu: after.processCpu - before.processCpu,
+  layouts: after.layouts - before.layouts,
+  styleRecalcs: after.styleRecalcs - before.styleRecalcs,
 });
 
 export function describeThreads(threads: readonly ThreadMetrics[]): string {
   const each = threads
-    .map((t) => `${fmt(t.task)} (script ${fmt(t.script)}, layout ${fmt(t.layout)}, style ${fmt(t.style)})`)
+    .map(
+      (t) =>
+        `${fmt(t.cpu)} CPU of ${fmt(t.task)} in tasks (script ${fmt(t.script)}, ${t.layouts} layouts ${fmt(t.layout)}, ` +
+        `${t.styleRecalcs} style recalcs ${fmt(t.style)}; process ${fmt(t.processCpu)} CPU)`,
+    )
     .join(' / ');
-  return `main-thread ms per tab ${each}`;
+  return `main thread per tab, ms: ${each}`;
 }
 
 /** CPU seconds of the browser's processes by id, with their type (`browser`, `renderer`, `GPU`…). */

@@ -96,6 +96,8 @@ export const uiTabsSection: BenchSection = {
       // Where the keys went: a modal drawer keeps the focus inside it.
       const typedInto = await Promise.all(pages.map((page) => page.evaluate(FOCUSED) as Promise<string>));
       context.log(`tabs: keys typed into ${typedInto.join(' / ')}`);
+      // What the drawer gives the browser to lay out: a count, unlike its time, a loaded machine keeps.
+      if (scenario.drawer) context.log(`tabs: the log drawer holds ${await pages[0]!.evaluate(DRAWER_TEXT)}`);
       const metricsAfter = await Promise.all(tabCdps.map((cdp) => threadMetrics(cdp)));
       const processesAfter = await processCpu(browserCdp);
       if (context.profile) {
@@ -148,6 +150,11 @@ async function newContext(browser: Browser): Promise<BrowserContext> {
 const FOCUSED = `(() => {
   const el = document.activeElement;
   return el ? (el.getAttribute('aria-label') || el.getAttribute('placeholder') || el.tagName) : 'nothing';
+})()`;
+
+const DRAWER_TEXT = `(() => {
+  const list = document.querySelector('[role="log"][aria-label="Log entries"]');
+  return list ? list.children.length + ' rows, ' + (list.textContent || '').length + ' characters' : 'no list';
 })()`;
 
 const TRACE_CATEGORIES = ['-*', 'toplevel', 'blink.user_timing', '__metadata', 'devtools.timeline'];
@@ -247,7 +254,7 @@ function rowOf(
     goal: `every tab finishes, input p95 ${describeGoal(INPUT_P95_GOAL)} in each`,
     status: statusOf([allFinished, meets(worst, INPUT_P95_GOAL)]),
     reduced,
-    note: `${spec.tokens} tokens at ${RATE} tok/s in each tab, ${describeScenario(scenario)}; keys typed ${probes.map((probe) => probe.inputs.length).join(' / ')}; main-thread ms per tab ${threads.map((t) => fmt(t.task)).join(' / ')}; ${describeProcesses(processes)}`,
+    note: `${spec.tokens} tokens at ${RATE} tok/s in each tab, ${describeScenario(scenario)}; keys typed ${probes.map((probe) => probe.inputs.length).join(' / ')}; main-thread CPU ms per tab ${threads.map((t) => fmt(t.cpu)).join(' / ')}; ${describeProcesses(processes)}`,
     data: {
       scenario,
       finished,
