@@ -1,9 +1,11 @@
 import { MantineProvider } from '@mantine/core';
 import { fireEvent, render } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LogEntry } from '../../src/domain/log-entry';
 import { LogEntryRow } from '../../src/renderer/logs/LogEntryRow';
+import { LogFilters } from '../../src/renderer/logs/LogFilters';
 import { LogList } from '../../src/renderer/logs/LogList';
+import { formatTime, noFilter } from '../../src/renderer/logs/log-filter';
 
 const line = (n: number, content = `line ${n}`): LogEntry => ({
   ts: new Date(Date.UTC(2026, 11, 2, 8, 0, 0, n)).toISOString(),
@@ -59,5 +61,30 @@ describe('the log list', () => {
     expect(changes.length).toBeLessThanOrEqual(10);
     expect(list.textContent).toContain('line 104');
     expect(list.textContent).not.toContain('line 0');
+  });
+});
+
+describe('the log filters', () => {
+  it('mount no option list until one is opened (a mounted one is positioned on every render)', () => {
+    const view = render(
+      <MantineProvider>
+        <LogFilters filter={noFilter} types={['chat', 'config_loaded']} onChange={() => {}} />
+      </MantineProvider>,
+    );
+    expect(document.querySelectorAll('[role="listbox"]')).toHaveLength(0);
+
+    fireEvent.click(view.getByLabelText('Event type'));
+    expect(document.querySelectorAll('[role="listbox"]')).toHaveLength(1);
+  });
+});
+
+describe('the time column', () => {
+  it('formats every row with one formatter, not a new one per row', () => {
+    const perCall = vi.spyOn(Date.prototype, 'toLocaleTimeString');
+    const times = lines(0, 50).map((entry) => formatTime(entry.ts));
+    expect(perCall).not.toHaveBeenCalled();
+    perCall.mockRestore();
+    expect(times[0]).toMatch(/^\d\d:\d\d:\d\d$/);
+    expect(new Set(times).size).toBe(1);
   });
 });

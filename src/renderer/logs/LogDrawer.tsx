@@ -1,17 +1,17 @@
 import '../mantine-later.css';
-import { Alert, Drawer, Group, MultiSelect, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Drawer, Group, Stack, Switch, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { LogEntry, LogRole } from '../../domain/log-entry';
+import type { LogEntry } from '../../domain/log-entry';
 import { errorText, toUiError } from '../errors/error-message';
 import { frameBatch } from '../state/frame-batch';
 import { useTRPC } from '../transport/trpc';
+import { LogFilters } from './LogFilters';
 import { LogList } from './LogList';
 import { eventTypes, type LogFilter, matchesFilter, mergeEntries, noFilter } from './log-filter';
 import { readLoggingState, setLoggingEnabled } from './logging-switch';
 
-const ROLES: LogRole[] = ['user', 'assistant', 'system', 'error'];
 const RECENT_LIMIT = 200;
 
 /** The `Logs` drawer: the newest entries, then live ones as they are written; filters and search. */
@@ -97,29 +97,7 @@ export default function LogDrawer({ opened, onClose }: { opened: boolean; onClos
           </Alert>
         )}
         {switchError && <Alert color="red">{switchError}</Alert>}
-        <Group gap="xs" grow>
-          <TextInput
-            aria-label="Search logs"
-            placeholder="Search"
-            value={filter.search}
-            onChange={(event) => setFilter({ ...filter, search: event.currentTarget.value })}
-          />
-          <MultiSelect
-            aria-label="Roles"
-            placeholder={filter.roles.length ? undefined : 'All roles'}
-            data={ROLES}
-            value={filter.roles}
-            onChange={(roles) => setFilter({ ...filter, roles: roles as LogRole[] })}
-          />
-          <Select
-            aria-label="Event type"
-            placeholder="All events"
-            data={types}
-            value={filter.eventType}
-            onChange={(eventType) => setFilter({ ...filter, eventType })}
-            clearable
-          />
-        </Group>
+        <LogFilters filter={filter} types={types} onChange={setFilter} />
         <Group justify="space-between">
           <Text size="xs" c="dimmed">
             {shown.length} of {entries.length} entries
