@@ -30,7 +30,9 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-describe('lightchat serve', () => {
+// Each test starts serve in a child process: seconds on an idle machine, several times that on a loaded
+// 2-core one (the --demo test took 6 s in CI and timed out at 20 s at load 18). A hang guard, not a deadline.
+describe('lightchat serve', { timeout: 60_000 }, () => {
   // The 2 s bound of CONTRACT section 1 is serve's own deadline timer; timing the exit here would only
   // time this machine. What a test can hold: the streams end, and the shutdown finishes by itself.
   it('prints the ready line and the link with the token, serves the API, and on SIGTERM ends open streams and exits 0', async () => {
@@ -189,7 +191,7 @@ describe('lightchat serve', () => {
   });
 });
 
-describe('the API token', () => {
+describe('the API token', { timeout: 60_000 }, () => {
   it('lightchat token --rotate reaches a running server: the old token is refused, the new one works', async () => {
     const settingsPath = join(world.dir, 'rotate', 'settings.yaml');
     const port = await freePort();
@@ -261,7 +263,7 @@ describe('the API token', () => {
   });
 });
 
-describe('bin/lightchat.js', () => {
+describe('bin/lightchat.js', { timeout: 60_000 }, () => {
   // The built command runs the bundle of scripts/bundle-cli.js (`npm run build` makes it; CI builds
   // before it tests): its store worker, its lazily loaded provider code and its history all work.
   it('serves from the bundle: history in its worker, a chat through the provider code it loads later', async () => {
