@@ -1,5 +1,5 @@
 import { MantineProvider } from '@mantine/core';
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ConversationView } from '../../src/renderer/components/ConversationView';
 import { PAINTED_FIRST, SHOWN_AT_FIRST } from '../../src/renderer/components/transcript-window';
@@ -37,6 +37,26 @@ describe('opening a long conversation', () => {
     expect(
       screen.getByRole('button', { name: `Show earlier messages (${2000 - SHOWN_AT_FIRST})` }),
     ).toBeTruthy();
+  });
+
+  it('does not take its own scroll to the latest rows, near the top of the few painted first, for the user asking for earlier ones', async () => {
+    const state = createAppState({ api: idle, storage: window.sessionStorage });
+    render(
+      <MantineProvider>
+        <AppStateProvider state={state}>
+          <ConversationView />
+        </AppStateProvider>
+      </MantineProvider>,
+    );
+    const order = Array.from({ length: 2000 }, (_, index) => `m${index}`);
+    const byId: Record<string, Message> = Object.fromEntries(order.map((id, at) => [id, messageAt(id, at)]));
+    act(() => state.conversation.set({ order, byId }));
+    expect(shownIds()).toHaveLength(PAINTED_FIRST);
+    // The scroll event of the page's own scroll to the bottom, while only the first few are there
+    // (jsdom's scrollTop is 0: within reach of the top).
+    fireEvent.scroll(screen.getByRole('region', { name: 'Conversation' }));
+    await waitFor(() => expect(shownIds()).toHaveLength(SHOWN_AT_FIRST));
+    expect(shownIds()).toEqual(order.slice(-SHOWN_AT_FIRST));
   });
 });
 

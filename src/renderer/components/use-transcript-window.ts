@@ -162,6 +162,9 @@ export function useTranscriptWindow(options: {
       // rather than rendering the rows by itself and taking the focus away with it.
       if (edgeFocused(content.current)) return;
       const { range, unloaded } = current.current;
+      // While a conversation opens, scrolls are the page's own (to the latest rows, a few at first):
+      // near the top of those few, they would render the earlier rows before the rest has settled.
+      if (range.opening) return;
       if ((range.start > 0 || unloaded > 0) && box.scrollTop < EDGE_PX) earlier();
       else if (range.end !== null && box.scrollHeight - box.scrollTop - box.clientHeight < EDGE_PX) later();
     };
