@@ -19,17 +19,7 @@ const shownIds = () =>
 
 describe('opening a long conversation', () => {
   it('renders only its latest few messages before the first paint, and the rest of the first part after it', async () => {
-    const state = createAppState({ api: idle, storage: window.sessionStorage });
-    render(
-      <MantineProvider>
-        <AppStateProvider state={state}>
-          <ConversationView />
-        </AppStateProvider>
-      </MantineProvider>,
-    );
-    const order = Array.from({ length: 2000 }, (_, index) => `m${index}`);
-    const byId: Record<string, Message> = Object.fromEntries(order.map((id, at) => [id, messageAt(id, at)]));
-    act(() => state.conversation.set({ order, byId }));
+    const order = openLongConversation();
     // The commit the browser paints first: the latest rows only (jsdom has no layout to fill).
     expect(shownIds()).toEqual(order.slice(-PAINTED_FIRST));
     await waitFor(() => expect(shownIds()).toHaveLength(SHOWN_AT_FIRST));
@@ -40,17 +30,7 @@ describe('opening a long conversation', () => {
   });
 
   it('does not take its own scroll to the latest rows, near the top of the few painted first, for the user asking for earlier ones', async () => {
-    const state = createAppState({ api: idle, storage: window.sessionStorage });
-    render(
-      <MantineProvider>
-        <AppStateProvider state={state}>
-          <ConversationView />
-        </AppStateProvider>
-      </MantineProvider>,
-    );
-    const order = Array.from({ length: 2000 }, (_, index) => `m${index}`);
-    const byId: Record<string, Message> = Object.fromEntries(order.map((id, at) => [id, messageAt(id, at)]));
-    act(() => state.conversation.set({ order, byId }));
+    const order = openLongConversation();
     expect(shownIds()).toHaveLength(PAINTED_FIRST);
     // The scroll event of the page's own scroll to the bottom, while only the first few are there
     // (jsdom's scrollTop is 0: within reach of the top).
@@ -59,6 +39,22 @@ describe('opening a long conversation', () => {
     expect(shownIds()).toEqual(order.slice(-SHOWN_AT_FIRST));
   });
 });
+
+/** The transcript opening a conversation of 2,000 messages; returns their ids in order. */
+function openLongConversation(): string[] {
+  const state = createAppState({ api: idle, storage: window.sessionStorage });
+  render(
+    <MantineProvider>
+      <AppStateProvider state={state}>
+        <ConversationView />
+      </AppStateProvider>
+    </MantineProvider>,
+  );
+  const order = Array.from({ length: 2000 }, (_, index) => `m${index}`);
+  const byId: Record<string, Message> = Object.fromEntries(order.map((id, at) => [id, messageAt(id, at)]));
+  act(() => state.conversation.set({ order, byId }));
+  return order;
+}
 
 /** Questions and answers in turn. */
 function messageAt(id: string, at: number): Message {

@@ -409,24 +409,28 @@ export class ConversationService {
   }
 
   private async find(id: string): Promise<{ conversation: Conversation; store: ConversationStore }> {
-    const parsed = idSchema.safeParse(id);
-    if (!parsed.success) throw invalidInput('conversation id', parsed.error);
-    const temporary = await this.deps.temporary.get(id);
-    if (temporary) return { conversation: temporary, store: this.deps.temporary };
-    const conversation = await this.durable().get(id);
-    if (!conversation) throw conversationNotFound(id);
-    return { conversation, store: this.deps.store };
+    const { found, store } = await this.readEither(id, (from) => from.get(id));
+    return { conversation: found, store };
   }
 
   /** `find` for a send: the conversation with its tree and current branch, in one read of its store. */
   private async findForTurn(id: string): Promise<{ context: TurnContext; store: ConversationStore }> {
+    const { found, store } = await this.readEither(id, (from) => from.turnContext(id));
+    return { context: found, store };
+  }
+
+  /** One read of a conversation, from the temporary store if it is there, else from history. */
+  private async readEither<T>(
+    id: string,
+    read: (store: ConversationStore) => Promise<T | null | undefined>,
+  ): Promise<{ found: T; store: ConversationStore }> {
     const parsed = idSchema.safeParse(id);
     if (!parsed.success) throw invalidInput('conversation id', parsed.error);
-    const temporary = await this.deps.temporary.turnContext(id);
-    if (temporary) return { context: temporary, store: this.deps.temporary };
-    const context = await this.durable().turnContext(id);
-    if (!context) throw conversationNotFound(id);
-    return { context, store: this.deps.store };
+    const temporary = await read(this.deps.temporary);
+    if (temporary) return { found: temporary, store: this.deps.temporary };
+    const found = await read(this.durable());
+    if (!found) throw conversationNotFound(id);
+    return { found, store: this.deps.store };
   }
 
   private draft(fields: {

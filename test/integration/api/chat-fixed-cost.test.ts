@@ -126,10 +126,16 @@ describe("a stored chat's messages to the store's worker", () => {
     return ops;
   }
 
-  it('writes the turn in one message before the first token', async () => {
+  /**
+   * A chat to the stalling model, stopped at its first token: the store operations posted before
+   * that token, and all of them once the chat has ended (it must end `done`).
+   */
+  async function stoppedAtFirstToken(
+    body: Record<string, unknown>,
+  ): Promise<{ ops: string[]; before: string[] }> {
     const ops = watchStoreOps();
     const before: string[] = [];
-    const response = await postChat(world, { conversation_id: 'new', prompt: 'hi', model_id: 'stall' });
+    const response = await postChat(world, body);
     let chatId = '';
     const { events } = await readSse(response, (event) => {
       if (event.event === 'start') chatId = (event.data as { chat_id: string }).chat_id;
@@ -140,6 +146,15 @@ describe("a stored chat's messages to the store's worker", () => {
     });
     await fakeSettled(world.ollama);
     expect(events.at(-1)?.event).toBe('done');
+    return { ops, before };
+  }
+
+  it('writes the turn in one message before the first token', async () => {
+    const { ops, before } = await stoppedAtFirstToken({
+      conversation_id: 'new',
+      prompt: 'hi',
+      model_id: 'stall',
+    });
     expect(before).toEqual(['addTurn']);
     // Stopped: the text so far, in the turn's final write.
     expect(ops.at(-1)).toBe('updateMessage');
@@ -151,23 +166,11 @@ describe("a stored chat's messages to the store's worker", () => {
     expect(conversationId).toBeDefined();
     const second = await chat({ conversation_id: conversationId, prompt: 'and again' });
     expect(second.last?.event).toBe('done');
-    const ops = watchStoreOps();
-    const before: string[] = [];
-    const response = await postChat(world, {
+    const { before } = await stoppedAtFirstToken({
       conversation_id: conversationId,
       prompt: 'more',
       model_id: 'stall',
     });
-    let chatId = '';
-    const { events } = await readSse(response, (event) => {
-      if (event.event === 'start') chatId = (event.data as { chat_id: string }).chat_id;
-      if (before.length === 0 && event.event === 'message') {
-        before.push(...ops);
-        world.core.chats.stop(chatId);
-      }
-    });
-    await fakeSettled(world.ollama);
-    expect(events.at(-1)?.event).toBe('done');
     expect(before).toEqual(['turnContext', 'addTurn']);
     // The history sent is the whole branch, as before.
     const sent = world.ollama.requests.filter((request) => request.path === '/api/chat').at(-1);
