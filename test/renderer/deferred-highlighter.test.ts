@@ -1,35 +1,14 @@
 import type { CodeHighlighterPlugin, HighlightOptions, HighlightResult } from 'streamdown';
 import { describe, expect, it } from 'vitest';
 import { DeferredHighlighter, type IdleDeadline } from '../../src/renderer/markdown/deferred-highlighter';
+import { fakeShiki, themes } from './support/fake-shiki';
 
-const themes: HighlightOptions['themes'] = ['github-light-default', 'github-dark-default'];
 const block = (code: string, extra: Partial<HighlightOptions> = {}): HighlightOptions => ({
   code,
   language: 'ts',
   themes,
   ...extra,
 });
-
-/** A highlighter like shiki's plugin once its grammar is loaded: it answers in a microtask. */
-function fakeShiki() {
-  const asked: string[] = [];
-  const plugin: CodeHighlighterPlugin = {
-    name: 'shiki',
-    type: 'code-highlighter',
-    getSupportedLanguages: () => ['ts'],
-    getThemes: () => themes,
-    supportsLanguage: () => true,
-    highlight(options, callback) {
-      asked.push(options.code);
-      const result: HighlightResult = {
-        tokens: [[{ content: options.code, color: '#0550ae', offset: 0 }]],
-      };
-      queueMicrotask(() => callback?.(result));
-      return null;
-    },
-  };
-  return { plugin, asked };
-}
 
 /** Idle slices the test runs by hand, with as much idle time left as it says. */
 function manualIdle() {

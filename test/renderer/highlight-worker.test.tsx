@@ -1,6 +1,6 @@
 import { MantineProvider } from '@mantine/core';
 import { render, waitFor } from '@testing-library/react';
-import type { CodeHighlighterPlugin, HighlightOptions, HighlightResult } from 'streamdown';
+import type { HighlightOptions, HighlightResult } from 'streamdown';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IdleDeadline } from '../../src/renderer/markdown/deferred-highlighter';
 import MarkdownView from '../../src/renderer/markdown/MarkdownView';
@@ -10,6 +10,7 @@ import {
   type HighlightWorker,
   workerHighlighter,
 } from '../../src/renderer/markdown/worker-highlighter';
+import { fakeShiki, themes } from './support/fake-shiki';
 
 /** A worker the page starts: it records what it is sent; the test answers for it. */
 class FakeWorker implements HighlightWorker {
@@ -29,27 +30,6 @@ class FakeWorker implements HighlightWorker {
       .map((line) => [{ content: line, color: colour, offset: 0 }]);
     this.onmessage?.({ data: { id: request.id, result: { tokens } } } as MessageEvent<HighlightReply>);
   }
-}
-
-const themes: HighlightOptions['themes'] = ['github-light-default', 'github-dark-default'];
-
-/** A highlighter on the page: it counts the blocks it tokenizes. */
-function pageHighlighter() {
-  const asked: string[] = [];
-  const plugin: CodeHighlighterPlugin = {
-    name: 'shiki',
-    type: 'code-highlighter',
-    getSupportedLanguages: () => ['ts'],
-    getThemes: () => themes,
-    supportsLanguage: () => true,
-    highlight(options, callback) {
-      asked.push(options.code);
-      const result: HighlightResult = { tokens: [[{ content: options.code, color: '#cf222e', offset: 0 }]] };
-      queueMicrotask(() => callback?.(result));
-      return null;
-    },
-  };
-  return { plugin, asked };
 }
 
 describe('The code highlighter of the page', () => {
@@ -97,7 +77,7 @@ describe('workerHighlighter', () => {
   const block: HighlightOptions = { code: 'let x = 1;', language: 'ts', themes };
 
   it('starts its worker on the first block, once, and tokenizes nothing on the page', () => {
-    const page = pageHighlighter();
+    const page = fakeShiki('#cf222e');
     const workers: FakeWorker[] = [];
     const plugin = workerHighlighter({
       start: () => {
@@ -120,7 +100,7 @@ describe('workerHighlighter', () => {
   });
 
   it('highlights on the page when the worker cannot start', async () => {
-    const page = pageHighlighter();
+    const page = fakeShiki('#cf222e');
     const plugin = workerHighlighter({
       start: () => {
         throw new Error('workers are not allowed here');
@@ -134,7 +114,7 @@ describe('workerHighlighter', () => {
   });
 
   it('highlights the blocks waiting, and the next ones, on the page when the worker fails', async () => {
-    const page = pageHighlighter();
+    const page = fakeShiki('#cf222e');
     const worker = new FakeWorker();
     const plugin = workerHighlighter({ start: () => worker, fallback: page.plugin });
     const results: HighlightResult[] = [];

@@ -1,10 +1,9 @@
-import { MantineProvider } from '@mantine/core';
-import { act, render, screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat';
-import { ConversationView } from '../../src/renderer/components/ConversationView';
-import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
+import { createAppState } from '../../src/renderer/state/app-state';
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
+import { renderConversationView } from './support/conversation-view';
 
 /** A transcript over a fake API whose events the test emits, flushed at once (no frames in jsdom). */
 function renderTranscript() {
@@ -17,13 +16,7 @@ function renderTranscript() {
     },
   };
   const state = createAppState({ api, storage: window.sessionStorage });
-  render(
-    <MantineProvider>
-      <AppStateProvider state={state}>
-        <ConversationView />
-      </AppStateProvider>
-    </MantineProvider>,
-  );
+  renderConversationView(state);
   return { state, emit: (event: ChatEvent) => emit(event) };
 }
 

@@ -1,10 +1,9 @@
-import { MantineProvider } from '@mantine/core';
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ConversationView } from '../../src/renderer/components/ConversationView';
-import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
+import { createAppState } from '../../src/renderer/state/app-state';
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
 import type { Message } from '../../src/renderer/state/conversation';
+import { renderConversationView } from './support/conversation-view';
 
 const idle: ChatApi = {
   start: async () => ({ chatId: 'c1', providerId: 'p', modelId: 'm' }),
@@ -19,13 +18,7 @@ async function renderMessages(count: number) {
     order.map((id) => [id, { id, role: 'user', content: `Message number ${id}` }]),
   );
   act(() => state.conversation.set({ order, byId }));
-  const view = render(
-    <MantineProvider>
-      <AppStateProvider state={state}>
-        <ConversationView />
-      </AppStateProvider>
-    </MantineProvider>,
-  );
+  const view = renderConversationView(state);
   const region = screen.getByRole('region', { name: 'Conversation' });
   // Its latest rows are painted first, the rest of the first 20 right after.
   await waitFor(() => expect(shownIds(region)).toHaveLength(Math.min(count, 20)));

@@ -1,11 +1,10 @@
-import { MantineProvider } from '@mantine/core';
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ConversationView } from '../../src/renderer/components/ConversationView';
 import { PAINTED_FIRST, SHOWN_AT_FIRST } from '../../src/renderer/components/transcript-window';
-import { AppStateProvider, createAppState } from '../../src/renderer/state/app-state';
+import { createAppState } from '../../src/renderer/state/app-state';
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
 import type { Message } from '../../src/renderer/state/conversation';
+import { renderConversationView } from './support/conversation-view';
 
 const idle: ChatApi = {
   start: async () => ({ chatId: 'c1', providerId: 'p', modelId: 'm' }),
@@ -43,13 +42,7 @@ describe('opening a long conversation', () => {
 /** The transcript opening a conversation of 2,000 messages; returns their ids in order. */
 function openLongConversation(): string[] {
   const state = createAppState({ api: idle, storage: window.sessionStorage });
-  render(
-    <MantineProvider>
-      <AppStateProvider state={state}>
-        <ConversationView />
-      </AppStateProvider>
-    </MantineProvider>,
-  );
+  renderConversationView(state);
   const order = Array.from({ length: 2000 }, (_, index) => `m${index}`);
   const byId: Record<string, Message> = Object.fromEntries(order.map((id, at) => [id, messageAt(id, at)]));
   act(() => state.conversation.set({ order, byId }));
