@@ -6,6 +6,7 @@ import { directOpenAI, openAIChat } from '../lib/clients.js';
 import type { BenchSection } from '../lib/context.js';
 import { logNewestProfile } from '../lib/cpuprofile.js';
 import { LightChatServer, OPENAI_PROVIDER } from '../lib/lightchat.js';
+import { CpuMeter } from '../lib/proc-cpu.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median, percentile } from '../lib/stats.js';
 
@@ -38,11 +39,15 @@ export const gatewaySection: BenchSection = {
         model: `${OPENAI_PROVIDER}/${BENCH_MODEL}`,
       };
       const direct = (prompt: string) => directOpenAI(context.fakes.openaiBaseUrl, prompt);
-      const through = (prompt: string) => openAIChat(gateway, prompt);
-      return [
-        await relayRow(context.quick, direct, through, context.log),
-        await ttftRow(context.quick, direct, through, context.log),
-      ];
+      const cpu = new CpuMeter<'relay' | 'ttft'>(server.child.pid);
+      let measuring: 'relay' | 'ttft' = 'relay';
+      const through = (prompt: string) => cpu.measure(measuring, () => openAIChat(gateway, prompt));
+      const relay = await relayRow(context.quick, direct, through, context.log);
+      measuring = 'ttft';
+      const ttft = await ttftRow(context.quick, direct, through, context.log);
+      relay.note += `; ${cpu.describe('relay', 'server CPU per chat (warm-up included)')}`;
+      ttft.note += `; ${cpu.describe('ttft', 'server CPU per chat (warm-up included)')}`;
+      return [relay, ttft];
     } finally {
       await server.stop();
       if (context.profile)

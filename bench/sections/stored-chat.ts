@@ -5,6 +5,7 @@ import { restChat } from '../lib/clients.js';
 import type { BenchContext, BenchSection } from '../lib/context.js';
 import { formatProfile, readProfile, summarizeProfile } from '../lib/cpuprofile.js';
 import { LightChatServer, OLLAMA_PROVIDER } from '../lib/lightchat.js';
+import { CpuMeter } from '../lib/proc-cpu.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median, percentile } from '../lib/stats.js';
 
@@ -54,8 +55,10 @@ async function relayRow(context: BenchContext, server: LightChatServer): Promise
   const expected = answerText(spec);
   const rates: Record<Kind, number[]> = { stateless: [], stored: [] };
   let identical = true;
+  const cpu = new CpuMeter<Kind>(server.child.pid);
   const run = async (kind: Kind, measured: boolean) => {
-    const result = await restChat(server.url, body(kind, prompt));
+    const chat = () => restChat(server.url, body(kind, prompt));
+    const result = measured ? await cpu.measure(kind, chat) : await chat();
     identical &&= result.text === expected;
     if (measured) rates[kind].push((tokens * 1000) / result.totalMs);
   };
@@ -78,8 +81,17 @@ async function relayRow(context: BenchContext, server: LightChatServer): Promise
     goal: `${describeGoal(RELAY_GOAL)}, identical text`,
     status: statusOf([meets(ratio, RELAY_GOAL), identical]),
     reduced: context.quick ? `${tokens} tokens, ${reps} reps` : undefined,
-    note: `REST SSE, fake Ollama, ${tokens} tokens flat out; each stored chat a new conversation`,
-    data: { stored, stateless, ratio, identical, rates, tokens, reps },
+    note: `REST SSE, fake Ollama, ${tokens} tokens flat out; each stored chat a new conversation; ${cpu.describe('stored', 'server CPU per stored chat')}, ${cpu.describe('stateless', 'per stateless chat')}`,
+    data: {
+      stored,
+      stateless,
+      ratio,
+      identical,
+      rates,
+      tokens,
+      reps,
+      serverCpu: { stored: cpu.perCall('stored'), stateless: cpu.perCall('stateless') },
+    },
   };
 }
 
@@ -91,9 +103,13 @@ async function ttftRow(context: BenchContext, server: LightChatServer): Promise<
     await restChat(server.url, body('stateless', prompt(i)));
     await restChat(server.url, body('stored', prompt(i)));
   }
+  const cpu = new CpuMeter<Kind>(server.child.pid);
   for (let i = 0; i < chats; i++) {
     const order: Kind[] = i % 2 === 0 ? ['stateless', 'stored'] : ['stored', 'stateless'];
-    for (const kind of order) ttft[kind].push((await restChat(server.url, body(kind, prompt(i)))).ttftMs);
+    for (const kind of order) {
+      const result = await cpu.measure(kind, () => restChat(server.url, body(kind, prompt(i))));
+      ttft[kind].push(result.ttftMs);
+    }
   }
   const added50 = percentile(ttft.stored, 50) - percentile(ttft.stateless, 50);
   return {
@@ -105,8 +121,13 @@ async function ttftRow(context: BenchContext, server: LightChatServer): Promise<
     goal: `added p50 ${describeGoal(TTFT_GOAL)}`,
     status: statusOf([meets(added50, TTFT_GOAL)]),
     reduced: context.quick ? `${chats} chats` : undefined,
-    note: `${chats} chats of 12 tokens each way, alternating; the stored turn is written before the provider is asked`,
-    data: { chats, added50, ttft },
+    note: `${chats} chats of 12 tokens each way, alternating; ${cpu.describe('stored', 'server CPU per stored chat')}, ${cpu.describe('stateless', 'per stateless chat')}`,
+    data: {
+      chats,
+      added50,
+      ttft,
+      serverCpu: { stored: cpu.perCall('stored'), stateless: cpu.perCall('stateless') },
+    },
   };
 }
 
