@@ -137,7 +137,13 @@ export function answerChatAsSse(res: ServerResponse, chats: ChatRegistry, chatId
   const writer = new ChatSseWriter(res, PING_INTERVAL_MS, frame, false);
   // The request to the provider is sent in the microtasks that follow attach; setImmediate runs after them.
   res.cork();
-  setImmediate(() => res.uncork());
+  let corked = true;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
+  setImmediate(uncork);
   return new Promise<void>((resolve) => {
     let detach: (() => void) | null = null;
     let finished = false;
@@ -148,6 +154,7 @@ export function answerChatAsSse(res: ServerResponse, chats: ChatRegistry, chatId
       writer.dispose();
       res.off('close', finish);
       // Ended with no terminal event: the stream still ends.
+      uncork();
       if (!writer.closed) res.end();
       detach?.();
       resolve();
@@ -155,9 +162,13 @@ export function answerChatAsSse(res: ServerResponse, chats: ChatRegistry, chatId
     const joiner = new TokenJoiner({
       windowMs: REST_JOIN_WINDOW_MS,
       deliver: (batch) => {
+        const terminal = batch.some(isTerminal);
+        // Node's `end` on a corked response sends the first write only: a chat whose end is here
+        // before the uncork (it ended before its client attached, or failed at once) goes out first.
+        if (terminal) uncork();
         // Only texts wait behind a full socket (joined): `start` never holds back the first one.
         if (!writer.write(batch) && batch.some(isText)) joiner.pause();
-        if (batch.some(isTerminal)) finish();
+        if (terminal) finish();
       },
     });
     writer.onDrain(() => joiner.resume());

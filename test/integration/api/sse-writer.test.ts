@@ -1,11 +1,14 @@
 import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createParser } from 'eventsource-parser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatRegistry } from '../../../src/adapters/api/chat-registry.js';
 import { answerChatAsSse, ChatSseWriter } from '../../../src/adapters/api/sse.js';
+import { MemoryConversationStore } from '../../../src/adapters/store/memory-conversation-store.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
+import { ConversationService } from '../../../src/domain/services/conversation-service.js';
 import { AsyncQueue } from '../../../src/shared/async-queue.js';
 
 /** A response whose socket pushes back while `full` is true, recording every write. */
@@ -150,6 +153,39 @@ describe('a chat answered as SSE (ChatSseWriter + the joining rule, window 0)', 
     await settle();
     fake.emit('close');
     expect(signals[0]?.aborted).toBe(true);
+  });
+});
+
+describe('a chat answered as SSE over a real socket', () => {
+  it('a stored chat that ended before its client attached still sends every event and the end', async () => {
+    const engine = {
+      prepare: async () => ({ providerId: 'p', modelId: 'm' }) as PreparedChat,
+      async *stream(): AsyncGenerator<ChatEvent> {
+        yield token('Hel');
+        yield token('lo');
+        yield done;
+      },
+    } as unknown as ChatService;
+    const conversations = new ConversationService({
+      store: new MemoryConversationStore(),
+      temporary: new MemoryConversationStore(),
+    });
+    const registry = new ChatRegistry({ chat: engine, conversations });
+    const { chatId } = await registry.start({ conversationId: 'new', prompt: 'Hi' });
+    while (registry.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    // Its whole log goes out in the tick the client attaches (Node's `end` on a corked response
+    // dropped all but the first write: the client got `start` and the stream ended without `done`).
+    const server = createServer((_, res) => void answerChatAsSse(res, registry, chatId));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const text = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      const events: string[] = [];
+      createParser({ onEvent: (e) => events.push(e.event ?? JSON.parse(e.data).token) }).feed(text);
+      expect(events).toEqual(['start', 'Hel', 'lo', 'done']);
+    } finally {
+      server.close();
+    }
   });
 });
 
