@@ -2,7 +2,10 @@ import { relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import type { Plugin } from 'vite';
+import type { Plugin, Rolldown } from 'vite';
+
+type OutputChunk = Rolldown.OutputChunk;
+
 import { META_CONTENT_SECURITY_POLICY } from './src/adapters/api/content-security-policy.js';
 
 /**
@@ -21,6 +24,54 @@ function contentSecurityPolicyMeta(): Plugin {
         injectTo: 'head-prepend',
       },
     ],
+  };
+}
+
+/** The module that starts the first screen's API requests and paints the shell's sidebar (early.ts). */
+const EARLY = 'src/renderer/early.ts';
+/** It and what it imports: kept out of the first-screen chunk, so that it loads alone (a few KB). */
+const EARLY_MODULES =
+  /src\/(renderer\/(early|shell\/early-shell|transport\/(early-requests|ipc-bridge)|auth\/token-storage|history\/(conversation-pages|conversation-groups|row-heights)|state\/open-conversation)|preload\/ipc-protocol)\.ts$/;
+
+/**
+ * Loads the early entry from index.html, `async`: it runs as soon as its few KB arrive, while
+ * the app's bundle still downloads (the app imports the same file, so it runs once).
+ */
+function earlyEntryScript(): Plugin {
+  return {
+    name: 'lightchat-early-entry',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const built = Object.values(context.bundle ?? {}).find(
+          (output): output is OutputChunk =>
+            output.type === 'chunk' && output.isEntry && output.name === 'early',
+        );
+        if (context.bundle && (!built || built.imports.length > 0)) {
+          throw new Error(
+            `the early entry must be one chunk that imports nothing (it imports ${built?.imports.join(', ')}): add its modules to EARLY_MODULES`,
+          );
+        }
+        const src = built ? `./${built.fileName}` : `./${relative('src/renderer', EARLY)}`;
+        // The list's code, which the app's first commit waits for (main.tsx): fetched beside the
+        // bundle, not once the bundle has evaluated and imports it.
+        const sidebarBody = Object.values(context.bundle ?? {}).find(
+          (output): output is OutputChunk => output.type === 'chunk' && output.name === 'SidebarBody',
+        );
+        if (context.bundle && !sidebarBody) throw new Error('the SidebarBody chunk was not built');
+        const preloads = (sidebarBody ? [sidebarBody.fileName, ...sidebarBody.imports] : []).filter(
+          (file) => !html.includes(file) && file !== built?.fileName,
+        );
+        return [
+          { tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src }, injectTo: 'head' },
+          ...preloads.map((file) => ({
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
+            injectTo: 'head' as const,
+          })),
+        ];
+      },
+    },
   };
 }
 
@@ -120,7 +171,7 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     base: './',
-    plugins: [react(), contentSecurityPolicyMeta(), initialBundleReport()],
+    plugins: [react(), contentSecurityPolicyMeta(), earlyEntryScript(), initialBundleReport()],
     // Module workers: the highlight worker loads each language's grammar as its own chunk, when a
     // block needs it (the default, one classic script per worker, inlined every grammar: 9.7 MB).
     worker: { format: 'es' },
@@ -130,11 +181,18 @@ export default defineConfig({
       minify: true,
       sourcemap: false,
       rolldownOptions: {
-        input: { index: resolve('src/renderer/index.html') },
+        input: { index: resolve('src/renderer/index.html'), early: resolve(EARLY) },
         // What the first screen needs in one file beside the entry, not a dozen small shared chunks:
         // the browser fetches six files at a time per host, so each further wave of them delays the
         // start (and one file compresses better). Lazy parts keep their own chunks.
-        output: { codeSplitting: { groups: [{ name: 'first-screen', tags: ['$initial'] }] } },
+        output: {
+          codeSplitting: {
+            groups: [
+              { name: 'early', test: EARLY_MODULES, priority: 1 },
+              { name: 'first-screen', tags: ['$initial'] },
+            ],
+          },
+        },
       },
     },
   },

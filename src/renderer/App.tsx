@@ -19,6 +19,7 @@ import { useNewChat } from './components/use-new-chat';
 import { useSelection } from './components/use-selection';
 import { Sidebar } from './history/Sidebar';
 import { preloadMarkdownWhenIdle } from './markdown/Markdown';
+import { SIDE_BY_SIDE, SIDEBAR_OPEN_KEY, takeShellIntent } from './shell/early-shell';
 import { useAppState } from './state/app-state';
 import { useStore } from './state/store';
 import { transport } from './transport/client';
@@ -35,18 +36,12 @@ const ModelsDialog = lazy(() => import('./models/ModelsDialog'));
 const DesktopOnly = lazy(() => import('./desktop/DesktopOnly'));
 
 /**
- * From this width (1100 px) the Conversations sidebar sits beside the conversation, leaving the header
- * room for its buttons (AppHeader's ACTIONS_FIT); below, it slides over the conversation.
- */
-const SIDE_BY_SIDE = '(min-width: 68.75em)';
-
-/**
  * The window: a skip link, the Conversations sidebar (`navigation`), the header (`banner`), then
  * banners, the conversation and the composer (`main`); Logs and Settings on demand.
  */
 export function App() {
   const trpc = useTRPC();
-  const { open } = useAppState();
+  const { open, workspace } = useAppState();
   const selection = useSelection();
   const { configError, configPath } = useConfigChanges();
   const health = useQuery(trpc.health.queryOptions());
@@ -63,7 +58,7 @@ export function App() {
   const newChat = useNewChat();
   const sideBySide = useMediaQuery(SIDE_BY_SIDE, true, { getInitialValueInEffect: false });
   const [sidebarOpen, setSidebarOpen] = useLocalStorage({
-    key: 'lightchat.sidebar',
+    key: SIDEBAR_OPEN_KEY,
     defaultValue: true,
     getInitialValueInEffect: false,
   });
@@ -102,6 +97,15 @@ export function App() {
   }, [openId, closeDrawer]);
 
   useEffect(preloadMarkdownWhenIdle, []);
+
+  // A click in the page's shell, before this took its place (shell/early-shell.ts), is done now.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on the first commit
+  useEffect(() => {
+    const intent = takeShellIntent();
+    if (intent?.type === 'open') void workspace?.open(intent.id).catch(() => {});
+    else if (intent?.type === 'new-chat') newChat.request();
+    else if (intent?.type === 'search') search.current?.focus();
+  }, []);
 
   const openModels = () => {
     setModelsUsed.open();

@@ -1,7 +1,7 @@
 import { createStore } from '../state/store';
+import { TOKEN_STORAGE_KEY } from './token-storage';
 
-/** Where the page keeps the token: `localStorage` is scoped to this exact origin, port included. */
-export const TOKEN_STORAGE_KEY = 'lightchat.apiToken';
+export { storedToken, TOKEN_STORAGE_KEY } from './token-storage';
 
 /** Why the server refused this page (no token, or one that was rotated), or null while it is accepted. */
 export type TokenProblem = 'missing' | 'wrong' | null;
@@ -21,6 +21,3 @@ export function adoptTokenFromLink(location: Location, history: History, storage
   const rest = params.toString();
   history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
 }
-
-export const storedToken = (storage: Storage): string | undefined =>
-  storage.getItem(TOKEN_STORAGE_KEY) ?? undefined;

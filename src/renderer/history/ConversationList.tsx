@@ -56,6 +56,9 @@ export function ConversationList() {
       return row?.type === 'conversation' ? row.conversation.id : `heading:${row?.name ?? index}`;
     },
     overscan: 10,
+    // The window's height until the list is laid out: its first render already has the rows in view
+    // (without it, the first has none, and they come a render and a frame later).
+    initialRect: { width: 0, height: window.innerHeight },
   });
   const items = virtualizer.getVirtualItems();
   const lastShown = items.at(-1)?.index ?? -1;

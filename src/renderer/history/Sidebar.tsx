@@ -14,7 +14,8 @@ type SidebarBodyPart = { body: typeof import('./SidebarBody').default } | { fail
  * header's lazy selects and menu), so the list would wait for that instead of its code and data.
  */
 const sidebarBody = createStore<SidebarBodyPart>(null);
-import('./SidebarBody').then(
+/** Settles once the list's code has arrived (or failed to): the app's first commit waits for it. */
+export const sidebarBodyLoaded: Promise<void> = import('./SidebarBody').then(
   (module) => sidebarBody.set({ body: module.default }),
   (error: unknown) => sidebarBody.set({ failed: error instanceof Error ? error.message : String(error) }),
 );

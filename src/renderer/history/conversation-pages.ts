@@ -24,7 +24,13 @@ export const conversationPages = (client: TRPCClient<AppRouter>) => ({
   getNextPageParam: (page: { nextCursor: string | null }) => page.nextCursor ?? undefined,
 });
 
-/** Asks for the first page now (at app start): a failure is left for the list to show and retry. */
-export function prefetchConversationPages(queryClient: QueryClient, client: TRPCClient<AppRouter>): void {
-  void queryClient.prefetchInfiniteQuery(conversationPages(client));
+/**
+ * Asks for the first page now (at app start): a failure is left for the list to show and retry.
+ * Resolves when it has been answered, either way.
+ */
+export function prefetchConversationPages(
+  queryClient: QueryClient,
+  client: TRPCClient<AppRouter>,
+): Promise<void> {
+  return queryClient.prefetchInfiniteQuery(conversationPages(client));
 }

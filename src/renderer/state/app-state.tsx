@@ -9,6 +9,7 @@ import {
   type HistoryState,
   isOpenConversation,
   newConversation,
+  OPEN_CONVERSATION_KEY,
   type OpenConversation,
 } from './open-conversation';
 import { persist, restore } from './session-storage';
@@ -35,7 +36,6 @@ export interface AppState {
 
 const CONVERSATION_KEY = 'lightchat.conversation';
 const CHOICE_KEY = 'lightchat.choice';
-const OPEN_KEY = 'lightchat.open';
 const RUNNING_KEY = 'lightchat.running';
 
 const isRunningChat = (value: unknown): value is RunningChat =>
@@ -60,7 +60,7 @@ export function createAppState(options: {
   const conversation = createStore(saved ? restoredConversation(saved) : emptyConversation);
   const choice = createStore<Choice>({ ...emptyChoice, ...restore(storage, CHOICE_KEY, isChoice) });
   const modelInUse = createStore<ModelInUse | null>(null);
-  const open = createStore(restore(storage, OPEN_KEY, isOpenConversation) ?? newConversation);
+  const open = createStore(restore(storage, OPEN_CONVERSATION_KEY, isOpenConversation) ?? newConversation);
   const history = createStore<HistoryState>(options.history ? 'unknown' : 'unavailable');
   // The stored chat followed when the page was left: a reload follows it again.
   const running = createStore<RunningChat | null>(restore(storage, RUNNING_KEY, isRunningChat) ?? null);
@@ -102,7 +102,7 @@ export function createAppState(options: {
   const stops = [
     persist({ store: conversation, storage, key: CONVERSATION_KEY, holdWhile: isStreaming }),
     persist({ store: choice, storage, key: CHOICE_KEY, delayMs: 100 }),
-    persist({ store: open, storage, key: OPEN_KEY, delayMs: 0 }),
+    persist({ store: open, storage, key: OPEN_CONVERSATION_KEY, delayMs: 0 }),
     persist({ store: running, storage, key: RUNNING_KEY, delayMs: 0 }),
   ];
   workspace?.start();

@@ -1,3 +1,6 @@
+/** Where the window keeps which conversation it shows, across reloads (session storage). */
+export const OPEN_CONVERSATION_KEY = 'lightchat.open';
+
 /** Which conversation the window shows. */
 export interface OpenConversation {
   /** The stored conversation, or null for a new chat that has not been sent yet. */

@@ -2,6 +2,7 @@ import { createTRPCClient, httpBatchLink, httpLink, splitLink, type TRPCLink } f
 import { authorizedFetch, type LightChatHttpError } from '../../client/authorized-fetch';
 import { adoptTokenFromLink, storedToken, tokenProblem } from '../auth/api-token';
 import type { AppRouter } from './app-router';
+import { earlyRequests } from './early-requests';
 import { hasIpcBridge, ipcLink } from './ipc-link';
 import { socketWorkerBridge } from './socket-worker-bridge';
 
@@ -30,15 +31,22 @@ function httpLinks(): TRPCLink<AppRouter>[] {
   // The socket lives in a worker, which reads and parses the stream off the main thread and hands
   // the page at most one batch of messages per render interval (socket-relay.ts).
   const socket = socketWorkerBridge(() => ({ url: url.replace(/^http/, 'ws'), token: token() ?? '' }));
-  const fetch = authorizedFetch({ token, throwRefusals: true, onRefused });
+  const fetch = authorizedFetch({
+    token,
+    throwRefusals: true,
+    onRefused,
+    // The first screen's requests left before this bundle had arrived (early-requests.ts).
+    fetch: (input, init) => earlyRequests?.take(String(input), init?.method) ?? globalThis.fetch(input, init),
+  });
   return [
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: ipcLink<AppRouter>({ bridge: socket }),
-      // The sidebar's pages go alone and at once: a batch leaves on a timer, which runs after React's
-      // first render (hundreds of ms on a loaded machine), and waits for the slowest query in it.
+      // The sidebar's pages and the history status go alone and at once: a batch leaves on a timer,
+      // which runs after React's first render (hundreds of ms on a loaded machine), and waits for the
+      // slowest query in it. Their first requests are those early-requests.ts already started.
       false: splitLink({
-        condition: (op) => op.path === 'conversations.list',
+        condition: (op) => op.path === 'conversations.list' || op.path === 'conversations.status',
         true: httpLink({ url, fetch }),
         false: httpBatchLink({ url, fetch }),
       }),

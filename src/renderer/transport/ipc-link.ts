@@ -1,15 +1,11 @@
 import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { observable } from '@trpc/server/observable';
-import { BRIDGE_KEY, type LightChatIpcBridge, type MainMessage } from '../../preload/ipc-protocol.js';
+import type { LightChatIpcBridge, MainMessage } from '../../preload/ipc-protocol.js';
 
-type BridgeWindow = { [BRIDGE_KEY]?: LightChatIpcBridge };
+import { findBridge } from './ipc-bridge.js';
 
-// `globalThis` is `window` in the page; it also type-checks where the DOM library is absent.
-const findBridge = (): LightChatIpcBridge | undefined => (globalThis as BridgeWindow)[BRIDGE_KEY];
-
-/** True inside the desktop app, whose preload exposes the IPC bridge; false in a browser. */
-export const hasIpcBridge = (): boolean => findBridge() !== undefined;
+export { hasIpcBridge } from './ipc-bridge.js';
 
 export interface IpcLinkOptions {
   /** Default: the bridge the preload put on `window`. Tests pass their own. */
