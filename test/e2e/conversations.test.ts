@@ -231,6 +231,34 @@ describe('the Conversations sidebar', () => {
     expect(entryCss[0]?.bytes).toBeLessThan(100_000);
   });
 
+  it("paints the sidebar's list from the page's shell before the app, and the app's first commit has the same list", async () => {
+    await titledConversation(world.app, 'Painted early');
+    const page = await openApp(world);
+    // What the page showed as it loaded again: the shell with its rows, then the app in its place.
+    await page.context().addInitScript(() => {
+      const seen = { shellRows: 0, rowsAtTakeover: -1, loader: false };
+      (window as unknown as { __shell: typeof seen }).__shell = seen;
+      new MutationObserver(() => {
+        const shell = document.getElementById('lc-shell');
+        if (shell && !shell.hidden) seen.shellRows = shell.querySelectorAll('li button').length;
+        if (document.querySelector('[aria-label="Loading conversations"]')) seen.loader = true;
+        if (!shell && seen.rowsAtTakeover === -1 && seen.shellRows > 0) {
+          seen.rowsAtTakeover = document.querySelectorAll(
+            'nav[aria-label="Conversations"] ul li button',
+          ).length;
+        }
+      }).observe(document, { childList: true, subtree: true, attributes: true });
+    });
+    await page.reload();
+    await appReady(page);
+    const seen = await page.evaluate(() => (window as unknown as { __shell: unknown }).__shell);
+    const { shellRows } = seen as { shellRows: number };
+    expect(shellRows).toBeGreaterThan(0);
+    // The same rows (item and Actions buttons) in the app's first commit, and no loader ever.
+    expect(seen).toEqual({ shellRows, rowsAtTakeover: shellRows, loader: false });
+    await expect(sidebar(page).locator('ul li button').count()).resolves.toBeGreaterThan(0);
+  });
+
   it('threw no page errors and CSP blocked nothing', () => {
     expect(problemsSeen(world)).toEqual({ csp: [], errors: [] });
   });

@@ -8,7 +8,7 @@ import { createRef } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newConversation, type Conversation as StoredConversation } from '../../src/domain/conversation';
 import { ConversationItem } from '../../src/renderer/history/ConversationItem';
-import { ROW_HEIGHTS } from '../../src/renderer/history/row-heights';
+import { LIST_OVERSCAN, ROW_HEIGHTS } from '../../src/renderer/history/row-heights';
 import { Sidebar } from '../../src/renderer/history/Sidebar';
 import {
   applyColorScheme,
@@ -73,6 +73,7 @@ function fakeWindow(options: { wide?: boolean; dark?: boolean } = {}) {
     document,
     localStorage: window.localStorage,
     sessionStorage: window.sessionStorage,
+    innerHeight: 900,
     matchMedia: (query: string) => ({
       matches: query.includes('prefers-color-scheme') ? options.dark === true : options.wide !== false,
     }),
@@ -133,7 +134,7 @@ describe("the page's shell (index.html, painted before the app's bundle evaluate
       stored(2),
       stored(3, { title: null }),
     ];
-    paintRows(list, conversations, { now: NOW, activeId: uuid(2) });
+    paintRows(list, conversations, { now: NOW, activeId: uuid(2), height: 900 });
     const rows = [...list.children] as HTMLLIElement[];
     expect(rows.map((row) => row.textContent)).toEqual([
       'Pinned',
@@ -178,6 +179,15 @@ describe("the page's shell (index.html, painted before the app's bundle evaluate
       item.outerHTML.replace(/ data-conversation-id="[^"]+"/, ''),
     );
     expect(shellItems).toEqual(appItems);
+  });
+
+  it('renders, as the virtualised list does, the rows in view and ten more', () => {
+    const list = document.createElement('ul');
+    const conversations = Array.from({ length: 40 }, (_, index) => stored(index + 1));
+    // A heading, then items: 31 + 4 × 32 = 159 px, so the fifth item (row 5) starts past 150 px.
+    paintRows(list, conversations, { now: NOW, activeId: null, height: 150 });
+    expect(list.children).toHaveLength(5 + LIST_OVERSCAN);
+    expect(list.style.height).toBe(`${ROW_HEIGHTS.heading + 40 * ROW_HEIGHTS.conversation}px`);
   });
 
   it('shows the sidebar with its first page once history is known to be available, in the scheme Mantine will use', async () => {

@@ -8,7 +8,7 @@ import { useTRPC, useTRPCClient } from '../transport/trpc';
 import { ConversationItem } from './ConversationItem';
 import { listRows } from './conversation-groups';
 import { conversationPages, PAGE_SIZE } from './conversation-pages';
-import { ROW_HEIGHTS } from './row-heights';
+import { LIST_OVERSCAN, ROW_HEIGHTS } from './row-heights';
 
 /**
  * A page is fetched once the rows shown come this close to the end of what is loaded: a page ahead,
@@ -55,7 +55,7 @@ export function ConversationList() {
       const row = rows[index];
       return row?.type === 'conversation' ? row.conversation.id : `heading:${row?.name ?? index}`;
     },
-    overscan: 10,
+    overscan: LIST_OVERSCAN,
     // The window's height until the list is laid out: its first render already has the rows in view
     // (without it, the first has none, and they come a render and a frame later).
     initialRect: { width: 0, height: window.innerHeight },

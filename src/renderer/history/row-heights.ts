@@ -5,3 +5,6 @@
  * measures differently when it appears makes the list lay out again (every row, while scrolling).
  */
 export const ROW_HEIGHTS = { heading: 31, conversation: 32 } as const;
+
+/** Rows rendered beyond those in view, on each side (the list's virtualiser, and the page's shell). */
+export const LIST_OVERSCAN = 10;

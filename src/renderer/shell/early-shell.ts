@@ -1,6 +1,6 @@
 import type { Conversation } from '../../domain/conversation';
 import { type ListRow, listRows, titleOf } from '../history/conversation-groups';
-import { ROW_HEIGHTS } from '../history/row-heights';
+import { LIST_OVERSCAN, ROW_HEIGHTS } from '../history/row-heights';
 import { OPEN_CONVERSATION_KEY } from '../state/open-conversation';
 
 /** Where App keeps whether the sidebar is open (Mantine's useLocalStorage: JSON `true`/`false`). */
@@ -30,6 +30,7 @@ interface ShellWindow {
   localStorage: Storage;
   sessionStorage: Storage;
   matchMedia(query: string): { matches: boolean };
+  innerHeight: number;
 }
 
 /**
@@ -116,18 +117,26 @@ function rowElement(document: Document, row: ListRow, index: number, top: number
   return li;
 }
 
-/** The list's rows into the shell's `<ul>`, placed and sized as the app's virtualised list places them. */
+/**
+ * The list's rows into the shell's `<ul>`, placed and sized as the app's virtualised list places them
+ * on its first render: those starting within `height` (the window's, as the list starts from), and
+ * the overscan after them.
+ */
 export function paintRows(
   list: HTMLUListElement,
   conversations: Conversation[],
-  options: { now: Date; activeId: string | null },
+  options: { now: Date; activeId: string | null; height: number },
 ): void {
   const rows = listRows(conversations, options.now);
+  const items: HTMLLIElement[] = [];
   let top = 0;
-  const items = rows.map((row, index) => {
-    const li = rowElement(list.ownerDocument, row, index, top, options.activeId);
+  let lastInView = -1;
+  rows.forEach((row, index) => {
+    if (top < options.height) lastInView = index;
+    if (index <= lastInView + LIST_OVERSCAN) {
+      items.push(rowElement(list.ownerDocument, row, index, top, options.activeId));
+    }
     top += ROW_HEIGHTS[row.type];
-    return li;
   });
   list.style.height = `${top}px`;
   list.replaceChildren(...items);
@@ -162,7 +171,7 @@ export function startShell(
     ([page, available]) => {
       // The app took over already, or it will show something else (history is off, or no answer).
       if (!shell.isConnected || !available || page === null) return;
-      paintRows(list, page.items, { now: new Date(), activeId: openId(window) });
+      paintRows(list, page.items, { now: new Date(), activeId: openId(window), height: window.innerHeight });
       shell.hidden = false;
     },
     () => {},
