@@ -42,7 +42,7 @@ function earlyEntryScript(): Plugin {
     name: 'lightchat-early-entry',
     transformIndexHtml: {
       order: 'post',
-      handler(html, context) {
+      handler(_html, context) {
         const built = Object.values(context.bundle ?? {}).find(
           (output): output is OutputChunk =>
             output.type === 'chunk' && output.isEntry && output.name === 'early',
@@ -53,22 +53,8 @@ function earlyEntryScript(): Plugin {
           );
         }
         const src = built ? `./${built.fileName}` : `./${relative('src/renderer', EARLY)}`;
-        // The list's code, which the app's first commit waits for (main.tsx): fetched beside the
-        // bundle, not once the bundle has evaluated and imports it.
-        const sidebarBody = Object.values(context.bundle ?? {}).find(
-          (output): output is OutputChunk => output.type === 'chunk' && output.name === 'SidebarBody',
-        );
-        if (context.bundle && !sidebarBody) throw new Error('the SidebarBody chunk was not built');
-        const preloads = (sidebarBody ? [sidebarBody.fileName, ...sidebarBody.imports] : []).filter(
-          (file) => !html.includes(file) && file !== built?.fileName,
-        );
         return [
           { tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src }, injectTo: 'head' },
-          ...preloads.map((file) => ({
-            tag: 'link',
-            attrs: { rel: 'modulepreload', crossorigin: true, href: `./${file}` },
-            injectTo: 'head' as const,
-          })),
         ];
       },
     },
