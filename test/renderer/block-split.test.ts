@@ -1,6 +1,12 @@
 import { parseMarkdownIntoBlocks } from 'streamdown';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type BlockSplit, splitIntoBlocks } from '../../src/renderer/markdown/block-split';
+
+// The real splitter, counted: how often a stream re-splits its open tail.
+vi.mock('streamdown', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('streamdown')>();
+  return { ...actual, parseMarkdownIntoBlocks: vi.fn(actual.parseMarkdownIntoBlocks) };
+});
 
 /** A long answer with the blocks a model writes: headings, paragraphs, lists, code, tables. */
 function longAnswer(sections: number): string {
@@ -69,5 +75,29 @@ describe('splitIntoBlocks', () => {
     const split = splitIntoBlocks(first, other, true);
     expect(split.finishedText + split.open).toBe(other);
     expect(split.finished).toEqual(parseMarkdownIntoBlocks(other).slice(0, split.finished.length));
+  });
+
+  it('splits again only when an update brings a line break: a long paragraph costs no split per token', () => {
+    const paragraph = Array.from({ length: 300 }, (_, i) => (i % 9 === 0 ? `**word${i}**` : `word${i}`)).join(
+      ' ',
+    );
+    const text = `## Title\n\n${paragraph}\n\nNext.\n`;
+    const chunks = text.match(/[\s\S]{1,6}/g) ?? [];
+    const split = vi.mocked(parseMarkdownIntoBlocks);
+    split.mockClear();
+    let previous: BlockSplit | null = null;
+    let soFar = '';
+    let withBreak = 0;
+    for (const chunk of chunks) {
+      soFar += chunk;
+      if (chunk.includes('\n')) withBreak++;
+      previous = splitIntoBlocks(previous, soFar, true);
+      expect(previous.finishedText + previous.open).toBe(soFar);
+    }
+    expect(chunks.length).toBeGreaterThan(300);
+    // The first update, then one per update with a line break (the paragraph has none).
+    expect(split).toHaveBeenCalledTimes(1 + withBreak);
+    expect(previous?.finished).toEqual(['## Title\n\n', `${paragraph}\n\n`]);
+    expect(splitIntoBlocks(previous, text, false).finished).toEqual(parseMarkdownIntoBlocks(text));
   });
 });

@@ -21,12 +21,35 @@ const OPEN_BLOCKS = 1;
 const nothingFinished = (text: string): BlockSplit => ({ finished: [], finishedText: '', open: text });
 
 /**
+ * True when `text` is the previous split's text with more added on its last line: every block
+ * starts on a line of its own, so nothing added without a line break can finish the open block.
+ * (A new line may start a block, `para\n# Heading`: it stays in the open part, which draws it
+ * right, until the next line break splits it off.) A long paragraph then costs no split per update.
+ */
+function extendsOnSameLine(previous: BlockSplit, text: string): boolean {
+  const before = previous.finishedText.length + previous.open.length;
+  return (
+    text.length >= before &&
+    !text.includes('\n', before) &&
+    text.startsWith(previous.open, previous.finishedText.length) &&
+    text.startsWith(previous.finishedText)
+  );
+}
+
+/**
  * Splits `text` into blocks. While streaming, and when `text` extends the finished part of
  * `previous`, only the text after that part is split again: an update costs the length of the open
  * tail, not of the whole answer. A finished answer (`streaming` false) is split whole, once, so its
  * final blocks are exactly those of the complete text.
  */
 export function splitIntoBlocks(previous: BlockSplit | null, text: string, streaming: boolean): BlockSplit {
+  if (streaming && previous !== null && extendsOnSameLine(previous, text)) {
+    return {
+      finished: previous.finished,
+      finishedText: previous.finishedText,
+      open: text.slice(previous.finishedText.length),
+    };
+  }
   const base =
     streaming && previous !== null && text.startsWith(previous.finishedText) ? previous : nothingFinished('');
   const blocks = parseMarkdownIntoBlocks(text.slice(base.finishedText.length));
