@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { MantineProvider } from '@mantine/core';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
@@ -36,12 +37,27 @@ describe('MarkdownView', () => {
     );
   });
 
-  it('puts finished blocks in boxes the browser may skip while off screen', () => {
+  it('keeps each finished block in a box of its own, the same element to the end', () => {
     const { container, firstHeading } = streamInto(answer, 11);
     expect(container.querySelectorAll('.lc-block').length).toBeGreaterThan(20);
     // The first finished block is the same element from the moment it finished to the end.
     expect(firstHeading?.textContent).toBe('Part 0');
     expect(container.querySelector('.lc-block h2')).toBe(firstHeading);
+  });
+});
+
+describe('markdown.css: a finished block while the stream scrolls', () => {
+  const css = readFileSync('src/renderer/markdown/markdown.css', 'utf8');
+  const rules = (selector: string) =>
+    [...css.matchAll(/([^{}]+)\{([^}]*)\}/g)]
+      .filter(([, selectors]) => selectors!.replace(/\/\*[\s\S]*?\*\//g, '').trim() === selector)
+      .map(([, , body]) => body!);
+
+  it('is contained, not skipped: content-visibility switched blocks at the window edges on every scroll', () => {
+    // With `content-visibility: auto` every render of a stream took two or three style and layout
+    // rounds, and the scroll that follows it another (bench 7b, trace: contentvisibilityautostatechange).
+    expect(rules('.lc-markdown .lc-block')).toEqual([expect.stringMatching(/^\s*contain: content;\s*$/)]);
+    expect(css.replace(/\/\*[\s\S]*?\*\//g, '')).not.toMatch(/content-visibility/);
   });
 });
 

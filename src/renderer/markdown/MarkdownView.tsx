@@ -37,8 +37,7 @@ const rehypePlugins = [defaultRehypePlugins.sanitize, defaultRehypePlugins.harde
 );
 
 /**
- * A finished block, in a box the browser may skip laying out and painting while it is off screen
- * (`content-visibility: auto` in markdown.css): a long answer's earlier blocks cost nothing per frame.
+ * A finished block, rendered once: later updates of the stream leave it (and its layout) alone.
  * Prose, headings, lists and quotes are drawn from marked's tokens, as the open block was; only a
  * block that needs more (code to highlight, a table, raw HTML…) goes through streamdown's pipeline,
  * which costs several times as much per block.
