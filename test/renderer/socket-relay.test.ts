@@ -92,6 +92,29 @@ describe('SocketRelay (the page socket worker)', () => {
     ]);
   });
 
+  it("follows the page's render pace: a page rendering every 250 ms is woken 4 times a second, not 20", () => {
+    subscribe(1);
+    const chat = socket.subscriptions[0]!.handlers;
+    const postsDuring = (ms: number) => {
+      const before = posts.length;
+      for (let at = 0; at < ms; at += 2) {
+        chat.onData({ type: 'token', text: 'x' });
+        advance(2);
+      }
+      return posts.length - before;
+    };
+    expect(postsDuring(1000)).toBeGreaterThanOrEqual(20);
+    relay.pace(250);
+    advance(50);
+    expect(postsDuring(1000)).toBeLessThanOrEqual(4);
+    // Never more often than the worker's own interval, and back to it when the stream ends.
+    relay.pace(10);
+    advance(250);
+    expect(postsDuring(1000)).toBeGreaterThanOrEqual(20);
+    advance(50);
+    expect(posts.flat()).toHaveLength(1500);
+  });
+
   it('posts a message after a quiet spell at once', () => {
     subscribe(1);
     socket.subscriptions[0]!.handlers.onData('first');

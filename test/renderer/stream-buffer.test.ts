@@ -188,6 +188,32 @@ describe('pacedFrames', () => {
     }
   });
 
+  it('tells what it will wait after each render (the socket worker posts no more often)', () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
+    });
+    try {
+      let workDone: (() => void) | undefined;
+      const intervals: number[] = [];
+      const schedule = pacedFrames(
+        50,
+        (done) => (workDone = done),
+        (ms) => intervals.push(ms),
+      );
+      schedule(() => {});
+      vi.advanceTimersByTime(20);
+      vi.advanceTimersByTime(4); // a 8 ms render: 8 × 8 = 64 ms
+      workDone?.();
+      schedule(() => {});
+      vi.advanceTimersByTime(100);
+      vi.advanceTimersByTime(100); // a slow one: the cap
+      workDone?.();
+      expect(intervals).toEqual([64, 250]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('leaves the frame that draws a keystroke to the keystroke: the batch waits one frame, never more', () => {
     vi.useFakeTimers({
       toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],

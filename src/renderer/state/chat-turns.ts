@@ -11,7 +11,7 @@ import {
 } from './conversation';
 import type { Store } from './store';
 import { type FrameScheduler, pacedFrames, StreamBuffer } from './stream-buffer';
-import { STREAM_RENDER_INTERVAL_MS } from './stream-pace';
+import { reportStreamPace, STREAM_RENDER_INTERVAL_MS } from './stream-pace';
 
 /**
  * What `chat.start` takes: the history (`messages`, a chat that stores nothing), or a place in a
@@ -240,6 +240,7 @@ export class ChatTurns {
     this.active = null;
     active.buffer.close();
     active.unsubscribe?.();
+    reportStreamPace(STREAM_RENDER_INTERVAL_MS);
     this.options.onRunning?.(null);
   }
 
@@ -301,7 +302,7 @@ export class ChatTurns {
   }
 
   private newActive(answerId: string, userId: string | null): ActiveChat {
-    const { schedule = pacedFrames(STREAM_RENDER_INTERVAL_MS) } = this.options;
+    const { schedule = pacedFrames(STREAM_RENDER_INTERVAL_MS, undefined, reportStreamPace) } = this.options;
     const buffer = new StreamBuffer((batch) => {
       // The answer's id changes when the server stores it: read it when the batch lands.
       this.dispatch({ type: 'stream', answerId: active.answerId, batch });
@@ -431,6 +432,8 @@ export class ChatTurns {
   }
 
   private ended(active: ActiveChat): void {
+    // The next messages of the page's other subscriptions need not wait for a stream's pace.
+    reportStreamPace(STREAM_RENDER_INTERVAL_MS);
     if (active.conversationId === null) return;
     this.options.onRunning?.(null);
     this.options.onStoredTurnEnd?.(active.conversationId);

@@ -42,7 +42,12 @@ const MAX_INTERVAL_MS = 250;
  * a slow one gets fewer updates, never a backlog. The first flush is never held back, except that a
  * frame drawing the user's keystroke or click is left to it: the flush waits one frame (never two).
  */
-export function pacedFrames(minIntervalMs: number, afterWork: AfterWork = nextTask): FrameScheduler {
+export function pacedFrames(
+  minIntervalMs: number,
+  afterWork: AfterWork = nextTask,
+  /** Told the interval after each render (the socket worker posts no more often). */
+  onInterval?: (intervalMs: number) => void,
+): FrameScheduler {
   let last = Number.NEGATIVE_INFINITY;
   let cost = 0;
   return (flush) => {
@@ -58,6 +63,7 @@ export function pacedFrames(minIntervalMs: number, afterWork: AfterWork = nextTa
       flush();
       afterWork(() => {
         cost = performance.now() - started;
+        onInterval?.(Math.min(MAX_INTERVAL_MS, Math.max(minIntervalMs, COST_FACTOR * cost)));
       });
     };
     const interval = Math.min(MAX_INTERVAL_MS, Math.max(minIntervalMs, COST_FACTOR * cost));

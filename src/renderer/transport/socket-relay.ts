@@ -43,9 +43,20 @@ export class SocketRelay {
   private lastPost = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
+  private intervalMs: number;
 
   constructor(private readonly options: SocketRelayOptions) {
     this.now = options.now ?? (() => performance.now());
+    this.intervalMs = options.intervalMs;
+  }
+
+  /**
+   * The page now renders a stream at most once per `intervalMs` (a slow machine, see `pacedFrames`),
+   * or the options' interval again: posts follow it, never more often than the options' interval.
+   * A post already waiting keeps its time.
+   */
+  pace(intervalMs: number): void {
+    this.intervalMs = Math.max(this.options.intervalMs, intervalMs);
   }
 
   receive(message: RendererMessage): void {
@@ -88,7 +99,7 @@ export class SocketRelay {
   private send(message: MainMessage): void {
     this.outbox.push(message);
     if (this.timer !== undefined) return;
-    const wait = this.lastPost + this.options.intervalMs - this.now();
+    const wait = this.lastPost + this.intervalMs - this.now();
     if (wait <= 0) {
       this.flush();
       return;

@@ -1,5 +1,6 @@
 import type { LightChatIpcBridge, MainMessage } from '../../preload/ipc-protocol.js';
-import type { SocketWorkerInit } from './socket-worker';
+import { onStreamPace } from '../state/stream-pace';
+import type { SocketWorkerInit, SocketWorkerPace } from './socket-worker';
 
 /**
  * The page's side of its socket worker (`socket-worker.ts`), as a bridge for `ipcLink`: the worker
@@ -34,6 +35,10 @@ export function socketWorkerBridge(init: () => Omit<SocketWorkerInit, 'type'>): 
       open.clear();
     };
     started.postMessage({ type: 'init', ...init() } satisfies SocketWorkerInit);
+    // A streaming answer renders less often on a slow machine: the worker then posts less often too.
+    onStreamPace((intervalMs) =>
+      started.postMessage({ type: 'pace', intervalMs } satisfies SocketWorkerPace),
+    );
     return started;
   };
   return {

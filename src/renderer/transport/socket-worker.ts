@@ -11,6 +11,12 @@ export interface SocketWorkerInit {
   token: string;
 }
 
+/** The page's streaming answer now renders at most this often: posts more often would be wasted. */
+export interface SocketWorkerPace {
+  type: 'pace';
+  intervalMs: number;
+}
+
 /** How long the socket stays open after its last subscription ended (the next chat reuses it). */
 const LINGER_MS = 30_000;
 
@@ -20,12 +26,16 @@ const LINGER_MS = 30_000;
  * message (connectionParams): a browser's WebSocket cannot send headers.
  */
 const worker = globalThis as unknown as {
-  onmessage: ((event: MessageEvent<SocketWorkerInit | RendererMessage>) => void) | null;
+  onmessage: ((event: MessageEvent<SocketWorkerInit | SocketWorkerPace | RendererMessage>) => void) | null;
   postMessage: (message: unknown) => void;
 };
 let relay: SocketRelay | undefined;
 
 worker.onmessage = ({ data: message }) => {
+  if (message.type === 'pace') {
+    relay?.pace(message.intervalMs);
+    return;
+  }
   if (message.type !== 'init') {
     relay?.receive(message);
     return;
