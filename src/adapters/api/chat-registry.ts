@@ -114,7 +114,7 @@ export class ChatRegistry {
       input,
       signal,
     );
-    const { turn, prepared, written } = opened;
+    const { turn, prepared } = opened;
     try {
       this.refuseWhenClosing(options.closing);
       signal?.throwIfAborted();
@@ -122,7 +122,7 @@ export class ChatRegistry {
       if (turn) await turn.stop();
       throw error;
     }
-    if (turn && !written) this.options.onStoredChatStart?.(turn);
+    if (turn) this.options.onStoredChatStart?.(turn);
     const chatId = crypto.randomUUID();
     const closing = AbortSignal.any(
       [this.options.closing, options.closing].filter((s): s is AbortSignal => s !== undefined),
@@ -141,14 +141,9 @@ export class ChatRegistry {
     };
     this.chats.set(chatId, entry);
     if (turn) {
-      // Its turn is written (or on its way, see `prepareStoredChat`): the answer is asked for now,
-      // whoever listens. Nobody can listen before `start` returns the chat's id.
+      // Its turn is written: the answer is asked for now, whoever listens.
       this.run(entry);
       this.linger(entry);
-      if (written) {
-        await this.whenWritten(entry, written);
-        this.options.onStoredChatStart?.(turn);
-      }
     } else {
       entry.timer = this.later(() => this.stop(chatId), this.idleMs);
     }
@@ -273,24 +268,6 @@ export class ChatRegistry {
       to,
       ...(turn ? { recorder: turnRecorder(turn) } : {}),
     });
-  }
-
-  /**
-   * A new conversation's turn lands while its provider is asked. A write that fails refuses the
-   * chat, as when it was written first: the chat and its provider request stop, and what they
-   * produced meanwhile (kept in the entry, unseen) goes with it.
-   */
-  private async whenWritten(entry: Entry, written: Promise<void>): Promise<void> {
-    try {
-      await written;
-    } catch (error) {
-      entry.state = 'ended';
-      clearTimeout(entry.timer);
-      this.forget(entry);
-      entry.stop.abort();
-      await entry.run;
-      throw error;
-    }
   }
 
   private append(entry: Entry, event: ChatEvent): void {

@@ -319,20 +319,6 @@ export class ConversationService {
     chat: { providerId: string; modelId: string },
     hooks: TurnHooks,
   ): Promise<StoredTurn> {
-    const { turn, written } = this.startTurn(plan, chat, hooks);
-    await written;
-    return turn;
-  }
-
-  /**
-   * `beginTurn` without waiting for the write: the writer of the answer at once, and `written`, which
-   * settles when the turn's one transaction has landed (or failed: then the writer writes nothing).
-   */
-  startTurn(
-    plan: TurnPlan,
-    chat: { providerId: string; modelId: string },
-    hooks: TurnHooks,
-  ): { turn: StoredTurn; written: Promise<void> } {
     const now = this.stamp();
     const base = { conversationId: plan.conversation.id, createdAt: now, updatedAt: now };
     const message = (
@@ -357,18 +343,17 @@ export class ConversationService {
     });
     const store = this.storeFor(plan.conversation);
     const title = plan.prompt === null ? null : firstLineTitle(plan.prompt);
-    const written = store
-      .addTurn({
-        conversationId: plan.conversation.id,
-        ...(plan.isNew ? { create: { ...plan.conversation, ...chat } } : {}),
-        messages: user ? [user, answer] : [answer],
-        currentLeafId: answer.id,
-        ...(title ? { title } : {}),
-        ...chat,
-        updatedAt: now,
-      })
-      .then(() => this.emit(plan.conversation.id));
-    const turn = new StoredTurn({
+    await store.addTurn({
+      conversationId: plan.conversation.id,
+      ...(plan.isNew ? { create: { ...plan.conversation, ...chat } } : {}),
+      messages: user ? [user, answer] : [answer],
+      currentLeafId: answer.id,
+      ...(title ? { title } : {}),
+      ...chat,
+      updatedAt: now,
+    });
+    this.emit(plan.conversation.id);
+    return new StoredTurn({
       store,
       conversationId: plan.conversation.id,
       userMessageId: user?.id ?? null,
@@ -378,9 +363,7 @@ export class ConversationService {
       timers: this.timers,
       onError: hooks.onError,
       onWritten: (id) => this.emit(id),
-      written,
     });
-    return { turn, written };
   }
 
   /**

@@ -20,19 +20,12 @@ export const namesConversation = (input: unknown): boolean =>
 export interface StoredChat {
   prepared: PreparedChat;
   turn: StoredTurn;
-  /**
-   * A new conversation's turn, still being written: the provider may be asked meanwhile, but nothing
-   * of the answer may reach anyone before it lands, and a failed write refuses the chat (see
-   * `prepareStoredChat`). Absent: the turn is written.
-   */
-  written?: Promise<void>;
 }
 
-/** A chat ready to stream: stateless (`turn` null), or a stored one whose turn is written (or on its way). */
+/** A chat ready to stream: stateless (`turn` null), or a stored one whose turn is written. */
 export interface OpenedChat {
   prepared: PreparedChat;
   turn: StoredTurn | null;
-  written?: Promise<void>;
 }
 
 export interface OpenChatDeps {
@@ -97,14 +90,7 @@ function statelessInput(input: unknown): unknown {
 /**
  * Continues a conversation: checks where the send goes, resolves provider and model (the
  * conversation's own unless the request names others), then writes the user message and a
- * `streaming` answer before anything of the answer reaches anyone. Throws before anything streams.
- *
- * An existing conversation's turn is written before the provider is asked: the write is where a
- * second send gets `CONVERSATION_BUSY`, and that send must cost no provider request. A new
- * conversation has nothing streaming and no tree to conflict with, so its write goes with the
- * provider request (`written`): the round trip to the store's thread was all of a stored chat's
- * added time to first token (bench row 12b). Should that write still fail (disk full), the
- * request is stopped and the chat refused, as before.
+ * `streaming` answer — all before the provider is asked. Throws before anything streams.
  */
 export async function prepareStoredChat(
   deps: {
@@ -149,11 +135,12 @@ export async function prepareStoredChat(
     }),
     signal,
   );
-  const turnPlan = { ...plan, attachments: prepared.attachments ?? [] };
-  const chat = { providerId: prepared.providerId, modelId: prepared.modelId };
-  const hooks = { onError: deps.onWriteError };
-  if (plan.isNew) return { prepared, ...deps.conversations.startTurn(turnPlan, chat, hooks) };
-  return { prepared, turn: await deps.conversations.beginTurn(turnPlan, chat, hooks) };
+  const turn = await deps.conversations.beginTurn(
+    { ...plan, attachments: prepared.attachments ?? [] },
+    { providerId: prepared.providerId, modelId: prepared.modelId },
+    { onError: deps.onWriteError },
+  );
+  return { prepared, turn };
 }
 
 export const startEvent = (chatId: string, turn?: StoredTurn): ChatStartEvent =>

@@ -32,11 +32,6 @@ export interface StoredTurnOptions {
   onError(error: AppError): void;
   /** A write landed: other windows may refresh. */
   onWritten(conversationId: string): void;
-  /**
-   * The write of the turn itself (its user message and `streaming` answer), when it is still on its
-   * way: every later write waits for it, and none is made if it fails (the chat is refused).
-   */
-  written?: Promise<void>;
 }
 
 /**
@@ -58,10 +53,8 @@ export class StoredTurn {
   private toolChanges = 0;
   private lastWriteAt: number;
   private timer: unknown = null;
-  private writes: Promise<void>;
+  private writes: Promise<void> = Promise.resolve();
   private ended = false;
-  /** The turn's own write failed: nothing of it is stored, so nothing more is written. */
-  private refused = false;
   /** The last write that failed (disk full…), shown with the end of the answer. */
   writeError: AppError | null = null;
 
@@ -72,15 +65,6 @@ export class StoredTurn {
     this.prompt = options.prompt ?? null;
     this.firstLineTitle = options.firstLineTitle ?? null;
     this.lastWriteAt = options.timers.now();
-    this.writes = options.written
-      ? options.written.then(
-          () => {},
-          () => {
-            this.refused = true;
-            this.ended = true;
-          },
-        )
-      : Promise.resolve();
   }
 
   /** The answer's text so far. */
@@ -195,7 +179,7 @@ export class StoredTurn {
   }
 
   private enqueue(write: () => Promise<void>): Promise<void> {
-    this.writes = this.writes.then(() => (this.refused ? undefined : write()));
+    this.writes = this.writes.then(write);
     return this.writes;
   }
 

@@ -6,8 +6,6 @@ import {
 } from '../../../src/adapters/api/chat-registry.js';
 import { MemoryConversationStore } from '../../../src/adapters/store/memory-conversation-store.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
-import { AppError } from '../../../src/domain/errors.js';
-import type { NewTurn } from '../../../src/domain/ports/conversation-store.port.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
 import { ConversationService } from '../../../src/domain/services/conversation-service.js';
 
@@ -53,30 +51,15 @@ function gatedChat(tokens: string[]) {
   };
 }
 
-function world(tokens = ['one ', 'two ', 'three ', 'four'], store = new MemoryConversationStore()) {
+function world(tokens = ['one ', 'two ', 'three ', 'four']) {
   const gated = gatedChat(tokens);
-  const conversations = new ConversationService({ store, temporary: new MemoryConversationStore() });
-  const ended: string[] = [];
-  const registry = new ChatRegistry({
-    chat: gated.chat,
-    conversations,
-    onStoredChatEnd: (turn) => ended.push(turn.conversationId),
+  const conversations = new ConversationService({
+    store: new MemoryConversationStore(),
+    temporary: new MemoryConversationStore(),
   });
-  return { ...gated, conversations, registry, ended };
+  const registry = new ChatRegistry({ chat: gated.chat, conversations });
+  return { ...gated, conversations, registry };
 }
-
-/** A store whose turn writes wait until the test lets each one land (or fail). */
-class HeldTurnStore extends MemoryConversationStore {
-  readonly held: { turn: NewTurn; land(): void; fail(error: Error): void }[] = [];
-  override addTurn(turn: NewTurn) {
-    return new Promise<void>((resolve, reject) => {
-      this.held.push({ turn, land: resolve, fail: reject });
-    }).then(() => super.addTurn(turn));
-  }
-}
-
-/** Lets every pending promise job and I/O callback run (the chat's steps are all in-process). */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Pulls events until `until` says stop (or the chat ends); the subscription stays open. */
 async function pull(
@@ -213,75 +196,5 @@ describe('stored chats in the one registry (CONTRACT sections 5 and 10)', () => 
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
     const plain = await w.registry.start({ prompt: 'a' });
     expect(plain).not.toHaveProperty('conversationId');
-  });
-});
-
-describe("a stored chat's turn and its provider request (CONTRACT section 10)", () => {
-  it("a new conversation's provider is asked while its turn is written; nothing of the answer is seen before it lands", async () => {
-    const store = new HeldTurnStore();
-    const w = world(['Hel', 'lo'], store);
-    let started: Awaited<ReturnType<typeof w.registry.start>> | undefined;
-    const starting = w.registry.start({ conversationId: 'new', prompt: 'Hi' }).then((s) => (started = s));
-    await settle();
-    // The turn's write is on its way, and the provider was asked meanwhile (was: only after it).
-    expect(store.held).toHaveLength(1);
-    expect(w.signals).toHaveLength(1);
-    w.release(2);
-    await settle();
-    // The answer came, but nobody can see it: the chat's id is given once the turn is stored.
-    expect(started).toBeUndefined();
-    store.held[0]?.land();
-    await starting;
-    const events = await pull(w.registry.events(started?.chatId as string), () => false);
-    expect(events.map((event) => event.type)).toEqual(['start', 'token', 'token', 'done']);
-    const stored = await w.conversations.get(started?.conversationId as string);
-    expect(stored.messages.map((m) => [m.role, m.content, m.status])).toEqual([
-      ['user', 'Hi', 'done'],
-      ['assistant', 'Hello', 'done'],
-    ]);
-  });
-
-  it("a new conversation whose turn can't be written is refused, its provider request stopped, nothing stored", async () => {
-    const store = new HeldTurnStore();
-    const w = world(['Hel', 'lo'], store);
-    const starting = w.registry.start({ conversationId: 'new', prompt: 'Hi' });
-    await settle();
-    w.release(1);
-    await settle();
-    const full = new AppError('HISTORY_UNAVAILABLE', 'The disk is full.');
-    store.held[0]?.fail(full);
-    await expect(starting).rejects.toBe(full);
-    expect(w.signals[0]?.aborted).toBe(true);
-    expect(w.registry.size).toBe(0);
-    // No answer ended as far as anyone knows (no auto title), and no write followed the failed one.
-    await settle();
-    expect(w.ended).toEqual([]);
-    expect((await store.list({ limit: 10, cursor: null })).items).toEqual([]);
-  });
-
-  it("an existing conversation's turn is written before its provider is asked: a busy send costs no request", async () => {
-    const store = new HeldTurnStore();
-    const w = world(['a'], store);
-    const first = w.registry.start({ conversationId: 'new', prompt: 'One' });
-    await settle();
-    store.held[0]?.land();
-    const { chatId, conversationId } = await first;
-    // The first answer streams (not released yet); a second send into the conversation is refused.
-    const busy = w.registry.start({ conversationId, prompt: 'Two' });
-    await settle();
-    expect(store.held).toHaveLength(2);
-    expect(w.signals).toHaveLength(1);
-    store.held[1]?.land();
-    await expect(busy).rejects.toMatchObject({ code: 'CONVERSATION_BUSY' });
-    expect(w.signals).toHaveLength(1);
-
-    w.release(1);
-    await pull(w.registry.events(chatId), () => false);
-    const next = w.registry.start({ conversationId, prompt: 'Three' });
-    await settle();
-    expect(w.signals).toHaveLength(1);
-    store.held[2]?.land();
-    await next;
-    expect(w.signals).toHaveLength(2);
   });
 });
