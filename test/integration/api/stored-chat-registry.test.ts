@@ -6,6 +6,7 @@ import {
 } from '../../../src/adapters/api/chat-registry.js';
 import { MemoryConversationStore } from '../../../src/adapters/store/memory-conversation-store.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
+import type { NewTurn } from '../../../src/domain/ports/conversation-store.port.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
 import { ConversationService } from '../../../src/domain/services/conversation-service.js';
 
@@ -51,15 +52,25 @@ function gatedChat(tokens: string[]) {
   };
 }
 
-function world(tokens = ['one ', 'two ', 'three ', 'four']) {
+function world(tokens = ['one ', 'two ', 'three ', 'four'], store = new MemoryConversationStore()) {
   const gated = gatedChat(tokens);
-  const conversations = new ConversationService({
-    store: new MemoryConversationStore(),
-    temporary: new MemoryConversationStore(),
-  });
+  const conversations = new ConversationService({ store, temporary: new MemoryConversationStore() });
   const registry = new ChatRegistry({ chat: gated.chat, conversations });
   return { ...gated, conversations, registry };
 }
+
+/** A store whose turn writes wait until the test lets each one land. */
+class HeldTurnStore extends MemoryConversationStore {
+  readonly held: { turn: NewTurn; land(): void }[] = [];
+  override addTurn(turn: NewTurn) {
+    return new Promise<void>((resolve) => {
+      this.held.push({ turn, land: resolve });
+    }).then(() => super.addTurn(turn));
+  }
+}
+
+/** Lets every pending promise job and I/O callback run (the chat's steps are all in-process). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Pulls events until `until` says stop (or the chat ends); the subscription stays open. */
 async function pull(
@@ -196,5 +207,53 @@ describe('stored chats in the one registry (CONTRACT sections 5 and 10)', () => 
     ).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
     const plain = await w.registry.start({ prompt: 'a' });
     expect(plain).not.toHaveProperty('conversationId');
+  });
+});
+
+describe("a stored chat's turn is written before its provider is asked (CONTRACT section 10)", () => {
+  it('a new conversation: no provider request while its turn is being written', async () => {
+    const store = new HeldTurnStore();
+    const w = world(['Hel', 'lo'], store);
+    const starting = w.registry.start({ conversationId: 'new', prompt: 'Hi' });
+    await settle();
+    expect(store.held).toHaveLength(1);
+    expect(w.signals).toHaveLength(0);
+    store.held[0]?.land();
+    const { chatId, conversationId } = await starting;
+    expect(w.signals).toHaveLength(1);
+    w.release(2);
+    const events = await pull(w.registry.events(chatId), () => false);
+    expect(events.map((event) => event.type)).toEqual(['start', 'token', 'token', 'done']);
+    const stored = await w.conversations.get(conversationId as string);
+    expect(stored.messages.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'Hi', 'done'],
+      ['assistant', 'Hello', 'done'],
+    ]);
+  });
+
+  it('an existing conversation: a busy send costs no provider request', async () => {
+    const store = new HeldTurnStore();
+    const w = world(['a'], store);
+    const first = w.registry.start({ conversationId: 'new', prompt: 'One' });
+    await settle();
+    store.held[0]?.land();
+    const { chatId, conversationId } = await first;
+    // The first answer streams (not released yet); a second send into the conversation is refused.
+    const busy = w.registry.start({ conversationId, prompt: 'Two' });
+    await settle();
+    expect(store.held).toHaveLength(2);
+    expect(w.signals).toHaveLength(1);
+    store.held[1]?.land();
+    await expect(busy).rejects.toMatchObject({ code: 'CONVERSATION_BUSY' });
+    expect(w.signals).toHaveLength(1);
+
+    w.release(1);
+    await pull(w.registry.events(chatId), () => false);
+    const next = w.registry.start({ conversationId, prompt: 'Three' });
+    await settle();
+    expect(w.signals).toHaveLength(1);
+    store.held[2]?.land();
+    await next;
+    expect(w.signals).toHaveLength(2);
   });
 });
