@@ -36,6 +36,17 @@ describe("the page's first requests", () => {
     for (let turn = 0; turn < 10; turn++) await Promise.resolve();
     expect(fetched).toEqual(['/trpc/conversations.list', '/trpc/config.get']);
   });
+
+  it("send the conversation a click opens in the click's own task, not after a batching timer a long task may hold back", async () => {
+    const { trpcClient, fetched } = await pageClient();
+    void trpcClient.conversations.get.query({ id: 'c1', last: 40 }).catch(() => {});
+    void trpcClient.config.get.query().catch(() => {});
+    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+    expect(fetched).toEqual(['/trpc/conversations.get']);
+    vi.runAllTimers();
+    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
+    expect(fetched).toEqual(['/trpc/conversations.get', '/trpc/config.get']);
+  });
 });
 
 describe('the early module (index.html loads it before the bundle)', () => {

@@ -11,6 +11,9 @@ export type Transport = 'ipc' | 'http';
 
 export const transport: Transport = hasIpcBridge() ? 'ipc' : 'http';
 
+/** Queries sent on their own, at once (see `httpLinks`). */
+const UNBATCHED = new Set(['conversations.list', 'conversations.status', 'conversations.get']);
+
 function httpLinks(): TRPCLink<AppRouter>[] {
   adoptTokenFromLink(window.location, window.history, window.localStorage);
   // A link pasted into the address bar of an open page: take its token and start again with it.
@@ -42,11 +45,12 @@ function httpLinks(): TRPCLink<AppRouter>[] {
     splitLink({
       condition: (op) => op.type === 'subscription',
       true: ipcLink<AppRouter>({ bridge: socket }),
-      // The sidebar's pages and the history status go alone and at once: a batch leaves on a timer,
-      // which runs after React's first render (hundreds of ms on a loaded machine), and waits for the
-      // slowest query in it. Their first requests are those early-requests.ts already started.
+      // The sidebar's pages, the history status and the conversation a click opens go alone and at
+      // once, in the task that asked: a batch leaves on a timer, which runs after React's first render
+      // or whatever long task came next (hundreds of ms on a loaded machine), and waits for the
+      // slowest query in it. The first requests of the first two are those early-requests.ts started.
       false: splitLink({
-        condition: (op) => op.path === 'conversations.list' || op.path === 'conversations.status',
+        condition: (op) => UNBATCHED.has(op.path),
         true: httpLink({ url, fetch }),
         false: httpBatchLink({ url, fetch }),
       }),
