@@ -16,12 +16,12 @@ import { useConfigChanges } from './components/use-config-changes';
 import { useDialog } from './components/use-dialog';
 import { useModelInUse } from './components/use-model-in-use';
 import { useNewChat } from './components/use-new-chat';
+import { useOpenConversationChange } from './components/use-open-change';
 import { useSelection } from './components/use-selection';
 import { Sidebar } from './history/Sidebar';
 import { preloadMarkdownWhenIdle } from './markdown/Markdown';
 import { SIDE_BY_SIDE, SIDEBAR_OPEN_KEY, takeShellIntent } from './shell/early-shell';
 import { useAppState } from './state/app-state';
-import { useStore } from './state/store';
 import { transport } from './transport/client';
 import { useTRPC } from './transport/trpc';
 
@@ -89,12 +89,7 @@ export function App() {
   );
 
   // Opening a conversation from the drawer shows it: the drawer gets out of the way.
-  const openId = useStore(open, (value) => value.id);
-  const closeDrawer = drawer.close;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: it runs because the open conversation changed
-  useEffect(() => {
-    closeDrawer();
-  }, [openId, closeDrawer]);
+  useOpenConversationChange(open, drawer.close);
 
   useEffect(preloadMarkdownWhenIdle, []);
 
