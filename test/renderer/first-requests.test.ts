@@ -24,28 +24,33 @@ async function pageClient() {
   return { trpcClient, fetched };
 }
 
-describe("the page's first requests", () => {
-  it("send the sidebar's first page at once, not after a batching timer React's first render runs before", async () => {
-    const { trpcClient, fetched } = await pageClient();
-    void trpcClient.conversations.list.query({ limit: 30, cursor: null }).catch(() => {});
-    void trpcClient.config.get.query().catch(() => {});
-    // Microtasks run, timers do not: the list's request has left, alone; config waits for its batch.
-    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
-    expect(fetched).toEqual(['/trpc/conversations.list']);
-    vi.runAllTimers();
-    for (let turn = 0; turn < 10; turn++) await Promise.resolve();
-    expect(fetched).toEqual(['/trpc/conversations.list', '/trpc/config.get']);
-  });
+type PageClient = Awaited<ReturnType<typeof pageClient>>['trpcClient'];
 
-  it("send the conversation a click opens in the click's own task, not after a batching timer a long task may hold back", async () => {
+/** Requests that leave alone and at once: what the first screen or a click waits for. */
+const UNBATCHED = [
+  {
+    what: "the sidebar's first page at once, not after a batching timer React's first render runs before",
+    path: '/trpc/conversations.list',
+    send: (client: PageClient) => client.conversations.list.query({ limit: 30, cursor: null }),
+  },
+  {
+    what: "the conversation a click opens in the click's own task, not after a batching timer a long task may hold back",
+    path: '/trpc/conversations.get',
+    send: (client: PageClient) => client.conversations.get.query({ id: 'c1', last: 40 }),
+  },
+];
+
+describe("the page's first requests", () => {
+  it.each(UNBATCHED)('send $what', async ({ path, send }) => {
     const { trpcClient, fetched } = await pageClient();
-    void trpcClient.conversations.get.query({ id: 'c1', last: 40 }).catch(() => {});
+    void send(trpcClient).catch(() => {});
     void trpcClient.config.get.query().catch(() => {});
+    // Microtasks run, timers do not: this request has left, alone; config waits for its batch.
     for (let turn = 0; turn < 10; turn++) await Promise.resolve();
-    expect(fetched).toEqual(['/trpc/conversations.get']);
+    expect(fetched).toEqual([path]);
     vi.runAllTimers();
     for (let turn = 0; turn < 10; turn++) await Promise.resolve();
-    expect(fetched).toEqual(['/trpc/conversations.get', '/trpc/config.get']);
+    expect(fetched).toEqual([path, '/trpc/config.get']);
   });
 });
 
