@@ -56,8 +56,8 @@ async function* chunks(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 }
 
 /** Counts what crosses from the store to the service: the items of every list it answers. */
-function counted(store: ConversationStore): { store: ConversationStore; items: () => number } {
-  let items = 0;
+function counted(store: ConversationStore): { store: ConversationStore; rowsRead: () => number } {
+  let rows = 0;
   const countOf = (value: unknown): number =>
     Array.isArray(value)
       ? value.length
@@ -72,20 +72,20 @@ function counted(store: ConversationStore): { store: ConversationStore; items: (
         const result: unknown = value.apply(target, args);
         if (!(result instanceof Promise)) return result;
         return result.then((answer: unknown) => {
-          items += countOf(answer);
+          rows += countOf(answer);
           return answer;
         });
       };
     },
   });
-  return { store: proxy, items: () => items };
+  return { store: proxy, rowsRead: () => rows };
 }
 
 describe('Opening a long conversation from the store', () => {
   it('reads its latest messages and their versions, not its 2,000-message branch', async () => {
     const world = await historyWorld();
     await world.service.import(chunks(exportFile()));
-    const { store, items } = counted(world.store);
+    const { store, rowsRead } = counted(world.store);
     const service = new ConversationService({ store, temporary: new MemoryConversationStore() });
 
     const latest = await service.get(CONVERSATION, { last: WINDOW });
@@ -97,7 +97,8 @@ describe('Opening a long conversation from the store', () => {
     expect(latest.messages.at(-1)?.siblingIds).toEqual([uuid(MESSAGES - 1), VERSION]);
     expect(latest.messages[0]?.siblingIds).toEqual([uuid(MESSAGES - WINDOW)]);
     // The window and the conversation's own row: nothing proportional to the branch.
-    expect(items()).toBeLessThanOrEqual(WINDOW + 1);
+    const messageRowsAllowed = WINDOW + 1;
+    expect(rowsRead()).toBeLessThanOrEqual(messageRowsAllowed);
 
     const before = await service.get(CONVERSATION, { last: WINDOW, before: uuid(100) });
     expect(before.messages.map((message) => message.id)).toEqual(
