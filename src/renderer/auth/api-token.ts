@@ -1,5 +1,5 @@
 import { createStore } from '../state/store';
-import { TOKEN_STORAGE_KEY } from './token-storage';
+import { linkToken, TOKEN_STORAGE_KEY } from './token-storage';
 
 export { storedToken, TOKEN_STORAGE_KEY } from './token-storage';
 
@@ -13,10 +13,10 @@ export const tokenProblem = createStore<TokenProblem>(null);
  * bar, so it is neither bookmarked nor shared with a screenshot of the URL.
  */
 export function adoptTokenFromLink(location: Location, history: History, storage: Storage): void {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const token = params.get('token');
+  const token = linkToken(location);
   if (token === null) return;
   if (token !== '') storage.setItem(TOKEN_STORAGE_KEY, token);
+  const params = new URLSearchParams(location.hash.slice(1));
   params.delete('token');
   const rest = params.toString();
   history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);

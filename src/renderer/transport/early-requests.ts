@@ -1,5 +1,5 @@
 import type { Conversation as StoredConversation } from '../../domain/conversation';
-import { TOKEN_STORAGE_KEY } from '../auth/token-storage';
+import { linkToken, storedToken } from '../auth/token-storage';
 import { FIRST_PAGE_SIZE } from '../history/conversation-pages';
 import { hasIpcBridge } from './ipc-bridge';
 
@@ -20,8 +20,7 @@ export function earlyRequestUrls(origin: string): { status: string; firstPage: s
 
 /** The page's token, read where the app reads it (the link's fragment first): never moved here. */
 function tokenOf(location: Location, storage: Storage): string | null {
-  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
-  return fromLink || storage.getItem(TOKEN_STORAGE_KEY);
+  return linkToken(location) || storedToken(storage) || null;
 }
 
 /** What a tRPC query answered (`result.data`), or null for a failure. */
