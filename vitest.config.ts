@@ -13,6 +13,12 @@ const fakeElectron = fileURLToPath(new URL('./test/electron/fake-electron.ts', i
  */
 const WORKERS = Math.max(2, availableParallelism() - 1);
 
+/**
+ * Renderer files that need a worker of their own: they fake a timer that a package (react-dom) takes
+ * when it loads, so that package must load in their worker, after the fake.
+ */
+const RENDERER_ISOLATED = ['test/renderer/sidebar.test.tsx'];
+
 export default defineConfig({
   test: {
     maxWorkers: WORKERS,
@@ -41,6 +47,19 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
+          exclude: RENDERER_ISOLATED,
+          setupFiles: ['test/renderer/setup.ts'],
+          // One worker and one jsdom for many files (setup.ts gives each fresh app modules, an empty
+          // page and real timers): a worker and a jsdom per file cost more than most files' tests.
+          isolate: false,
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'renderer-isolated',
+          environment: 'jsdom',
+          include: RENDERER_ISOLATED,
           setupFiles: ['test/renderer/setup.ts'],
           testTimeout: 20_000,
         },

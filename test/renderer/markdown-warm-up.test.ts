@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 
 // The renderer's chunk, without streamdown and shiki: what the page asks of it is recorded.
 const renderer = vi.hoisted(() => ({ loaded: 0, warmUpHighlighter: vi.fn() }));
@@ -29,6 +29,10 @@ async function nextIdle(): Promise<void> {
 
 afterEach(() => {
   idle.length = 0;
+});
+// jsdom has none: the files after this one (in the same worker) must not see the stub.
+afterAll(() => {
+  delete (window as { requestIdleCallback?: unknown }).requestIdleCallback;
 });
 
 describe('the Markdown renderer and the code highlighter', () => {

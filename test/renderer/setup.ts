@@ -1,7 +1,22 @@
 // jsdom lacks a few browser APIs that Mantine and the app use.
 import { cleanup, configure } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 import { HANG_MS } from '../fixtures/wait-for.js';
+
+// The renderer's files share their worker and its jsdom (`isolate: false`: a worker and a jsdom per
+// file cost more than most files' tests). This file runs again before each of them: each starts with
+// the app's modules evaluated afresh (its `vi.mock`s apply, no module state of another file), real
+// timers, and an empty page and storage. The packages (React, Mantine) stay loaded.
+vi.resetModules();
+vi.useRealTimers();
+document.head.replaceChildren();
+document.body.replaceChildren();
+for (const attribute of [...document.documentElement.attributes]) {
+  document.documentElement.removeAttribute(attribute.name);
+}
+window.localStorage.clear();
+window.sessionStorage.clear();
+window.history.replaceState(null, '', '/');
 
 // findBy* and waitFor give up after 1 s by default: a loaded CI can take that long to render. Their
 // deadline only stops a hung test.
