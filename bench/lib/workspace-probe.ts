@@ -50,17 +50,27 @@ export const WORKSPACE_PROBE = `(() => {
     requestAnimationFrame(step);
   });
 
-  // Clicks a conversation's item; resolves when its last message has been painted, with the time the
-  // conversation arrived (queries are HTTP requests: their resource timing's responseEnd). The marks
-  // bench-open-click and bench-open-painted bound the page's work in a trace.
+  // Clicks a conversation's item; resolves when its last message has been painted as it stays (its
+  // Markdown rendered, not the plain text shown while the renderer loads), with the paint of its
+  // first form (\`shown\`: the same, unless plain text came first) and the time the conversation
+  // arrived (queries are HTTP requests: their resource timing's responseEnd). The marks
+  // bench-open-click and bench-open-painted bound the page's work in a trace; bench-open-shown
+  // marks the first paint.
   probe.open = (title, lastMessageId) => new Promise((resolve) => {
     const button = [...document.querySelectorAll(ITEM)].find((b) => b.textContent.trim().endsWith(title));
     if (!button) { resolve({ error: 'no item titled ' + title }); return; }
     const selector = 'section[aria-label="Conversation"] [data-message-id="' + lastMessageId + '"]';
     performance.mark('bench-open-click');
     const clicked = performance.now();
+    let shown = null;
     const watch = new MutationObserver(() => {
-      if (!document.querySelector(selector)) return;
+      const row = document.querySelector(selector);
+      if (!row) return;
+      if (shown === null) {
+        shown = 0;
+        afterPaint((at) => { shown = at; performance.mark('bench-open-shown'); });
+      }
+      if (row.querySelector('[data-markdown-loading]')) return;
       watch.disconnect();
       afterPaint((painted) => {
         performance.mark('bench-open-painted');
@@ -70,6 +80,8 @@ export const WORKSPACE_PROBE = `(() => {
         resolve({
           clicked,
           painted,
+          // Both waited for the same frame: the first form was the final one.
+          shown: shown === 0 ? painted : shown,
           answerAt: request ? request.responseEnd : null,
           answerChars: request ? request.decodedBodySize : 0,
           articles: document.querySelectorAll('section[aria-label="Conversation"] article').length,
@@ -93,7 +105,10 @@ export type OpenResult =
   | { error: string }
   | {
       clicked: number;
+      /** The last message painted as it stays (its Markdown rendered). */
       painted: number;
+      /** Its first paint, plain text when the Markdown renderer was still loading. */
+      shown: number;
       answerAt: number | null;
       answerChars: number;
       articles: number;

@@ -286,6 +286,8 @@ async function openRow(
   reduced: string | undefined,
 ): Promise<BenchRow> {
   const totals: number[] = [];
+  /** Click → the first paint of the last message, plain text when the renderer was still loading. */
+  const shown: number[] = [];
   const answers: number[] = [];
   const pageWork: number[] = [];
   /** The page's main-thread CPU time from the click to the paint (trace): it holds on a loaded machine. */
@@ -329,6 +331,7 @@ async function openRow(
       logOpenBreakdown(context, traceBreakdown(events, 'bench-open-click', 'bench-open-painted'));
     }
     totals.push(result.painted - result.clicked);
+    shown.push(result.shown - result.clicked);
     if (result.answerAt !== null) {
       answers.push(result.answerAt - result.clicked);
       pageWork.push(result.painted - result.answerAt);
@@ -338,19 +341,19 @@ async function openRow(
   }
   const figure = median(totals);
   context.log(
-    `workspace: open to first paint ${totals.map((t) => fmt(t)).join(', ')} ms; page thread CPU ${pageCpu.map((t) => fmt(t)).join(', ')} ms`,
+    `workspace: open to the last message painted ${totals.map((t) => fmt(t)).join(', ')} ms (first shown ${shown.map((t) => fmt(t)).join(', ')} ms); page thread CPU ${pageCpu.map((t) => fmt(t)).join(', ')} ms`,
   );
   return {
     id: '10l',
     name: IDS[2]!.name,
-    figure: `median ${fmt(figure)} ms click → last message painted`,
-    reference: `of which the answer (${fmt(chars / 1024)} KB over HTTP) ${fmt(median(answers))} ms, the page ${fmt(median(pageWork))} ms (its main thread's CPU time click → paint: median ${fmt(median(pageCpu))} ms)`,
+    figure: `median ${fmt(figure)} ms click → last message painted as Markdown`,
+    reference: `of which the answer (${fmt(chars / 1024)} KB over HTTP) ${fmt(median(answers))} ms, the page ${fmt(median(pageWork))} ms (its main thread's CPU time click → paint: median ${fmt(median(pageCpu))} ms); first shown (plain text while the renderer loads) median ${fmt(median(shown))} ms`,
     ratio: '—',
     goal: describeGoal(OPEN_GOAL),
     status: statusOf([meets(figure, OPEN_GOAL)]),
     reduced,
     note: `${runs} opens (after one warm-up), each in a fresh tab; ${articles} of ${LONGEST} messages rendered at first; ${SHARED}`,
-    data: { totals, answers, pageWork, pageCpu, articles, chars },
+    data: { totals, shown, answers, pageWork, pageCpu, articles, chars },
   };
 }
 
