@@ -19,7 +19,7 @@ import { useNewChat } from './components/use-new-chat';
 import { useOpenConversationChange } from './components/use-open-change';
 import { useSelection } from './components/use-selection';
 import { Sidebar } from './history/Sidebar';
-import { preloadMarkdownWhenIdle } from './markdown/Markdown';
+import { loadMarkdownView, preloadMarkdownWhenIdle } from './markdown/Markdown';
 import { SIDE_BY_SIDE, SIDEBAR_OPEN_KEY, takeShellIntent } from './shell/early-shell';
 import { useAppState } from './state/app-state';
 import { transport } from './transport/client';
@@ -92,6 +92,9 @@ export function App() {
   useOpenConversationChange(open, drawer.close);
 
   useEffect(preloadMarkdownWhenIdle, []);
+  // A conversation being opened needs the Markdown renderer: its chunk loads while the messages come
+  // (a click right after the page loaded came before the idle moment that loads it).
+  useEffect(() => workspace?.onOpening(() => void loadMarkdownView().catch(() => {})), [workspace]);
 
   // A click in the page's shell, before this took its place (shell/early-shell.ts), is done now.
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, on the first commit

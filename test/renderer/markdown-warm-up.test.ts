@@ -1,10 +1,14 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 
 // The renderer's chunk, without streamdown and shiki: what the page asks of it is recorded.
-const renderer = vi.hoisted(() => ({ loaded: 0, warmUpHighlighter: vi.fn() }));
+const renderer = vi.hoisted(() => ({ loaded: 0, warmUpHighlighter: vi.fn(), warmUpLexer: vi.fn() }));
 vi.mock('../../src/renderer/markdown/MarkdownView', () => {
   renderer.loaded++;
-  return { default: () => null, warmUpHighlighter: renderer.warmUpHighlighter };
+  return {
+    default: () => null,
+    warmUpHighlighter: renderer.warmUpHighlighter,
+    warmUpLexer: renderer.warmUpLexer,
+  };
 });
 
 const { preloadMarkdownWhenIdle, warmUpHighlighterForAnswers } = await import(
@@ -36,11 +40,13 @@ afterAll(() => {
 });
 
 describe('the Markdown renderer and the code highlighter', () => {
-  it('loads the renderer when the page is first idle, without compiling any grammar', async () => {
+  it('loads the renderer when the page is first idle and warms its lexer up, without compiling any grammar', async () => {
     preloadMarkdownWhenIdle();
     expect(renderer.loaded).toBe(0);
     await nextIdle();
     expect(renderer.loaded).toBe(1);
+    // The first lexing of a page compiles marked's expressions: done before any answer needs it.
+    expect(renderer.warmUpLexer).toHaveBeenCalledTimes(1);
     expect(renderer.warmUpHighlighter).not.toHaveBeenCalled();
     expect(idle).toHaveLength(0);
   });

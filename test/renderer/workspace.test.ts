@@ -115,6 +115,20 @@ describe('the conversation workspace', () => {
     state.dispose();
   });
 
+  it('tells its listeners a conversation is being opened once its messages have been asked for, before they come', async () => {
+    const history = fakeHistory();
+    const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });
+    // What showing it needs (the Markdown renderer's chunk) loads beside the request, not after it.
+    const asked: number[] = [];
+    state.workspace!.onOpening(() => asked.push(vi.mocked(history.api.get).mock.calls.length));
+    const opened = state.workspace!.open(ID);
+    expect(asked).toEqual([1]);
+    expect(state.open.get().id).toBeNull();
+    await opened;
+    expect(asked).toEqual([1]);
+    state.dispose();
+  });
+
   it('a new chat starts empty with the defaults, and is not a stored conversation yet', async () => {
     const history = fakeHistory();
     const state = createAppState({ api: noChat, history: history.api, storage: window.sessionStorage });

@@ -1,20 +1,62 @@
-import { lazy, Suspense } from 'react';
+import { useEffect, useState } from 'react';
+
+type MarkdownModule = typeof import('./MarkdownView');
 
 // The Markdown renderer and its highlighter are most of the app's JavaScript: loaded after first paint.
-const loadMarkdownView = () => import('./MarkdownView');
-const MarkdownView = lazy(loadMarkdownView);
+let loaded: MarkdownModule | null = null;
+let loading: Promise<MarkdownModule> | null = null;
 
+/**
+ * Loads the renderer's chunk (once; again after a failed load). An answer rendered once it has
+ * arrived is drawn as Markdown in that same render: `React.lazy` suspended the first render of every
+ * page, so an opened conversation was always painted as plain text first and as Markdown some
+ * hundreds of milliseconds later (its whole first part rendered twice). Its lexer is warmed up as
+ * it arrives: the first lexing of a page is what its first answers cost most.
+ */
+export function loadMarkdownView(): Promise<MarkdownModule> {
+  loading ??= import('./MarkdownView').then(
+    (module) => {
+      module.warmUpLexer();
+      loaded = module;
+      return module;
+    },
+    (error: unknown) => {
+      loading = null;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** `data-markdown-loading`: not drawn as it will stay (bench 10l waits for the final paint). */
 function PlainText({ text }: { text: string }) {
-  return <div style={{ whiteSpace: 'pre-wrap' }}>{text}</div>;
+  return (
+    <div style={{ whiteSpace: 'pre-wrap' }} data-markdown-loading>
+      {text}
+    </div>
+  );
 }
 
 /** An answer's Markdown; plain text for the moment the renderer takes to load. */
 export function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
-  return (
-    <Suspense fallback={<PlainText text={text} />}>
-      <MarkdownView text={text} streaming={streaming} />
-    </Suspense>
-  );
+  const [view, setView] = useState(loaded);
+  useEffect(() => {
+    if (view !== null) return;
+    let mounted = true;
+    loadMarkdownView().then(
+      (module) => {
+        if (mounted) setView(module);
+      },
+      // Not loaded (the server went away): the text stays plain.
+      () => {},
+    );
+    return () => {
+      mounted = false;
+    };
+  }, [view]);
+  if (view === null) return <PlainText text={text} />;
+  const { default: MarkdownView } = view;
+  return <MarkdownView text={text} streaming={streaming} />;
 }
 
 /** Runs `task` when the window is next idle (within 2 s even when it never is). */
@@ -25,7 +67,7 @@ function whenIdle(task: () => void): void {
 
 /** Loads the renderer while the window is idle: a conversation opened then shows its Markdown at once. */
 export function preloadMarkdownWhenIdle(): void {
-  whenIdle(() => void loadMarkdownView());
+  whenIdle(() => void loadMarkdownView().catch(() => {}));
 }
 
 /** The languages whose grammars are compiled before an answer needs them. */

@@ -46,6 +46,7 @@ export class ConversationWorkspace {
   private saved: SavedChoice | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly changeListeners = new Set<(conversationId: string | null) => void>();
+  private readonly openingListeners = new Set<() => void>();
   private readonly stops: (() => void)[] = [];
 
   constructor(
@@ -86,9 +87,20 @@ export class ConversationWorkspace {
     return () => this.changeListeners.delete(listener);
   }
 
+  /**
+   * Another conversation is being opened (its messages were just asked for): what showing them needs
+   * can load meanwhile.
+   */
+  onOpening(listener: () => void): () => void {
+    this.openingListeners.add(listener);
+    return () => this.openingListeners.delete(listener);
+  }
+
   /** Shows a stored conversation: its current branch, or the branch through `through` (highlighted). */
   async open(id: string, options: { through?: string } = {}): Promise<void> {
-    await this.load(id, options);
+    const loading = this.load(id, options);
+    for (const listener of this.openingListeners) listener();
+    await loading;
     const through = options.through;
     if (through === undefined || this.deps.open.get().id !== id) return;
     this.highlight.set(through);
