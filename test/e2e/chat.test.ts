@@ -158,8 +158,10 @@ describe('chatting in the browser', () => {
     await page.keyboard.type('line two');
     expect(await box.inputValue()).toBe('line one\nline two');
     await page.keyboard.press('Enter');
-    const question = questions(page).last();
-    await expect(question.innerText()).resolves.toContain('line one\nline two');
+    // Polled: the row is there before its text is (one read right after Enter once saw it empty).
+    await expect
+      .poll(() => questions(page).last().innerText(), { timeout: HANG_MS })
+      .toContain('line one\nline two');
     await finished(lastAnswer(page));
     expect(await box.inputValue()).toBe('');
 

@@ -70,7 +70,15 @@ const card = (dialog: Locator, name: string) => dialog.getByRole('group', { name
 
 async function save(dialog: Locator): Promise<void> {
   await dialog.getByRole('button', { name: 'Save' }).click();
-  await dialog.getByText('Saved to settings.yaml.').waitFor();
+  try {
+    await dialog.getByText('Saved to settings.yaml.').waitFor();
+  } catch (error) {
+    // What the dialog said instead (a notice, "Not saved …") is what a failure needs to show.
+    const shown = await dialog.innerText().catch(() => '(the dialog is gone)');
+    throw new Error(`Save did not say "Saved to settings.yaml."; the dialog showed:\n${shown}`, {
+      cause: error,
+    });
+  }
 }
 
 const settingsFile = () => readFile(app.settingsPath, 'utf8');

@@ -24,6 +24,7 @@ import { errorText, errorTitle, toUiError } from '../errors/error-message';
 import { transport, trpcClient } from '../transport/client';
 import { desktopApi } from '../transport/desktop-api';
 import { useTRPC } from '../transport/trpc';
+import { followFile } from './follow-file';
 import { GatewaySection } from './GatewaySection';
 import { exampleModel } from './gateway-snippets';
 import { HistorySection } from './HistorySection';
@@ -78,14 +79,14 @@ export default function SettingsDialog({
 
   // The form follows the file (hand edits included) until the user starts editing.
   useEffect(() => {
-    if (!config.data || config.data === loaded.current) return;
-    if (dirty && loaded.current !== null) {
+    const next = followFile(config.data, { loaded: loaded.current, dirty, saving });
+    if (next === 'warn') {
       setNotice('settings.yaml changed on disk while you were editing. Reload the form to see it.');
-      return;
+    } else if (next === 'load' && config.data) {
+      loaded.current = config.data;
+      setValues(toFormValues(config.data));
     }
-    loaded.current = config.data;
-    setValues(toFormValues(config.data));
-  }, [config.data, dirty]);
+  }, [config.data, dirty, saving]);
 
   useEffect(() => {
     if (!opened) {
@@ -122,6 +123,8 @@ export default function SettingsDialog({
         ...(overwrite ? { overwrite: true } : {}),
       };
       const saved = await trpcClient.config.update.mutate(input as UpdateInput);
+      // A read that left before this save was applied would land after it with the old file.
+      await queryClient.cancelQueries({ queryKey: trpc.config.get.queryKey() });
       queryClient.setQueryData(trpc.config.get.queryKey(), saved);
       loaded.current = saved;
       setValues(toFormValues(saved));
