@@ -37,7 +37,7 @@ describe.each(['light', 'dark'] as const)('axe-core in %s mode', (scheme) => {
 
       await check('empty chat');
 
-      await send(page, 'Show me some markdown');
+      await send(page, 'Show me some markdown at once');
       await finished(lastAnswer(page), 'Regenerate');
       await check('answer with Markdown and code');
 

@@ -124,7 +124,7 @@ describe('chatting in the browser', () => {
 
   it('follows the stream, and offers Jump to latest once the user scrolls up', async () => {
     const page = await openApp(world);
-    for (const question of ['markdown one', 'markdown two']) {
+    for (const question of ['markdown at once, one', 'markdown at once, two']) {
       await send(page, `Show me ${question}`);
       await finished(lastAnswer(page));
     }

@@ -82,7 +82,7 @@ async function howReached(page: Page, name: string | RegExp): Promise<'button' |
 describe.each([360, 768, 1280])('the window at %i px wide', (width) => {
   it('never scrolls sideways, clips no button and keeps every header action reachable', async () => {
     const page = await open(width);
-    await ask(page, 'Show me some markdown', 'Regenerate');
+    await ask(page, 'Show me some markdown at once', 'Regenerate');
     await ask(page, 'This one always fails', 'Retry');
     expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
     const clipped = await clippedButtons(page);
@@ -149,7 +149,7 @@ describe('narrow windows', () => {
 
   it('works at 200 % zoom (a 1280 px window shows 640 CSS px)', async () => {
     const page = await open(640, { height: 400 });
-    await ask(page, 'Show me some markdown', 'Regenerate');
+    await ask(page, 'Show me some markdown at once', 'Regenerate');
     expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
     expect(await clippedButtons(page)).toEqual([]);
     expect(await page.getByRole('textbox', { name: 'Message' }).isVisible()).toBe(true);

@@ -57,6 +57,9 @@ function answerFor(request: ChatRequestInfo) {
     return { text: 'a tale told in four tabs '.repeat(5000), tokensPerSecond: 100 };
   if (question.includes('long story')) return { text: 'once upon a time '.repeat(300), tokensPerSecond: 25 };
   if (question.includes('hostile')) return { text: HOSTILE_ANSWER, tokensPerSecond: 300 };
+  // For a test that only looks at the answer once it has ended: sent as fast as it can be.
+  if (question.includes('markdown at once')) return { text: MARKDOWN_ANSWER };
+  // Over about a second: a test can see it stream.
   if (question.includes('markdown')) return { text: MARKDOWN_ANSWER, tokensPerSecond: 60 };
   if (request.model.startsWith('thinker')) {
     return { thinking: 'First I add two and two.', text: 'The answer is 4.', tokensPerSecond: 100 };
