@@ -1,7 +1,9 @@
 import { MantineProvider } from '@mantine/core';
 import { render } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
-import { OpenMarkdown } from '../../src/renderer/markdown/OpenMarkdown';
+import { Lexer } from 'marked';
+import remend from 'remend';
+import { describe, expect, it, vi } from 'vitest';
+import { OpenMarkdown, openBlockTokens } from '../../src/renderer/markdown/OpenMarkdown';
 
 const draw = (text: string) =>
   render(
@@ -55,5 +57,96 @@ describe('the open block of a streaming answer', () => {
     expect(links[0]?.getAttribute('rel')).toContain('noopener');
     expect(container.textContent).toContain('bad');
     expect(container.textContent).toContain('pic');
+  });
+});
+
+/** Deterministic pseudo-random numbers (mulberry32): the same strings on every run. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Words and the inline syntax a model writes, plus every character a block can start with. */
+const PIECES = [
+  'word',
+  ' ',
+  ' ',
+  'Étude',
+  '**',
+  '*',
+  '_',
+  '__',
+  '`',
+  '~~',
+  '[',
+  ']',
+  '(',
+  ')',
+  'https://example.com',
+  'www.example.org',
+  'me@example.com',
+  '<b>',
+  '</b>',
+  '&amp;',
+  '&#35;',
+  '\\',
+  '!',
+  '#',
+  '-',
+  '+',
+  '1.',
+  '>',
+  '|',
+  '=',
+  ':',
+  '.',
+  '  ',
+  '\n',
+  '```',
+  '$$',
+  '[^1]',
+  '<!--',
+];
+
+describe('the open block read by the inline lexer alone', () => {
+  it('gives the tokens the block lexer gives, for every prefix of a stream', () => {
+    const next = random(11);
+    let fast = 0;
+    for (let sample = 0; sample < 30; sample++) {
+      let text = next() < 0.8 ? 'Start' : '';
+      for (let piece = 0; piece < 30; piece++) text += PIECES[Math.floor(next() * PIECES.length)]!;
+      for (let end = 1; end <= text.length; end++) {
+        const prefix = text.slice(0, end);
+        if (/^\p{L}[^\n\r]*$/u.test(remend(prefix))) fast++;
+        expect([...openBlockTokens(prefix)], prefix).toEqual([...Lexer.lex(remend(prefix), { gfm: true })]);
+      }
+    }
+    expect(fast).toBeGreaterThan(200);
+  });
+
+  it('does not run the block lexer while a one-line paragraph grows', () => {
+    const blockPasses = vi.spyOn(Lexer.prototype, 'blockTokens');
+    const words = Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? ` **w${i}**` : ` w${i}`));
+    const view = (text: string) => (
+      <MantineProvider>
+        <OpenMarkdown text={text} />
+      </MantineProvider>
+    );
+    const { container, rerender } = render(view('Text'));
+    let text = 'Text';
+    for (const word of words) {
+      text += word;
+      rerender(view(text));
+    }
+    expect(container.querySelector('p')?.textContent).toBe(text.replaceAll('**', ''));
+    expect(container.querySelectorAll('strong')).toHaveLength(9);
+    expect(blockPasses).not.toHaveBeenCalled();
+    blockPasses.mockRestore();
   });
 });
