@@ -47,6 +47,8 @@ interface RunResult {
   /** CDP `TaskDuration` from sending to the final paint (ms), a cross-check of `busyMs`. */
   cdpTaskMs: number;
   probe: ProbeData;
+  /** Keys typed on the same page before the stream, with nothing else running (typing runs only). */
+  idle: { inputs: number[]; delays: number[] };
   text: string;
   copied: string | undefined;
   finished: boolean;
@@ -151,6 +153,7 @@ async function measureRun(
       `the ${options.kind} page's warm-up answer`,
     );
     await page.waitForTimeout(1000);
+    const idle = options.typing ? await typeIdle(page) : { inputs: [], delays: [] };
 
     if (options.throttle !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: options.throttle });
     const profiling = context.profile && options.kind === 'lightchat';
@@ -224,6 +227,7 @@ async function measureRun(
       windowMs,
       cdpTaskMs: after - before,
       probe,
+      idle,
       text,
       copied,
       finished: completed,
@@ -254,6 +258,25 @@ async function saveProfile(cdp: CDPSession, context: BenchContext): Promise<void
   context.log(
     `ui: CPU profile of the LightChat page in ${path}\n${formatProfile(summarizeProfile(profile, 25), 'LightChat page, 1× CPU')}`,
   );
+}
+
+/** Keys typed on the idle page: what a key costs with no stream (the floor of the input figures). */
+const IDLE_KEYS = 25;
+
+async function typeIdle(page: Page): Promise<RunResult['idle']> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.focus();
+  await page.evaluate('window.__bench.inputs.length = 0; window.__bench.delays.length = 0');
+  for (let key = 0; key < IDLE_KEYS; key++) {
+    await page.keyboard.type('a');
+    await page.waitForTimeout(120);
+  }
+  await page.waitForTimeout(100);
+  const idle = (await page.evaluate(
+    '({ inputs: window.__bench.inputs, delays: window.__bench.delays })',
+  )) as RunResult['idle'];
+  await box.fill('');
+  return idle;
 }
 
 /** What the answer's Copy button puts on the clipboard (undefined when the clipboard is unavailable). */
@@ -297,7 +320,7 @@ function rowsOf(context: BenchContext, spec: AnswerSpec, runs: Runs): BenchRow[]
   const copyEqual = lightchat1.copied === undefined ? undefined : lightchat1.copied === answer;
   const textOk = domEqual && copyEqual !== false;
   const longTasks = lightchat1.probe.longTasks.map(([, duration]) => duration);
-  const frameP95 = percentile(lightchat1.probe.frames, 95);
+  const longFrames = lightchat1.probe.frames.map(([, duration]) => duration);
 
   const rowA: BenchRow = {
     id: '7a',
@@ -315,7 +338,8 @@ function rowsOf(context: BenchContext, spec: AnswerSpec, runs: Runs): BenchRow[]
     ]),
     reduced,
     note: [
-      `${spec.tokens} tokens at ${RATE} tok/s; ${lightchat1.tasks.length} tasks, ${longTasks.length === 0 ? 'no long tasks' : `${longTasks.length} long tasks (longest ${fmt(max(longTasks))} ms)`} by the Long Tasks API, frame gap p95 ${fmt(frameP95)} ms, ${lightchat1.probe.inputs.length} keys typed`,
+      `${spec.tokens} tokens at ${RATE} tok/s; ${lightchat1.tasks.length} tasks, ${longTasks.length === 0 ? 'no long tasks' : `${longTasks.length} long tasks (longest ${fmt(max(longTasks))} ms)`} by the Long Tasks API, ${longFrames.length === 0 ? 'no animation frame over 50 ms' : `${longFrames.length} animation frames over 50 ms (longest ${fmt(max(longFrames))} ms)`}, ${lightchat1.probe.inputs.length} keys typed`,
+      `input p95 is key → just after the next frame; the same page before the stream: ${fmt(percentile(lightchat1.idle.inputs, 95))} ms (p50 ${fmt(percentile(lightchat1.idle.inputs, 50))}, ${lightchat1.idle.inputs.length} keys); key → its handler (Event Timing's input delay) p95 ${fmt(percentile(lightchat1.probe.delays, 95))} ms during the stream, ${fmt(percentile(lightchat1.idle.delays, 95))} ms before`,
       domEqual
         ? 'DOM text equals the react-markdown rendering'
         : 'DOM text differs from the react-markdown rendering',
@@ -380,9 +404,11 @@ function summaryOf(run: RunResult) {
     inputs: run.probe.inputs.length,
     inputP50: percentile(run.probe.inputs, 50),
     inputP95: percentile(run.probe.inputs, 95),
+    inputDelayP95: percentile(run.probe.delays, 95),
+    idleInputP95: percentile(run.idle.inputs, 95),
+    idleInputDelayP95: percentile(run.idle.delays, 95),
     eventTimingMax: max(run.probe.events.map((event) => event[2])),
-    frames: run.probe.frames.length,
-    frameP95: percentile(run.probe.frames, 95),
-    framesOver50: run.probe.frames.filter((gap) => gap > 50).length,
+    longAnimationFrames: run.probe.frames.length,
+    longestAnimationFrame: max(run.probe.frames.map(([, duration]) => duration)),
   };
 }
