@@ -36,6 +36,20 @@ vi.mock('streamdown', async (importOriginal) => {
   };
 });
 
+/** Every render of Mantine's Typography component. */
+const typographyRenders = vi.hoisted(() => ({ count: 0 }));
+
+vi.mock('@mantine/core', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@mantine/core')>();
+  const { createElement } = await import('react');
+  function CountedTypography(props: ComponentProps<typeof actual.Typography>) {
+    typographyRenders.count += 1;
+    return createElement(actual.Typography, props);
+  }
+  CountedTypography.classes = actual.Typography.classes;
+  return { ...actual, Typography: CountedTypography };
+});
+
 /** Every finished block drawn from marked's tokens (looked at once per content), by block. */
 const plainLooks = vi.hoisted(() => new Map<string, number>());
 
@@ -72,6 +86,7 @@ function stream(text: string, step: number): HTMLElement {
 }
 
 afterEach(() => {
+  typographyRenders.count = 0;
   plainLooks.clear();
   finishedRenders.clear();
   splits.length = 0;
@@ -111,6 +126,8 @@ describe('MarkdownView while an answer streams', () => {
 
   it('splits only the open tail on an update, never the whole answer again until it ends', () => {
     stream(answer, 5);
+    // Nor does an update render a Mantine component: the container is Typography's root as a plain element.
+    expect(typographyRenders.count).toBe(0);
     const updates = Math.ceil(answer.length / 5);
     // Each update splits the text after the finished blocks (a block or so), not the whole answer;
     // the end splits the whole answer once.

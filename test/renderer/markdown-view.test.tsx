@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { MantineProvider } from '@mantine/core';
+import { MantineProvider, Typography } from '@mantine/core';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { Streamdown } from 'streamdown';
@@ -35,6 +35,14 @@ describe('MarkdownView', () => {
     expect(streamed.querySelectorAll('h2, p, li, blockquote')).toHaveLength(
       atOnce.querySelectorAll('h2, p, li, blockquote').length,
     );
+  });
+
+  it("sits in Mantine's Typography root: the same classes as the component's", () => {
+    const ours = render(wrap(<MarkdownView text="Some *text*" streaming={true} />)).container;
+    const theirs = render(wrap(<Typography className="lc-markdown" />)).container;
+    const classes = (element: Element | null) => new Set(element?.className.split(/\s+/));
+    expect(classes(ours.firstElementChild)).toEqual(classes(theirs.firstElementChild));
+    expect(ours.firstElementChild?.tagName).toBe(theirs.firstElementChild?.tagName);
   });
 
   it('keeps each finished block in a box of its own, the same element to the end', () => {

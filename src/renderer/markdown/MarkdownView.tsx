@@ -47,6 +47,13 @@ const FinishedBlock = memo(function FinishedBlock(props: BlockProps) {
   return <div className="lc-block">{plain ? blocks(plain) : <Block {...props} />}</div>;
 });
 
+/**
+ * The container's classes: Mantine's Typography root, drawn as a plain element. The container
+ * re-renders on every update of a stream, and the component (its props and styles resolved, then a
+ * Box) cost more there than the classes it adds.
+ */
+const MARKDOWN_CLASS = `${Typography.classes.root} mantine-Typography-root lc-markdown`;
+
 /** The props both parts share; module constants, so the finished part's memo holds. */
 const shared = {
   plugins,
@@ -86,7 +93,7 @@ export default function MarkdownView({ text, streaming }: { text: string; stream
     [],
   );
   return (
-    <Typography className="lc-markdown">
+    <div className={MARKDOWN_CLASS}>
       {split.finishedText !== '' && (
         <Streamdown
           {...shared}
@@ -108,7 +115,7 @@ export default function MarkdownView({ text, streaming }: { text: string; stream
             {split.open}
           </Streamdown>
         ))}
-    </Typography>
+    </div>
   );
 }
 
