@@ -11,6 +11,7 @@ import { AppStateProvider, createAppState } from '../../src/renderer/state/app-s
 import type { ChatApi } from '../../src/renderer/state/chat-turns';
 import type { AppRouter } from '../../src/renderer/transport/app-router';
 import { TRPCProvider } from '../../src/renderer/transport/trpc';
+import { view as fileView } from './support/config-view';
 
 /** What the fake server answers, by procedure path; a path without an answer never answers. */
 const answers = new Map<string, (input: unknown) => Promise<unknown>>();
@@ -47,30 +48,9 @@ function later<T>() {
 }
 
 const view = (revision: string, loggingEnabled: boolean): ConfigView => ({
+  ...fileView,
   revision,
-  defaultProvider: 'ollama_local',
   loggingEnabled,
-  logDir: null,
-  logMaxFiles: 5,
-  logMaxFileSizeMb: 10,
-  api: { enabled: true, port: 8000, auth: true },
-  gateway: { enabled: false, corsOrigins: [] },
-  tools: { maxRounds: 3, timeoutS: 20 },
-  mcpServers: {},
-  history: { enabled: true, autoTitle: true, titleModel: null },
-  providers: [
-    {
-      id: 'ollama_local',
-      name: 'Ollama (local)',
-      type: 'ollama',
-      host: 'http://127.0.0.1:11434',
-      defaultModel: null,
-      systemPrompt: null,
-      apiKeySet: false,
-      apiKeySource: 'none',
-      proxySet: false,
-    },
-  ],
 });
 const before = view('rev-before', true);
 const after = view('rev-after', false);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigView } from '../../src/domain/services/settings-service';
 import {
   issuesByField,
   newProvider,
@@ -7,57 +6,7 @@ import {
   toFormValues,
   toUpdateInput,
 } from '../../src/renderer/settings/settings-form';
-
-const view: ConfigView = {
-  revision: 'rev-1',
-  defaultProvider: 'ollama_local',
-  loggingEnabled: true,
-  logDir: null,
-  logMaxFiles: 5,
-  logMaxFileSizeMb: 10,
-  api: { enabled: true, port: 8000, auth: true },
-  gateway: { enabled: true, corsOrigins: ['http://localhost:5173'] },
-  tools: { maxRounds: 3, timeoutS: 20 },
-  mcpServers: {
-    files: {
-      command: 'npx',
-      args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'],
-      env: { SECRET_TOKEN: null },
-      headers: {},
-      enabled: true,
-      runWithoutAsking: false,
-      alwaysAllow: ['read_file'],
-      neverAllow: [],
-    },
-  },
-  history: { enabled: false, autoTitle: true, titleModel: 'llama3.2:1b' },
-  providers: [
-    {
-      id: 'ollama_local',
-      name: 'Ollama (local)',
-      type: 'ollama',
-      host: 'http://127.0.0.1:11434',
-      defaultModel: null,
-      systemPrompt: null,
-      apiKeySet: false,
-      apiKeySource: 'none',
-      proxySet: false,
-    },
-    {
-      id: 'openai',
-      name: null,
-      type: 'openai',
-      host: 'https://api.openai.com/v1',
-      defaultModel: 'gpt-4o-mini',
-      systemPrompt: null,
-      apiKeyEnv: 'OPENAI_API_KEY',
-      timeoutS: 30,
-      apiKeySet: true,
-      apiKeySource: 'file',
-      proxySet: false,
-    },
-  ],
-};
+import { view } from './support/config-view';
 
 describe('settings form mapping', () => {
   it('sends back what it loaded, unchanged, with the revision and without view-only fields', () => {
