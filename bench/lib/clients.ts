@@ -47,6 +47,43 @@ export async function directOllama(host: string, prompt: string, onText?: OnText
   return { text, frames, ttftMs: first, totalMs: performance.now() - started };
 }
 
+/**
+ * The reference of row 2 (time to first token): the fake Ollama's `/api/chat` read with the same
+ * client as `restChat` (Node's fetch, each frame decoded and its JSON parsed as it comes), so the
+ * difference is LightChat's, not one client's against another's. The body is the ollama SDK's.
+ */
+export async function fetchOllama(host: string, prompt: string): Promise<ClientResult> {
+  const started = performance.now();
+  const response = await fetch(`${host}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ model: BENCH_MODEL, messages: [{ role: 'user', content: prompt }], stream: true }),
+  });
+  if (!response.ok || !response.body) {
+    throw new Error(`/api/chat answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  }
+  const parser = new NdjsonParser();
+  const decoder = new TextDecoder();
+  let first = Number.NaN;
+  let text = '';
+  let frames = 0;
+  let done = false;
+  for await (const bytes of response.body) {
+    for (const value of parser.push(decoder.decode(bytes, { stream: true }))) {
+      frames++;
+      const line = value as { message?: { content?: string }; done?: boolean };
+      const piece = line.message?.content ?? '';
+      if (piece !== '') {
+        if (Number.isNaN(first)) first = performance.now() - started;
+        text += piece;
+      }
+      if (line.done) done = true;
+    }
+  }
+  if (!done) throw new Error('/api/chat ended without its done line');
+  return { text, frames, ttftMs: first, totalMs: performance.now() - started };
+}
+
 /** The reference: the official openai SDK reading the fake OpenAI directly. */
 export function directOpenAI(baseURL: string, prompt: string, onText?: OnText): Promise<ClientResult> {
   return openAIChat({ baseURL, apiKey: 'sk-bench-fake-key', model: BENCH_MODEL }, prompt, onText);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createGatewayKey, gatewayKeysPath } from '../../src/adapters/gateway/gateway-keys-file.js';
 import { BENCH_MODEL } from '../fakes/messages.js';
+import { alternate } from '../lib/alternate.js';
 import { answerText, promptFor } from '../lib/answers.js';
 import { directOpenAI, openAIChat } from '../lib/clients.js';
 import type { BenchSection } from '../lib/context.js';
@@ -9,6 +10,7 @@ import { LightChatServer, OPENAI_PROVIDER } from '../lib/lightchat.js';
 import { CpuMeter } from '../lib/proc-cpu.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median, percentile } from '../lib/stats.js';
+import { TTFT_ROUNDS } from './ttft.js';
 
 const RELAY_GOAL: Goal = { op: '>=', limit: 0.8 };
 const P50_GOAL: Goal = { op: '<=', limit: 2, unit: 'ms' };
@@ -41,12 +43,15 @@ export const gatewaySection: BenchSection = {
       const direct = (prompt: string) => directOpenAI(context.fakes.openaiBaseUrl, prompt);
       const cpu = new CpuMeter<'relay' | 'ttft'>(server.child.pid);
       let measuring: 'relay' | 'ttft' = 'relay';
-      const through = (prompt: string) => cpu.measure(measuring, () => openAIChat(gateway, prompt));
+      // Warm-up calls (`measured` false) are not counted in the server's CPU per chat.
+      const through: Chat = (prompt, measured = true) =>
+        measured ? cpu.measure(measuring, () => openAIChat(gateway, prompt)) : openAIChat(gateway, prompt);
       const relay = await relayRow(context.quick, direct, through, context.log);
       measuring = 'ttft';
       const ttft = await ttftRow(context.quick, direct, through, context.log);
-      relay.note += `; ${cpu.describe('relay', 'server CPU per chat (warm-up included)')}`;
-      ttft.note += `; ${cpu.describe('ttft', 'server CPU per chat (warm-up included)')}`;
+      relay.note += `; ${cpu.describe('relay', 'server CPU per chat')}`;
+      ttft.note += `; ${cpu.describe('ttft', 'server CPU per chat')}`;
+      ttft.data = { ...ttft.data, serverCpu: cpu.perCall('ttft') };
       return [relay, ttft];
     } finally {
       await server.stop();
@@ -56,7 +61,7 @@ export const gatewaySection: BenchSection = {
   },
 };
 
-type Chat = (prompt: string) => ReturnType<typeof directOpenAI>;
+type Chat = (prompt: string, measured?: boolean) => ReturnType<typeof directOpenAI>;
 
 async function relayRow(
   quick: boolean,
@@ -70,7 +75,7 @@ async function relayRow(
   const prompt = promptFor(spec);
   const expected = answerText(spec);
   await direct(prompt);
-  await through(prompt);
+  await through(prompt, false);
   const rates = { direct: [] as number[], gateway: [] as number[] };
   let identical = true;
   for (let rep = 0; rep < reps; rep++) {
@@ -108,24 +113,15 @@ async function ttftRow(
   through: Chat,
   log: (m: string) => void,
 ): Promise<BenchRow> {
-  const chats = quick ? 200 : 1_000;
+  const chats = quick ? TTFT_ROUNDS.quick : TTFT_ROUNDS.full;
   const prompt = (index: number) => promptFor({ kind: 'prose', tokens: 12, id: `gateway-ttft-${index}` });
-  for (let i = 0; i < 20; i++) {
-    await direct(prompt(i));
-    await through(prompt(i));
-  }
-  const directMs: number[] = [];
-  const gatewayMs: number[] = [];
-  for (let i = 0; i < chats; i++) {
-    if (i % 2 === 0) {
-      directMs.push((await direct(prompt(i))).ttftMs);
-      gatewayMs.push((await through(prompt(i))).ttftMs);
-    } else {
-      gatewayMs.push((await through(prompt(i))).ttftMs);
-      directMs.push((await direct(prompt(i))).ttftMs);
-    }
-    if ((i + 1) % 250 === 0) log(`gateway ttft: ${i + 1}/${chats}`);
-  }
+  const { direct: directMs, gateway: gatewayMs } = await alternate(
+    {
+      direct: async (i) => (await direct(prompt(i))).ttftMs,
+      gateway: async (i, measured) => (await through(prompt(i), measured)).ttftMs,
+    },
+    { warmup: TTFT_ROUNDS.warmup, rounds: chats, log, label: 'gateway ttft' },
+  );
   const added50 = percentile(gatewayMs, 50) - percentile(directMs, 50);
   const added95 = percentile(gatewayMs, 95) - percentile(directMs, 95);
   return {
@@ -137,7 +133,7 @@ async function ttftRow(
     goal: `added p50 ${describeGoal(P50_GOAL)}, p95 ${describeGoal(P95_GOAL)}`,
     status: statusOf([meets(added50, P50_GOAL), meets(added95, P95_GOAL)]),
     reduced: quick ? `${chats} chats` : undefined,
-    note: `${chats} chats of 12 tokens, fake OpenAI, openai SDK both ways, sequential, alternating order`,
+    note: `${chats} chats of 12 tokens each way after ${TTFT_ROUNDS.warmup} dropped, fake OpenAI, openai SDK both ways, sequential, in turn (order swapped each round)`,
     data: { chats, added50, added95, gateway: gatewayMs, direct: directMs },
   };
 }

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { alternate } from '../lib/alternate.js';
 import { answerText, promptFor } from '../lib/answers.js';
 import { restChat } from '../lib/clients.js';
 import type { BenchContext, BenchSection } from '../lib/context.js';
@@ -8,6 +9,7 @@ import { LightChatServer, OLLAMA_PROVIDER } from '../lib/lightchat.js';
 import { CpuMeter } from '../lib/proc-cpu.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median, percentile } from '../lib/stats.js';
+import { TTFT_ROUNDS } from './ttft.js';
 
 const RELAY_GOAL: Goal = { op: '>=', limit: 0.9 };
 const TTFT_GOAL: Goal = { op: '<=', limit: 2, unit: 'ms' };
@@ -96,21 +98,17 @@ async function relayRow(context: BenchContext, server: LightChatServer): Promise
 }
 
 async function ttftRow(context: BenchContext, server: LightChatServer): Promise<BenchRow> {
-  const chats = context.quick ? 60 : 200;
-  const ttft: Record<Kind, number[]> = { stateless: [], stored: [] };
+  const chats = context.quick ? TTFT_ROUNDS.quick : TTFT_ROUNDS.full;
   const prompt = (index: number) => promptFor({ kind: 'prose', tokens: 12, id: `stored-ttft-${index}` });
-  for (let i = 0; i < 20; i++) {
-    await restChat(server.url, body('stateless', prompt(i)));
-    await restChat(server.url, body('stored', prompt(i)));
-  }
   const cpu = new CpuMeter<Kind>(server.child.pid);
-  for (let i = 0; i < chats; i++) {
-    const order: Kind[] = i % 2 === 0 ? ['stateless', 'stored'] : ['stored', 'stateless'];
-    for (const kind of order) {
-      const result = await cpu.measure(kind, () => restChat(server.url, body(kind, prompt(i))));
-      ttft[kind].push(result.ttftMs);
-    }
-  }
+  const way = (kind: Kind) => async (index: number, measured: boolean) => {
+    const chat = () => restChat(server.url, body(kind, prompt(index)));
+    return (await (measured ? cpu.measure(kind, chat) : chat())).ttftMs;
+  };
+  const ttft = await alternate(
+    { stateless: way('stateless'), stored: way('stored') },
+    { warmup: TTFT_ROUNDS.warmup, rounds: chats, log: context.log, label: 'stored ttft' },
+  );
   const added50 = percentile(ttft.stored, 50) - percentile(ttft.stateless, 50);
   return {
     id: '12b',
@@ -121,7 +119,7 @@ async function ttftRow(context: BenchContext, server: LightChatServer): Promise<
     goal: `added p50 ${describeGoal(TTFT_GOAL)}`,
     status: statusOf([meets(added50, TTFT_GOAL)]),
     reduced: context.quick ? `${chats} chats` : undefined,
-    note: `${chats} chats of 12 tokens each way, alternating; ${cpu.describe('stored', 'server CPU per stored chat')}, ${cpu.describe('stateless', 'per stateless chat')}`,
+    note: `${chats} chats of 12 tokens each way after ${TTFT_ROUNDS.warmup} dropped, in turn (order swapped each round); ${cpu.describe('stored', 'server CPU per stored chat')}, ${cpu.describe('stateless', 'per stateless chat')}`,
     data: {
       chats,
       added50,
