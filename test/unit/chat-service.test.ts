@@ -5,6 +5,7 @@ import type { ModelInfo } from '../../src/domain/provider.js';
 import { ChatService } from '../../src/domain/services/chat-service.js';
 import { ProviderRegistry } from '../../src/domain/services/provider-registry.js';
 import { type ProviderConfig, settingsSchema } from '../../src/domain/settings.js';
+import { CLEANUP_ABORT } from '../../src/shared/cleanup-abort.js';
 import { errors, type FakeAttempt, fakeProvider, MemoryChatLog } from './support/fakes.js';
 
 function chatWorld(
@@ -287,6 +288,28 @@ describe('ChatService: abort', () => {
     expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'stopped' });
     expect(log.entries.filter((entry) => entry.role === 'assistant')).toHaveLength(1);
     expect(log.entries.at(-1)).toMatchObject({ content: 'a', eventType: 'chat_aborted' });
+  });
+});
+
+describe('ChatService: a finished chat lets go of its provider request', () => {
+  it('aborts it with the one shared clean-up reason (an AbortError built once, not one per chat)', async () => {
+    const { chat, provider } = chatWorld({ attempts: [{ tokens: ['a'] }, { tokens: ['b'] }] });
+    await collect(chat.answer(ask(), new AbortController().signal));
+    await collect(chat.answer(ask(), new AbortController().signal));
+    const [first, second] = provider.signals;
+    expect(first?.reason).toBe(CLEANUP_ABORT);
+    expect(second?.reason).toBe(CLEANUP_ABORT);
+    expect(CLEANUP_ABORT).toMatchObject({ name: 'AbortError' });
+  });
+
+  it('a stopped chat still aborts its request with the reason it was stopped with', async () => {
+    const { chat, provider } = chatWorld({ attempts: [{ tokens: ['a'], stall: true }] });
+    const controller = new AbortController();
+    const reason = new Error('the user pressed Stop');
+    for await (const event of chat.answer(ask(), controller.signal)) {
+      if (event.type === 'token') controller.abort(reason);
+    }
+    expect(provider.signals[0]?.reason).toBe(reason);
   });
 });
 

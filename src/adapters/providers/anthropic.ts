@@ -4,6 +4,7 @@ import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost, resolveApiKey } from '../../domain/settings.js';
+import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import {
   type AnthropicModelFacts,
   anthropicModelSchema,
@@ -177,7 +178,7 @@ export function createAnthropicProvider(
         // An image's file that could not be read: that, not the network error fetch makes of it.
         throw toError(json.failure ?? error, context, streaming);
       } finally {
-        local.abort();
+        local.abort(CLEANUP_ABORT);
       }
     },
 

@@ -3,6 +3,7 @@ import { AppError } from '../../domain/errors.js';
 import type { ChatProvider, ModelInfo, ProviderChatRequest, ProviderChunk } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost, resolveApiKey } from '../../domain/settings.js';
+import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { generateBody, readGeminiModel, thinksByName } from './gemini-request.js';
 import { type GeminiStreamProblem, readGenerateStream } from './gemini-stream.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
@@ -193,7 +194,7 @@ export function createGeminiProvider(
         // An image's file that could not be read: that, not the network error fetch makes of it.
         throw toError(json.failure ?? error, context, began, seen.headers);
       } finally {
-        local.abort();
+        local.abort(CLEANUP_ABORT);
       }
     },
 

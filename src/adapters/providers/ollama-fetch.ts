@@ -1,4 +1,5 @@
 import type { AppError } from '../../domain/errors.js';
+import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { parseRetryAfter } from './provider-errors.js';
 
 /**
@@ -84,7 +85,7 @@ export async function* readOllamaLines<Line = OllamaLine>(
     }
   } finally {
     // Left early (stopped, failed): let go of the body; the request itself is aborted by the adapter.
-    reader.cancel().catch(() => {});
+    reader.cancel(CLEANUP_ABORT).catch(() => {});
   }
 }
 

@@ -19,6 +19,7 @@ import type { ProviderConfig } from '../../domain/settings.js';
 import { providerHost } from '../../domain/settings.js';
 import { takesOnlyLevels } from '../../domain/think.js';
 import { ThinkTagSplitter } from '../../domain/think-tags.js';
+import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { type ImageEncoder, ollamaMessage } from './image-parts.js';
 import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
@@ -238,7 +239,7 @@ export function createOllamaProvider(
         // An image's file that could not be read: that, not the network error fetch makes of it.
         throw toError(json.failure ?? error, context, streaming);
       } finally {
-        local.abort();
+        local.abort(CLEANUP_ABORT);
       }
     },
 

@@ -20,6 +20,7 @@ import type {
 } from '../../domain/provider.js';
 import type { ProviderConfig } from '../../domain/settings.js';
 import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/settings.js';
+import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { type ImageEncoder, openAIMessage } from './image-parts.js';
 import { type OpenAIStreamProblem, readCompletionStream } from './openai-stream.js';
@@ -197,7 +198,7 @@ export function createOpenAIProvider(
         // An image's file that could not be read: that, not the network error fetch makes of it.
         throw toError(json.failure ?? error, context, streaming);
       } finally {
-        local.abort();
+        local.abort(CLEANUP_ABORT);
       }
     },
 

@@ -1,4 +1,5 @@
 import { createParser } from 'eventsource-parser';
+import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 
 /** The `data:` payloads of the whole events one network read completed; `done` on the last read. */
 export interface SseRead {
@@ -27,6 +28,6 @@ export async function* sseReads(body: ReadableStream<Uint8Array>): AsyncGenerato
       if (done) return;
     }
   } finally {
-    reader.cancel().catch(() => {});
+    reader.cancel(CLEANUP_ABORT).catch(() => {});
   }
 }

@@ -1,3 +1,4 @@
+import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import type { ChatEvent } from '../chat.js';
 import { AppError } from '../errors.js';
 import type { ChatLog } from '../ports/chat-log.port.js';
@@ -132,7 +133,7 @@ export class ChatRun {
     } finally {
       watchdog.stop();
       outer.removeEventListener('abort', onAbort);
-      request.abort();
+      request.abort(CLEANUP_ABORT);
     }
     if (watchdog.fired) throw this.timeoutError(firstMs, idleMs);
     if (outer.aborted) return;

@@ -30,6 +30,8 @@ export interface FakeAttempt {
 
 export interface FakeProvider extends ChatProvider {
   requests: ProviderChatRequest[];
+  /** The signal each request was given. */
+  signals: AbortSignal[];
   aborted: number;
 }
 
@@ -63,6 +65,7 @@ export function fakeProvider(
           ...options.config,
         },
     requests: [],
+    signals: [],
     aborted: 0,
     async listModels() {
       return options.models ?? [{ id: 'm1', name: 'm1' }];
@@ -71,6 +74,7 @@ export function fakeProvider(
     streamChat(request, signal) {
       const attempt = attempts[Math.min(provider.requests.length, attempts.length - 1)] ?? {};
       provider.requests.push(request);
+      provider.signals.push(signal);
       signal.addEventListener('abort', () => provider.aborted++, { once: true });
       return run(attempt, signal);
     },
