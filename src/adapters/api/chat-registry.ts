@@ -242,7 +242,8 @@ export class ChatRegistry {
       if (!attached) return;
       attached = false;
       entry.sinks.delete(sink);
-      if (entry.state === 'ended') return;
+      // A sink that leaves on the terminal event (REST SSE ends there) stops nothing: the chat is over.
+      if (entry.state === 'ended' || isTerminal(entry.log[entry.log.length - 1]!)) return;
       if (entry.opened.turn === null) entry.stop.abort();
       else if (entry.sinks.size === 0) this.linger(entry);
     };

@@ -131,6 +131,27 @@ describe('ChatRegistry', () => {
     expect(seen.at(-1)).toEqual(expect.objectContaining({ type: 'done', finishReason: 'stopped' }));
   });
 
+  it('a sink that leaves on the terminal event (REST SSE) stops nothing: the finished chat is not aborted', async () => {
+    const { chat, streamed } = fakeChat();
+    const registry = new ChatRegistry({ chat });
+    const { chatId } = await registry.start(ask);
+    const seen: string[] = [];
+    let detach = () => {};
+    await new Promise<void>((resolve) => {
+      detach = registry.attach(chatId, {
+        push: (event) => {
+          seen.push(event.type);
+          if (event.type !== 'done') return;
+          detach();
+          resolve();
+        },
+      });
+    });
+    expect(seen).toEqual(['start', 'token', 'token', 'done']);
+    // An abort here built an AbortError and ran the chat's abort listeners for a chat already over.
+    expect(streamed[0]?.aborted).toBe(false);
+  });
+
   it('ends streaming chats with SERVER_SHUTTING_DOWN and refuses new ones when the host closes', async () => {
     const { chat } = fakeChat();
     const closing = new AbortController();
