@@ -22,6 +22,7 @@ import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { type ImageEncoder, ollamaMessage } from './image-parts.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
 import { OllamaModels, withTag } from './ollama-models.js';
 import {
@@ -73,6 +74,9 @@ export function createOllamaProvider(
   const host = providerHost(config);
   const { fetch: baseFetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
   const proxy = route.via === 'proxy' ? route.url : undefined;
+  // The chat request, when it goes straight to the host (no proxy, none to pick): Node's http client.
+  const chatFetch =
+    route.via === 'direct' && !(route.reason === 'none' && deps.systemProxy) ? nodeHttpFetch : baseFetch;
 
   /** One client per request: `client.abort()` would stop every request of a shared one. */
   async function client(signal?: AbortSignal): Promise<Ollama> {
@@ -184,7 +188,7 @@ export function createOllamaProvider(
             : [];
         if (signal.aborted) return;
         const response = await ollamaFetch({
-          base: baseFetch,
+          base: chatFetch,
           signal: AbortSignal.any([signal, local.signal]),
         })(`${host}/api/chat`, {
           method: 'POST',
