@@ -151,6 +151,19 @@ describe("a provider's chat request over Node's http client", () => {
     expect(failure).toMatchObject({ status: 429, message: 'too many requests', retryAfterS: 7 });
   });
 
+  it('takes headers as a Headers (the openai SDK sends them so) and a request without a body', async () => {
+    let got: IncomingMessage['headers'] = {};
+    const { url } = await serve((req, res) => {
+      got = req.headers;
+      res.end('[]');
+    });
+    const response = await nodeHttpFetch(`${url}/v1/models`, {
+      headers: new Headers({ authorization: 'Bearer k', 'x-custom': 'yes' }),
+    });
+    expect(await response.text()).toBe('[]');
+    expect(got).toMatchObject({ authorization: 'Bearer k', 'x-custom': 'yes' });
+  });
+
   it('a redirect is followed by fetch, the body sent again', async () => {
     const { url, seen } = await serve((req, res) => {
       if (req.url === '/api/chat') {

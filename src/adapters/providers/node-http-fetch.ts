@@ -11,7 +11,7 @@ const NULL_BODY = new Set([204, 205, 304]);
  * A `fetch` for a provider's chat request sent straight (no proxy), over Node's http client instead
  * of its fetch (undici): for a short chat, fetch cost about 1 ms more CPU per request (bench row 2,
  * its request objects, web streams and WebAssembly parser), all of it before the first token. Only
- * what a chat request needs is done here: a string body, headers as a plain object, the abort signal,
+ * what a chat request needs is done here: a string body or none, headers (an object or a Headers), the abort signal,
  * status, headers and a streamed body. Anything else (another kind of body, a redirect, a `fetch` put
  * in place by tests) goes through `globalThis.fetch`, as before. Failures look like fetch's: a
  * `TypeError` whose `cause` is the socket's error (its `code` is what the error messages name), the
@@ -24,7 +24,7 @@ export const nodeHttpFetch: typeof fetch = (input, init) => {
     globalThis.fetch !== nodeFetch ||
     typeof input !== 'string' ||
     (init?.body != null && typeof init.body !== 'string') ||
-    (headers !== undefined && (headers instanceof Headers || Array.isArray(headers)))
+    Array.isArray(headers)
   ) {
     return globalThis.fetch(input, init);
   }
@@ -34,7 +34,11 @@ export const nodeHttpFetch: typeof fetch = (input, init) => {
   if (signal?.aborted) return Promise.reject(signal.reason);
   const body = init?.body ?? undefined;
   const method = init?.method ?? 'GET';
-  const sent: Record<string, string | number> = { ...(headers as Record<string, string> | undefined) };
+  // A plain object (the Ollama adapter's) or a Headers (the openai SDK's).
+  const sent: Record<string, string | number> =
+    headers instanceof Headers
+      ? Object.fromEntries(headers)
+      : { ...(headers as Record<string, string> | undefined) };
   if (body !== undefined) sent['content-length'] = Buffer.byteLength(body);
 
   return new Promise<Response>((resolve, reject) => {

@@ -23,6 +23,7 @@ import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/setting
 import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { type ImageEncoder, openAIMessage } from './image-parts.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import { type OpenAIStreamProblem, readCompletionStream } from './openai-stream.js';
 import {
   abortedError,
@@ -72,6 +73,9 @@ export function createOpenAIProvider(
     systemProxy: deps.systemProxy,
   });
   const proxy = route.via === 'proxy' ? route.url : undefined;
+  // The SDK's requests, when they go straight to the host (no proxy, none to pick): Node's http client.
+  const sdkFetch =
+    route.via === 'direct' && !(route.reason === 'none' && deps.systemProxy) ? nodeHttpFetch : fetch;
   const { key } = resolveApiKey(config, deps.env);
   const label = providerLabel(config);
   let client: Promise<OpenAI> | undefined;
@@ -89,7 +93,7 @@ export function createOpenAIProvider(
           apiKey: key ?? LOCAL_PLACEHOLDER_KEY,
           baseURL: host,
           maxRetries: 0, // the ChatService owns the retry policy
-          fetch,
+          fetch: sdkFetch,
           logLevel: 'off',
           // Never picked up from this process's environment: settings.yaml says what is sent.
           organization: null,
