@@ -164,6 +164,23 @@ describe("a provider's chat request over Node's http client", () => {
     expect(got).toMatchObject({ authorization: 'Bearer k', 'x-custom': 'yes' });
   });
 
+  it('a long answer read slowly arrives whole and in order (the socket paused and resumed under it)', async () => {
+    const parts = Array.from({ length: 400 }, (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(4096)}\n`);
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200);
+      for (const part of parts) res.write(part);
+      res.end();
+    });
+    const reader = (await post(url)).body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      text += decoder.decode(read.value, { stream: true });
+      await new Promise((resolve) => setImmediate(resolve)); // a reader slower than the socket
+    }
+    expect(text).toBe(parts.join(''));
+  });
+
   it('a redirect is followed by fetch, the body sent again', async () => {
     const { url, seen } = await serve((req, res) => {
       if (req.url === '/api/chat') {

@@ -95,7 +95,7 @@ export const nodeHttpFetch: typeof fetch = (input, init) => {
   });
 };
 
-/** A response's body as a web stream (read as the reader asks: the socket pauses meanwhile). */
+/** A response's body as a web stream (the socket pauses while 64 KiB wait unread). */
 function bodyOf(res: IncomingMessage): { body: ReadableStream<Uint8Array>; fail: (reason: unknown) => void } {
   let open = true;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -131,7 +131,9 @@ function bodyOf(res: IncomingMessage): { body: ReadableStream<Uint8Array>; fail:
         letGo(res);
       },
     },
-    { highWaterMark: 1 },
+    // Up to 64 KiB waits unread before the socket is paused: a pause and resume per chunk stops and
+    // starts reading on the socket each time (a stream of thousands of chunks paid twice the CPU).
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
   );
   return { body, fail };
 }
