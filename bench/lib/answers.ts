@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tokenize } from '../../src/demo/tokenize.js';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * What the bench asks a fake model for. The spec travels as the prompt (`BENCH {...}`), so the fake
@@ -111,21 +112,9 @@ const WORDS = [
 ];
 const PUNCTUATION = [',', '.', ';', ':', '!', '?'];
 
-/** Deterministic pseudo-random numbers (mulberry32): the same answer on every run and machine. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Exactly `count` word-ish tokens of prose (a word with its leading space, or a punctuation mark). */
 function proseTokens(count: number, seed: number): string[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const tokens: string[] = [];
   let sinceBreak = 0;
   while (tokens.length < count) {
@@ -199,7 +188,7 @@ const TABLE = [
  */
 export function markdownDocument(targetTokens: number): string {
   const build = (wordsPerParagraph: number) => {
-    const next = random(7);
+    const next = seededRandom(7);
     const sections: string[] = ['# Streaming answers in LightChat', sentence(next, 30)];
     CODE_LANGUAGES.forEach((language, index) => {
       sections.push(`## ${index + 1}. Relaying in ${language}`);

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * A generated history for the history rows: a LightChat JSON export of `conversations`
@@ -34,18 +35,6 @@ const VOCABULARY = 4000;
 /** Common Chinese characters (the CJK part of the texts, and the 2-character queries). */
 const CJK =
   '你好世界我们的是在有个人这中大为上来说国和地到以时要就出会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太量再感建务做接必场件计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基眼书非则听白却界达光放强即像难且权思王象';
-
-/** A small seeded generator (mulberry32), so every run measures the same history. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = [
   'ka',
@@ -84,7 +73,7 @@ const uuidOf = (kind: number, n: number): string => {
 };
 
 export async function generateHistory(path: string, shape: HistoryShape): Promise<GeneratedHistory> {
-  const random = seeded(12);
+  const random = seededRandom(12);
   const words = Array.from({ length: VOCABULARY }, (_, rank) => word(rank));
   // Zipf: the word of rank r is drawn with weight 1 / (r + 1), through a 65,536-slot table.
   const harmonic = words.reduce((sum, _, rank) => sum + 1 / (rank + 1), 0);

@@ -3,6 +3,7 @@ import { render } from '@testing-library/react';
 import { Lexer } from 'marked';
 import remend from 'remend';
 import { describe, expect, it, vi } from 'vitest';
+import { seededRandom } from '../../bench/lib/seeded-random';
 import { OpenMarkdown, openBlockTokens } from '../../src/renderer/markdown/OpenMarkdown';
 
 const draw = (text: string) =>
@@ -60,18 +61,6 @@ describe('the open block of a streaming answer', () => {
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32): the same strings on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Words and the inline syntax a model writes, plus every character a block can start with. */
 const PIECES = [
   'word',
@@ -116,7 +105,7 @@ const PIECES = [
 
 describe('the open block read by the inline lexer alone', () => {
   it('gives the tokens the block lexer gives, for every prefix of a stream', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     let fast = 0;
     for (let sample = 0; sample < 30; sample++) {
       let text = next() < 0.8 ? 'Start' : '';
