@@ -1,4 +1,5 @@
 import { isLoopbackUrl } from '../../domain/settings.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 
 /**
  * How a provider's requests reach it: straight, or through an HTTP(S) proxy. Node's global `fetch`
@@ -62,10 +63,13 @@ export function matchesNoProxy(url: URL, noProxy: string | undefined): boolean {
 /**
  * The `fetch` a provider's SDK is given. Undici is loaded on the first proxied request only, so
  * start-up and local providers never pay for it. Direct requests go through `globalThis.fetch`,
- * looked up per call (test doubles such as MSW patch it after this module loads).
+ * looked up per call (test doubles such as MSW patch it after this module loads). `chatFetch` is
+ * the one for chat requests: Node's http client when the route is straight to the host and nothing
+ * is left to pick (no proxy, no system proxy to ask), else the same `fetch`.
  */
 export function createProviderFetch(target: ProviderTarget): {
   fetch: typeof fetch;
+  chatFetch: typeof fetch;
   route: ProxyRoute;
 } {
   const route = proxyRoute(target);
@@ -78,24 +82,20 @@ export function createProviderFetch(target: ProviderTarget): {
       const proxyUrl = await systemProxy(target.host).catch(() => null);
       return proxyUrl ? loadProxiedFetch(proxyUrl) : direct;
     };
-    return {
-      route,
-      fetch: async (input, init) => {
-        chosen ??= choose();
-        return (await chosen)(input, init);
-      },
+    const chosenFetch: typeof fetch = async (input, init) => {
+      chosen ??= choose();
+      return (await chosen)(input, init);
     };
+    return { route, fetch: chosenFetch, chatFetch: chosenFetch };
   }
-  if (route.via === 'direct') return { route, fetch: direct };
+  if (route.via === 'direct') return { route, fetch: direct, chatFetch: nodeHttpFetch };
   let proxied: Promise<typeof fetch> | undefined;
   const proxyUrl = route.url;
-  return {
-    route,
-    fetch: async (input, init) => {
-      proxied ??= loadProxiedFetch(proxyUrl);
-      return (await proxied)(input, init);
-    },
+  const proxiedFetch: typeof fetch = async (input, init) => {
+    proxied ??= loadProxiedFetch(proxyUrl);
+    return (await proxied)(input, init);
   };
+  return { route, fetch: proxiedFetch, chatFetch: proxiedFetch };
 }
 
 async function loadProxiedFetch(proxyUrl: string): Promise<typeof fetch> {

@@ -22,7 +22,6 @@ import { ThinkTagSplitter } from '../../domain/think-tags.js';
 import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { type ImageEncoder, ollamaMessage } from './image-parts.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
 import { OllamaHttpFailure, type OllamaStreamProblem, ollamaFetch, readOllamaLines } from './ollama-fetch.js';
 import { OllamaModels, withTag } from './ollama-models.js';
 import {
@@ -72,11 +71,8 @@ export function createOllamaProvider(
   deps: { env: Env; systemProxy?: SystemProxy | undefined },
 ): ChatProvider {
   const host = providerHost(config);
-  const { fetch: baseFetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
+  const { fetch: baseFetch, chatFetch, route } = createProviderFetch({ host, proxy: config.proxy, ...deps });
   const proxy = route.via === 'proxy' ? route.url : undefined;
-  // The chat request, when it goes straight to the host (no proxy, none to pick): Node's http client.
-  const chatFetch =
-    route.via === 'direct' && !(route.reason === 'none' && deps.systemProxy) ? nodeHttpFetch : baseFetch;
 
   /** One client per request: `client.abort()` would stop every request of a shared one. */
   async function client(signal?: AbortSignal): Promise<Ollama> {

@@ -23,7 +23,6 @@ import { isLoopbackUrl, providerHost, resolveApiKey } from '../../domain/setting
 import { CLEANUP_ABORT } from '../../shared/cleanup-abort.js';
 import { createProviderFetch, type Env, type SystemProxy } from './http.js';
 import { type ImageEncoder, openAIMessage } from './image-parts.js';
-import { nodeHttpFetch } from './node-http-fetch.js';
 import { type OpenAIStreamProblem, readCompletionStream } from './openai-stream.js';
 import {
   abortedError,
@@ -66,16 +65,13 @@ export function createOpenAIProvider(
   deps: { env: Env; systemProxy?: SystemProxy | undefined; memory: OpenAICompatMemory },
 ): ChatProvider {
   const host = providerHost(config);
-  const { fetch, route } = createProviderFetch({
+  const { chatFetch, route } = createProviderFetch({
     host,
     proxy: config.proxy,
     env: deps.env,
     systemProxy: deps.systemProxy,
   });
   const proxy = route.via === 'proxy' ? route.url : undefined;
-  // The SDK's requests, when they go straight to the host (no proxy, none to pick): Node's http client.
-  const sdkFetch =
-    route.via === 'direct' && !(route.reason === 'none' && deps.systemProxy) ? nodeHttpFetch : fetch;
   const { key } = resolveApiKey(config, deps.env);
   const label = providerLabel(config);
   let client: Promise<OpenAI> | undefined;
@@ -93,7 +89,7 @@ export function createOpenAIProvider(
           apiKey: key ?? LOCAL_PLACEHOLDER_KEY,
           baseURL: host,
           maxRetries: 0, // the ChatService owns the retry policy
-          fetch: sdkFetch,
+          fetch: chatFetch,
           logLevel: 'off',
           // Never picked up from this process's environment: settings.yaml says what is sent.
           organization: null,
