@@ -14,10 +14,12 @@ const fakeElectron = fileURLToPath(new URL('./test/electron/fake-electron.ts', i
 const WORKERS = Math.max(2, availableParallelism() - 1);
 
 /**
- * Renderer files that need a worker of their own: they fake a timer that a package (react-dom) takes
- * when it loads, so that package must load in their worker, after the fake.
+ * Renderer files that need a worker of their own: sidebar fakes a timer that a package (react-dom)
+ * takes when it loads, so that package must load in its worker, after the fake; transcript-opening
+ * saw its first commit render 1,982 of 2,000 rows once, in a shared worker after other files (a fresh
+ * CI run; not seen alone or in two earlier full runs): what leaked is not found yet.
  */
-const RENDERER_ISOLATED = ['test/renderer/sidebar.test.tsx'];
+const RENDERER_ISOLATED = ['test/renderer/sidebar.test.tsx', 'test/renderer/transcript-opening.test.tsx'];
 
 export default defineConfig({
   test: {
