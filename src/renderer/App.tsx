@@ -19,7 +19,7 @@ import { useNewChat } from './components/use-new-chat';
 import { useOpenConversationChange } from './components/use-open-change';
 import { useSelection } from './components/use-selection';
 import { Sidebar } from './history/Sidebar';
-import { loadMarkdownView, preloadMarkdownWhenIdle } from './markdown/Markdown';
+import { loadFinishedMarkdown, postponeIdleLoads, preloadMarkdownWhenIdle } from './markdown/Markdown';
 import { SIDE_BY_SIDE, SIDEBAR_OPEN_KEY, takeShellIntent } from './shell/early-shell';
 import { useAppState } from './state/app-state';
 import { transport } from './transport/client';
@@ -91,10 +91,23 @@ export function App() {
   // Opening a conversation from the drawer shows it: the drawer gets out of the way.
   useOpenConversationChange(open, drawer.close);
 
-  useEffect(preloadMarkdownWhenIdle, []);
-  // A conversation being opened needs the Markdown renderer: its chunk loads while the messages come
-  // (a click right after the page loaded came before the idle moment that loads it).
-  useEffect(() => workspace?.onOpening(() => void loadMarkdownView().catch(() => {})), [workspace]);
+  // Stored answers are drawn by the light renderer (a small chunk) until the full one has loaded,
+  // which waits for an idle moment: a conversation opened right after the page loaded (from the
+  // shell, before this first commit) needs only the light one.
+  useEffect(() => {
+    void loadFinishedMarkdown().catch(() => {});
+    preloadMarkdownWhenIdle();
+  }, []);
+  // A conversation being opened: the full renderer's evaluation must not land between its messages'
+  // arrival and their paint.
+  useEffect(
+    () =>
+      workspace?.onOpening(() => {
+        postponeIdleLoads();
+        void loadFinishedMarkdown().catch(() => {});
+      }),
+    [workspace],
+  );
 
   // A click in the page's shell, before this took its place (shell/early-shell.ts), is done now.
   // biome-ignore lint/correctness/useExhaustiveDependencies: once, on the first commit

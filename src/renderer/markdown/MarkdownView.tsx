@@ -1,5 +1,4 @@
 import '../mantine-later.css';
-import { Typography } from '@mantine/core';
 import { memo, useCallback, useMemo, useRef } from 'react';
 import {
   Block,
@@ -13,6 +12,7 @@ import { type BlockSplit, splitIntoBlocks } from './block-split';
 import { CodeInView } from './CodeInView';
 import { codeHighlighter } from './code-highlighter';
 import { ExternalLink } from './ExternalLink';
+import { MARKDOWN_CLASS } from './markdown-class';
 import { blocks, plainBlockTokens } from './marked-blocks';
 import { OpenMarkdown } from './OpenMarkdown';
 // Mantine's Typography before markdown.css, which overrides some of its margins (equal specificity:
@@ -46,13 +46,6 @@ const FinishedBlock = memo(function FinishedBlock(props: BlockProps) {
   const plain = useMemo(() => plainBlockTokens(props.content), [props.content]);
   return <div className="lc-block">{plain ? blocks(plain) : <Block {...props} />}</div>;
 });
-
-/**
- * The container's classes: Mantine's Typography root, drawn as a plain element. The container
- * re-renders on every update of a stream, and the component (its props and styles resolved, then a
- * Box) cost more there than the classes it adds.
- */
-const MARKDOWN_CLASS = `${Typography.classes.root} mantine-Typography-root lc-markdown`;
 
 /** The props both parts share; module constants, so the finished part's memo holds. */
 const shared = {

@@ -178,6 +178,14 @@ function isPlain(token: Token): boolean {
 }
 
 /**
+ * Whether `blocks` draws these tokens of `markdown` (a finished block, or a whole finished answer)
+ * as well as streamdown would: see `plainBlockTokens`.
+ */
+export function drawnAsStreamdownWould(markdown: string, tokens: readonly Token[]): boolean {
+  return !NEEDS_REMARK.test(markdown) && tokens.every(isPlain);
+}
+
+/**
  * A finished block's tokens when `blocks` draws it as well as streamdown would: prose, headings,
  * lists, quotes and rules. Null for a block that needs streamdown's pipeline: code (highlighting and
  * its Copy button), tables, task lists, images, raw HTML, entities, footnotes, unsafe links.
@@ -185,5 +193,5 @@ function isPlain(token: Token): boolean {
 export function plainBlockTokens(markdown: string): Token[] | null {
   if (NEEDS_REMARK.test(markdown)) return null;
   const tokens = Lexer.lex(markdown, { gfm: true });
-  return tokens.every(isPlain) ? tokens : null;
+  return drawnAsStreamdownWould(markdown, tokens) ? tokens : null;
 }
