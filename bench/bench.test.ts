@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerText, answerTokens, CODE_LANGUAGES, promptFor, specOf } from './lib/answers.js';
 import { NdjsonParser } from './lib/ndjson.js';
+import { waitForIdle } from './lib/proc-cpu.js';
 import { type BenchRow, describeGoal, errorRow, meets, statusOf } from './lib/rows.js';
 import { SseParser } from './lib/sse.js';
 import { median, percentile, summarize } from './lib/stats.js';
@@ -77,6 +78,32 @@ describe('stats', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(summarize([1, 2, 3])).toEqual({ count: 3, p50: 2, p95: 3, p99: 3, max: 3 });
+  });
+});
+
+describe('waiting for an idle server', () => {
+  /** A process whose CPU time reads as `readings`, one per poll, the last one from then on. */
+  const process = (readings: number[]) => {
+    let index = 0;
+    return {
+      read: () => ({ processMs: readings[Math.min(index, readings.length - 1)]!, mainThreadMs: 0 }),
+      sleep: async () => {
+        index++;
+      },
+    };
+  };
+
+  it('waits while the CPU time moves, then for the quiet time', async () => {
+    const waited = await waitForIdle(1, { quietMs: 100, pollMs: 20, ...process([0, 10, 20, 30, 30]) });
+    // Three polls saw it move (10, 20, 30), then five saw it unchanged: eight polls of 20 ms.
+    expect(waited).toBe(160);
+  });
+
+  it('gives up after maxMs, and does not wait without /proc', async () => {
+    // A process whose CPU time moves at every reading.
+    const busy = process(Array.from({ length: 100 }, (_, index) => index * 10));
+    expect(await waitForIdle(1, { pollMs: 20, maxMs: 200, ...busy })).toBe(200);
+    expect(await waitForIdle(1, { read: () => undefined })).toBe(0);
   });
 });
 

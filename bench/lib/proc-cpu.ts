@@ -65,3 +65,38 @@ export class CpuMeter<Kind extends string> {
     return `${label}: ${cpu.processMs.toFixed(2)} ms (main thread ${cpu.mainThreadMs.toFixed(2)} ms)`;
   }
 }
+
+export interface IdleOptions {
+  /** How long the process's CPU time must stay unchanged (it moves in 10 ms ticks). */
+  quietMs?: number;
+  /** How often it is read. */
+  pollMs?: number;
+  /** Gives up after this long (a process that never goes quiet). */
+  maxMs?: number;
+  /** For tests: the reading and the wait. */
+  read?: (pid: number | undefined) => CpuTime | undefined;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Resolves once a process has used no CPU for `quietMs`: the work a call left behind it (a store
+ * thread indexing an answer after `done`) is over before the next call is timed. Returns the ms
+ * waited; resolves at once where `/proc` is missing.
+ */
+export async function waitForIdle(pid: number | undefined, options: IdleOptions = {}): Promise<number> {
+  const { quietMs = 100, pollMs = 20, maxMs = 5_000, read = cpuTimeOf } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let last = read(pid)?.processMs;
+  if (last === undefined) return 0;
+  let waited = 0;
+  let quiet = 0;
+  while (quiet < quietMs && waited < maxMs) {
+    await sleep(pollMs);
+    waited += pollMs;
+    const now = read(pid)?.processMs;
+    if (now === undefined) break;
+    quiet = now === last ? quiet + pollMs : 0;
+    last = now;
+  }
+  return waited;
+}
