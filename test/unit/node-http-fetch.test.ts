@@ -181,6 +181,37 @@ describe("a provider's chat request over Node's http client", () => {
     expect(text).toBe(parts.join(''));
   });
 
+  it('what arrived while the reader was busy comes as one chunk at its next read', async () => {
+    const parts = Array.from({ length: 40 }, (_, i) => `{"message":{"content":"${i}"}}\n`);
+    let sent!: () => void;
+    const allSent = new Promise<void>((resolve) => {
+      sent = resolve;
+    });
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200);
+      // One write at a time, each read from the socket on its own (a provider sending flat out).
+      const next = (index: number) => {
+        if (index === parts.length) return res.end(sent);
+        res.write(parts[index]);
+        setTimeout(() => next(index + 1), 1);
+      };
+      next(0);
+    });
+    const reader = (await post(url)).body!.getReader();
+    const decoder = new TextDecoder();
+    const first = await reader.read();
+    let text = decoder.decode(first.value, { stream: true });
+    let reads = 1;
+    await allSent; // the reader was busy meanwhile
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      text += decoder.decode(read.value, { stream: true });
+      reads++;
+    }
+    expect(text).toBe(parts.join(''));
+    expect(reads).toBeLessThanOrEqual(3); // one chunk per write before: 40
+  });
+
   it('a redirect is followed by fetch, the body sent again', async () => {
     const { url, seen } = await serve((req, res) => {
       if (req.url === '/api/chat') {

@@ -95,13 +95,35 @@ export const nodeHttpFetch: typeof fetch = (input, init) => {
   });
 };
 
-/** A response's body as a web stream (the socket pauses while 64 KiB wait unread). */
+/** Up to this much waits unread before the socket is paused. */
+const UNREAD_LIMIT = 64 * 1024;
+
+/**
+ * A response's body as a web stream. What arrived while the reader was busy is handed over as one
+ * chunk at its next read, as a Node stream's read() and fetch's body do: a provider sending flat out
+ * came as one chunk per socket read (5,009 chunks for a 5,000-line answer, against 18 through fetch),
+ * and each chunk costs its reader a read, a decode and an event. Nothing waits for a later one: a
+ * read with nothing waiting gets the next chunk as it comes. The socket pauses while 64 KiB wait
+ * unread (it was paused and resumed per chunk once: a stream of thousands paid twice the CPU).
+ */
 function bodyOf(res: IncomingMessage): { body: ReadableStream<Uint8Array>; fail: (reason: unknown) => void } {
   let open = true;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let unread: Buffer[] = [];
+  let unreadBytes = 0;
+  /** A read waits and nothing was there to give it. */
+  let wanted = false;
+  const handOver = () => {
+    const chunk = unread.length === 1 ? unread[0]! : Buffer.concat(unread, unreadBytes);
+    unread = [];
+    unreadBytes = 0;
+    wanted = false;
+    controller.enqueue(chunk);
+  };
   const fail = (reason: unknown) => {
     if (!open) return;
     open = false;
+    unread = [];
     controller.error(reason);
   };
   const body = new ReadableStream<Uint8Array>(
@@ -110,12 +132,15 @@ function bodyOf(res: IncomingMessage): { body: ReadableStream<Uint8Array>; fail:
         controller = c;
         res.on('data', (chunk: Buffer) => {
           if (!open) return;
-          controller.enqueue(chunk);
-          if ((controller.desiredSize ?? 0) <= 0) res.pause();
+          unread.push(chunk);
+          unreadBytes += chunk.byteLength;
+          if (wanted) handOver();
+          else if (unreadBytes >= UNREAD_LIMIT) res.pause();
         });
         res.once('end', () => {
           if (!open) return;
           open = false;
+          if (unread.length > 0) handOver();
           controller.close();
         });
         res.once('error', (error) => fail(new TypeError('terminated', { cause: error })));
@@ -123,17 +148,19 @@ function bodyOf(res: IncomingMessage): { body: ReadableStream<Uint8Array>; fail:
           if (!res.complete) fail(new TypeError('terminated', { cause: new Error('the connection closed') }));
         });
       },
+      // Called when a read waits (the queue holds nothing: highWaterMark 0).
       pull() {
+        if (unread.length > 0) handOver();
+        else wanted = true;
         res.resume();
       },
       cancel() {
         open = false;
+        unread = [];
         letGo(res);
       },
     },
-    // Up to 64 KiB waits unread before the socket is paused: a pause and resume per chunk stops and
-    // starts reading on the socket each time (a stream of thousands of chunks paid twice the CPU).
-    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+    { highWaterMark: 0 },
   );
   return { body, fail };
 }
