@@ -185,7 +185,10 @@ function handle(request: Exclude<StoreRequest, { op: 'importFile' }>): unknown {
   const method = history[request.op] as (...args: unknown[]) => unknown;
   const value = method.apply(history, request.args);
   if (PURGING.has(request.op)) purge(20);
-  if (request.op === 'updateMessage' || request.op === 'addTurn') indexSoon();
+  // A turn's question waits for its answer's final write and is indexed with it, in one transaction:
+  // indexed right after the turn was written, it took the store's thread (and a commit) while the
+  // provider was being asked for the first token. A search indexes what waits first.
+  if (request.op === 'updateMessage') indexSoon();
   if (request.op === 'deleteAll') removeHistoryCopies(path);
   return value;
 }

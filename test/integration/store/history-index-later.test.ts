@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../../src/adapters/store/schema.js';
 import { type NewMessage, newConversation, newMessage } from '../../../src/domain/conversation.js';
 import { uuidV7 } from '../../../src/domain/ids.js';
 import { waitFor } from '../../fixtures/wait-for.js';
-import { historyWorld, tempDataDir } from './support.js';
+import { doneEvent, historyWorld, tempDataDir } from './support.js';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 
@@ -93,6 +93,29 @@ describe('a finished answer reaches the search index in a transaction of its own
     } finally {
       db.close();
     }
+  });
+
+  it("a turn's question is indexed with its answer, not while the provider is asked for the first token", async () => {
+    const { store, service, dataDir } = await historyWorld();
+    const waiting = () => {
+      const db = new DatabaseSync(databasePath(dataDir), { readOnly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM messages_unindexed').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const plan = await service.planTurn({ conversationId: 'new', prompt: 'a question' });
+    const turn = await service.beginTurn(plan, { providerId: 'p', modelId: 'm' }, { onError: () => {} });
+    // One more request: the store's thread would have indexed the question before answering it.
+    await store.get(turn.conversationId);
+    expect(waiting()).toBe(1);
+    turn.append({ type: 'token', text: 'an answer' });
+    await turn.finish(doneEvent);
+    await waitFor(() => waiting() === 0, 'the question and the answer indexed');
+    // (The title, the question's first line, is found too.)
+    expect((await store.search('question', 10)).map((hit) => hit.role)).toContain('user');
+    expect((await store.search('answer', 10)).map((hit) => hit.role)).toEqual(['assistant']);
   });
 
   it('a search never misses an answer that ended before it', () => {
