@@ -10,6 +10,7 @@ import { ApiTokenGate } from './auth/ApiTokenGate';
 import { firstCommitReady, whenStore } from './first-commit';
 import { prefetchConversationPages } from './history/conversation-pages';
 import { sidebarBodyLoaded } from './history/Sidebar';
+import { loadFinishedMarkdown } from './markdown/Markdown';
 import { AppStateProvider, createAppState } from './state/app-state';
 import { cssVariablesResolver, theme } from './theme';
 import { chatApi, toolApprovalsApi } from './transport/chat-api';
@@ -24,6 +25,9 @@ const appState = createAppState({ api: chatApi, history: historyApi, approvals: 
 // The sidebar's list is asked for now, not once its lazily loaded code has arrived and rendered
 // (its request left earlier still, with early-requests.ts: this takes its answer).
 const firstPage = prefetchConversationPages(queryClient, trpcClient);
+// Stored answers' renderer, asked for now: a conversation clicked in the page's shell opens in the
+// first commit's effects, and its messages arrive a moment later.
+void loadFinishedMarkdown().catch(() => {});
 /** What the first screen waits for at most, beyond the bundle itself, when the server is slow. */
 const FIRST_COMMIT_LIMIT_MS = 400;
 
