@@ -7,7 +7,6 @@ import type { Plugin, Rolldown } from 'vite';
 type OutputChunk = Rolldown.OutputChunk;
 
 import { META_CONTENT_SECURITY_POLICY } from './src/adapters/api/content-security-policy.js';
-import { APP_ENTRY_ATTRIBUTE } from './src/renderer/shell/start-app.js';
 
 /**
  * Writes the UI's Content-Security-Policy into the built index.html, first in <head>: the desktop
@@ -32,20 +31,18 @@ function contentSecurityPolicyMeta(): Plugin {
 const EARLY = 'src/renderer/early.ts';
 /** It and what it imports: kept out of the first-screen chunk, so that it loads alone (a few KB). */
 const EARLY_MODULES =
-  /src\/(renderer\/(early|shell\/(early-shell|start-app)|transport\/(early-requests|ipc-bridge)|auth\/token-storage|history\/(conversation-pages|conversation-groups|row-heights)|state\/open-conversation)|preload\/ipc-protocol)\.ts$/;
+  /src\/(renderer\/(early|shell\/early-shell|transport\/(early-requests|ipc-bridge)|auth\/token-storage|history\/(conversation-pages|conversation-groups|row-heights)|state\/open-conversation)|preload\/ipc-protocol)\.ts$/;
 
 /**
  * Loads the early entry from index.html, `async`: it runs as soon as its few KB arrive, while
- * the app's bundle still downloads (the app imports the same file, so it runs once). In the build,
- * the app's entry is preloaded (a `modulepreload` link marked `data-lc-app`) rather than run by its
- * script tag: the early module evaluates it once the shell has been painted (shell/start-app.ts).
+ * the app's bundle still downloads (the app imports the same file, so it runs once).
  */
 function earlyEntryScript(): Plugin {
   return {
     name: 'lightchat-early-entry',
     transformIndexHtml: {
       order: 'post',
-      handler(html, context) {
+      handler(_html, context) {
         const built = Object.values(context.bundle ?? {}).find(
           (output): output is OutputChunk =>
             output.type === 'chunk' && output.isEntry && output.name === 'early',
@@ -56,29 +53,9 @@ function earlyEntryScript(): Plugin {
           );
         }
         const src = built ? `./${built.fileName}` : `./${relative('src/renderer', EARLY)}`;
-        const tags = [
-          {
-            tag: 'script',
-            attrs: { type: 'module', async: true, crossorigin: true, src },
-            injectTo: 'head' as const,
-          },
+        return [
+          { tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src }, injectTo: 'head' },
         ];
-        if (!context.bundle) return tags;
-        const app = Object.values(context.bundle).find(
-          (output): output is OutputChunk =>
-            output.type === 'chunk' && output.isEntry && output.name === 'index',
-        );
-        const entryTag = app
-          ? new RegExp(`<script type="module" crossorigin src="\\./${app.fileName}"></script>`)
-          : null;
-        if (!app || !entryTag?.test(html)) throw new Error("index.html's app entry script was not found");
-        return {
-          html: html.replace(
-            entryTag,
-            `<link rel="modulepreload" crossorigin href="./${app.fileName}" ${APP_ENTRY_ATTRIBUTE}>`,
-          ),
-          tags,
-        };
       },
     },
   };

@@ -240,30 +240,6 @@ describe("the page's shell (index.html, painted before the app's bundle evaluate
     expect(shell.querySelectorAll('li')).toHaveLength(0);
   });
 
-  it("says when the shell has been painted (the app's bundle evaluates then), or at once when it is not shown", async () => {
-    shellPage();
-    const frames: (() => void)[] = [];
-    const painting = { ...fakeWindow(), requestAnimationFrame: (frame: () => void) => frames.push(frame) };
-    let painted = false;
-    void startShell(painting, Promise.resolve({ items: [stored(1)] }), Promise.resolve(true)).then(() => {
-      painted = true;
-    });
-    await settle();
-    // Rows in the page, the frame that paints them still to come.
-    expect(frames).toHaveLength(1);
-    expect(painted).toBe(false);
-    frames[0]!();
-    await settle();
-    expect(painted).toBe(true);
-
-    shellPage();
-    window.localStorage.setItem(SIDEBAR_OPEN_KEY, 'false');
-    await expect(
-      startShell(painting, Promise.resolve({ items: [stored(1)] }), Promise.resolve(true)),
-    ).resolves.toBeUndefined();
-    expect(frames).toHaveLength(1);
-  });
-
   it('keeps what the user clicked before the app took over, for the app to do', async () => {
     const shell = shellPage();
     startShell(fakeWindow(), Promise.resolve({ items: [stored(1), stored(2)] }), Promise.resolve(true));

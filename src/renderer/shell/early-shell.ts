@@ -31,8 +31,6 @@ interface ShellWindow {
   sessionStorage: Storage;
   matchMedia(query: string): { matches: boolean };
   innerHeight: number;
-  /** Absent in tests' fake windows: the shell then counts as painted at once. */
-  requestAnimationFrame?: (callback: () => void) => number;
 }
 
 /**
@@ -149,18 +147,17 @@ export function paintRows(
  * shown when the app's first screen has the sidebar beside the conversation, its list painted from
  * the first page as soon as it is answered — before the app's bundle has evaluated. React replaces
  * it in its first commit, which has the same list (main.tsx waits for it). What the user clicks in
- * it meanwhile is kept for the app (`takeShellIntent`). Resolves once the shell has been painted, or
- * at once when it will not be shown (early.ts then lets the app's bundle evaluate).
+ * it meanwhile is kept for the app (`takeShellIntent`).
  */
 export function startShell(
   window: ShellWindow,
   firstPage: Promise<{ items: Conversation[] } | null>,
   historyAvailable: Promise<boolean>,
-): Promise<void> {
+): void {
   applyColorScheme(window);
   const shell = window.document.getElementById('lc-shell');
   const list = shell?.querySelector('ul');
-  if (!shell || !list || !shellShowsSidebar(window)) return Promise.resolve();
+  if (!shell || !list || !shellShowsSidebar(window)) return;
   shell.addEventListener('click', (event) => {
     const target = event.target as Element;
     const open = target.closest<HTMLElement>('[data-conversation-id]');
@@ -170,25 +167,13 @@ export function startShell(
   shell.addEventListener('focusin', (event) => {
     if ((event.target as Element).matches('input[type="search"]')) intent ??= { type: 'search' };
   });
-  return Promise.all([firstPage, historyAvailable]).then(
-    async ([page, available]) => {
+  void Promise.all([firstPage, historyAvailable]).then(
+    ([page, available]) => {
       // The app took over already, or it will show something else (history is off, or no answer).
       if (!shell.isConnected || !available || page === null) return;
       paintRows(list, page.items, { now: new Date(), activeId: openId(window), height: window.innerHeight });
       shell.hidden = false;
-      await afterNextPaint(window);
     },
     () => {},
   );
-}
-
-/** A frame's callbacks run before its paint; a task queued from them runs after it. */
-function afterNextPaint(window: ShellWindow): Promise<void> {
-  return new Promise((resolve) => {
-    if (!window.requestAnimationFrame) {
-      resolve();
-      return;
-    }
-    window.requestAnimationFrame(() => setTimeout(resolve, 0));
-  });
 }
