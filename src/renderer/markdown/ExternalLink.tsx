@@ -1,5 +1,9 @@
-import { Button, Code, Group, Modal, Text } from '@mantine/core';
-import { type ComponentProps, type MouseEvent, useState } from 'react';
+import { type ComponentProps, lazy, type MouseEvent, Suspense, useState } from 'react';
+
+// The dialog (Mantine's Modal and what it brings: ~8 chunks) loads with the first link that asks:
+// an answer's renderer, which a conversation opened right after the page loaded waits for, then
+// needs none of it.
+const LinkConfirm = lazy(() => import('./LinkConfirm'));
 
 /**
  * A link in a model's answer. It leaves the app (a new browser tab; in the desktop app the main
@@ -24,25 +28,9 @@ export function ExternalLink({
     <>
       <a {...props} href={href} title={href} target="_blank" rel="noopener noreferrer" onClick={click} />
       {asking && href && (
-        <Modal opened onClose={() => setAsking(false)} title="Open this link?" centered>
-          <Text size="sm">The link's text differs from where it goes:</Text>
-          <Code block mt="xs" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
-            {href}
-          </Code>
-          <Group justify="flex-end" mt="md">
-            <Button variant="default" onClick={() => setAsking(false)} data-autofocus>
-              Cancel
-            </Button>
-            <Button
-              onClick={() => {
-                setAsking(false);
-                window.open(href, '_blank', 'noopener,noreferrer');
-              }}
-            >
-              Open link
-            </Button>
-          </Group>
-        </Modal>
+        <Suspense fallback={null}>
+          <LinkConfirm href={href} onClose={() => setAsking(false)} />
+        </Suspense>
       )}
     </>
   );

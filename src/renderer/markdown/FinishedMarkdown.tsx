@@ -1,4 +1,3 @@
-import '../mantine-later.css';
 import { Lexer, type Token } from 'marked';
 import { useMemo } from 'react';
 import { MARKDOWN_CLASS } from './markdown-class';
