@@ -243,4 +243,38 @@ describe('row 7d measures', () => {
     expect(traceBreakdown(events, 'start', 'end', 20).byName).toEqual([['RunTask', 7]]);
     expect(traceBreakdown(events, 'start', 'end', 10).byName).toEqual([['RunTask', 3]]);
   });
+
+  it('adds up the thread time of top-level tasks by what posted them (frames, input, timers)', () => {
+    const mark = (name: string, ts: number): TraceEvent => ({
+      name,
+      cat: 'blink.user_timing',
+      ph: 'R',
+      ts,
+      pid: 1,
+      tid: 1,
+    });
+    const task = (ts: number, tdur: number, source: string): TraceEvent => ({
+      name: 'ThreadControllerImpl::RunTask',
+      ph: 'X',
+      ts,
+      dur: tdur + 100,
+      tdur,
+      pid: 1,
+      tid: 1,
+      args: { src_func: source },
+    });
+    const events = [
+      mark('start', 0),
+      task(1000, 4000, 'ScheduledActionSendBeginMainFrame'),
+      task(6000, 1000, 'DOMTimer'),
+      task(8000, 2000, 'ScheduledActionSendBeginMainFrame'),
+      // Nested in the frame before: its time is the frame's.
+      task(8500, 500, 'DOMTimer'),
+      mark('end', 20_000),
+    ];
+    expect(traceBreakdown(events, 'start', 'end').bySource).toEqual([
+      ['ScheduledActionSendBeginMainFrame', 6, 2],
+      ['DOMTimer', 1, 1],
+    ]);
+  });
 });

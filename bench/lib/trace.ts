@@ -85,6 +85,12 @@ export interface TraceBreakdown {
   counts: Map<string, number>;
   /** Busy ms per tenth of the window: whether the cost per frame grows as the answer grows. */
   byTenth: number[];
+  /**
+   * Top-level tasks by what posted them (`src_func`: `ScheduledActionSendBeginMainFrame` is a
+   * frame, `PostTaskToMainThread` an input event, `DOMTimer` a timer…), with their thread (CPU) time
+   * and count, largest first: how many frames a stream costs, and which of them do not render it.
+   */
+  bySource: [source: string, cpuMs: number, count: number][];
 }
 
 /**
@@ -127,6 +133,7 @@ export function traceBreakdown(
   };
   const tenth = (end.ts - start.ts) / 10;
   const byTenth = Array.from({ length: 10 }, () => 0);
+  const bySource = new Map<string, [cpuMs: number, count: number]>();
   for (const event of own) {
     close(event.ts);
     const dur = event.dur ?? 0;
@@ -135,10 +142,20 @@ export function traceBreakdown(
     else if (TASK_NAMES.has(event.name)) {
       const bucket = Math.min(9, Math.floor((event.ts - start.ts) / tenth));
       byTenth[bucket]! += dur / 1000;
+      const source = String(event.args?.src_func ?? '(unknown)');
+      const [cpuMs, count] = bySource.get(source) ?? [0, 0];
+      bySource.set(source, [cpuMs + (event.tdur ?? 0) / 1000, count + 1]);
     }
     stack.push({ end: event.ts + dur, name: event.name, children: 0, dur });
     counts.set(event.name, (counts.get(event.name) ?? 0) + 1);
   }
   close(Number.POSITIVE_INFINITY);
-  return { byName: [...self].sort((a, b) => b[1] - a[1]), counts, byTenth };
+  return {
+    byName: [...self].sort((a, b) => b[1] - a[1]),
+    counts,
+    byTenth,
+    bySource: [...bySource]
+      .map(([source, [cpuMs, count]]): [string, number, number] => [source, cpuMs, count])
+      .sort((a, b) => b[1] - a[1]),
+  };
 }

@@ -245,8 +245,14 @@ export function logBreakdown(context: BenchContext, title: string, breakdown: Tr
         `    ${ms.toFixed(0).padStart(7)} ms  ${String(breakdown.counts.get(name) ?? 0).padStart(6)}×  ${name}`,
     );
   const tenths = breakdown.byTenth.map((ms) => ms.toFixed(0)).join(', ');
+  const sources = breakdown.bySource
+    .slice(0, 8)
+    .map(
+      ([source, ms, count]) =>
+        `    ${ms.toFixed(0).padStart(7)} ms  ${String(count).padStart(6)}×  ${source}`,
+    );
   context.log(
-    `${title}: main-thread self time by trace event\n${lines.join('\n')}\n  busy ms per tenth of the stream: ${tenths}`,
+    `${title}: main-thread self time by trace event\n${lines.join('\n')}\n  busy ms per tenth of the stream: ${tenths}\n  thread CPU time of the top-level tasks by what posted them (ScheduledActionSendBeginMainFrame: frames)\n${sources.join('\n')}`,
   );
 }
 
