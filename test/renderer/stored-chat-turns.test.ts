@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatEvent } from '../../src/domain/chat';
 import {
   type ChatApi,
   ChatTurns,
   type RunningChat,
+  STOP_GRACE_MS,
   type TurnPlace,
 } from '../../src/renderer/state/chat-turns';
 import { type Conversation, emptyConversation } from '../../src/renderer/state/conversation';
@@ -215,6 +216,63 @@ describe('ChatTurns in a stored conversation', () => {
     expect(chats[1]!.unsubscribed).toBe(true);
     expect(stopped).toEqual(['c1']);
     expect(turns.busy).toBe(false);
+  });
+
+  it("the user's Stop asks the server to stop and ends the answer with the tokens it still sends, then its done", async () => {
+    const { turns, chats, stopped, store, frame } = setup();
+    turns.send('Long one');
+    await flushPromises();
+    chats[0]!.emit(startEvent('c1', { user: uuid(2), assistant: uuid(3) }));
+    chats[0]!.emit({ type: 'token', text: 'Once upon' });
+    frame();
+    turns.requestStop();
+    expect(stopped).toEqual(['c1']);
+    // Still following: what the server relayed before the stop is on its way, and it is stored.
+    expect(chats[0]!.unsubscribed).toBe(false);
+    expect(turns.busy).toBe(true);
+    chats[0]!.emit({ type: 'token', text: ' a time' });
+    chats[0]!.emit({
+      type: 'done',
+      finishReason: 'stopped',
+      providerId: 'p',
+      modelId: 'm',
+      usage: { promptTokens: 1, completionTokens: 2 },
+      stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
+    });
+    frame();
+    expect(store.get().byId[uuid(3)]).toMatchObject({ content: 'Once upon a time', status: 'stopped' });
+    expect(turns.busy).toBe(false);
+    expect(chats[0]!.unsubscribed).toBe(true);
+  });
+
+  it('Stop ends the answer here when the server sends no end in time, or when pressed again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { turns, chats, store, frame } = setup();
+      turns.send('Long one');
+      await vi.waitFor(() => expect(chats).toHaveLength(1));
+      chats[0]!.emit(startEvent('c1', { user: uuid(2), assistant: uuid(3) }));
+      chats[0]!.emit({ type: 'token', text: 'Once' });
+      frame();
+      turns.requestStop();
+      vi.advanceTimersByTime(STOP_GRACE_MS - 1);
+      expect(turns.busy).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(turns.busy).toBe(false);
+      expect(chats[0]!.unsubscribed).toBe(true);
+      expect(store.get().byId[uuid(3)]).toMatchObject({ content: 'Once', status: 'stopped' });
+
+      turns.send('Another');
+      await vi.waitFor(() => expect(chats).toHaveLength(2));
+      chats[1]!.emit(startEvent('c2', { user: uuid(4), assistant: uuid(5) }));
+      turns.requestStop();
+      turns.requestStop();
+      expect(turns.busy).toBe(false);
+      expect(chats[1]!.unsubscribed).toBe(true);
+      expect(store.get().byId[uuid(5)]).toMatchObject({ status: 'stopped' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('after a reload, follows the running chat again from its first event, replacing the text so far', async () => {

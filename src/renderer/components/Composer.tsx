@@ -93,7 +93,7 @@ export function Composer({ toolsOffered = false }: { toolsOffered?: boolean }) {
   useWindowEvent('keydown', (event) => {
     if (event.key !== 'Escape' || !turns.busy) return;
     if (event.target instanceof Element && event.target.closest('[role="dialog"]')) return;
-    turns.stop();
+    turns.requestStop();
   });
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -145,7 +145,7 @@ export function Composer({ toolsOffered = false }: { toolsOffered?: boolean }) {
             autoFocus
           />
           {streaming ? (
-            <Button color="red" variant="light" onClick={() => turns.stop()}>
+            <Button color="red" variant="light" onClick={() => turns.requestStop()}>
               Stop
             </Button>
           ) : (

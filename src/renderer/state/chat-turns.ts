@@ -94,7 +94,17 @@ interface ActiveChat {
   replaying: boolean;
   buffer: StreamBuffer;
   unsubscribe: (() => void) | null;
+  /** `requestStop` asked the server to stop it: its last events and `done` are on their way. */
+  stopping: boolean;
+  /** Ends it here if they never come. */
+  stopTimer: ReturnType<typeof setTimeout> | null;
 }
+
+/**
+ * How long Stop waits for the server's last events (a round trip on this machine, milliseconds)
+ * before it ends the answer here anyway: a server that went away must not keep the Stop button.
+ */
+export const STOP_GRACE_MS = 1_500;
 
 let counter = 0;
 /** Ids of messages the server has not stored (yet): never sent as `after`, `editOf` or `regenerateOf`. */
@@ -213,7 +223,31 @@ export class ChatTurns {
     );
   }
 
-  /** Stops the answer in flight; its partial text stays, marked stopped. */
+  /**
+   * The user's Stop: the server stops the chat and sends the tokens it relayed before the stop, then
+   * its `done` (finish reason `stopped`). The answer ends with them, so what the window shows (and
+   * Copy gives) is the text the server stored, not a few tokens short of it. A second Stop, a failed
+   * `chat.stop` or no end within `STOP_GRACE_MS` ends it here at once, as `stop` does.
+   */
+  requestStop(): void {
+    const active = this.active;
+    const { stop } = this.options.api;
+    if (active === null) return;
+    if (active.stopping || active.chatId === null || active.unsubscribe === null || !stop) {
+      this.stop();
+      return;
+    }
+    active.stopping = true;
+    const giveUp = () => {
+      if (this.active === active) this.stop();
+    };
+    active.stopTimer = setTimeout(giveUp, STOP_GRACE_MS);
+    // A stopped chat that had already ended answers `stopped: false`: its end has been sent, or the
+    // subscription is gone; either way the grace period ends it.
+    stop(active.chatId).catch(giveUp);
+  }
+
+  /** Stops the answer in flight at once; its partial text stays, marked stopped. */
   stop(): void {
     const active = this.active;
     if (active === null) return;
@@ -238,6 +272,7 @@ export class ChatTurns {
       return;
     }
     this.active = null;
+    if (active.stopTimer !== null) clearTimeout(active.stopTimer);
     active.buffer.close();
     active.unsubscribe?.();
     reportStreamPace(STREAM_RENDER_INTERVAL_MS);
@@ -316,6 +351,8 @@ export class ChatTurns {
       replaying: false,
       buffer,
       unsubscribe: null,
+      stopping: false,
+      stopTimer: null,
     };
     this.active = active;
     return active;
@@ -432,6 +469,7 @@ export class ChatTurns {
   }
 
   private ended(active: ActiveChat): void {
+    if (active.stopTimer !== null) clearTimeout(active.stopTimer);
     // The next messages of the page's other subscriptions need not wait for a stream's pace.
     reportStreamPace(STREAM_RENDER_INTERVAL_MS);
     if (active.conversationId === null) return;

@@ -85,8 +85,8 @@ export function mergeStored(local: Conversation, messages: StoredMessage[]): Con
     const mine = local.byId[id];
     const theirs = next.byId[id]!;
     if (mine?.role !== 'assistant' || theirs.role !== 'assistant' || !ENDED.has(mine.status)) continue;
-    // Stopped here: the text stays as it was when the user pressed Stop (the server may have kept a
-    // few more tokens that were on their way).
+    // Stopped here without the server's end (it did not come within the grace of `requestStop`): the
+    // text stays as the window showed it, though the server may have kept a few more tokens.
     const stoppedHere = mine.status === 'stopped' && theirs.status === 'stopped';
     if (stoppedHere || theirs.status === 'streaming' || theirs.content.length < mine.content.length) {
       next.byId[id] = theirs.siblingIds ? { ...mine, siblingIds: theirs.siblingIds } : mine;
