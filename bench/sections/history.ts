@@ -5,14 +5,24 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type AnswerSpec, answerText, promptFor } from '../lib/answers.js';
 import { Child } from '../lib/child.js';
-import { tokenOf } from '../lib/clients.js';
+import { restChat, tokenOf } from '../lib/clients.js';
 import type { BenchContext, BenchSection } from '../lib/context.js';
 import { type GeneratedHistory, generateHistory } from '../lib/history-data.js';
 import { InspectorSession } from '../lib/inspector.js';
-import { CLI, freePort, LightChatServer, READY_LINE, serverEnv, settingsYaml } from '../lib/lightchat.js';
+import {
+  CLI,
+  freePort,
+  LightChatServer,
+  OLLAMA_PROVIDER,
+  READY_LINE,
+  serverEnv,
+  settingsYaml,
+} from '../lib/lightchat.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
 import { median, percentile } from '../lib/stats.js';
+import { matchDelays } from './concurrency.js';
 
 const LIST_GOAL: Goal = { op: '<=', limit: 20, unit: 'ms' };
 const SEARCH_GOAL: Goal = { op: '<=', limit: 50, unit: 'ms' };
@@ -20,6 +30,7 @@ const OPEN_GOAL: Goal = { op: '<=', limit: 50, unit: 'ms' };
 const STARTUP_GOAL: Goal = { op: '<=', limit: 1.3 };
 const IMPORT_TIME_GOAL: Goal = { op: '<=', limit: 10, unit: 's' };
 const IMPORT_MEMORY_GOAL: Goal = { op: '<=', limit: 2 };
+const STREAM_DURING_IMPORT_GOAL: Goal = { op: '<=', limit: 50, unit: 'ms' };
 const MB = 1024 * 1024;
 
 const IDS = [
@@ -32,6 +43,7 @@ const IDS = [
   { id: '10g', name: 'History: open a 2,000-message conversation' },
   { id: '10h', name: 'History: database size ÷ text size' },
   { id: '10i', name: 'Start-up with that history ÷ with none' },
+  { id: '10n', name: 'A stream during an import: added per-token delay' },
 ];
 
 /** Samples peak memory inside the server every 5 ms (the import runs in its worker; the main thread stays free). */
@@ -160,8 +172,77 @@ async function startupTimes(context: BenchContext, dir: string, dataDirs: string
   return times;
 }
 
+/** A chat read through `POST /chat` while something else may run: each token's delay, parsed − emitted. */
+async function stampedChat(context: BenchContext, url: string, id: string) {
+  const spec: AnswerSpec = { kind: 'tagged', tokens: 400, rate: 200, stamp: true, id };
+  const pieces: [string, number][] = [];
+  const result = await restChat(url, { prompt: promptFor(spec), provider_id: OLLAMA_PROVIDER }, (text, at) =>
+    pieces.push([text, at]),
+  );
+  const delays = matchDelays(pieces, await context.fakes.emits(id));
+  return { ok: result.text === answerText(spec) && delays.length === spec.tokens, delays };
+}
+
 /**
- * Rows 10a–10i (issue 12): a generated history of 10,000 conversations and 100,000 messages (≈ 60 MB
+ * Row 10n: the store never blocks the server's main thread. Chats of 400 tokens at 200 tok/s are
+ * relayed one after another while the export is imported into a fresh data directory of another
+ * `serve`; the same chats with nothing else running are the reference. Delay = parsed by the client
+ * − emitted by the fake, as in row 4.
+ */
+async function streamDuringImportRow(
+  context: BenchContext,
+  history: GeneratedHistory,
+  dir: string,
+): Promise<BenchRow> {
+  const dataDir = join(dir, 'import-while-streaming');
+  await mkdir(dataDir);
+  const server = await LightChatServer.start(context.fakes, {
+    logging: false,
+    args: ['--data-dir', dataDir],
+  });
+  const idle: number[] = [];
+  const during: number[] = [];
+  let ok = true;
+  let chats = 0;
+  let importMs = 0;
+  try {
+    await restChat(server.url, { prompt: 'warm up', provider_id: OLLAMA_PROVIDER });
+    for (let round = 0; round < 3; round++) {
+      const chat = await stampedChat(context, server.url, `idle-${round}`);
+      ok &&= chat.ok;
+      idle.push(...chat.delays);
+    }
+    let importing = true;
+    const imported = importFile(server.url, history).finally(() => {
+      importing = false;
+    });
+    while (importing) {
+      const chat = await stampedChat(context, server.url, `importing-${chats}`);
+      ok &&= chat.ok;
+      during.push(...chat.delays);
+      chats += 1;
+    }
+    importMs = (await imported).ms;
+  } finally {
+    await server.stop();
+    await context.fakes.forget();
+  }
+  const added = percentile(during, 99) - percentile(idle, 99);
+  return {
+    id: '10n',
+    name: 'A stream during an import: added per-token delay',
+    figure: `p99 ${fmt(percentile(during, 99))} ms (p50 ${fmt(median(during))}, max ${fmt(Math.max(...during))}) during the import`,
+    reference: `p99 ${fmt(percentile(idle, 99))} ms (p50 ${fmt(median(idle))}) with nothing else running`,
+    ratio: `${added >= 0 ? '+' : ''}${fmt(added)} ms`,
+    goal: `added p99 ${describeGoal(STREAM_DURING_IMPORT_GOAL)}, every chat its own text`,
+    status: statusOf([meets(added, STREAM_DURING_IMPORT_GOAL), ok, chats > 0]),
+    note: `${chats} chats of 400 tokens at 200 tok/s through POST /chat, one after another during the ${fmt(history.bytes / MB)} MB import (${fmt(importMs / 1000)} s) into an empty history; 3 such chats before it are the reference`,
+    data: { idle, during, chats, importMs, added },
+  };
+}
+
+/**
+ * Rows 10a–10i and 10n (issue 12): a generated history of 10,000 conversations and 100,000 messages (≈ 60 MB
  * of text with code and Chinese) imported into a real `serve` through `POST /import`, then listed,
  * searched and opened over REST; the database's size; and `serve`'s start-up with it.
  */
@@ -298,6 +379,7 @@ export const historySection: BenchSection = {
         status: statusOf([meets(ratio, STARTUP_GOAL)]),
         data: { withHistory, withNone },
       });
+      rows.push(await streamDuringImportRow(context, history, dir));
       if (reduced) for (const row of rows) row.reduced ??= reduced;
       return rows;
     } finally {
