@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource as EventSourcePonyfill } from 'eventsource';
 import type { AppRouter } from '../adapters/api/router.js';
 import { findApiToken } from './api-token.js';
@@ -16,14 +16,15 @@ export interface LightChatClientOptions {
 export type LightChatClient = ReturnType<typeof createLightChatClient>;
 
 /**
- * A typed tRPC client for a LightChat server: queries and mutations batched over HTTP, subscriptions
- * over SSE, each request with the API token. A browser's own `EventSource` cannot send a header, so
- * subscriptions always use the `eventsource` package's, which takes a `fetch`.
+ * A typed tRPC client for a LightChat server: queries batched over HTTP, mutations sent alone and at
+ * once, subscriptions over SSE, each request with the API token. A browser's own `EventSource` cannot
+ * send a header, so subscriptions always use the `eventsource` package's, which takes a `fetch`.
  */
 export function createLightChatClient({ url, token, settingsPath }: LightChatClientOptions) {
   const endpoint = `${url.replace(/\/+$/, '')}/trpc`;
   const findToken = () => findApiToken({ url, token, settingsPath });
   const eventSourceFetch = authorizedFetch({ token: findToken, throwRefusals: false });
+  const fetch = authorizedFetch({ token: findToken, throwRefusals: true });
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
@@ -33,9 +34,13 @@ export function createLightChatClient({ url, token, settingsPath }: LightChatCli
           EventSource: EventSourcePonyfill,
           eventSourceOptions: { fetch: eventSourceFetch },
         }),
-        false: httpBatchLink({
-          url: endpoint,
-          fetch: authorizedFetch({ token: findToken, throwRefusals: true }),
+        // A batch leaves on a timer (at least 1 ms in Node, more on a busy loop): `chat.start` is on
+        // every chat's way to its first token and `chat.stop` is the Stop button, and mutations are
+        // rarely sent together. Queries (a script listing every provider's models) stay batched.
+        false: splitLink({
+          condition: (op) => op.type === 'mutation',
+          true: httpLink({ url: endpoint, fetch }),
+          false: httpBatchLink({ url: endpoint, fetch }),
         }),
       }),
     ],

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type ChatEvent,
   createLightChatClient,
@@ -97,6 +97,30 @@ describe('streamChat', () => {
     };
     const error = await start().catch((reason: unknown) => reason);
     expect(errorCodeOf(error)).toBe('PROVIDER_NOT_FOUND');
+  });
+});
+
+describe('createLightChatClient', () => {
+  it('sends a mutation alone and at once (chat.start is on the way to the first token); queries are batched', async () => {
+    const fetched = vi.spyOn(globalThis, 'fetch');
+    try {
+      const { chatId } = await client.chat.start.mutate({ messages: [{ role: 'user', content: 'Hi' }] });
+      await client.chat.stop.mutate({ chatId });
+      await Promise.all([client.health.query(), client.providers.list.query()]);
+      // The server runs in this process: its own requests (to the fake provider) are left out.
+      const paths = fetched.mock.calls
+        .map(([input]) => new URL(input instanceof Request ? input.url : String(input)))
+        .filter((url) => url.pathname.startsWith('/trpc/'))
+        .map((url) => `${url.pathname}${url.search}`);
+      // A batch leaves on a timer; these two did not wait for one.
+      expect(paths).toEqual([
+        '/trpc/chat.start',
+        '/trpc/chat.stop',
+        '/trpc/health,providers.list?batch=1&input=%7B%7D',
+      ]);
+    } finally {
+      fetched.mockRestore();
+    }
   });
 });
 
