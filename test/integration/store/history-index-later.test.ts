@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { HistoryDatabase } from '../../../src/adapters/store/history-database.js';
@@ -166,5 +167,42 @@ describe('a finished answer reaches the search index in a transaction of its own
     } finally {
       db.close();
     }
+  });
+});
+
+/** Whether the database file itself (not its WAL) holds `word`: a checkpoint has copied it there. */
+const inDatabaseFile = (dataDir: string, word: string): boolean =>
+  readFileSync(databasePath(dataDir)).includes(word);
+
+describe("a chat's writes leave the WAL's checkpoint to the store's idle time", () => {
+  it('the turn and the final write never checkpoint; other writes still do, and checkpoint() copies them', () => {
+    const dataDir = tempDataDir();
+    const opened = openHistory(dataDir);
+    if (!opened.ok) throw new Error(opened.status.message);
+    const { db } = opened;
+    // Every commit would checkpoint: a write that does shows in the database file at once.
+    db.exec('PRAGMA wal_autocheckpoint = 1');
+    const history = new HistoryDatabase(db, new OwnerLocks(dataDir, uuidV7()));
+    try {
+      const { conversationId } = storeAnsweredTurn(history, 'the platypus swims');
+      expect(inDatabaseFile(dataDir, 'platypus')).toBe(false);
+      // A write no chat waits for (a rename) checkpoints as SQLite does by itself.
+      history.update(conversationId, { title: 'a bandicoot title', updatedAt: NOW });
+      expect(inDatabaseFile(dataDir, 'bandicoot')).toBe(true);
+      expect(inDatabaseFile(dataDir, 'platypus')).toBe(true);
+      storeAnsweredTurn(history, 'the dingo howls');
+      expect(inDatabaseFile(dataDir, 'dingo')).toBe(false);
+      history.checkpoint();
+      expect(inDatabaseFile(dataDir, 'dingo')).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('once the store is idle after an answer, the answer is indexed and in the database file', async () => {
+    const { store, send, dataDir } = await historyWorld();
+    await send({ conversationId: 'new', prompt: 'a question' }, 'the wallaby hops');
+    await waitFor(() => inDatabaseFile(dataDir, 'wallaby'), "the chat's writes checkpointed once idle");
+    expect((await store.search('wallaby', 10)).map((hit) => hit.role)).toEqual(['assistant']);
   });
 });
