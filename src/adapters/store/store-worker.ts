@@ -57,14 +57,24 @@ function open(): void {
  */
 const BACKGROUND_DELAY_MS = 25;
 
-let background: ReturnType<typeof setTimeout> | null = null;
+/** Cancels the background work that is planned (null: none is). */
+let background: (() => void) | null = null;
 /** A turn or an answer was written with the automatic checkpoint off (HistoryDatabase.withoutCheckpoint). */
 let checkpointDue = false;
 
-/** Runs the background work `delayMs` from now (or when already planned, then). */
+/**
+ * Runs the background work `delayMs` from now (or when already planned, then). 0: right after the
+ * requests already waiting, as between two index batches (an import's backlog is 200 of them).
+ */
 function backgroundSoon(delayMs = BACKGROUND_DELAY_MS): void {
   if (background !== null) return;
-  background = setTimeout(backgroundWork, delayMs);
+  if (delayMs === 0) {
+    const immediate = setImmediate(backgroundWork);
+    background = () => clearImmediate(immediate);
+  } else {
+    const timeout = setTimeout(backgroundWork, delayMs);
+    background = () => clearTimeout(timeout);
+  }
 }
 
 /**
@@ -183,7 +193,7 @@ const PURGING = new Set(['delete', 'deleteAll', 'deleteMessages']);
 function handle(request: Exclude<StoreRequest, { op: 'importFile' }>): unknown {
   if (request.op === 'close') {
     clearInterval(timer);
-    if (background !== null) clearTimeout(background);
+    background?.();
     background = null;
     if (db && history) {
       // Answers this process still streams can't go on after it: keep them, marked interrupted.
