@@ -29,13 +29,17 @@ export type AfterWork = (done: () => void) => void;
 /** A new task: it runs after the current one, and after the frame's paint when posted from a frame. */
 const nextTask: AfterWork = (done) => setTimeout(done);
 
-/** Updates wait at least this many times what the previous one cost, and never longer than the cap. */
+/**
+ * Updates wait at least this many times what the previous one cost, and never longer than the cap:
+ * 2.5 updates a second at the slowest. At 250 ms, a machine whose update costs 50 ms (the bench's 4×
+ * throttled CPU) spent a fifth of its main thread on the stream's renders, not a ninth.
+ */
 const COST_FACTOR = 8;
-const MAX_INTERVAL_MS = 250;
+const MAX_INTERVAL_MS = 400;
 
 /**
  * Animation frames, but no sooner than `minIntervalMs` after the previous flush, nor sooner than
- * eight times what the previous flush cost (its render and paint), up to 250 ms. Rendering a long
+ * eight times what the previous flush cost (its render and paint), up to 400 ms. Rendering a long
  * Markdown answer 60 times a second keeps the main thread busy for little visible gain; ~20 updates
  * a second still reads as a smooth stream. So the stream's renders take at most about a ninth of
  * the main thread on any machine (the bench's goal for the whole page is a fifth, typing included):
