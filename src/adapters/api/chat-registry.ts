@@ -75,6 +75,8 @@ interface Entry {
   /** The idle timer (never subscribed), the linger timer (no subscriber), or the expiry of an ended chat. */
   timer: ReturnType<typeof setTimeout> | undefined;
   run: Promise<void> | null;
+  /** An ended stored chat's answer kept as one text event (see `keepLight`), with where each token ended. */
+  textRun?: { event: SequencedChatEvent; text: string; firstSeq: number; ends: number[] };
 }
 
 /**
@@ -230,7 +232,7 @@ export class ChatRegistry {
   /** Replays what the sink has not seen, then keeps it up to date; returns `detach`. */
   private connect(entry: Entry, sink: ChatSink, after: number): () => void {
     if (entry.state !== 'ended') clearTimeout(entry.timer);
-    for (const event of entry.log.slice(after)) sink.push(event);
+    for (const event of this.eventsAfter(entry, after)) sink.push(event);
     if (entry.state === 'ended') {
       if (!entry.log.some(isTerminal)) sink.end?.();
       return () => {};
@@ -289,8 +291,56 @@ export class ChatRegistry {
     for (const sink of entry.sinks) sink.end?.();
     entry.sinks.clear();
     // A stored chat stays re-attachable for a while (a reload just after its end gets the end).
-    if (entry.opened.turn) entry.timer = this.later(() => this.forget(entry), this.lingerMs);
-    else this.forget(entry);
+    if (entry.opened.turn) {
+      this.keepLight(entry);
+      entry.timer = this.later(() => this.forget(entry), this.lingerMs);
+    } else this.forget(entry);
+  }
+
+  /**
+   * What an ended stored chat keeps for its minute of re-attach: its answer's text once, the turn's
+   * own string (already in history), in place of its token events, whose texts held the answer a
+   * second time: ~200 KB kept 60 s per 20,000-token chat (~80 events) became ~100 KB (bench 12a's
+   * server heap after 40 stored chats). Only an answer of tokens alone (no thinking, no tools) is
+   * kept so; a re-attach gets the same text as one event numbered like the last token (CONTRACT
+   * section 5: a joined event carries the number of the last text it joins), from where its
+   * `after` left off.
+   */
+  private keepLight(entry: Entry): void {
+    const { log, opened } = entry;
+    const last = log[log.length - 1];
+    if (!opened.turn || log.length < 4 || !last || !isTerminal(last)) return;
+    const tokens = log.slice(1, -1);
+    const ends: number[] = [];
+    let length = 0;
+    for (const event of tokens) {
+      if (event.type !== 'token') return;
+      length += event.text.length;
+      ends.push(length);
+    }
+    const text = opened.turn.answer;
+    const lastToken = tokens[tokens.length - 1];
+    const firstToken = tokens[0];
+    if (text.length !== length || !lastToken || !firstToken) return;
+    const joined = { ...lastToken, text } as SequencedChatEvent;
+    entry.log = [log[0] as SequencedChatEvent, joined, last];
+    entry.textRun = { event: joined, text, firstSeq: firstToken.seq, ends };
+  }
+
+  /** The events numbered after `after`: the log's, or an ended chat's kept light (its text from where `after` left it). */
+  private eventsAfter(entry: Entry, after: number): SequencedChatEvent[] {
+    const run = entry.textRun;
+    if (!run) return entry.log.slice(after);
+    const events: SequencedChatEvent[] = [];
+    for (const event of entry.log) {
+      if (event.seq <= after) continue;
+      // Tokens of the run the subscriber already had: the rest of the text only.
+      const had = event === run.event ? after - run.firstSeq + 1 : 0;
+      events.push(
+        had > 0 ? ({ ...event, text: run.text.slice(run.ends[had - 1]) } as SequencedChatEvent) : event,
+      );
+    }
+    return events;
   }
 
   private linger(entry: Entry): void {

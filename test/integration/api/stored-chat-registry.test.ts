@@ -169,6 +169,34 @@ describe('stored chats in the one registry (CONTRACT sections 5 and 10)', () => 
     );
   });
 
+  it('an ended chat keeps its answer as one text: a re-attach gets all of it, or what followed `after`', async () => {
+    const w = world();
+    const started = await w.registry.start({ conversationId: 'new', prompt: 'Count' });
+    w.release(4);
+    // start 1, the four tokens 2-5, done 6.
+    const all = await pull(w.registry.events(started.chatId), () => false);
+    expect(all.at(-1)).toMatchObject({ type: 'done', seq: 6 });
+    const replay = (after: number) => {
+      const seen: SequencedChatEvent[] = [];
+      w.registry.attach(started.chatId, { push: (event) => seen.push(event) }, { after });
+      return seen;
+    };
+    expect(replay(0).map((event) => [event.type, event.seq])).toEqual([
+      ['start', 1],
+      ['token', 5],
+      ['done', 6],
+    ]);
+    expect(textOf(replay(0))).toBe('one two three four');
+    expect(replay(1)).toMatchObject([{ type: 'token', seq: 5, text: 'one two three four' }, { seq: 6 }]);
+    // Two tokens had: the rest of the text, still numbered like the last token.
+    expect(replay(3)).toMatchObject([
+      { type: 'token', seq: 5, text: 'three four' },
+      { type: 'done', seq: 6 },
+    ]);
+    expect(replay(5).map((event) => event.type)).toEqual(['done']);
+    expect(replay(6)).toEqual([]);
+  });
+
   it(`stops a stored chat nobody listens to for ${STORED_CHAT_LINGER_MS / 1000} s; the text so far is kept as stopped`, async () => {
     vi.useFakeTimers();
     const w = world();
