@@ -30,6 +30,16 @@ const startEvent = (chatId: string, ids: { user: string | null; assistant: strin
   assistantMessageId: ids.assistant,
 });
 
+/** The end of a chat as the server sends it. */
+const doneEvent = (finishReason: 'stop' | 'stopped'): ChatEvent => ({
+  type: 'done',
+  finishReason,
+  providerId: 'p',
+  modelId: 'm',
+  usage: { promptTokens: 1, completionTokens: 1 },
+  stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
+});
+
 /** ChatTurns in a stored conversation, over an API whose chats the test drives. */
 function setup(options: { failStart?: unknown } = {}) {
   const store = createStore<Conversation>(emptyConversation);
@@ -87,14 +97,7 @@ function setup(options: { failStart?: unknown } = {}) {
     const chat = chats.at(-1)!;
     chat.emit(startEvent(`c${chats.length}`, ids));
     chat.emit({ type: 'token', text });
-    chat.emit({
-      type: 'done',
-      finishReason: 'stop',
-      providerId: 'p',
-      modelId: 'm',
-      usage: { promptTokens: 1, completionTokens: 1 },
-      stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
-    });
+    chat.emit(doneEvent('stop'));
     frame();
   };
   return {
@@ -231,14 +234,7 @@ describe('ChatTurns in a stored conversation', () => {
     expect(chats[0]!.unsubscribed).toBe(false);
     expect(turns.busy).toBe(true);
     chats[0]!.emit({ type: 'token', text: ' a time' });
-    chats[0]!.emit({
-      type: 'done',
-      finishReason: 'stopped',
-      providerId: 'p',
-      modelId: 'm',
-      usage: { promptTokens: 1, completionTokens: 2 },
-      stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
-    });
+    chats[0]!.emit(doneEvent('stopped'));
     frame();
     expect(store.get().byId[uuid(3)]).toMatchObject({ content: 'Once upon a time', status: 'stopped' });
     expect(turns.busy).toBe(false);
