@@ -76,7 +76,7 @@ interface Entry {
   timer: ReturnType<typeof setTimeout> | undefined;
   run: Promise<void> | null;
   /** An ended stored chat's answer kept as one text event (see `keepLight`), with where each token ended. */
-  textRun?: { event: SequencedChatEvent; text: string; firstSeq: number; ends: number[] };
+  textRun?: { event: SequencedChatEvent & { type: 'token' }; firstSeq: number; ends: number[] };
 }
 
 /**
@@ -322,9 +322,9 @@ export class ChatRegistry {
     const lastToken = tokens[tokens.length - 1];
     const firstToken = tokens[0];
     if (text.length !== length || !lastToken || !firstToken) return;
-    const joined = { ...lastToken, text } as SequencedChatEvent;
+    const joined = { ...lastToken, text } as SequencedChatEvent & { type: 'token' };
     entry.log = [log[0] as SequencedChatEvent, joined, last];
-    entry.textRun = { event: joined, text, firstSeq: firstToken.seq, ends };
+    entry.textRun = { event: joined, firstSeq: firstToken.seq, ends };
   }
 
   /** The events numbered after `after`: the log's, or an ended chat's kept light (its text from where `after` left it). */
@@ -336,9 +336,7 @@ export class ChatRegistry {
       if (event.seq <= after) continue;
       // Tokens of the run the subscriber already had: the rest of the text only.
       const had = event === run.event ? after - run.firstSeq + 1 : 0;
-      events.push(
-        had > 0 ? ({ ...event, text: run.text.slice(run.ends[had - 1]) } as SequencedChatEvent) : event,
-      );
+      events.push(had > 0 ? { ...run.event, text: run.event.text.slice(run.ends[had - 1]) } : event);
     }
     return events;
   }

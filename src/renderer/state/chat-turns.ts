@@ -94,9 +94,10 @@ interface ActiveChat {
   replaying: boolean;
   buffer: StreamBuffer;
   unsubscribe: (() => void) | null;
-  /** `requestStop` asked the server to stop it: its last events and `done` are on their way. */
-  stopping: boolean;
-  /** Ends it here if they never come. */
+  /**
+   * Set once `requestStop` asked the server to stop it (its last events and `done` are on their
+   * way): ends it here if they never come.
+   */
   stopTimer: ReturnType<typeof setTimeout> | null;
 }
 
@@ -233,11 +234,10 @@ export class ChatTurns {
     const active = this.active;
     const { stop } = this.options.api;
     if (active === null) return;
-    if (active.stopping || active.chatId === null || active.unsubscribe === null || !stop) {
+    if (active.stopTimer !== null || active.chatId === null || active.unsubscribe === null || !stop) {
       this.stop();
       return;
     }
-    active.stopping = true;
     const giveUp = () => {
       if (this.active === active) this.stop();
     };
@@ -351,7 +351,6 @@ export class ChatTurns {
       replaying: false,
       buffer,
       unsubscribe: null,
-      stopping: false,
       stopTimer: null,
     };
     this.active = active;
