@@ -75,6 +75,8 @@ interface Entry {
   /** The idle timer (never subscribed), the linger timer (no subscriber), or the expiry of an ended chat. */
   timer: ReturnType<typeof setTimeout> | undefined;
   run: Promise<void> | null;
+  /** A stateless chat's stream, asked for its first event at `start`, until its subscriber comes. */
+  asked?: AskedAhead<ChatEvent>;
   /** An ended stored chat's answer kept as one text event (see `keepLight`), with where each token ended. */
   textRun?: { event: SequencedChatEvent & { type: 'token' }; firstSeq: number; ends: number[] };
 }
@@ -83,7 +85,8 @@ interface Entry {
  * Every running chat of this process, whichever transport started it (REST, tRPC over HTTP, WebSocket
  * or IPC): one registry, built in the composition root, so chat ids are global. `start` prepares a
  * chat under a random id (errors are thrown here, before any stream; a stored chat's turn is written
- * and it starts at once); a subscriber attaches to its events. A stateless chat runs for exactly one
+ * and it starts at once; a stateless chat's provider is asked right after, its events wait for the
+ * subscriber); a subscriber attaches to its events. A stateless chat runs for exactly one
  * subscriber and stops when it leaves; a stored chat keeps running for 60 s without one and can be
  * re-attached from any transport with `after`.
  */
@@ -148,6 +151,10 @@ export class ChatRegistry {
       this.linger(entry);
     } else {
       entry.timer = this.later(() => this.stop(chatId), this.idleMs);
+      // The provider is asked now, not when the subscriber comes: over HTTP the subscription is a
+      // second round trip, which the provider's time to its first token then overlaps. After this
+      // turn of the event loop, so that `start`'s answer is written first.
+      setImmediate(() => this.askAhead(entry));
     }
     return {
       chatId,
@@ -193,7 +200,10 @@ export class ChatRegistry {
     if (!entry || entry.state === 'ended') return false;
     clearTimeout(entry.timer);
     entry.stop.abort();
-    if (entry.state === 'started') this.chats.delete(chatId);
+    if (entry.state === 'started') {
+      this.dropAsked(entry);
+      this.chats.delete(chatId);
+    }
     return true;
   }
 
@@ -203,6 +213,7 @@ export class ChatRegistry {
     for (const entry of this.chats.values()) {
       clearTimeout(entry.timer);
       entry.stop.abort();
+      this.dropAsked(entry);
       if (entry.run) runs.push(entry.run);
     }
     await Promise.allSettled(runs);
@@ -251,19 +262,43 @@ export class ChatRegistry {
     };
   }
 
+  /** Tool calls wait for approval under the chat's id (CONTRACT section 11). */
+  private streamOf(entry: Entry): AsyncGenerator<ChatEvent> {
+    return this.options.chat.stream({ ...entry.opened.prepared, chatId: entry.id }, entry.stop.signal);
+  }
+
+  /**
+   * A started stateless chat nobody subscribed to yet: its provider is asked for the first event.
+   * Not once a subscriber claimed it (its first pull runs the chat) or it was stopped.
+   */
+  private askAhead(entry: Entry): void {
+    if (entry.state !== 'started' || entry.claimed || entry.asked) return;
+    if (this.chats.get(entry.id) !== entry || entry.stop.signal.aborted || entry.closing.aborted) return;
+    entry.asked = new AskedAhead(this.streamOf(entry));
+  }
+
+  /** A chat that ends before it ran: the stream asked ahead (if any) is stopped and closed. */
+  private dropAsked(entry: Entry): void {
+    const asked = entry.asked;
+    entry.asked = undefined;
+    if (!asked) return;
+    entry.stop.abort();
+    void asked.return().catch(() => undefined);
+  }
+
   private run(entry: Entry): void {
     entry.state = 'running';
     const { turn } = entry.opened;
-    // Tool calls wait for approval under the chat's id (CONTRACT section 11).
-    const prepared = { ...entry.opened.prepared, chatId: entry.id };
     const to = { push: (event: ChatEvent) => this.append(entry, event) };
-    // A chat stopped before its stream began never reaches the provider.
+    // A chat stopped before its stream began never reaches the provider (unless it was asked ahead).
     if (entry.stop.signal.aborted || entry.closing.aborted) {
+      this.dropAsked(entry);
       if (entry.closing.aborted) to.push(shuttingDownEvent());
       else this.end(entry);
       return;
     }
-    const events = this.options.chat.stream(prepared, entry.stop.signal);
+    const events = entry.asked ?? this.streamOf(entry);
+    entry.asked = undefined;
     entry.run = relayChat({
       events,
       stop: entry.stop,
@@ -414,3 +449,34 @@ export class ChatRegistry {
 }
 
 export type { PreparedChat };
+
+/**
+ * An async iterator whose first value is asked for at once (the provider request goes out now); the
+ * consumer gets it with its first `next()`, then the rest. `return()` always reaches the source, even
+ * before the first `next()`, so a stream asked ahead and never read still runs its `finally`.
+ */
+export class AskedAhead<T> implements AsyncIterableIterator<T> {
+  private first: Promise<IteratorResult<T>> | undefined;
+
+  constructor(private readonly source: AsyncIterator<T>) {
+    this.first = source.next();
+    // A failure is the consumer's, when it reads; until then it must not count as unhandled.
+    this.first.catch(() => undefined);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    const first = this.first;
+    if (!first) return this.source.next();
+    this.first = undefined;
+    return first;
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<T>> {
+    this.first = undefined;
+    return (await this.source.return?.(value)) ?? { done: true, value: undefined };
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}

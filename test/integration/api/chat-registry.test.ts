@@ -1,35 +1,47 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHAT_IDLE_MS, ChatRegistry } from '../../../src/adapters/api/chat-registry.js';
 import type { ChatEvent } from '../../../src/domain/chat.js';
+import { AppError } from '../../../src/domain/errors.js';
 import type { ChatService, PreparedChat } from '../../../src/domain/services/chat-service.js';
 import { waitFor } from '../../fixtures/wait-for.js';
 
 const ask = { prompt: 'Hi' };
 
-/** A ChatService stand-in: prepare resolves at once; stream yields two tokens, then done (stopped when aborted). */
+/**
+ * A ChatService stand-in: prepare resolves at once; stream yields two tokens, then done (stopped when
+ * aborted). `streamed` holds each stream's signal, `closed` counts the streams whose `finally` ran.
+ */
 function fakeChat() {
   const streamed: AbortSignal[] = [];
+  const state = { closed: 0 };
   const chat = {
     async prepare() {
       return { providerId: 'p', modelId: 'm' } as PreparedChat;
     },
     async *stream(_: PreparedChat, signal: AbortSignal): AsyncGenerator<ChatEvent> {
       streamed.push(signal);
-      yield { type: 'token', text: 'a' };
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      yield { type: 'token', text: 'b' };
-      yield {
-        type: 'done',
-        finishReason: signal.aborted ? 'stopped' : 'stop',
-        providerId: 'p',
-        modelId: 'm',
-        usage: { promptTokens: 1, completionTokens: 2 },
-        stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
-      };
+      try {
+        yield { type: 'token', text: 'a' };
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        yield { type: 'token', text: 'b' };
+        yield {
+          type: 'done',
+          finishReason: signal.aborted ? 'stopped' : 'stop',
+          providerId: 'p',
+          modelId: 'm',
+          usage: { promptTokens: 1, completionTokens: 2 },
+          stats: { ttftMs: 1, durationMs: 2, tokensPerS: 1 },
+        };
+      } finally {
+        state.closed += 1;
+      }
     },
   };
-  return { chat: chat as unknown as ChatService, streamed };
+  return { chat: chat as unknown as ChatService, streamed, state };
 }
+
+/** One turn of the event loop: what `start` left for after its answer (asking the provider) has run. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A ChatService stand-in: one token, then (once `burst` opens) `texts` one after another, then done. */
 function burstChat(burst: Promise<void>, texts: ChatEvent[]) {
@@ -94,16 +106,101 @@ afterEach(() => {
 describe('ChatRegistry', () => {
   it('drops a started chat nobody subscribes to within 10 s: its id is then CHAT_NOT_FOUND', async () => {
     vi.useFakeTimers();
-    const { chat, streamed } = fakeChat();
+    const { chat, streamed, state } = fakeChat();
     const registry = new ChatRegistry({ chat });
     const { chatId } = await registry.start(ask);
     expect(CHAT_IDLE_MS).toBe(10_000);
-    vi.advanceTimersByTime(9_999);
+    await vi.advanceTimersByTimeAsync(9_999);
     expect(registry.size).toBe(1);
-    vi.advanceTimersByTime(1);
+    // The provider was asked ahead; the drop stops that request and closes its stream.
+    expect(streamed.map((signal) => signal.aborted)).toEqual([false]);
+    await vi.advanceTimersByTimeAsync(1);
     expect(registry.size).toBe(0);
     expect(() => registry.events(chatId)).toThrow(expect.objectContaining({ code: 'CHAT_NOT_FOUND' }));
-    expect(streamed).toHaveLength(0);
+    expect(streamed.map((signal) => signal.aborted)).toEqual([true]);
+    await vi.waitFor(() => expect(state.closed).toBe(1));
+  });
+
+  it('asks the provider at start, before anyone subscribes; the subscriber gets the whole answer from its first token', async () => {
+    const { chat, streamed } = fakeChat();
+    const registry = new ChatRegistry({ chat });
+    const { chatId } = await registry.start(ask);
+    await nextTurn();
+    expect(streamed).toHaveLength(1);
+    const events = await collect(registry.events(chatId));
+    expect(events.map((event) => (event.type === 'token' ? event.text : event.type))).toEqual([
+      'a',
+      'b',
+      'done',
+    ]);
+    // One provider request: the subscriber took over the stream asked ahead.
+    expect(streamed).toHaveLength(1);
+    expect(streamed[0]?.aborted).toBe(false);
+  });
+
+  it('a chat asked ahead and stopped before its subscriber came: the request is aborted and its stream closed', async () => {
+    const { chat, streamed, state } = fakeChat();
+    const registry = new ChatRegistry({ chat });
+    const stopped = await registry.start(ask);
+    await nextTurn();
+    expect(registry.stop(stopped.chatId)).toBe(true);
+    expect(streamed[0]?.aborted).toBe(true);
+    await vi.waitFor(() => expect(state.closed).toBe(1));
+    expect(() => registry.events(stopped.chatId)).toThrow(
+      expect.objectContaining({ code: 'CHAT_NOT_FOUND' }),
+    );
+
+    // Closing the registry does the same for a chat asked ahead.
+    await registry.start(ask);
+    await nextTurn();
+    await registry.close();
+    expect(streamed[1]?.aborted).toBe(true);
+    await vi.waitFor(() => expect(state.closed).toBe(2));
+    expect(registry.size).toBe(0);
+  });
+
+  it('a provider failure while nobody listens yet reaches the subscriber as its error event', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const chat = {
+        async prepare() {
+          return { providerId: 'p', modelId: 'm' } as PreparedChat;
+        },
+        // biome-ignore lint/correctness/useYield: fails before its first event, as a refused request does
+        async *stream(): AsyncGenerator<ChatEvent> {
+          throw new AppError('PROVIDER_UNREACHABLE', 'down');
+        },
+      } as unknown as ChatService;
+      const registry = new ChatRegistry({ chat });
+      const { chatId } = await registry.start(ask);
+      await nextTurn();
+      await nextTurn();
+      const events = await collect(registry.events(chatId));
+      expect(events).toEqual([expect.objectContaining({ type: 'error', errorCode: 'PROVIDER_UNREACHABLE' })]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('a chat whose subscriber is there at once (REST) is streamed once, not asked ahead as well', async () => {
+    const { chat, streamed } = fakeChat();
+    const registry = new ChatRegistry({ chat });
+    const { chatId } = await registry.start(ask);
+    const seen: string[] = [];
+    await new Promise<void>((resolve) => {
+      registry.attach(chatId, {
+        push: (event) => {
+          seen.push(event.type);
+          if (event.type === 'done') resolve();
+        },
+      });
+    });
+    await nextTurn();
+    expect(seen).toEqual(['start', 'token', 'token', 'done']);
+    expect(streamed).toHaveLength(1);
   });
 
   it('runs a chat for exactly one subscriber; a finished id is CHAT_NOT_FOUND', async () => {
