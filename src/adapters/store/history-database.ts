@@ -208,16 +208,22 @@ export class HistoryDatabase {
 
   private writeTurn(turn: NewTurn): StoredMessage[] {
     return transaction(this.db, () => {
-      if (turn.create) this.create(turn.create);
-      if (!this.get(turn.conversationId)) throw conversationNotFound(turn.conversationId);
-      this.refuseWhenBusy(turn.conversationId);
-      let seq = Number(
-        (
-          this.statement('SELECT coalesce(max(seq), 0) AS seq FROM messages WHERE conversation_id = ?').get(
-            turn.conversationId,
-          ) as { seq: number }
-        ).seq,
-      );
+      let seq = 0;
+      if (turn.create) {
+        // A new conversation: inserted with its title (indexed once), and nothing in it to look up.
+        const { title } = turn;
+        this.create(title && turn.create.title === null ? { ...turn.create, title } : turn.create);
+      } else {
+        if (!this.get(turn.conversationId)) throw conversationNotFound(turn.conversationId);
+        this.refuseWhenBusy(turn.conversationId);
+        seq = Number(
+          (
+            this.statement('SELECT coalesce(max(seq), 0) AS seq FROM messages WHERE conversation_id = ?').get(
+              turn.conversationId,
+            ) as { seq: number }
+          ).seq,
+        );
+      }
       const insert = this.statement(
         `INSERT INTO messages (${MESSAGE_COLUMNS}, owner_id, depth)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${DEPTH_OF_CHILD})`,
@@ -247,18 +253,21 @@ export class HistoryDatabase {
           message.parentId,
         );
       }
+      // Only a conversation without a title takes the turn's. An UPDATE that names the column fires
+      // the titles' index trigger (an FTS5 delete with secure-delete, then an insert) even when the
+      // value stays: every follow-up turn re-indexed its conversation's title (its write 0.36 ms
+      // against 0.14 without, median of 600 on this machine).
+      if (turn.title) {
+        this.statement('UPDATE conversations SET title = ? WHERE id = ? AND title IS NULL').run(
+          turn.title,
+          turn.conversationId,
+        );
+      }
       this.statement(
-        `UPDATE conversations SET title = coalesce(title, ?), provider_id = ?, model_id = ?, current_leaf_id = ?,
+        `UPDATE conversations SET provider_id = ?, model_id = ?, current_leaf_id = ?,
              updated_at = ?, message_count = (SELECT count(*) FROM messages WHERE conversation_id = conversations.id)
            WHERE id = ?`,
-      ).run(
-        turn.title ?? null,
-        turn.providerId,
-        turn.modelId,
-        turn.currentLeafId,
-        ms(turn.updatedAt),
-        turn.conversationId,
-      );
+      ).run(turn.providerId, turn.modelId, turn.currentLeafId, ms(turn.updatedAt), turn.conversationId);
       return stored;
     });
   }
