@@ -1,3 +1,4 @@
+import { ClientRequest, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
@@ -110,6 +111,41 @@ describe("a chat's response", () => {
     await fakeSettled(world.ollama);
     expect(events[0]?.event).toBe('start');
     expect(before).toBe(2);
+  });
+});
+
+describe("a chat's response and its provider request", () => {
+  /** What the server did first for one chat: its response's headers, or its provider's request. */
+  async function firstOf(body: Record<string, unknown>): Promise<string[]> {
+    const order: string[] = [];
+    const writeHead = ServerResponse.prototype.writeHead;
+    vi.spyOn(ServerResponse.prototype, 'writeHead').mockImplementation(function (
+      this: ServerResponse,
+      ...args: unknown[]
+    ) {
+      if (this.req.url === '/chat') order.push('response');
+      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    });
+    const end = ClientRequest.prototype.end;
+    vi.spyOn(ClientRequest.prototype, 'end').mockImplementation(function (
+      this: ClientRequest,
+      ...args: unknown[]
+    ) {
+      if (this.path === '/api/chat') order.push('provider');
+      return (end as (...a: unknown[]) => ClientRequest).apply(this, args);
+    });
+    const result = await chat(body);
+    vi.restoreAllMocks();
+    expect(result.last?.event).toBe('done');
+    return order;
+  }
+
+  it("sends a stored chat's provider request before it sets up the response, which a stateless chat's waits for", async () => {
+    await chat({ conversation_id: 'new', prompt: 'warm up' });
+    // A stateless chat asks its provider once its response is there to take the answer.
+    expect(await firstOf({ prompt: 'hi' })).toEqual(['response', 'provider']);
+    // A stored chat asked it as its turn was written: the response is set up after it has left.
+    expect(await firstOf({ conversation_id: 'new', prompt: 'hi' })).toEqual(['provider', 'response']);
   });
 });
 
