@@ -52,7 +52,11 @@ const body = (kind: Kind, prompt: string) =>
 
 async function relayRow(context: BenchContext, server: LightChatServer): Promise<BenchRow> {
   const tokens = context.quick ? 5_000 : 20_000;
-  const reps = context.quick ? 5 : 15;
+  // Consecutive chats of one kind relay at 2-4x different speeds on this machine (stateless 246-676k
+  // tok/s in one quiet run), while a stored chat costs ~3.5 ms more than a ~40 ms stateless one: with
+  // 15 chats of each kind the medians moved the ratio by more than that (one build against itself,
+  // 0.72-1.08). 45 of each make the median tell a 0.9 ratio apart.
+  const reps = context.quick ? 5 : 45;
   const spec = { kind: 'prose', tokens } as const;
   const prompt = promptFor(spec);
   const expected = answerText(spec);
@@ -99,7 +103,7 @@ async function relayRow(context: BenchContext, server: LightChatServer): Promise
     goal: `${describeGoal(RELAY_GOAL)}, identical text`,
     status: statusOf([meets(ratio, RELAY_GOAL), identical]),
     reduced: context.quick ? `${tokens} tokens, ${reps} reps` : undefined,
-    note: `REST SSE, fake Ollama, ${tokens} tokens flat out; each stored chat a new conversation; each chat starts once the server is idle (median wait ${fmt(median(settled))} ms); ${cpu.describe('stored', 'server CPU per stored chat, its work after done included')}, ${cpu.describe('stateless', 'per stateless chat')}`,
+    note: `REST SSE, fake Ollama, ${tokens} tokens flat out, ${reps} chats of each kind (interquartile ${spread(rates.stored)} stored, ${spread(rates.stateless)} stateless); each stored chat a new conversation; each chat starts once the server is idle (median wait ${fmt(median(settled))} ms); ${cpu.describe('stored', 'server CPU per stored chat, its work after done included')}, ${cpu.describe('stateless', 'per stateless chat')}`,
     data: {
       stored,
       stateless,
@@ -112,6 +116,8 @@ async function relayRow(context: BenchContext, server: LightChatServer): Promise
     },
   };
 }
+
+const spread = (rates: number[]) => `${fmt(percentile(rates, 25))}-${fmt(percentile(rates, 75))} tok/s`;
 
 async function ttftRow(context: BenchContext, server: LightChatServer): Promise<BenchRow> {
   const chats = context.quick ? TTFT_ROUNDS.quick : TTFT_ROUNDS.full;
