@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fileBlock } from '../../../src/domain/attachment.js';
 import { estimateTokens } from '../../../src/domain/services/context-window.js';
 import { jpegBytes, pdfBytes, pngBytes } from '../../fixtures/files.js';
@@ -229,6 +230,22 @@ describe('POST /attachments', () => {
     });
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body).error_code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('reads the upload as the socket hands it over, not through a web stream that copies each chunk', async () => {
+    // Node's `Readable.toWeb` copies every chunk: a 20 MB upload then left 40 MB of buffers
+    // behind it (bench row 15a). The bytes must still arrive whole and in order.
+    const toWeb = vi.spyOn(Readable, 'toWeb');
+    try {
+      const png = pngBytes(3 * 1024 * 1024);
+      const { status, body } = await upload('large.png', png, 'image/png');
+      expect(status).toBe(201);
+      expect(body.size).toBe(png.length);
+      expect(new Uint8Array(await readFile(join(dir, sha(png))))).toEqual(png);
+      expect(toWeb).not.toHaveBeenCalled();
+    } finally {
+      toWeb.mockRestore();
+    }
   });
 
   it('leaves nothing behind when the upload is cut', async () => {
