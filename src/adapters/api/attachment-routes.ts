@@ -1,9 +1,10 @@
 import type { HttpBindings } from '@hono/node-server';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { UPLOAD_LIMIT_BYTES } from '../../domain/attachment.js';
 import { AppError } from '../../domain/errors.js';
 import type { ApiServices } from './api-services.js';
 import { attachmentHeader } from './conversation-export.js';
+import { streamedBody } from './request-body.js';
 import { json } from './rest-routes.js';
 
 type App = Hono<{ Bindings: HttpBindings }>;
@@ -26,25 +27,6 @@ async function* limited(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Ar
   }
 }
 
-/**
- * The upload's bytes and the signal of its client leaving. Through Node's server they are read from
- * the request itself: `c.req.raw.body` is Node's `Readable.toWeb`, which copies every chunk (to
- * detach it from the socket's pool), so a 20 MB upload left 40 MB of buffers for the collector
- * (bench row 15a). Nothing before this route reads the web body of an upload (see `limitBody`).
- */
-function uploadOf(c: Context<{ Bindings: HttpBindings }>): {
-  body: AsyncIterable<Uint8Array> | null;
-  signal: AbortSignal;
-} {
-  const incoming = c.env?.incoming;
-  if (!incoming) return { body: c.req.raw.body, signal: c.req.raw.signal };
-  const left = new AbortController();
-  incoming.once('close', () => {
-    if (!incoming.complete) left.abort(new Error('The client left before the upload was complete.'));
-  });
-  return { body: incoming, signal: left.signal };
-}
-
 /** Attachments of CONTRACT section 12: uploaded first (raw body), then referenced by id in a chat. */
 export function registerAttachmentRoutes(app: App, core: ApiServices): void {
   app.post(ATTACHMENTS_PATH, async (c) => {
@@ -55,7 +37,7 @@ export function registerAttachmentRoutes(app: App, core: ApiServices): void {
       });
     }
     const declared = Number(c.req.header('content-length') ?? '0');
-    const { body, signal } = uploadOf(c);
+    const { body, signal } = streamedBody(c);
     try {
       if (declared > UPLOAD_LIMIT_BYTES) throw uploadTooLarge();
       if (!body) {

@@ -6,6 +6,7 @@ import { historyUnavailable } from '../../domain/services/history-errors.js';
 import { historyZip } from '../store/formats/zip-export.js';
 import type { ApiServices } from './api-services.js';
 import { attachmentHeader, exportConversationFile } from './conversation-export.js';
+import { streamedBody } from './request-body.js';
 import { json } from './rest-routes.js';
 
 type App = Hono<{ Bindings: HttpBindings }>;
@@ -20,7 +21,7 @@ const tooLarge = () =>
   });
 
 /** The body as it arrives, refused once it passes the limit (the rest is not read). */
-async function* limited(body: ReadableStream<Uint8Array>, c: Context): AsyncGenerator<Uint8Array> {
+async function* limited(body: AsyncIterable<Uint8Array>, c: Context): AsyncGenerator<Uint8Array> {
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
@@ -42,7 +43,7 @@ export function registerHistoryTransferRoutes(app: App, core: ApiServices): void
       c.header('connection', 'close');
       throw tooLarge();
     }
-    const body = c.req.raw.body;
+    const { body } = streamedBody(c);
     if (!body) {
       throw new AppError('IMPORT_INVALID', 'Send the export file (JSON or ZIP) as the request body.');
     }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { strFromU8, unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IMPORTS_DIR } from '../../unit/import/import-data.js';
 import { rawRequest, startWorld, type World } from './support.js';
 
@@ -25,6 +26,19 @@ describe('POST /import', () => {
     expect(await response.json()).toEqual({ imported: 17, skipped: 0, failed: [], messages: 676 });
     const again = await postImport(world, file);
     expect(await again.json()).toEqual({ imported: 0, skipped: 17, failed: [], messages: 0 });
+  });
+
+  it('reads the file as the socket hands it over, not through a web stream that copies each chunk', async () => {
+    const toWeb = vi.spyOn(Readable, 'toWeb');
+    try {
+      const response = await postImport(world, nexus(), { 'content-type': 'application/json' });
+      const result = (await response.json()) as { imported: number; skipped: number; failed: unknown[] };
+      expect(result.failed).toEqual([]);
+      expect(result.imported + result.skipped).toBe(17);
+      expect(toWeb).not.toHaveBeenCalled();
+    } finally {
+      toWeb.mockRestore();
+    }
   });
 
   it('streams a body sent in chunks with no content-length', async () => {

@@ -1,0 +1,24 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+
+/** A large request body as it arrives, and the signal of its client leaving before it was whole. */
+export interface StreamedBody {
+  body: AsyncIterable<Uint8Array> | null;
+  signal: AbortSignal;
+}
+
+/**
+ * The body of an upload or an import, for routes that stream it to disk. Through Node's server it
+ * is read from the request itself: `c.req.raw.body` is Node's `Readable.toWeb`, which copies every
+ * chunk (to detach it from the socket's pool), so a 20 MB upload left 40 MB of buffers for the
+ * collector (bench row 15a). Nothing before these routes reads their web body (see `limitBody`).
+ */
+export function streamedBody(c: Context<{ Bindings: HttpBindings }>): StreamedBody {
+  const incoming = c.env?.incoming;
+  if (!incoming) return { body: c.req.raw.body, signal: c.req.raw.signal };
+  const left = new AbortController();
+  incoming.once('close', () => {
+    if (!incoming.complete) left.abort(new Error('The client left before the request body was whole.'));
+  });
+  return { body: incoming, signal: left.signal };
+}
