@@ -158,11 +158,13 @@ export class GatewayKeys {
     this.flushTimer.unref();
   }
 
-  /** Stamps `last_used_at` into the file for keys that still exist (a revoked one is not brought back). */
+  /**
+   * Stamps `last_used_at` into the file for keys that still exist (a revoked one is not brought back).
+   * The dates stay in memory until the file holds them: `list` in the meantime still shows them.
+   */
   private async flushUsed(): Promise<void> {
     if (this.usedAt.size === 0) return;
     const used = new Map(this.usedAt);
-    this.usedAt.clear();
     try {
       await changeGatewayKeys(this.path, (keys) => ({
         keys: keys.map((key) => {
@@ -173,8 +175,9 @@ export class GatewayKeys {
         }),
         result: undefined,
       }));
+      for (const [name, at] of used) if (this.usedAt.get(name) === at) this.usedAt.delete(name);
     } catch (error) {
-      // Only a date is lost: the keys in force stay as they are.
+      // Only the dates wait (shown by `list`, written with the next use's): the keys in force stay as they are.
       this.options.log.append({
         role: 'error',
         content: `Gateway keys: could not record when keys were last used: ${error instanceof Error ? error.message : String(error)}`,
