@@ -17,16 +17,6 @@ const uploadTooLarge = () =>
     details: { limit_bytes: UPLOAD_LIMIT_BYTES },
   });
 
-/** The body as it arrives; past the route's limit the rest is not read. */
-async function* limited(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > UPLOAD_LIMIT_BYTES) throw uploadTooLarge();
-    yield chunk;
-  }
-}
-
 /** Attachments of CONTRACT section 12: uploaded first (raw body), then referenced by id in a chat. */
 export function registerAttachmentRoutes(app: App, core: ApiServices): void {
   app.post(ATTACHMENTS_PATH, async (c) => {
@@ -37,7 +27,7 @@ export function registerAttachmentRoutes(app: App, core: ApiServices): void {
       });
     }
     const declared = Number(c.req.header('content-length') ?? '0');
-    const { body, signal } = streamedBody(c);
+    const { body, signal } = streamedBody(c, { bytes: UPLOAD_LIMIT_BYTES, tooLarge: uploadTooLarge });
     try {
       if (declared > UPLOAD_LIMIT_BYTES) throw uploadTooLarge();
       if (!body) {
@@ -52,7 +42,7 @@ export function registerAttachmentRoutes(app: App, core: ApiServices): void {
       const attachment = await core.attachments.save({
         name,
         declaredType: c.req.header('content-type') ?? null,
-        body: limited(body),
+        body,
         signal,
       });
       return json(c, attachment, 201);

@@ -1,5 +1,5 @@
 import type { HttpBindings } from '@hono/node-server';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import { EXPORT_FORMATS, type ExportFormat } from '../../domain/conversation.js';
 import { AppError } from '../../domain/errors.js';
 import { historyUnavailable } from '../../domain/services/history-errors.js';
@@ -20,19 +20,6 @@ const tooLarge = () =>
     details: { limit_bytes: IMPORT_LIMIT_BYTES },
   });
 
-/** The body as it arrives, refused once it passes the limit (the rest is not read). */
-async function* limited(body: AsyncIterable<Uint8Array>, c: Context): AsyncGenerator<Uint8Array> {
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > IMPORT_LIMIT_BYTES) {
-      c.header('connection', 'close');
-      throw tooLarge();
-    }
-    yield chunk;
-  }
-}
-
 /** Import and export of CONTRACT section 10: the file goes in streamed, the history comes out streamed. */
 export function registerHistoryTransferRoutes(app: App, core: ApiServices): void {
   const { conversations } = core;
@@ -43,11 +30,11 @@ export function registerHistoryTransferRoutes(app: App, core: ApiServices): void
       c.header('connection', 'close');
       throw tooLarge();
     }
-    const { body } = streamedBody(c);
+    const { body } = streamedBody(c, { bytes: IMPORT_LIMIT_BYTES, tooLarge });
     if (!body) {
       throw new AppError('IMPORT_INVALID', 'Send the export file (JSON or ZIP) as the request body.');
     }
-    return json(c, await conversations.import(limited(body, c)));
+    return json(c, await conversations.import(body));
   });
 
   app.get('/conversations/:id/export', async (c) => {
