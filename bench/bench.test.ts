@@ -3,6 +3,7 @@ import { answerText, answerTokens, CODE_LANGUAGES, promptFor, specOf } from './l
 import { NdjsonParser } from './lib/ndjson.js';
 import { waitForIdle } from './lib/proc-cpu.js';
 import { type BenchRow, describeGoal, errorRow, meets, statusOf } from './lib/rows.js';
+import { seededRandom, shuffled } from './lib/seeded-random.js';
 import { SseParser } from './lib/sse.js';
 import { median, percentile, summarize } from './lib/stats.js';
 import { processDelta } from './lib/tab-metrics.js';
@@ -59,6 +60,28 @@ describe('NDJSON parser', () => {
 
   it('throws on a line that is not JSON', () => {
     expect(() => new NdjsonParser().push('nope\n')).toThrow();
+  });
+});
+
+describe('shuffled order', () => {
+  it('is a permutation, the same for the same seed, and gives each item varied predecessors', () => {
+    const items = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
+    const orders = (seed: number) => {
+      const random = seededRandom(seed);
+      return Array.from({ length: 15 }, () => shuffled(items, random));
+    };
+    const first = orders(11);
+    expect(orders(11)).toEqual(first);
+    for (const order of first) expect([...order].sort()).toEqual(items);
+    // Relay rows run their paths back to back, rep after rep: what ran just before each one varies.
+    const before = new Map<string, Set<string>>();
+    const sequence = first.flat();
+    for (let index = 1; index < sequence.length; index++) {
+      const predecessors = before.get(sequence[index]!) ?? new Set<string>();
+      predecessors.add(sequence[index - 1]!);
+      before.set(sequence[index]!, predecessors);
+    }
+    for (const item of items) expect(before.get(item)?.size ?? 0).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -20,6 +20,7 @@ import {
   OPENAI_PROVIDER,
 } from '../lib/lightchat.js';
 import { type BenchRow, describeGoal, fmt, type Goal, meets, statusOf } from '../lib/rows.js';
+import { seededRandom, shuffled } from '../lib/seeded-random.js';
 import { median } from '../lib/stats.js';
 
 const RELAY_GOAL: Goal = { op: '>=', limit: 0.6 };
@@ -36,6 +37,8 @@ type Path = 'direct' | 'rest' | 'trpc' | 'rest-nolog';
 interface Sample {
   provider: Provider;
   path: Path;
+  /** The chat measured just before this one (`provider/path`), whose aftermath overlaps this one's start. */
+  after?: string;
   tokensPerS: number;
   identical: boolean;
   frames: number;
@@ -142,10 +145,19 @@ async function measure(context: BenchContext, { withLog, noLog, tokens, reps }: 
   for (const [provider, path] of plan) await run(provider, path);
 
   const samples: Sample[] = [];
+  const random = seededRandom(11);
+  let previous: string | undefined;
   for (let rep = 0; rep < reps; rep++) {
-    // Rotate the order so that no path always runs right after another.
-    const order = plan.map((_, index) => plan[(index + rep * 3) % plan.length]!);
-    for (const [provider, path] of order) samples.push(await run(provider, path));
+    // A new order each rep (seeded: the same in every run), so that no path always runs right after
+    // the same other one and pays for its aftermath: a chat's end leaves work behind in the process
+    // that served it (its garbage, its log line), which overlaps the next chat. A rotation of one
+    // order, as before, kept every path's predecessor fixed: 1b (tRPC) always came right after the
+    // other LightChat server's chat (rest-nolog), 1a right after the direct SDK's.
+    const order = shuffled(plan, random);
+    for (const [provider, path] of order) {
+      samples.push({ ...(await run(provider, path)), after: previous });
+      previous = `${provider}/${path}`;
+    }
     context.log(`relay: rep ${rep + 1}/${reps} done`);
   }
 
