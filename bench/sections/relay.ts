@@ -37,7 +37,7 @@ type Path = 'direct' | 'rest' | 'trpc' | 'rest-nolog';
 interface Sample {
   provider: Provider;
   path: Path;
-  /** The chat measured just before this one (`provider/path`), whose aftermath overlaps this one's start. */
+  /** The chat run just before this one (`provider/path`, the last warm-up chat for the first), whose aftermath overlaps this one's start. */
   after?: string;
   tokensPerS: number;
   identical: boolean;
@@ -146,7 +146,8 @@ async function measure(context: BenchContext, { withLog, noLog, tokens, reps }: 
 
   const samples: Sample[] = [];
   const random = seededRandom(11);
-  let previous: string | undefined;
+  const nameOf = ([provider, path]: [Provider, Path]) => `${provider}/${path}`;
+  let previous = nameOf(plan[plan.length - 1]!);
   for (let rep = 0; rep < reps; rep++) {
     // A new order each rep (seeded: the same in every run), so that no path always runs right after
     // the same other one and pays for its aftermath: a chat's end leaves work behind in the process
@@ -156,7 +157,7 @@ async function measure(context: BenchContext, { withLog, noLog, tokens, reps }: 
     const order = shuffled(plan, random);
     for (const [provider, path] of order) {
       samples.push({ ...(await run(provider, path)), after: previous });
-      previous = `${provider}/${path}`;
+      previous = nameOf([provider, path]);
     }
     context.log(`relay: rep ${rep + 1}/${reps} done`);
   }
