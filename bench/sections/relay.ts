@@ -37,7 +37,7 @@ type Path = 'direct' | 'rest' | 'trpc' | 'rest-nolog';
 interface Sample {
   provider: Provider;
   path: Path;
-  /** The chat run just before this one (`provider/path`, the last warm-up chat for the first), whose aftermath overlaps this one's start. */
+  /** The chat run just before (`provider/path`; the last warm-up chat for the first): its aftermath overlaps this one. */
   after?: string;
   tokensPerS: number;
   identical: boolean;
@@ -151,9 +151,8 @@ async function measure(context: BenchContext, { withLog, noLog, tokens, reps }: 
   for (let rep = 0; rep < reps; rep++) {
     // A new order each rep (seeded: the same in every run), so that no path always runs right after
     // the same other one and pays for its aftermath: a chat's end leaves work behind in the process
-    // that served it (its garbage, its log line), which overlaps the next chat. A rotation of one
-    // order, as before, kept every path's predecessor fixed: 1b (tRPC) always came right after the
-    // other LightChat server's chat (rest-nolog), 1a right after the direct SDK's.
+    // that served it (its garbage, its log line), which overlaps the next chat. (A rotation of one
+    // order would keep every path's predecessor fixed.)
     const order = shuffled(plan, random);
     for (const [provider, path] of order) {
       samples.push({ ...(await run(provider, path)), after: previous });
